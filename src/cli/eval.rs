@@ -1,0 +1,86 @@
+//! `bursar eval`: evaluates a policy pack on a snapshot and writes the decisions.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use bursar::decision::Severity;
+
+use super::{LimitArgs, Status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Json,
+    Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    Deny,
+    Warn,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The sprint snapshot (JSON)
+    #[arg(long, value_name = "FILE")]
+    snapshot: PathBuf,
+    /// The policy pack folder
+    #[arg(long, value_name = "DIR", default_value = "policies")]
+    policies: PathBuf,
+    /// Write the output here instead of stdout (written whole, or not at all)
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+    /// Exit 1 when a decision has this severity or higher
+    #[arg(long, value_enum, default_value_t = FailOn::Deny)]
+    fail_on: FailOn,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Status> {
+    let evaluation = bursar::eval::evaluate(&args.snapshot, &args.policies, args.limits.limits())?;
+    for line in &evaluation.log {
+        eprintln!("{line}");
+    }
+    let doc = &evaluation.document;
+    let text = match args.format {
+        Format::Json => doc.to_json(),
+        Format::Text => bursar::render::text(doc),
+    };
+    match &args.out {
+        Some(path) => write_whole(path, text.as_bytes())?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes()).context("cannot write to stdout")?;
+        }
+    }
+    let threshold = match args.fail_on {
+        FailOn::Deny => Some(Severity::Deny),
+        FailOn::Warn => Some(Severity::Warn),
+        FailOn::Never => None,
+    };
+    let flagged = matches!((threshold, doc.max_severity()), (Some(t), Some(max)) if max >= t);
+    Ok(if flagged { Status::Flagged } else { Status::Clean })
+}
+
+/// Writes through a temporary file in the same folder and renames it into place, so a
+/// reader never sees half a document and a failure leaves the previous file untouched.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), bursar::Error> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let err = |source| bursar::Error::Write { path: path.to_owned(), source };
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(err(e));
+    }
+    Ok(())
+}

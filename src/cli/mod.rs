@@ -1,0 +1,76 @@
+//! Command-line interface: one module per subcommand, each an `Args` struct and a `run`.
+
+mod eval;
+mod validate;
+
+use clap::{Parser, Subcommand};
+
+/// Exit statuses: 0 clean, 1 the policies said no, 2 the tool or its input failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Clean = 0,
+    Flagged = 1,
+    Failed = 2,
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "bursar", version, about = "Evaluate split-budget governance policies (Rhai) against a sprint snapshot")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a snapshot against the schema and the handbook's rules
+    Validate(validate::Args),
+    /// Evaluate a policy pack on a snapshot and write the decisions
+    Eval(eval::Args),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<Status> {
+    match cli.command {
+        Command::Validate(args) => validate::run(args),
+        Command::Eval(args) => eval::run(args),
+    }
+}
+
+/// Sandbox limits, settable wherever policies run.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitArgs {
+    /// Most script operations per policy
+    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_operations)]
+    max_operations: u64,
+    /// Deepest nesting of function calls
+    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_call_levels)]
+    max_call_levels: usize,
+    /// Deepest nesting of expressions (also at parse time)
+    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_expr_depth)]
+    max_expr_depth: usize,
+    /// Longest string a script may build, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = bursar::host::Limits::default().max_string_size)]
+    max_string_size: usize,
+    /// Largest array a script may build
+    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_array_size)]
+    max_array_size: usize,
+    /// Largest map a script may build
+    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_map_size)]
+    max_map_size: usize,
+    /// Wall-clock limit per policy, in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = bursar::host::Limits::default().timeout_ms)]
+    timeout_ms: u64,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> bursar::host::Limits {
+        bursar::host::Limits {
+            max_operations: self.max_operations,
+            max_call_levels: self.max_call_levels,
+            max_expr_depth: self.max_expr_depth,
+            max_string_size: self.max_string_size,
+            max_array_size: self.max_array_size,
+            max_map_size: self.max_map_size,
+            timeout_ms: self.timeout_ms,
+        }
+    }
+}

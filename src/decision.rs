@@ -1,0 +1,140 @@
+//! Decisions and the document that carries them: what a policy concluded, and why.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// How much a decision matters; ordered so `deny` is the highest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warn,
+    Deny,
+}
+
+impl Severity {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "info" => Some(Self::Info),
+            "warn" => Some(Self::Warn),
+            "deny" => Some(Self::Deny),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warn => "warn",
+            Self::Deny => "deny",
+        }
+    }
+}
+
+/// One comparison a policy made, as it made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub label: String,
+    pub actual: Value,
+    pub op: String,
+    pub threshold: Value,
+    pub pass: bool,
+    /// Policy file and position of the call: `promotion.rhai:31:9`.
+    pub at: String,
+    /// Display hint for the summary (`micros` renders money in currency units).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub unit: Option<String>,
+}
+
+/// Why a decision came out as it did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub summary: String,
+    pub checks: Vec<Check>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub evidence: Option<Value>,
+}
+
+/// What one policy concluded about one subject.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub policy: String,
+    pub subject: String,
+    pub outcome: String,
+    pub severity: Severity,
+    pub values: BTreeMap<String, Value>,
+    pub explanation: Explanation,
+}
+
+/// A policy file that took part, with its digest so the decision can be reproduced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyRecord {
+    pub name: String,
+    pub file: String,
+    pub sha256: String,
+    pub description: String,
+    pub reads: Vec<String>,
+}
+
+/// The inputs a decisions document was computed from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inputs {
+    pub snapshot_sha256: String,
+    pub policies: Vec<PolicyRecord>,
+}
+
+/// Counts per severity, for dashboards and CI logs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub decisions: usize,
+    pub info: usize,
+    pub warn: usize,
+    pub deny: usize,
+}
+
+/// The whole output of an evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub engine: String,
+    pub format: u32,
+    pub sprint: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub org: Option<String>,
+    pub currency: String,
+    pub inputs: Inputs,
+    pub limits: crate::host::Limits,
+    pub totals: Totals,
+    pub decisions: Vec<Decision>,
+}
+
+impl Document {
+    /// Highest severity among the decisions, if any.
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.decisions.iter().map(|d| d.severity).max()
+    }
+
+    /// Serialises as pretty JSON with a trailing newline: the same inputs give the same bytes.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("documents serialise");
+        text.push('\n');
+        text
+    }
+}
+
+/// Counts decisions per severity.
+pub fn totals(decisions: &[Decision]) -> Totals {
+    let mut totals = Totals {
+        decisions: decisions.len(),
+        ..Totals::default()
+    };
+    for d in decisions {
+        match d.severity {
+            Severity::Info => totals.info += 1,
+            Severity::Warn => totals.warn += 1,
+            Severity::Deny => totals.deny += 1,
+        }
+    }
+    totals
+}

@@ -1,0 +1,39 @@
+//! Typed errors of the library; the binary maps them to exit code 2.
+
+use std::path::PathBuf;
+
+use crate::problem::Problem;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("{origin}:{line}:{column}: {message}")]
+    Json {
+        origin: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
+    #[error("{origin}: {} problem{} found", problems.len(), if problems.len() == 1 { "" } else { "s" })]
+    Invalid {
+        origin: String,
+        problems: Vec<Problem>,
+    },
+
+    #[error("{0}")]
+    Policy(#[from] Box<crate::host::PolicyError>),
+}

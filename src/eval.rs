@@ -1,0 +1,55 @@
+//! One evaluation end to end: snapshot and pack in, decisions document out.
+
+use std::path::Path;
+
+use crate::decision::{totals, Document, Inputs};
+use crate::facts::Facts;
+use crate::host::{Host, Limits};
+use crate::snapshot;
+use crate::Result;
+
+/// Format version of the decisions document (`schemas/decisions.schema.json`).
+pub const DOCUMENT_FORMAT: u32 = 1;
+
+/// A finished evaluation: the document, plus what scripts printed (for stderr).
+pub struct Evaluation {
+    pub document: Document,
+    pub log: Vec<String>,
+}
+
+/// Evaluates the pack in `policies` against the snapshot at `snapshot_path`.
+pub fn evaluate(snapshot_path: &Path, policies: &Path, limits: Limits) -> Result<Evaluation> {
+    let host = Host::new(policies, limits)?;
+    let pack = host.load_pack(policies)?;
+    let loaded = snapshot::load(snapshot_path)?;
+    evaluate_loaded(&host, &pack, loaded)
+}
+
+/// Evaluates an already loaded snapshot with an already loaded pack.
+pub fn evaluate_loaded(
+    host: &Host,
+    pack: &crate::host::Pack,
+    loaded: snapshot::Loaded,
+) -> Result<Evaluation> {
+    let snapshot::Loaded { snapshot, sha256 } = loaded;
+    let sprint = snapshot.sprint.id.clone();
+    let org = snapshot.org.clone();
+    let currency = snapshot.currency.clone();
+    let facts = Facts::new(snapshot);
+    let (decisions, log) = host.evaluate(pack, &facts)?;
+    let document = Document {
+        engine: format!("bursar {}", crate::ENGINE_VERSION),
+        format: DOCUMENT_FORMAT,
+        sprint,
+        org,
+        currency,
+        inputs: Inputs {
+            snapshot_sha256: sha256,
+            policies: pack.records(),
+        },
+        limits: host.limits(),
+        totals: totals(&decisions),
+        decisions,
+    };
+    Ok(Evaluation { document, log })
+}

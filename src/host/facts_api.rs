@@ -1,0 +1,293 @@
+//! The read-only view of the facts that scripts get as `facts`: aggregates as opaque
+//! handles (cheap to copy, invisible to Rhai's container-size checks), raw records on demand.
+
+use std::sync::Arc;
+
+use rhai::{Array, Dynamic, Engine, Map};
+
+use crate::facts::{Facts, FamilyFacts, SquadFacts, Stats, VariantFacts};
+use crate::snapshot::{CatalogEntry, Run, Topup};
+
+/// Untagged runs' row in by-family tables.
+pub const UNTAGGED: &str = "(untagged)";
+
+fn int(x: u64) -> i64 {
+    i64::try_from(x).unwrap_or(i64::MAX)
+}
+
+fn opt_float(x: Option<f64>) -> Dynamic {
+    x.map_or(Dynamic::UNIT, Dynamic::from_float)
+}
+
+fn opt_str(x: Option<&String>) -> Dynamic {
+    x.map_or(Dynamic::UNIT, |s| s.clone().into())
+}
+
+fn strings<'a>(items: impl Iterator<Item = &'a String>) -> Array {
+    items.map(|s| s.clone().into()).collect()
+}
+
+#[derive(Clone)]
+pub struct FactsRef(pub Arc<Facts>);
+
+macro_rules! handle {
+    ($name:ident, $target:ty, |$f:ident, $i:ident| $get:expr) => {
+        #[derive(Clone)]
+        pub struct $name(Arc<Facts>, usize);
+        impl $name {
+            fn get(&self) -> &$target {
+                let ($f, $i) = (&*self.0, self.1);
+                $get
+            }
+        }
+    };
+}
+
+handle!(VariantRef, VariantFacts, |f, i| &f.variants[i]);
+handle!(SquadRef, SquadFacts, |f, i| &f.squads[i]);
+handle!(FamilyRef, FamilyFacts, |f, i| f.families.values().nth(i).expect("index in range"));
+handle!(TopupRef, Topup, |f, i| &f.snapshot.topups[i]);
+handle!(CatalogRef, CatalogEntry, |f, i| &f.snapshot.catalog[i]);
+handle!(RunRef, Run, |f, i| &f.snapshot.runs[i]);
+
+/// The raw runs, indexable and iterable without copying them into the script.
+#[derive(Clone)]
+pub struct Runs(Arc<Facts>);
+
+/// Registers the counters every aggregate shares, read through `stats_of`.
+macro_rules! stats_getters {
+    ($engine:ident, $ty:ty, |$x:ident| $stats:expr) => {{
+        $engine.register_get("uses", |$x: &mut $ty| int($stats.uses));
+        $engine.register_get("successes", |$x: &mut $ty| int($stats.successes));
+        $engine.register_get("failures", |$x: &mut $ty| int($stats.failures));
+        $engine.register_get("abandoned", |$x: &mut $ty| int($stats.abandoned));
+        $engine.register_get("tokens", |$x: &mut $ty| int($stats.tokens()));
+        $engine.register_get("input_tokens", |$x: &mut $ty| int($stats.input_tokens));
+        $engine.register_get("output_tokens", |$x: &mut $ty| int($stats.output_tokens));
+        $engine.register_get("exploration_tokens", |$x: &mut $ty| int($stats.exploration_tokens));
+        $engine.register_get("central_tokens", |$x: &mut $ty| int($stats.central_tokens));
+        $engine.register_get("cost_micros", |$x: &mut $ty| $stats.cost_micros);
+        $engine.register_get("success_rate", |$x: &mut $ty| opt_float($stats.success_rate()));
+        $engine.register_get("cost_per_success", |$x: &mut $ty| opt_float($stats.cost_per_success()));
+    }};
+}
+
+const NO_STATS: Stats = Stats {
+    uses: 0,
+    successes: 0,
+    failures: 0,
+    abandoned: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    cost_micros: 0,
+    exploration_tokens: 0,
+    central_tokens: 0,
+};
+
+fn catalog_stats(c: &CatalogRef) -> &Stats {
+    let facts = &*c.0;
+    let entry = &facts.snapshot.catalog[c.1];
+    facts.variant(&entry.key()).map_or(&NO_STATS, |v| &v.stats)
+}
+
+pub fn register(engine: &mut Engine) {
+    engine
+        .register_type_with_name::<FactsRef>("Facts")
+        .register_type_with_name::<VariantRef>("Variant")
+        .register_type_with_name::<SquadRef>("Squad")
+        .register_type_with_name::<FamilyRef>("Family")
+        .register_type_with_name::<TopupRef>("Topup")
+        .register_type_with_name::<CatalogRef>("CatalogEntry")
+        .register_type_with_name::<RunRef>("Run")
+        .register_type_with_name::<Runs>("Runs");
+
+    // The snapshot as a whole.
+    engine.register_get("sprint", |f: &mut FactsRef| {
+        let s = &f.0.snapshot.sprint;
+        let mut m = Map::new();
+        m.insert("id".into(), s.id.clone().into());
+        m.insert("start".into(), s.start.clone().into());
+        m.insert("end".into(), s.end.clone().into());
+        m
+    });
+    engine.register_get("org", |f: &mut FactsRef| opt_str(f.0.snapshot.org.as_ref()));
+    engine.register_get("currency", |f: &mut FactsRef| f.0.snapshot.currency.clone());
+    engine.register_get("central_tokens", |f: &mut FactsRef| int(f.0.snapshot.budgets.central_tokens));
+    engine.register_get("variants", |f: &mut FactsRef| -> Array {
+        (0..f.0.variants.len()).map(|i| Dynamic::from(VariantRef(f.0.clone(), i))).collect()
+    });
+    engine.register_get("squads", |f: &mut FactsRef| -> Array {
+        (0..f.0.squads.len()).map(|i| Dynamic::from(SquadRef(f.0.clone(), i))).collect()
+    });
+    engine.register_get("families", |f: &mut FactsRef| -> Array {
+        (0..f.0.families.len()).map(|i| Dynamic::from(FamilyRef(f.0.clone(), i))).collect()
+    });
+    engine.register_get("topups", |f: &mut FactsRef| -> Array {
+        (0..f.0.snapshot.topups.len()).map(|i| Dynamic::from(TopupRef(f.0.clone(), i))).collect()
+    });
+    engine.register_get("catalog", |f: &mut FactsRef| -> Array {
+        (0..f.0.snapshot.catalog.len()).map(|i| Dynamic::from(CatalogRef(f.0.clone(), i))).collect()
+    });
+    engine.register_get("runs", |f: &mut FactsRef| Runs(f.0.clone()));
+    engine.register_fn("variant", |f: &mut FactsRef, key: &str| {
+        f.0.variant_index
+            .get(key)
+            .map_or(Dynamic::UNIT, |&i| Dynamic::from(VariantRef(f.0.clone(), i)))
+    });
+    engine.register_fn("squad", |f: &mut FactsRef, id: &str| {
+        f.0.squad_index
+            .get(id)
+            .map_or(Dynamic::UNIT, |&i| Dynamic::from(SquadRef(f.0.clone(), i)))
+    });
+    engine.register_fn("family", |f: &mut FactsRef, name: &str| {
+        f.0.families
+            .keys()
+            .position(|k| k == name)
+            .map_or(Dynamic::UNIT, |i| Dynamic::from(FamilyRef(f.0.clone(), i)))
+    });
+    stats_getters!(engine, FactsRef, |f| f.0.all);
+    engine.register_get("untagged", |f: &mut FactsRef| {
+        let u = &f.0.untagged;
+        let mut m = Map::new();
+        m.insert("uses".into(), int(u.uses).into());
+        m.insert("tokens".into(), int(u.tokens()).into());
+        m.insert("exploration_tokens".into(), int(u.exploration_tokens).into());
+        m.insert("central_tokens".into(), int(u.central_tokens).into());
+        m.insert("cost_micros".into(), u.cost_micros.into());
+        m
+    });
+    engine.register_get("exploration_tokens_by_family", |f: &mut FactsRef| {
+        let mut m: Map = f
+            .0
+            .families
+            .iter()
+            .map(|(name, fam)| (name.as_str().into(), int(fam.stats.exploration_tokens).into()))
+            .collect();
+        m.insert(UNTAGGED.into(), int(f.0.untagged.exploration_tokens).into());
+        m
+    });
+    engine.register_get("exploration_tokens_by_squad", |f: &mut FactsRef| -> Map {
+        f.0.squads
+            .iter()
+            .map(|s| (s.id.as_str().into(), int(s.stats.exploration_tokens).into()))
+            .collect()
+    });
+
+    // Variant keys seen in tagged runs.
+    engine.register_get("key", |v: &mut VariantRef| v.get().key.clone());
+    engine.register_get("workflow", |v: &mut VariantRef| v.get().workflow.clone());
+    engine.register_get("variant", |v: &mut VariantRef| v.get().variant.clone());
+    engine.register_get("in_catalog", |v: &mut VariantRef| v.get().catalog_status.is_some());
+    engine.register_get("catalog_status", |v: &mut VariantRef| {
+        v.get().catalog_status.map_or(Dynamic::UNIT, |s| s.as_str().into())
+    });
+    engine.register_get("origin_squad", |v: &mut VariantRef| {
+        v.get().first.as_ref().map_or(Dynamic::UNIT, |r| r.squad.clone().into())
+    });
+    engine.register_get("squad_uses", |v: &mut VariantRef| -> Map {
+        v.get()
+            .squad_uses
+            .iter()
+            .map(|(s, n)| (s.as_str().into(), int(*n).into()))
+            .collect()
+    });
+    engine.register_get("evidence", |v: &mut VariantRef| {
+        let v = v.get();
+        let mut m = Map::new();
+        m.insert("runs".into(), int(v.stats.uses).into());
+        let id = |r: &Option<crate::facts::RunRef>| r.as_ref().map_or(Dynamic::UNIT, |r| r.id.clone().into());
+        m.insert("first_run_id".into(), id(&v.first));
+        m.insert("last_run_id".into(), id(&v.last));
+        if v.grouped_runs > 0 {
+            m.insert("grouped_runs".into(), int(v.grouped_runs).into());
+        }
+        m
+    });
+    stats_getters!(engine, VariantRef, |v| v.get().stats);
+
+    // Squads, in snapshot order.
+    engine.register_get("id", |s: &mut SquadRef| s.get().id.clone());
+    engine.register_get("name", |s: &mut SquadRef| opt_str(s.get().name.as_ref()));
+    engine.register_get("headcount", |s: &mut SquadRef| int(s.get().headcount));
+    engine.register_get("tags", |s: &mut SquadRef| strings(s.get().tags.iter()));
+    engine.register_get("has_budget", |s: &mut SquadRef| s.get().baseline_tokens.is_some());
+    engine.register_get("baseline_tokens", |s: &mut SquadRef| int(s.get().baseline_tokens.unwrap_or(0)));
+    engine.register_get("granted_topup_tokens", |s: &mut SquadRef| int(s.get().granted_topup_tokens));
+    engine.register_get("requested_topup_tokens", |s: &mut SquadRef| int(s.get().requested_topup_tokens));
+    engine.register_get("untagged_exploration_tokens", |s: &mut SquadRef| int(s.get().untagged.exploration_tokens));
+    stats_getters!(engine, SquadRef, |s| s.get().stats);
+
+    // Workflow families.
+    engine.register_get("name", |f: &mut FamilyRef| f.get().name.clone());
+    engine.register_get("variants", |f: &mut FamilyRef| strings(f.get().variants.iter()));
+    engine.register_get("standard_uses", |f: &mut FamilyRef| int(f.get().standard.uses));
+    engine.register_get("standard_successes", |f: &mut FamilyRef| int(f.get().standard.successes));
+    engine.register_get("standard_cost_micros", |f: &mut FamilyRef| f.get().standard.cost_micros);
+    engine.register_get("standard_cost_per_success", |f: &mut FamilyRef| {
+        opt_float(f.get().standard.cost_per_success())
+    });
+    stats_getters!(engine, FamilyRef, |f| f.get().stats);
+
+    // Top-ups, in snapshot order.
+    engine.register_get("id", |t: &mut TopupRef| t.get().id.clone());
+    engine.register_get("squad", |t: &mut TopupRef| t.get().squad.clone());
+    engine.register_get("tokens", |t: &mut TopupRef| int(t.get().tokens));
+    engine.register_get("status", |t: &mut TopupRef| t.get().status.as_str().to_owned());
+    engine.register_get("reason", |t: &mut TopupRef| opt_str(t.get().reason.as_ref()));
+    engine.register_get("justification", |t: &mut TopupRef| opt_str(t.get().justification.as_ref()));
+    engine.register_get("approved_by", |t: &mut TopupRef| opt_str(t.get().approved_by.as_ref()));
+
+    // Catalog entries, with the stats of their runs in this snapshot.
+    engine.register_get("workflow", |c: &mut CatalogRef| c.get().workflow.clone());
+    engine.register_get("variant", |c: &mut CatalogRef| c.get().variant.clone());
+    engine.register_get("key", |c: &mut CatalogRef| c.get().key());
+    engine.register_get("status", |c: &mut CatalogRef| c.get().status.as_str().to_owned());
+    engine.register_get("origin_squad", |c: &mut CatalogRef| opt_str(c.get().origin_squad.as_ref()));
+    engine.register_get("promoted_in", |c: &mut CatalogRef| opt_str(c.get().promoted_in.as_ref()));
+    stats_getters!(engine, CatalogRef, |c| catalog_stats(c));
+
+    // Raw runs, for custom policies.
+    engine.register_get("len", |r: &mut Runs| int(r.0.snapshot.runs.len() as u64));
+    engine.register_fn("len", |r: &mut Runs| int(r.0.snapshot.runs.len() as u64));
+    engine.register_indexer_get(|r: &mut Runs, i: i64| {
+        usize::try_from(i)
+            .ok()
+            .filter(|&i| i < r.0.snapshot.runs.len())
+            .map_or(Dynamic::UNIT, |i| Dynamic::from(RunRef(r.0.clone(), i)))
+    });
+    engine.register_iterator::<Runs>();
+    engine.register_get("id", |r: &mut RunRef| r.get().id.clone());
+    engine.register_get("squad", |r: &mut RunRef| r.get().squad.clone());
+    engine.register_get("workflow", |r: &mut RunRef| opt_str(r.get().workflow.as_ref()));
+    engine.register_get("variant", |r: &mut RunRef| opt_str(r.get().variant.as_ref()));
+    engine.register_get("key", |r: &mut RunRef| r.get().key().map_or(Dynamic::UNIT, Dynamic::from));
+    engine.register_get("pool", |r: &mut RunRef| r.get().pool.as_str().to_owned());
+    engine.register_get("outcome", |r: &mut RunRef| r.get().outcome.as_str().to_owned());
+    engine.register_get("input_tokens", |r: &mut RunRef| int(r.get().input_tokens));
+    engine.register_get("output_tokens", |r: &mut RunRef| int(r.get().output_tokens));
+    engine.register_get("tokens", |r: &mut RunRef| int(r.get().tokens()));
+    engine.register_get("cost_micros", |r: &mut RunRef| r.get().cost_micros);
+    engine.register_get("started_at", |r: &mut RunRef| r.get().started_at.clone());
+
+    // Exact integer helpers the default pack needs.
+    engine.register_fn("gini", |values: Array| -> Result<f64, Box<rhai::EvalAltResult>> {
+        let ints: Option<Vec<u64>> = values
+            .iter()
+            .map(|v| v.as_int().ok().and_then(|i| u64::try_from(i).ok()))
+            .collect();
+        ints.map(|xs| crate::facts::gini(&xs))
+            .ok_or_else(|| "`gini` takes an array of non-negative integers".into())
+    });
+}
+
+/// An iterator over all runs, yielding handles.
+impl IntoIterator for Runs {
+    type Item = RunRef;
+    type IntoIter = Box<dyn Iterator<Item = RunRef>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        let n = self.0.snapshot.runs.len();
+        let facts = self.0;
+        Box::new((0..n).map(move |i| RunRef(facts.clone(), i)))
+    }
+}

@@ -1,0 +1,129 @@
+//! RFC 3339 timestamps and calendar dates, parsed to instants so offsets are applied
+//! before comparing.
+
+/// An instant as nanoseconds since 1970-01-01T00:00:00Z.
+pub type Instant = i128;
+
+fn digits(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    s.iter()
+        .try_fold(0u32, |acc, d| acc.checked_mul(10)?.checked_add(u32::from(d - b'0')))
+}
+
+fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        _ => 28,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Parses `YYYY-MM-DD` into days since the epoch; `None` when it is not a real date.
+pub fn parse_date(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = i64::from(digits(&b[0..4])?);
+    let month = digits(&b[5..7])?;
+    let day = digits(&b[8..10])?;
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some(days_from_civil(year, month, day))
+}
+
+/// Parses an RFC 3339 date-time (`2026-11-17T10:02:00Z`, `...+02:00`, fractional
+/// seconds allowed) into an instant; `None` when it is not one.
+pub fn parse_rfc3339(s: &str) -> Option<Instant> {
+    let b = s.as_bytes();
+    if b.len() < 20 || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let days = parse_date(&s[0..10])?;
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let hour = digits(&b[11..13])?;
+    let minute = digits(&b[14..16])?;
+    // A leap second (60) is valid RFC 3339; it is counted as the next second.
+    let second = digits(&b[17..19])?;
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let mut rest = &b[19..];
+    let mut nanos: i128 = 0;
+    if rest.first() == Some(&b'.') {
+        let frac_len = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if frac_len == 0 {
+            return None;
+        }
+        let frac = &rest[1..=frac_len];
+        for i in 0..9 {
+            let d = frac.get(i).map_or(0, |c| i128::from(c - b'0'));
+            nanos = nanos * 10 + d;
+        }
+        rest = &rest[1 + frac_len..];
+    }
+    let offset_secs: i64 = match rest {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let oh = digits(&[*h1, *h2])?;
+            let om = digits(&[*m1, *m2])?;
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let secs = i64::from(oh * 3600 + om * 60);
+            if *sign == b'-' {
+                -secs
+            } else {
+                secs
+            }
+        }
+        _ => return None,
+    };
+    let secs = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second) - offset_secs;
+    Some(i128::from(secs) * 1_000_000_000 + nanos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_are_applied() {
+        assert_eq!(
+            parse_rfc3339("2026-11-17T10:00:00Z"),
+            parse_rfc3339("2026-11-17T12:00:00+02:00")
+        );
+        assert!(parse_rfc3339("2026-11-17T09:00:00-05:00") > parse_rfc3339("2026-11-17T10:00:00Z"));
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00.5Z"), Some(500_000_000));
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        assert_eq!(parse_date("2026-02-29"), None);
+        assert!(parse_date("2024-02-29").is_some());
+        assert_eq!(parse_rfc3339("2026-11-17T24:00:00Z"), None);
+        assert_eq!(parse_rfc3339("2026-11-17 10:00:00"), None);
+        assert_eq!(parse_rfc3339("yesterday"), None);
+    }
+}

@@ -1,0 +1,20 @@
+//! bursar: evaluates governance policies written in Rhai against a sprint snapshot
+//! of AI-agent runs and budgets, and produces decisions that explain themselves.
+
+pub mod decision;
+pub mod diagnostic;
+pub mod error;
+pub mod eval;
+pub mod facts;
+pub mod host;
+pub mod instant;
+pub mod money;
+pub mod problem;
+pub mod render;
+pub mod schema;
+pub mod snapshot;
+
+pub use error::{Error, Result};
+
+/// Version of the engine, recorded in every decisions document.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

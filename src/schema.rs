@@ -1,0 +1,119 @@
+//! The JSON Schemas shipped in `schemas/`, compiled once, and their errors turned into
+//! problems a person can act on.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value;
+
+use crate::problem::Problem;
+
+pub const SNAPSHOT_SCHEMA: &str = include_str!("../schemas/snapshot.schema.json");
+pub const DECISIONS_SCHEMA: &str = include_str!("../schemas/decisions.schema.json");
+
+/// Most schema errors collected from one document.
+const MAX_SCHEMA_ERRORS: usize = 10_000;
+
+fn compile(text: &str, name: &str) -> Validator {
+    let schema: Value = serde_json::from_str(text)
+        .unwrap_or_else(|e| panic!("bundled schema {name} is not JSON: {e}"));
+    jsonschema::draft202012::new(&schema)
+        .unwrap_or_else(|e| panic!("bundled schema {name} does not compile: {e}"))
+}
+
+fn snapshot_validator() -> &'static Validator {
+    static V: OnceLock<Validator> = OnceLock::new();
+    V.get_or_init(|| compile(SNAPSHOT_SCHEMA, "snapshot.schema.json"))
+}
+
+fn decisions_validator() -> &'static Validator {
+    static V: OnceLock<Validator> = OnceLock::new();
+    V.get_or_init(|| compile(DECISIONS_SCHEMA, "decisions.schema.json"))
+}
+
+/// Validates a snapshot document against `schemas/snapshot.schema.json`.
+pub fn validate_snapshot(doc: &Value) -> Vec<Problem> {
+    collect(snapshot_validator(), doc)
+}
+
+/// Validates a decisions document against `schemas/decisions.schema.json`.
+pub fn validate_decisions(doc: &Value) -> Vec<Problem> {
+    collect(decisions_validator(), doc)
+}
+
+fn collect(validator: &Validator, doc: &Value) -> Vec<Problem> {
+    validator
+        .iter_errors(doc)
+        .take(MAX_SCHEMA_ERRORS)
+        .map(|e| Problem::new(e.instance_path().as_str(), message(&e)))
+        .collect()
+}
+
+/// Shows a value briefly: scalars in full, containers by kind.
+fn brief(v: &Value) -> String {
+    match v {
+        Value::Object(_) => "an object".to_owned(),
+        Value::Array(_) => "an array".to_owned(),
+        Value::String(s) if s.chars().count() > 60 => {
+            format!("`{}...`", s.chars().take(57).collect::<String>())
+        }
+        other => format!("`{other}`"),
+    }
+}
+
+fn type_name(kind: &TypeKind) -> String {
+    match kind {
+        TypeKind::Single(t) => format!("{t}"),
+        TypeKind::Multiple(ts) => {
+            let names: Vec<String> = ts.iter().map(|t| format!("{t}")).collect();
+            names.join(" or ")
+        }
+    }
+}
+
+fn message(e: &ValidationError<'_>) -> String {
+    let instance = e.instance();
+    match e.kind() {
+        ValidationErrorKind::Type { kind } => {
+            format!("expected {}, found {}", type_name(kind), brief(instance))
+        }
+        ValidationErrorKind::Required { property } => {
+            format!("missing required field `{}`", property.as_str().unwrap_or_default())
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let names: Vec<String> = unexpected.iter().map(|n| format!("`{n}`")).collect();
+            format!("unknown field {}", names.join(", "))
+        }
+        ValidationErrorKind::Enum { options } => {
+            let names: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().map(|o| format!("`{}`", o.as_str().unwrap_or("?"))).collect())
+                .unwrap_or_default();
+            format!("{} is not one of {}", brief(instance), names.join(", "))
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            format!("expected `{expected_value}`, found {}", brief(instance))
+        }
+        ValidationErrorKind::Minimum { limit } => {
+            format!("{} is below the minimum `{limit}`", brief(instance))
+        }
+        ValidationErrorKind::ExclusiveMinimum { limit } => {
+            format!("{} must be greater than `{limit}`", brief(instance))
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            format!("{} does not match `{pattern}`", brief(instance))
+        }
+        ValidationErrorKind::MinLength { limit } => {
+            format!("{} is shorter than {limit} character(s)", brief(instance))
+        }
+        _ => {
+            let text = e.to_string();
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(c) => c.to_lowercase().chain(chars).collect(),
+                None => text,
+            }
+        }
+    }
+}

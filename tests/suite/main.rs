@@ -1,0 +1,1 @@
+//! The one test binary: data-driven cases, rendered output snapshots, properties.
