@@ -1,1 +1,9 @@
-//! The one test binary: data-driven cases, rendered output snapshots, properties.
+//! The one test binary: data-driven policy cases, schemas, rendered output, the CLI,
+//! and properties.
+
+mod cases;
+mod cli;
+mod errors;
+mod example;
+mod properties;
+mod support;

@@ -1,0 +1,74 @@
+//! The command line: exit codes, output formats, and never a partial `--out` file.
+
+use crate::support::{self, bursar};
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn validate_accepts_the_example() {
+    let out = bursar(&["validate", "examples/sprint-2026-S24.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("valid snapshot"));
+}
+
+#[test]
+fn fail_on_maps_severities_to_exit_codes() {
+    let doc = support::evaluate(&support::example());
+    let max = doc.max_severity().expect("the example has decisions");
+    let code = |fail_on: &str| {
+        bursar(&["eval", "--snapshot", "examples/sprint-2026-S24.json", "--fail-on", fail_on])
+            .status
+            .code()
+    };
+    use bursar::decision::Severity;
+    assert_eq!(code("never"), Some(0));
+    assert_eq!(code("warn"), Some(if max >= Severity::Warn { 1 } else { 0 }));
+    assert_eq!(code("deny"), Some(if max >= Severity::Deny { 1 } else { 0 }));
+}
+
+#[test]
+fn text_format_groups_decisions_by_policy() {
+    let out = bursar(&[
+        "eval",
+        "--snapshot",
+        "examples/sprint-2026-S24.json",
+        "--format",
+        "text",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("example_text", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn out_is_written_whole_and_not_at_all_on_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("decisions.json");
+    let out_arg = out_file.to_str().unwrap();
+    let ok = bursar(&["eval", "--snapshot", "examples/sprint-2026-S24.json", "--out", out_arg, "--fail-on", "never"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let written = std::fs::read_to_string(&out_file).unwrap();
+    assert!(ok.stdout.is_empty());
+    assert!(written.ends_with("}\n"));
+
+    let bad = bursar(&["eval", "--snapshot", "tests/errors/snapshots/unknown-squad.json", "--out", out_arg]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), written, "previous file untouched");
+
+    let fresh = dir.path().join("fresh.json");
+    let bad = bursar(&["eval", "--snapshot", "tests/errors/snapshots/unknown-squad.json", "--out", fresh.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(!fresh.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary files left behind");
+}
+
+#[test]
+fn command_line_mistakes_exit_2() {
+    assert_eq!(bursar(&["eval"]).status.code(), Some(2));
+    assert_eq!(bursar(&["eval", "--snapshot", "no-such-file.json"]).status.code(), Some(2));
+    assert_eq!(bursar(&["frobnicate"]).status.code(), Some(2));
+}
