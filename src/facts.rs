@@ -266,8 +266,11 @@ impl Facts {
             .enumerate()
             .map(|(i, v)| (v.key.clone(), i))
             .collect();
-        let catalog_status: HashMap<String, CatalogStatus> =
-            snapshot.catalog.iter().map(|c| (c.key(), c.status)).collect();
+        let catalog_status: HashMap<String, CatalogStatus> = snapshot
+            .catalog
+            .iter()
+            .map(|c| (c.key(), c.status))
+            .collect();
         for v in &mut b.variants {
             v.catalog_status = catalog_status.get(&v.key).copied();
         }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// One thing wrong with an input document, at a JSON Pointer.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub pointer: String,
     pub message: String,
@@ -15,6 +15,30 @@ impl Problem {
             pointer: pointer.into(),
             message: message.into(),
         }
+    }
+}
+
+/// Orders by pointer in document order: `/runs/2` before `/runs/10`.
+impl Ord for Problem {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        fn key(p: &str) -> Vec<(u64, &str)> {
+            // Indices sort numerically and before names at the same depth.
+            p.split('/')
+                .map(|t| match t.parse::<u64>() {
+                    Ok(n) => (n, ""),
+                    Err(_) => (u64::MAX, t),
+                })
+                .collect()
+        }
+        key(&self.pointer)
+            .cmp(&key(&other.pointer))
+            .then_with(|| self.message.cmp(&other.message))
+    }
+}
+
+impl PartialOrd for Problem {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 

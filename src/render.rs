@@ -24,7 +24,10 @@ pub fn text(doc: &Document) -> String {
         out,
         "sprint {}{}: {} decisions ({} info, {} warn, {} deny)",
         doc.sprint,
-        doc.org.as_deref().map(|o| format!(" ({o})")).unwrap_or_default(),
+        doc.org
+            .as_deref()
+            .map(|o| format!(" ({o})"))
+            .unwrap_or_default(),
         doc.totals.decisions,
         doc.totals.info,
         doc.totals.warn,

@@ -72,6 +72,21 @@ fn type_name(kind: &TypeKind) -> String {
     }
 }
 
+/// What the snapshot schema's patterns mean, so people read a rule, not a regex.
+fn pattern_meaning(pattern: &str) -> Option<&'static str> {
+    if pattern.contains("[Tt ]") {
+        Some("is not an RFC 3339 date-time (e.g. `2026-11-17T10:02:00Z`)")
+    } else if pattern.contains("-[0-9]{2}$") || pattern.contains(r"-\\d{2}$") {
+        Some("is not a date (YYYY-MM-DD)")
+    } else if pattern.contains("/@") {
+        Some("must be non-empty and contain neither `/` nor `@`")
+    } else if pattern.contains("[A-Z]{3}") {
+        Some("is not an ISO 4217 currency code (three capital letters)")
+    } else {
+        None
+    }
+}
+
 fn message(e: &ValidationError<'_>) -> String {
     let instance = e.instance();
     match e.kind() {
@@ -79,7 +94,10 @@ fn message(e: &ValidationError<'_>) -> String {
             format!("expected {}, found {}", type_name(kind), brief(instance))
         }
         ValidationErrorKind::Required { property } => {
-            format!("missing required field `{}`", property.as_str().unwrap_or_default())
+            format!(
+                "missing required field `{}`",
+                property.as_str().unwrap_or_default()
+            )
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let names: Vec<String> = unexpected.iter().map(|n| format!("`{n}`")).collect();
@@ -88,7 +106,11 @@ fn message(e: &ValidationError<'_>) -> String {
         ValidationErrorKind::Enum { options } => {
             let names: Vec<String> = options
                 .as_array()
-                .map(|a| a.iter().map(|o| format!("`{}`", o.as_str().unwrap_or("?"))).collect())
+                .map(|a| {
+                    a.iter()
+                        .map(|o| format!("`{}`", o.as_str().unwrap_or("?")))
+                        .collect()
+                })
                 .unwrap_or_default();
             format!("{} is not one of {}", brief(instance), names.join(", "))
         }
@@ -101,9 +123,10 @@ fn message(e: &ValidationError<'_>) -> String {
         ValidationErrorKind::ExclusiveMinimum { limit } => {
             format!("{} must be greater than `{limit}`", brief(instance))
         }
-        ValidationErrorKind::Pattern { pattern } => {
-            format!("{} does not match `{pattern}`", brief(instance))
-        }
+        ValidationErrorKind::Pattern { pattern } => match pattern_meaning(pattern) {
+            Some(meaning) => format!("{} {meaning}", brief(instance)),
+            None => format!("{} does not match `{pattern}`", brief(instance)),
+        },
         ValidationErrorKind::MinLength { limit } => {
             format!("{} is shorter than {limit} character(s)", brief(instance))
         }

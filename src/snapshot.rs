@@ -1,6 +1,6 @@
 //! The sprint snapshot: its typed model, and loading it with every problem reported at once.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -166,7 +166,10 @@ impl Run {
 
     /// `workflow/variant`, or `None` for an untagged run.
     pub fn key(&self) -> Option<String> {
-        Some(variant_key(self.workflow.as_deref()?, self.variant.as_deref()?))
+        Some(variant_key(
+            self.workflow.as_deref()?,
+            self.variant.as_deref()?,
+        ))
     }
 }
 
@@ -257,12 +260,16 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Loaded> {
         origin: origin.to_owned(),
         line: e.line(),
         column: e.column(),
-        message: json_message(&e),
+        message: json_message(&e, text),
     })?;
 
     let mut problems = schema::validate_snapshot(&value);
-    if problems.is_empty() || value.is_object() {
-        check_rules(&value, &mut problems);
+    if value.is_object() {
+        let mut rules = Vec::new();
+        check_rules(&value, &mut rules);
+        // One message per place: where the schema already objected, it has said enough.
+        let flagged: HashSet<String> = problems.iter().map(|p| p.pointer.clone()).collect();
+        problems.extend(rules.into_iter().filter(|p| !flagged.contains(&p.pointer)));
     }
     if !problems.is_empty() {
         problems.sort();
@@ -287,15 +294,39 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Loaded> {
     Ok(Loaded { snapshot, sha256 })
 }
 
-fn json_message(e: &serde_json::Error) -> String {
+/// The bytes at a 1-based line and column of a JSON text.
+fn at(text: &[u8], line: usize, column: usize) -> &[u8] {
+    let start = text
+        .split(|&b| b == b'\n')
+        .take(line.saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum::<usize>();
+    text.get(start + column.saturating_sub(1)..)
+        .unwrap_or_default()
+}
+
+fn json_message(e: &serde_json::Error, input: &[u8]) -> String {
+    let here = at(input, e.line(), e.column());
     let text = e.to_string();
     // serde_json appends " at line L column C"; the location is reported separately.
     let text = match text.rfind(" at line ") {
         Some(i) => text[..i].to_owned(),
         None => text,
     };
+    let text = super::host::lowercase_first(&text);
     match e.classify() {
-        serde_json::error::Category::Eof => format!("{text}: the JSON ends too early (truncated file?)"),
+        serde_json::error::Category::Eof => {
+            format!("{text}: the JSON ends too early (truncated file?)")
+        }
+        _ if ["NaN", "Infinity", "-Infinity", "+Infinity"]
+            .iter()
+            .any(|w| here.starts_with(w.as_bytes())) =>
+        {
+            format!("{text}: NaN and Infinity are not JSON numbers")
+        }
+        _ if text.contains("recursion limit") => {
+            format!("{text}: the document is nested too deeply")
+        }
         _ => text,
     }
 }
@@ -346,7 +377,10 @@ fn check_rules(doc: &Value, problems: &mut Vec<Problem>) {
     }
 
     for field in ["start", "end"] {
-        if let Some(date) = doc.pointer(&format!("/sprint/{field}")).and_then(Value::as_str) {
+        if let Some(date) = doc
+            .pointer(&format!("/sprint/{field}"))
+            .and_then(Value::as_str)
+        {
             if instant::parse_date(date).is_none() {
                 problems.push(Problem::new(
                     format!("/sprint/{field}"),
@@ -356,11 +390,18 @@ fn check_rules(doc: &Value, problems: &mut Vec<Problem>) {
         }
     }
     if let (Some(start), Some(end)) = (
-        doc.pointer("/sprint/start").and_then(Value::as_str).and_then(instant::parse_date),
-        doc.pointer("/sprint/end").and_then(Value::as_str).and_then(instant::parse_date),
+        doc.pointer("/sprint/start")
+            .and_then(Value::as_str)
+            .and_then(instant::parse_date),
+        doc.pointer("/sprint/end")
+            .and_then(Value::as_str)
+            .and_then(instant::parse_date),
     ) {
         if end < start {
-            problems.push(Problem::new("/sprint/end", "the sprint ends before it starts"));
+            problems.push(Problem::new(
+                "/sprint/end",
+                "the sprint ends before it starts",
+            ));
         }
     }
 
@@ -405,7 +446,13 @@ fn check_rules(doc: &Value, problems: &mut Vec<Problem>) {
         unknown_squad("/run_groups", i, g, "squad");
     }
 
-    duplicates(budgets, "/budgets/exploration", "squad", "budget entry for squad", problems);
+    duplicates(
+        budgets,
+        "/budgets/exploration",
+        "squad",
+        "budget entry for squad",
+        problems,
+    );
     duplicates(topups, "/topups", "id", "top-up id", problems);
     duplicates(runs, "/runs", "id", "run id", problems);
 

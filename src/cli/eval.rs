@@ -56,7 +56,9 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Some(path) => write_whole(path, text.as_bytes())?,
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes()).context("cannot write to stdout")?;
+            stdout
+                .write_all(text.as_bytes())
+                .context("cannot write to stdout")?;
         }
     }
     let threshold = match args.fail_on {
@@ -65,16 +67,29 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         FailOn::Never => None,
     };
     let flagged = matches!((threshold, doc.max_severity()), (Some(t), Some(max)) if max >= t);
-    Ok(if flagged { Status::Flagged } else { Status::Clean })
+    Ok(if flagged {
+        Status::Flagged
+    } else {
+        Status::Clean
+    })
 }
 
 /// Writes through a temporary file in the same folder and renames it into place, so a
 /// reader never sees half a document and a failure leaves the previous file untouched.
 fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), bursar::Error> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let err = |source| bursar::Error::Write { path: path.to_owned(), source };
+    let err = |source| bursar::Error::Write {
+        path: path.to_owned(),
+        source,
+    };
     let result = std::fs::File::create(&tmp)
         .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
         .and_then(|()| std::fs::rename(&tmp, path));

@@ -14,7 +14,11 @@ pub enum Status {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "bursar", version, about = "Evaluate split-budget governance policies (Rhai) against a sprint snapshot")]
+#[command(
+    name = "bursar",
+    version,
+    about = "Evaluate split-budget governance policies (Rhai) against a sprint snapshot"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

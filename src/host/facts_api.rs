@@ -45,7 +45,11 @@ macro_rules! handle {
 
 handle!(VariantRef, VariantFacts, |f, i| &f.variants[i]);
 handle!(SquadRef, SquadFacts, |f, i| &f.squads[i]);
-handle!(FamilyRef, FamilyFacts, |f, i| f.families.values().nth(i).expect("index in range"));
+handle!(FamilyRef, FamilyFacts, |f, i| f
+    .families
+    .values()
+    .nth(i)
+    .expect("index in range"));
 handle!(TopupRef, Topup, |f, i| &f.snapshot.topups[i]);
 handle!(CatalogRef, CatalogEntry, |f, i| &f.snapshot.catalog[i]);
 handle!(RunRef, Run, |f, i| &f.snapshot.runs[i]);
@@ -64,11 +68,17 @@ macro_rules! stats_getters {
         $engine.register_get("tokens", |$x: &mut $ty| int($stats.tokens()));
         $engine.register_get("input_tokens", |$x: &mut $ty| int($stats.input_tokens));
         $engine.register_get("output_tokens", |$x: &mut $ty| int($stats.output_tokens));
-        $engine.register_get("exploration_tokens", |$x: &mut $ty| int($stats.exploration_tokens));
+        $engine.register_get("exploration_tokens", |$x: &mut $ty| {
+            int($stats.exploration_tokens)
+        });
         $engine.register_get("central_tokens", |$x: &mut $ty| int($stats.central_tokens));
         $engine.register_get("cost_micros", |$x: &mut $ty| $stats.cost_micros);
-        $engine.register_get("success_rate", |$x: &mut $ty| opt_float($stats.success_rate()));
-        $engine.register_get("cost_per_success", |$x: &mut $ty| opt_float($stats.cost_per_success()));
+        $engine.register_get("success_rate", |$x: &mut $ty| {
+            opt_float($stats.success_rate())
+        });
+        $engine.register_get("cost_per_success", |$x: &mut $ty| {
+            opt_float($stats.cost_per_success())
+        });
     }};
 }
 
@@ -112,27 +122,39 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_get("org", |f: &mut FactsRef| opt_str(f.0.snapshot.org.as_ref()));
     engine.register_get("currency", |f: &mut FactsRef| f.0.snapshot.currency.clone());
-    engine.register_get("central_tokens", |f: &mut FactsRef| int(f.0.snapshot.budgets.central_tokens));
+    engine.register_get("central_tokens", |f: &mut FactsRef| {
+        int(f.0.snapshot.budgets.central_tokens)
+    });
     engine.register_get("variants", |f: &mut FactsRef| -> Array {
-        (0..f.0.variants.len()).map(|i| Dynamic::from(VariantRef(f.0.clone(), i))).collect()
+        (0..f.0.variants.len())
+            .map(|i| Dynamic::from(VariantRef(f.0.clone(), i)))
+            .collect()
     });
     engine.register_get("squads", |f: &mut FactsRef| -> Array {
-        (0..f.0.squads.len()).map(|i| Dynamic::from(SquadRef(f.0.clone(), i))).collect()
+        (0..f.0.squads.len())
+            .map(|i| Dynamic::from(SquadRef(f.0.clone(), i)))
+            .collect()
     });
     engine.register_get("families", |f: &mut FactsRef| -> Array {
-        (0..f.0.families.len()).map(|i| Dynamic::from(FamilyRef(f.0.clone(), i))).collect()
+        (0..f.0.families.len())
+            .map(|i| Dynamic::from(FamilyRef(f.0.clone(), i)))
+            .collect()
     });
     engine.register_get("topups", |f: &mut FactsRef| -> Array {
-        (0..f.0.snapshot.topups.len()).map(|i| Dynamic::from(TopupRef(f.0.clone(), i))).collect()
+        (0..f.0.snapshot.topups.len())
+            .map(|i| Dynamic::from(TopupRef(f.0.clone(), i)))
+            .collect()
     });
     engine.register_get("catalog", |f: &mut FactsRef| -> Array {
-        (0..f.0.snapshot.catalog.len()).map(|i| Dynamic::from(CatalogRef(f.0.clone(), i))).collect()
+        (0..f.0.snapshot.catalog.len())
+            .map(|i| Dynamic::from(CatalogRef(f.0.clone(), i)))
+            .collect()
     });
     engine.register_get("runs", |f: &mut FactsRef| Runs(f.0.clone()));
     engine.register_fn("variant", |f: &mut FactsRef, key: &str| {
-        f.0.variant_index
-            .get(key)
-            .map_or(Dynamic::UNIT, |&i| Dynamic::from(VariantRef(f.0.clone(), i)))
+        f.0.variant_index.get(key).map_or(Dynamic::UNIT, |&i| {
+            Dynamic::from(VariantRef(f.0.clone(), i))
+        })
     });
     engine.register_fn("squad", |f: &mut FactsRef, id: &str| {
         f.0.squad_index
@@ -151,18 +173,25 @@ pub fn register(engine: &mut Engine) {
         let mut m = Map::new();
         m.insert("uses".into(), int(u.uses).into());
         m.insert("tokens".into(), int(u.tokens()).into());
-        m.insert("exploration_tokens".into(), int(u.exploration_tokens).into());
+        m.insert(
+            "exploration_tokens".into(),
+            int(u.exploration_tokens).into(),
+        );
         m.insert("central_tokens".into(), int(u.central_tokens).into());
         m.insert("cost_micros".into(), u.cost_micros.into());
         m
     });
     engine.register_get("exploration_tokens_by_family", |f: &mut FactsRef| {
-        let mut m: Map = f
-            .0
-            .families
-            .iter()
-            .map(|(name, fam)| (name.as_str().into(), int(fam.stats.exploration_tokens).into()))
-            .collect();
+        let mut m: Map =
+            f.0.families
+                .iter()
+                .map(|(name, fam)| {
+                    (
+                        name.as_str().into(),
+                        int(fam.stats.exploration_tokens).into(),
+                    )
+                })
+                .collect();
         m.insert(UNTAGGED.into(), int(f.0.untagged.exploration_tokens).into());
         m
     });
@@ -177,12 +206,19 @@ pub fn register(engine: &mut Engine) {
     engine.register_get("key", |v: &mut VariantRef| v.get().key.clone());
     engine.register_get("workflow", |v: &mut VariantRef| v.get().workflow.clone());
     engine.register_get("variant", |v: &mut VariantRef| v.get().variant.clone());
-    engine.register_get("in_catalog", |v: &mut VariantRef| v.get().catalog_status.is_some());
+    engine.register_get("in_catalog", |v: &mut VariantRef| {
+        v.get().catalog_status.is_some()
+    });
     engine.register_get("catalog_status", |v: &mut VariantRef| {
-        v.get().catalog_status.map_or(Dynamic::UNIT, |s| s.as_str().into())
+        v.get()
+            .catalog_status
+            .map_or(Dynamic::UNIT, |s| s.as_str().into())
     });
     engine.register_get("origin_squad", |v: &mut VariantRef| {
-        v.get().first.as_ref().map_or(Dynamic::UNIT, |r| r.squad.clone().into())
+        v.get()
+            .first
+            .as_ref()
+            .map_or(Dynamic::UNIT, |r| r.squad.clone().into())
     });
     engine.register_get("squad_uses", |v: &mut VariantRef| -> Map {
         v.get()
@@ -195,7 +231,9 @@ pub fn register(engine: &mut Engine) {
         let v = v.get();
         let mut m = Map::new();
         m.insert("runs".into(), int(v.stats.uses).into());
-        let id = |r: &Option<crate::facts::RunRef>| r.as_ref().map_or(Dynamic::UNIT, |r| r.id.clone().into());
+        let id = |r: &Option<crate::facts::RunRef>| {
+            r.as_ref().map_or(Dynamic::UNIT, |r| r.id.clone().into())
+        };
         m.insert("first_run_id".into(), id(&v.first));
         m.insert("last_run_id".into(), id(&v.last));
         if v.grouped_runs > 0 {
@@ -210,19 +248,37 @@ pub fn register(engine: &mut Engine) {
     engine.register_get("name", |s: &mut SquadRef| opt_str(s.get().name.as_ref()));
     engine.register_get("headcount", |s: &mut SquadRef| int(s.get().headcount));
     engine.register_get("tags", |s: &mut SquadRef| strings(s.get().tags.iter()));
-    engine.register_get("has_budget", |s: &mut SquadRef| s.get().baseline_tokens.is_some());
-    engine.register_get("baseline_tokens", |s: &mut SquadRef| int(s.get().baseline_tokens.unwrap_or(0)));
-    engine.register_get("granted_topup_tokens", |s: &mut SquadRef| int(s.get().granted_topup_tokens));
-    engine.register_get("requested_topup_tokens", |s: &mut SquadRef| int(s.get().requested_topup_tokens));
-    engine.register_get("untagged_exploration_tokens", |s: &mut SquadRef| int(s.get().untagged.exploration_tokens));
+    engine.register_get("has_budget", |s: &mut SquadRef| {
+        s.get().baseline_tokens.is_some()
+    });
+    engine.register_get("baseline_tokens", |s: &mut SquadRef| {
+        int(s.get().baseline_tokens.unwrap_or(0))
+    });
+    engine.register_get("granted_topup_tokens", |s: &mut SquadRef| {
+        int(s.get().granted_topup_tokens)
+    });
+    engine.register_get("requested_topup_tokens", |s: &mut SquadRef| {
+        int(s.get().requested_topup_tokens)
+    });
+    engine.register_get("untagged_exploration_tokens", |s: &mut SquadRef| {
+        int(s.get().untagged.exploration_tokens)
+    });
     stats_getters!(engine, SquadRef, |s| s.get().stats);
 
     // Workflow families.
     engine.register_get("name", |f: &mut FamilyRef| f.get().name.clone());
-    engine.register_get("variants", |f: &mut FamilyRef| strings(f.get().variants.iter()));
-    engine.register_get("standard_uses", |f: &mut FamilyRef| int(f.get().standard.uses));
-    engine.register_get("standard_successes", |f: &mut FamilyRef| int(f.get().standard.successes));
-    engine.register_get("standard_cost_micros", |f: &mut FamilyRef| f.get().standard.cost_micros);
+    engine.register_get("variants", |f: &mut FamilyRef| {
+        strings(f.get().variants.iter())
+    });
+    engine.register_get("standard_uses", |f: &mut FamilyRef| {
+        int(f.get().standard.uses)
+    });
+    engine.register_get("standard_successes", |f: &mut FamilyRef| {
+        int(f.get().standard.successes)
+    });
+    engine.register_get("standard_cost_micros", |f: &mut FamilyRef| {
+        f.get().standard.cost_micros
+    });
     engine.register_get("standard_cost_per_success", |f: &mut FamilyRef| {
         opt_float(f.get().standard.cost_per_success())
     });
@@ -232,18 +288,32 @@ pub fn register(engine: &mut Engine) {
     engine.register_get("id", |t: &mut TopupRef| t.get().id.clone());
     engine.register_get("squad", |t: &mut TopupRef| t.get().squad.clone());
     engine.register_get("tokens", |t: &mut TopupRef| int(t.get().tokens));
-    engine.register_get("status", |t: &mut TopupRef| t.get().status.as_str().to_owned());
-    engine.register_get("reason", |t: &mut TopupRef| opt_str(t.get().reason.as_ref()));
-    engine.register_get("justification", |t: &mut TopupRef| opt_str(t.get().justification.as_ref()));
-    engine.register_get("approved_by", |t: &mut TopupRef| opt_str(t.get().approved_by.as_ref()));
+    engine.register_get("status", |t: &mut TopupRef| {
+        t.get().status.as_str().to_owned()
+    });
+    engine.register_get("reason", |t: &mut TopupRef| {
+        opt_str(t.get().reason.as_ref())
+    });
+    engine.register_get("justification", |t: &mut TopupRef| {
+        opt_str(t.get().justification.as_ref())
+    });
+    engine.register_get("approved_by", |t: &mut TopupRef| {
+        opt_str(t.get().approved_by.as_ref())
+    });
 
     // Catalog entries, with the stats of their runs in this snapshot.
     engine.register_get("workflow", |c: &mut CatalogRef| c.get().workflow.clone());
     engine.register_get("variant", |c: &mut CatalogRef| c.get().variant.clone());
     engine.register_get("key", |c: &mut CatalogRef| c.get().key());
-    engine.register_get("status", |c: &mut CatalogRef| c.get().status.as_str().to_owned());
-    engine.register_get("origin_squad", |c: &mut CatalogRef| opt_str(c.get().origin_squad.as_ref()));
-    engine.register_get("promoted_in", |c: &mut CatalogRef| opt_str(c.get().promoted_in.as_ref()));
+    engine.register_get("status", |c: &mut CatalogRef| {
+        c.get().status.as_str().to_owned()
+    });
+    engine.register_get("origin_squad", |c: &mut CatalogRef| {
+        opt_str(c.get().origin_squad.as_ref())
+    });
+    engine.register_get("promoted_in", |c: &mut CatalogRef| {
+        opt_str(c.get().promoted_in.as_ref())
+    });
     stats_getters!(engine, CatalogRef, |c| catalog_stats(c));
 
     // Raw runs, for custom policies.
@@ -258,11 +328,19 @@ pub fn register(engine: &mut Engine) {
     engine.register_iterator::<Runs>();
     engine.register_get("id", |r: &mut RunRef| r.get().id.clone());
     engine.register_get("squad", |r: &mut RunRef| r.get().squad.clone());
-    engine.register_get("workflow", |r: &mut RunRef| opt_str(r.get().workflow.as_ref()));
-    engine.register_get("variant", |r: &mut RunRef| opt_str(r.get().variant.as_ref()));
-    engine.register_get("key", |r: &mut RunRef| r.get().key().map_or(Dynamic::UNIT, Dynamic::from));
+    engine.register_get("workflow", |r: &mut RunRef| {
+        opt_str(r.get().workflow.as_ref())
+    });
+    engine.register_get("variant", |r: &mut RunRef| {
+        opt_str(r.get().variant.as_ref())
+    });
+    engine.register_get("key", |r: &mut RunRef| {
+        r.get().key().map_or(Dynamic::UNIT, Dynamic::from)
+    });
     engine.register_get("pool", |r: &mut RunRef| r.get().pool.as_str().to_owned());
-    engine.register_get("outcome", |r: &mut RunRef| r.get().outcome.as_str().to_owned());
+    engine.register_get("outcome", |r: &mut RunRef| {
+        r.get().outcome.as_str().to_owned()
+    });
     engine.register_get("input_tokens", |r: &mut RunRef| int(r.get().input_tokens));
     engine.register_get("output_tokens", |r: &mut RunRef| int(r.get().output_tokens));
     engine.register_get("tokens", |r: &mut RunRef| int(r.get().tokens()));
@@ -270,14 +348,17 @@ pub fn register(engine: &mut Engine) {
     engine.register_get("started_at", |r: &mut RunRef| r.get().started_at.clone());
 
     // Exact integer helpers the default pack needs.
-    engine.register_fn("gini", |values: Array| -> Result<f64, Box<rhai::EvalAltResult>> {
-        let ints: Option<Vec<u64>> = values
-            .iter()
-            .map(|v| v.as_int().ok().and_then(|i| u64::try_from(i).ok()))
-            .collect();
-        ints.map(|xs| crate::facts::gini(&xs))
-            .ok_or_else(|| "`gini` takes an array of non-negative integers".into())
-    });
+    engine.register_fn(
+        "gini",
+        |values: Array| -> Result<f64, Box<rhai::EvalAltResult>> {
+            let ints: Option<Vec<u64>> = values
+                .iter()
+                .map(|v| v.as_int().ok().and_then(|i| u64::try_from(i).ok()))
+                .collect();
+            ints.map(|xs| crate::facts::gini(&xs))
+                .ok_or_else(|| "`gini` takes an array of non-negative integers".into())
+        },
+    );
 }
 
 /// An iterator over all runs, yielding handles.

@@ -231,7 +231,8 @@ impl Host {
             }
             let mut decisions = std::mem::take(&mut s.decisions);
             decisions.sort_by(|a, b| a.subject.cmp(&b.subject));
-            s.done.insert(policy.name.clone(), Rc::new(decisions.clone()));
+            s.done
+                .insert(policy.name.clone(), Rc::new(decisions.clone()));
             all.extend(decisions);
         }
         self.state.borrow_mut().done.clear();
@@ -322,7 +323,7 @@ pub(crate) fn parse_error(path: &Path, source: &Arc<str>, err: &ParseError) -> B
         rhai::ParseErrorType::ExprTooDeep => {
             "expression nested too deeply (raise the limit with --max-expr-depth)".to_owned()
         }
-        rhai::ParseErrorType::Reserved(word) if word == "eval" => {
+        other if other.to_string().contains("'eval'") => {
             "`eval` is not allowed in a policy".to_owned()
         }
         other => lowercase_first(&other.to_string()),

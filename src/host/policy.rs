@@ -49,7 +49,7 @@ impl Pack {
     }
 }
 
-fn constant<'a>(ast: &'a AST, name: &str) -> Option<Dynamic> {
+fn constant(ast: &AST, name: &str) -> Option<Dynamic> {
     ast.iter_literal_variables(true, false)
         .find(|(n, ..)| *n == name)
         .map(|(_, _, v)| v)
@@ -121,7 +121,10 @@ pub fn load(engine: &Engine, dir: &Path) -> Result<Pack, Box<PolicyError>> {
         .collect();
     paths.sort();
     if paths.is_empty() {
-        return Err(PolicyError::new(dir, "no `*.rhai` policy files in this folder"));
+        return Err(PolicyError::new(
+            dir,
+            "no `*.rhai` policy files in this folder",
+        ));
     }
     let mut by_name: BTreeMap<String, Policy> = BTreeMap::new();
     for path in paths {
@@ -129,7 +132,10 @@ pub fn load(engine: &Engine, dir: &Path) -> Result<Pack, Box<PolicyError>> {
         if let Some(other) = by_name.get(&policy.name) {
             return Err(PolicyError::new(
                 &path,
-                format!("policy name `{}` is already used by `{}`", policy.name, other.file),
+                format!(
+                    "policy name `{}` is already used by `{}`",
+                    policy.name, other.file
+                ),
             ));
         }
         by_name.insert(policy.name.clone(), policy);
@@ -164,7 +170,10 @@ pub fn load(engine: &Engine, dir: &Path) -> Result<Pack, Box<PolicyError>> {
                     .filter(|n| !placed.contains(*n))
                     .map(|n| format!("`{n}`"))
                     .collect();
-                let first = &by_name[by_name.keys().find(|n| !placed.contains(*n)).expect("some left")];
+                let first = &by_name[by_name
+                    .keys()
+                    .find(|n| !placed.contains(*n))
+                    .expect("some left")];
                 return Err(PolicyError::new(
                     &first.path,
                     format!("policies read each other in a cycle: {}", stuck.join(", ")),

@@ -59,7 +59,11 @@ pub struct Draft(Rc<RefCell<DraftInner>>);
 fn location(ctx: &NativeCallContext, state: &State) -> String {
     let pos = ctx.call_position();
     let file = match ctx.call_source() {
-        Some(source) if !source.is_empty() => source.rsplit(['/', '\\']).next().unwrap_or(source).to_owned(),
+        Some(source) if !source.is_empty() => source
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(source)
+            .to_owned(),
         _ => state.file.clone(),
     };
     match (pos.line(), pos.position()) {
@@ -70,7 +74,10 @@ fn location(ctx: &NativeCallContext, state: &State) -> String {
 }
 
 fn as_number(v: &Dynamic) -> Option<f64> {
-    v.as_int().map(|i| i as f64).ok().or_else(|| v.as_float().ok())
+    v.as_int()
+        .map(|i| i as f64)
+        .ok()
+        .or_else(|| v.as_float().ok())
 }
 
 /// Applies a check operator; `None` when the operator is unknown or the types do not compare.
@@ -108,7 +115,11 @@ fn compare(actual: &Dynamic, op: &str, threshold: &Dynamic) -> Result<bool, Stri
         ">" => ordering == Greater,
         "<=" => ordering != Greater,
         "<" => ordering == Less,
-        _ => return Err(format!("unknown operator `{op}` (use >=, >, <=, <, ==, !=, in, not in)")),
+        _ => {
+            return Err(format!(
+                "unknown operator `{op}` (use >=, >, <=, <, ==, !=, in, not in)"
+            ))
+        }
     })
 }
 
@@ -142,19 +153,20 @@ fn symbol(op: &str, pass: bool) -> &str {
 pub fn display(value: &Value, unit: Option<&str>) -> String {
     match value {
         Value::Null => "none".to_owned(),
-        Value::Number(n) if unit == Some("micros") => money::format_micros(n.as_f64().unwrap_or(0.0)),
-        Value::Number(n) if n.is_f64() => {
+        Value::Number(n) => {
             let f = n.as_f64().unwrap_or(0.0);
-            // Whole numbers (a token cap) read better without decimals; ratios get two.
-            if f.fract() == 0.0 && f.abs() >= 100.0 && f.abs() < 1e15 {
-                format!("{f:.0}")
-            } else {
-                format!("{f:.2}")
+            match unit {
+                Some("micros") => money::format_micros(f),
+                _ if n.is_i64() || n.is_u64() => n.to_string(),
+                // A token cap such as 0.5 × baseline: whole, or with its half.
+                Some("tokens") => format!("{f}"),
+                _ => format!("{f:.2}"),
             }
         }
-        Value::Number(n) => n.to_string(),
         Value::String(s) if s.is_empty() => "\"\"".to_owned(),
         Value::String(s) => format!("`{s}`"),
+        // Long lists (allowed reasons) are in the check itself; the sentence stays short.
+        Value::Array(items) if items.len() > 3 => format!("the {} listed", items.len()),
         Value::Array(items) => {
             let shown: Vec<String> = items.iter().map(|v| display(v, unit)).collect();
             format!("[{}]", shown.join(", "))
@@ -188,11 +200,14 @@ pub fn register(engine: &mut Engine, state: &Shared) {
     });
     engine.register_get("subject", |d: &mut Draft| d.0.borrow().subject.clone());
 
-    engine.register_fn("value", |d: &mut Draft, name: &str, value: Dynamic| -> RhaiResult<()> {
-        let json = to_json(&value).or_else(fail)?;
-        d.0.borrow_mut().values.insert(name.to_owned(), json);
-        Ok(())
-    });
+    engine.register_fn(
+        "value",
+        |d: &mut Draft, name: &str, value: Dynamic| -> RhaiResult<()> {
+            let json = to_json(&value).or_else(fail)?;
+            d.0.borrow_mut().values.insert(name.to_owned(), json);
+            Ok(())
+        },
+    );
 
     let s = state.clone();
     let check = move |ctx: NativeCallContext,
@@ -222,9 +237,12 @@ pub fn register(engine: &mut Engine, state: &Shared) {
     let check4 = check.clone();
     engine.register_fn(
         "check",
-        move |ctx: NativeCallContext, d: &mut Draft, label: &str, actual: Dynamic, op: &str, threshold: Dynamic| {
-            check4(ctx, d, label, actual, op, threshold, None)
-        },
+        move |ctx: NativeCallContext,
+              d: &mut Draft,
+              label: &str,
+              actual: Dynamic,
+              op: &str,
+              threshold: Dynamic| { check4(ctx, d, label, actual, op, threshold, None) },
     );
     engine.register_fn(
         "check",
@@ -237,10 +255,13 @@ pub fn register(engine: &mut Engine, state: &Shared) {
               unit: &str| { check(ctx, d, label, actual, op, threshold, Some(unit)) },
     );
 
-    engine.register_fn("evidence", |d: &mut Draft, evidence: Dynamic| -> RhaiResult<()> {
-        d.0.borrow_mut().evidence = Some(to_json(&evidence).or_else(fail)?);
-        Ok(())
-    });
+    engine.register_fn(
+        "evidence",
+        |d: &mut Draft, evidence: Dynamic| -> RhaiResult<()> {
+            d.0.borrow_mut().evidence = Some(to_json(&evidence).or_else(fail)?);
+            Ok(())
+        },
+    );
     engine.register_fn("summary", |d: &mut Draft, text: &str| {
         d.0.borrow_mut().summary = Some(text.to_owned());
     });
@@ -248,16 +269,25 @@ pub fn register(engine: &mut Engine, state: &Shared) {
     let s = state.clone();
     engine.register_fn(
         "record",
-        move |ctx: NativeCallContext, d: &mut Draft, outcome: &str, severity: &str| -> RhaiResult<()> {
+        move |ctx: NativeCallContext,
+              d: &mut Draft,
+              outcome: &str,
+              severity: &str|
+              -> RhaiResult<()> {
             let Some(severity) = Severity::parse(severity) else {
-                return fail(format!("unknown severity `{severity}` (use info, warn or deny)"));
+                return fail(format!(
+                    "unknown severity `{severity}` (use info, warn or deny)"
+                ));
             };
             if outcome.is_empty() {
                 return fail("a decision needs a non-empty outcome");
             }
             let mut draft = d.0.borrow_mut();
             if draft.recorded {
-                return fail(format!("the decision for `{}` was already recorded", draft.subject));
+                return fail(format!(
+                    "the decision for `{}` was already recorded",
+                    draft.subject
+                ));
             }
             let mut state = s.borrow_mut();
             let line = ctx.call_position().line().unwrap_or(0);
@@ -309,10 +339,14 @@ pub fn register(engine: &mut Engine, state: &Shared) {
         Ok(done.iter().map(decision_to_dynamic).collect())
     });
 
-    engine.register_fn("fmt", |x: f64, decimals: i64| format!("{x:.*}", decimals.clamp(0, 12) as usize));
+    engine.register_fn("fmt", |x: f64, decimals: i64| {
+        format!("{x:.*}", decimals.clamp(0, 12) as usize)
+    });
     engine.register_fn("fmt", |x: i64, _decimals: i64| x.to_string());
     engine.register_fn("fmt_money", |micros: f64| money::format_micros(micros));
-    engine.register_fn("fmt_money", |micros: i64| money::format_micros(micros as f64));
+    engine.register_fn("fmt_money", |micros: i64| {
+        money::format_micros(micros as f64)
+    });
 }
 
 fn decision_to_dynamic(d: &Decision) -> Dynamic {

@@ -22,7 +22,12 @@ impl PackResolver {
     }
 
     fn refuse(path: &str, why: &str, pos: Position) -> Box<EvalAltResult> {
-        EvalAltResult::ErrorModuleNotFound(format!("`{path}` is not allowed: {why}"), pos).into()
+        // Not `ErrorModuleNotFound`: Rhai replaces that one's message with the bare path.
+        EvalAltResult::ErrorRuntime(
+            format!("import of `{path}` is not allowed: {why}").into(),
+            pos,
+        )
+        .into()
     }
 }
 
@@ -36,7 +41,11 @@ impl ModuleResolver for PackResolver {
     ) -> Result<SharedModule, Box<EvalAltResult>> {
         let relative = Path::new(path);
         if relative.is_absolute() || path.starts_with('/') || path.starts_with('\\') {
-            return Err(Self::refuse(path, "imports must be relative to the policy folder", pos));
+            return Err(Self::refuse(
+                path,
+                "imports must be relative to the policy folder",
+                pos,
+            ));
         }
         if relative
             .components()
@@ -47,12 +56,19 @@ impl ModuleResolver for PackResolver {
         let file = self.root.join(relative).with_extension("rhai");
         let real = file.canonicalize().map_err(|_| {
             Box::new(EvalAltResult::ErrorModuleNotFound(
-                format!("`{path}` (no file `{}` in the policy folder)", relative.with_extension("rhai").display()),
+                format!(
+                    "`{path}` (no file `{}` in the policy folder)",
+                    relative.with_extension("rhai").display()
+                ),
                 pos,
             ))
         })?;
         if !real.starts_with(&self.root) {
-            return Err(Self::refuse(path, "it leads outside the policy folder", pos));
+            return Err(Self::refuse(
+                path,
+                "it leads outside the policy folder",
+                pos,
+            ));
         }
         // Resolve by the checked relative path, never by the user's spelling.
         let checked = real

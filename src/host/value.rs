@@ -24,11 +24,17 @@ pub fn to_json(value: &Dynamic) -> Result<Value, String> {
         return Ok(Value::String(c.to_string()));
     }
     if value.is_string() {
-        return Ok(Value::String(value.clone().into_string().unwrap_or_default()));
+        return Ok(Value::String(
+            value.clone().into_string().unwrap_or_default(),
+        ));
     }
     if value.is_array() {
         let array = value.read_lock::<Array>().expect("checked to be an array");
-        return array.iter().map(to_json).collect::<Result<_, _>>().map(Value::Array);
+        return array
+            .iter()
+            .map(to_json)
+            .collect::<Result<_, _>>()
+            .map(Value::Array);
     }
     if value.is_map() {
         let map = value.read_lock::<Map>().expect("checked to be a map");
@@ -56,7 +62,10 @@ pub fn from_json(value: &Value) -> Dynamic {
         Value::String(s) => s.clone().into(),
         Value::Array(a) => Dynamic::from_array(a.iter().map(from_json).collect()),
         Value::Object(o) => {
-            let map: Map = o.iter().map(|(k, v)| (k.as_str().into(), from_json(v))).collect();
+            let map: Map = o
+                .iter()
+                .map(|(k, v)| (k.as_str().into(), from_json(v)))
+                .collect();
             Dynamic::from_map(map)
         }
     }

@@ -23,9 +23,14 @@ fn parse_expect(text: &str, file: &Path) -> BTreeMap<(String, String), Expected>
             continue;
         }
         let mut words = line.split_whitespace();
-        let (Some(policy), Some(subject), Some(outcome)) = (words.next(), words.next(), words.next())
+        let (Some(policy), Some(subject), Some(outcome)) =
+            (words.next(), words.next(), words.next())
         else {
-            panic!("{}:{}: expected `<policy> <subject> <outcome>`", file.display(), n + 1);
+            panic!(
+                "{}:{}: expected `<policy> <subject> <outcome>`",
+                file.display(),
+                n + 1
+            );
         };
         let values = words
             .map(|w| {
@@ -43,7 +48,12 @@ fn parse_expect(text: &str, file: &Path) -> BTreeMap<(String, String), Expected>
                 values,
             },
         );
-        assert!(previous.is_none(), "{}:{}: listed twice", file.display(), n + 1);
+        assert!(
+            previous.is_none(),
+            "{}:{}: listed twice",
+            file.display(),
+            n + 1
+        );
     }
     out
 }
@@ -55,7 +65,7 @@ fn same(expected: &str, actual: &Value) -> bool {
         Value::Bool(b) => expected == b.to_string(),
         Value::String(s) => expected == s,
         Value::Null => matches!(expected, "null" | "None"),
-        other => expected == other.to_string(),
+        other => *other.to_string() == *expected,
     }
 }
 

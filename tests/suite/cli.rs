@@ -18,14 +18,26 @@ fn fail_on_maps_severities_to_exit_codes() {
     let doc = support::evaluate(&support::example());
     let max = doc.max_severity().expect("the example has decisions");
     let code = |fail_on: &str| {
-        bursar(&["eval", "--snapshot", "examples/sprint-2026-S24.json", "--fail-on", fail_on])
-            .status
-            .code()
+        bursar(&[
+            "eval",
+            "--snapshot",
+            "examples/sprint-2026-S24.json",
+            "--fail-on",
+            fail_on,
+        ])
+        .status
+        .code()
     };
     use bursar::decision::Severity;
     assert_eq!(code("never"), Some(0));
-    assert_eq!(code("warn"), Some(if max >= Severity::Warn { 1 } else { 0 }));
-    assert_eq!(code("deny"), Some(if max >= Severity::Deny { 1 } else { 0 }));
+    assert_eq!(
+        code("warn"),
+        Some(if max >= Severity::Warn { 1 } else { 0 })
+    );
+    assert_eq!(
+        code("deny"),
+        Some(if max >= Severity::Deny { 1 } else { 0 })
+    );
 }
 
 #[test]
@@ -48,18 +60,42 @@ fn out_is_written_whole_and_not_at_all_on_failure() {
     let dir = tempfile::tempdir().unwrap();
     let out_file = dir.path().join("decisions.json");
     let out_arg = out_file.to_str().unwrap();
-    let ok = bursar(&["eval", "--snapshot", "examples/sprint-2026-S24.json", "--out", out_arg, "--fail-on", "never"]);
+    let ok = bursar(&[
+        "eval",
+        "--snapshot",
+        "examples/sprint-2026-S24.json",
+        "--out",
+        out_arg,
+        "--fail-on",
+        "never",
+    ]);
     assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
     let written = std::fs::read_to_string(&out_file).unwrap();
     assert!(ok.stdout.is_empty());
     assert!(written.ends_with("}\n"));
 
-    let bad = bursar(&["eval", "--snapshot", "tests/errors/snapshots/unknown-squad.json", "--out", out_arg]);
+    let bad = bursar(&[
+        "eval",
+        "--snapshot",
+        "tests/errors/snapshots/unknown-squad.json",
+        "--out",
+        out_arg,
+    ]);
     assert_eq!(bad.status.code(), Some(2));
-    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), written, "previous file untouched");
+    assert_eq!(
+        std::fs::read_to_string(&out_file).unwrap(),
+        written,
+        "previous file untouched"
+    );
 
     let fresh = dir.path().join("fresh.json");
-    let bad = bursar(&["eval", "--snapshot", "tests/errors/snapshots/unknown-squad.json", "--out", fresh.to_str().unwrap()]);
+    let bad = bursar(&[
+        "eval",
+        "--snapshot",
+        "tests/errors/snapshots/unknown-squad.json",
+        "--out",
+        fresh.to_str().unwrap(),
+    ]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(!fresh.exists());
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
@@ -69,6 +105,11 @@ fn out_is_written_whole_and_not_at_all_on_failure() {
 #[test]
 fn command_line_mistakes_exit_2() {
     assert_eq!(bursar(&["eval"]).status.code(), Some(2));
-    assert_eq!(bursar(&["eval", "--snapshot", "no-such-file.json"]).status.code(), Some(2));
+    assert_eq!(
+        bursar(&["eval", "--snapshot", "no-such-file.json"])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(bursar(&["frobnicate"]).status.code(), Some(2));
 }

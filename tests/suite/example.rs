@@ -55,15 +55,31 @@ fn every_handbook_outcome_appears_in_the_example() {
         );
     }
     // One health decision per snapshot: the other two labels are covered by tests/cases.
-    let health: Vec<_> = doc.decisions.iter().filter(|d| d.policy == "health").collect();
+    let health: Vec<_> = doc
+        .decisions
+        .iter()
+        .filter(|d| d.policy == "health")
+        .collect();
     assert_eq!(health.len(), 1);
     assert!(["healthy", "attention", "violation"].contains(&health[0].outcome.as_str()));
 }
 
 #[test]
 fn the_same_inputs_give_byte_identical_output() {
-    let first = support::bursar(&["eval", "--snapshot", "examples/sprint-2026-S24.json", "--fail-on", "never"]);
-    let second = support::bursar(&["eval", "--snapshot", "examples/sprint-2026-S24.json", "--fail-on", "never"]);
+    let first = support::bursar(&[
+        "eval",
+        "--snapshot",
+        "examples/sprint-2026-S24.json",
+        "--fail-on",
+        "never",
+    ]);
+    let second = support::bursar(&[
+        "eval",
+        "--snapshot",
+        "examples/sprint-2026-S24.json",
+        "--fail-on",
+        "never",
+    ]);
     assert_eq!(first.status.code(), Some(0));
     assert!(!first.stdout.is_empty());
     assert_eq!(first.stdout, second.stdout);
@@ -73,7 +89,11 @@ fn the_same_inputs_give_byte_identical_output() {
 fn every_variant_decision_carries_its_evidence() {
     let doc = support::evaluate(&support::example());
     for d in doc.decisions.iter().filter(|d| d.policy == "promotion") {
-        let evidence = d.explanation.evidence.as_ref().expect("promotion decisions have evidence");
+        let evidence = d
+            .explanation
+            .evidence
+            .as_ref()
+            .expect("promotion decisions have evidence");
         assert_eq!(evidence["runs"], d.values["uses"], "{}", d.subject);
         assert!(evidence["first_run_id"].is_string(), "{}", d.subject);
         assert!(evidence["last_run_id"].is_string(), "{}", d.subject);
@@ -86,8 +106,14 @@ fn every_check_names_the_policy_line_that_made_it() {
     for d in &doc.decisions {
         for c in &d.explanation.checks {
             let (file, rest) = c.at.split_once(':').expect("file:line:col");
-            let line: usize = rest.split(':').next().unwrap().parse().expect("a line number");
-            let text = std::fs::read_to_string(support::policies().join(file)).expect("the policy file");
+            let line: usize = rest
+                .split(':')
+                .next()
+                .unwrap()
+                .parse()
+                .expect("a line number");
+            let text =
+                std::fs::read_to_string(support::policies().join(file)).expect("the policy file");
             let code = text.lines().nth(line - 1).expect("the line exists");
             assert!(code.contains("check("), "{} points at `{code}`", c.at);
         }

@@ -24,17 +24,25 @@ struct RunSpec {
 }
 
 fn run_spec() -> impl Strategy<Value = RunSpec> {
-    (0..4usize, 0..2usize, 0..3usize, 0..3usize, 1..500u32, 0..600u32).prop_map(
-        |(squad, workflow, variant, outcome, cost_cents, minute)| RunSpec {
-            squad,
-            workflow,
-            variant,
-            // Mostly successes, so candidates appear.
-            outcome: if outcome == 2 { 0 } else { outcome },
-            cost_cents,
-            minute,
-        },
+    (
+        0..4usize,
+        0..2usize,
+        0..3usize,
+        0..3usize,
+        1..500u32,
+        0..600u32,
     )
+        .prop_map(
+            |(squad, workflow, variant, outcome, cost_cents, minute)| RunSpec {
+                squad,
+                workflow,
+                variant,
+                // Mostly successes, so candidates appear.
+                outcome: if outcome == 2 { 0 } else { outcome },
+                cost_cents,
+                minute,
+            },
+        )
 }
 
 fn snapshot(runs: &[RunSpec], squad_names: &[String]) -> Value {
@@ -67,10 +75,16 @@ fn snapshot(runs: &[RunSpec], squad_names: &[String]) -> Value {
     })
 }
 
-fn promotion_outcomes(host: &Host, pack: &bursar::host::Pack, doc: &Value) -> BTreeMap<String, String> {
+fn promotion_outcomes(
+    host: &Host,
+    pack: &bursar::host::Pack,
+    doc: &Value,
+) -> BTreeMap<String, String> {
     let bytes = serde_json::to_vec(doc).unwrap();
-    let loaded = bursar::snapshot::parse(&bytes, "generated").expect("generated snapshots are valid");
-    let evaluation = bursar::eval::evaluate_loaded(host, pack, loaded).expect("evaluation succeeds");
+    let loaded =
+        bursar::snapshot::parse(&bytes, "generated").expect("generated snapshots are valid");
+    let evaluation =
+        bursar::eval::evaluate_loaded(host, pack, loaded).expect("evaluation succeeds");
     evaluation
         .document
         .decisions
