@@ -227,19 +227,21 @@ impl Facts {
             all: Stats::default(),
             untagged: Stats::default(),
         };
-        for r in &snapshot.runs {
+        for r in snapshot.runs.iter() {
+            let (workflow, variant) = r.tag().unzip();
+            let id = r.id();
             b.add(&Row {
-                squad: &r.squad,
-                workflow: r.workflow.as_deref(),
-                variant: r.variant.as_deref(),
-                pool: r.pool,
-                outcome: r.outcome,
+                squad: r.squad(),
+                workflow,
+                variant,
+                pool: r.pool(),
+                outcome: r.outcome(),
                 count: 1,
-                input_tokens: r.input_tokens,
-                output_tokens: r.output_tokens,
-                cost_micros: r.cost_micros,
-                first: (r.started, &r.id),
-                last: Some((r.started, &r.id)),
+                input_tokens: r.input_tokens(),
+                output_tokens: r.output_tokens(),
+                cost_micros: r.cost_micros(),
+                first: (r.started(), id),
+                last: Some((r.started(), id)),
             });
         }
         for g in &snapshot.run_groups {

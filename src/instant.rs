@@ -105,6 +105,38 @@ pub fn parse_rfc3339(s: &str) -> Option<Instant> {
     Some(i128::from(secs) * 1_000_000_000 + nanos)
 }
 
+/// Proleptic Gregorian date of a day count since 1970-01-01 (inverse of `days_from_civil`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Formats an instant as RFC 3339 in UTC, with fractional seconds only when present.
+pub fn format_utc(instant: Instant) -> String {
+    let secs = instant.div_euclid(1_000_000_000);
+    let nanos = instant.rem_euclid(1_000_000_000);
+    let days = i64::try_from(secs.div_euclid(86_400)).unwrap_or(0);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let (hh, mm, ss) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    let mut out = format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}");
+    if nanos > 0 {
+        let frac = format!("{nanos:09}");
+        out.push('.');
+        out.push_str(frac.trim_end_matches('0'));
+    }
+    out.push('Z');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +149,19 @@ mod tests {
         );
         assert!(parse_rfc3339("2026-11-17T09:00:00-05:00") > parse_rfc3339("2026-11-17T10:00:00Z"));
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00.5Z"), Some(500_000_000));
+    }
+
+    #[test]
+    fn formatting_round_trips() {
+        for text in [
+            "2026-11-17T10:02:00Z",
+            "1969-12-31T23:59:59.5Z",
+            "2400-02-29T00:00:00Z",
+        ] {
+            assert_eq!(format_utc(parse_rfc3339(text).unwrap()), text);
+        }
+        let shifted = parse_rfc3339("2026-11-17T12:00:00+02:00").unwrap();
+        assert_eq!(format_utc(shifted), "2026-11-17T10:00:00Z");
     }
 
     #[test]

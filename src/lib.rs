@@ -3,6 +3,7 @@
 
 pub mod decision;
 pub mod diagnostic;
+mod dom;
 pub mod error;
 pub mod eval;
 pub mod facts;
@@ -11,8 +12,10 @@ pub mod instant;
 pub mod money;
 pub mod problem;
 pub mod render;
+pub mod runs;
 pub mod schema;
 pub mod snapshot;
+mod stream;
 
 pub use error::{Error, Result};
 

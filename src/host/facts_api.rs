@@ -6,7 +6,8 @@ use std::sync::Arc;
 use rhai::{Array, Dynamic, Engine, Map};
 
 use crate::facts::{Facts, FamilyFacts, SquadFacts, Stats, VariantFacts};
-use crate::snapshot::{CatalogEntry, Run, Topup};
+use crate::runs::RunView;
+use crate::snapshot::{CatalogEntry, Topup};
 
 /// Untagged runs' row in by-family tables.
 pub const UNTAGGED: &str = "(untagged)";
@@ -52,7 +53,16 @@ handle!(FamilyRef, FamilyFacts, |f, i| f
     .expect("index in range"));
 handle!(TopupRef, Topup, |f, i| &f.snapshot.topups[i]);
 handle!(CatalogRef, CatalogEntry, |f, i| &f.snapshot.catalog[i]);
-handle!(RunRef, Run, |f, i| &f.snapshot.runs[i]);
+
+/// One raw run, read from the columns on demand.
+#[derive(Clone)]
+pub struct RunRef(Arc<Facts>, usize);
+
+impl RunRef {
+    fn get(&self) -> RunView<'_> {
+        self.0.snapshot.runs.get(self.1)
+    }
+}
 
 /// The raw runs, indexable and iterable without copying them into the script.
 #[derive(Clone)]
@@ -326,26 +336,31 @@ pub fn register(engine: &mut Engine) {
             .map_or(Dynamic::UNIT, |i| Dynamic::from(RunRef(r.0.clone(), i)))
     });
     engine.register_iterator::<Runs>();
-    engine.register_get("id", |r: &mut RunRef| r.get().id.clone());
-    engine.register_get("squad", |r: &mut RunRef| r.get().squad.clone());
+    engine.register_get("id", |r: &mut RunRef| r.get().id().to_owned());
+    engine.register_get("squad", |r: &mut RunRef| r.get().squad().to_owned());
     engine.register_get("workflow", |r: &mut RunRef| {
-        opt_str(r.get().workflow.as_ref())
+        r.get().tag().map_or(Dynamic::UNIT, |(w, _)| w.into())
     });
     engine.register_get("variant", |r: &mut RunRef| {
-        opt_str(r.get().variant.as_ref())
+        r.get().tag().map_or(Dynamic::UNIT, |(_, v)| v.into())
     });
     engine.register_get("key", |r: &mut RunRef| {
         r.get().key().map_or(Dynamic::UNIT, Dynamic::from)
     });
-    engine.register_get("pool", |r: &mut RunRef| r.get().pool.as_str().to_owned());
+    engine.register_get("pool", |r: &mut RunRef| r.get().pool().as_str().to_owned());
     engine.register_get("outcome", |r: &mut RunRef| {
-        r.get().outcome.as_str().to_owned()
+        r.get().outcome().as_str().to_owned()
     });
-    engine.register_get("input_tokens", |r: &mut RunRef| int(r.get().input_tokens));
-    engine.register_get("output_tokens", |r: &mut RunRef| int(r.get().output_tokens));
+    engine.register_get("input_tokens", |r: &mut RunRef| int(r.get().input_tokens()));
+    engine.register_get("output_tokens", |r: &mut RunRef| {
+        int(r.get().output_tokens())
+    });
     engine.register_get("tokens", |r: &mut RunRef| int(r.get().tokens()));
-    engine.register_get("cost_micros", |r: &mut RunRef| r.get().cost_micros);
-    engine.register_get("started_at", |r: &mut RunRef| r.get().started_at.clone());
+    engine.register_get("cost_micros", |r: &mut RunRef| r.get().cost_micros());
+    // Kept as an instant: shown in UTC whatever offset the snapshot wrote.
+    engine.register_get("started_at", |r: &mut RunRef| {
+        crate::instant::format_utc(r.get().started())
+    });
 
     // Exact integer helpers the default pack needs.
     engine.register_fn(

@@ -5,5 +5,6 @@ mod cases;
 mod cli;
 mod errors;
 mod example;
+mod loader;
 mod properties;
 mod support;

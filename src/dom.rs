@@ -1,0 +1,391 @@
+//! The complete validation path: the whole document as a JSON tree, checked against the
+//! schema and the handbook's rules, every problem reported with its JSON Pointer. The
+//! streaming loader falls back to it whenever it meets anything unusual.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::instant;
+use crate::money;
+use crate::problem::{pointer, Problem};
+use crate::runs::{NewRun, RunTable};
+use crate::schema;
+use crate::snapshot::{Outcome, Pool, Snapshot};
+use crate::{Error, Result};
+
+/// A run as written in the snapshot, for the tree path only.
+#[derive(Deserialize)]
+struct RawRun {
+    id: String,
+    squad: String,
+    workflow: Option<String>,
+    variant: Option<String>,
+    pool: Pool,
+    input_tokens: u64,
+    output_tokens: u64,
+    cost: f64,
+    outcome: Outcome,
+    started_at: String,
+}
+
+/// Parses and validates a whole snapshot text (byte-order mark already removed).
+pub fn parse(text: &[u8], origin: &str) -> Result<Snapshot> {
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::Json {
+            origin: origin.to_owned(),
+            line: 1,
+            column: 1,
+            message: "the file is empty; expected a JSON object".to_owned(),
+        });
+    }
+    let mut value: Value = serde_json::from_slice(text).map_err(|e| Error::Json {
+        origin: origin.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: json_message(&e, text),
+    })?;
+    let problems = validate(&value);
+    if !problems.is_empty() {
+        return Err(Error::Invalid {
+            origin: origin.to_owned(),
+            problems,
+        });
+    }
+    let invalid = |e: serde_json::Error| Error::Invalid {
+        origin: origin.to_owned(),
+        problems: vec![Problem::new("", e.to_string())],
+    };
+    let raw_runs: Vec<RawRun> = match value.get_mut("runs") {
+        Some(runs) => serde_json::from_value(runs.take()).map_err(invalid)?,
+        None => Vec::new(),
+    };
+    let mut snapshot: Snapshot = serde_json::from_value(value).map_err(invalid)?;
+    let mut table = RunTable::with_capacity(raw_runs.len());
+    for r in &raw_runs {
+        table.push(NewRun {
+            id: &r.id,
+            squad: &r.squad,
+            tag: r.workflow.as_deref().zip(r.variant.as_deref()),
+            pool: r.pool,
+            outcome: r.outcome,
+            input_tokens: r.input_tokens,
+            output_tokens: r.output_tokens,
+            // Both were checked by `validate`; the fallbacks are unreachable.
+            cost_micros: money::to_micros(r.cost).unwrap_or_default(),
+            started: instant::parse_rfc3339(&r.started_at).unwrap_or_default(),
+        });
+    }
+    snapshot.runs = table;
+    finish(&mut snapshot);
+    Ok(snapshot)
+}
+
+/// Fills in what the loader derives from the text of run groups.
+pub fn finish(snapshot: &mut Snapshot) {
+    for group in &mut snapshot.run_groups {
+        group.first_started = instant::parse_rfc3339(&group.first_started_at).unwrap_or_default();
+    }
+}
+
+/// Every problem of a snapshot tree: the schema's, then the handbook's rules, one
+/// message per place, in document order.
+pub fn validate(value: &Value) -> Vec<Problem> {
+    let mut problems = schema::validate_snapshot(value);
+    if value.is_object() {
+        let mut rules = Vec::new();
+        check_rules(value, &mut rules);
+        // Where the schema already objected, it has said enough.
+        let flagged: HashSet<String> = problems.iter().map(|p| p.pointer.clone()).collect();
+        problems.extend(rules.into_iter().filter(|p| !flagged.contains(&p.pointer)));
+    }
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
+/// The bytes at a 1-based line and column of a JSON text.
+fn at(text: &[u8], line: usize, column: usize) -> &[u8] {
+    let start = text
+        .split(|&b| b == b'\n')
+        .take(line.saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum::<usize>();
+    text.get(start + column.saturating_sub(1)..)
+        .unwrap_or_default()
+}
+
+fn json_message(e: &serde_json::Error, input: &[u8]) -> String {
+    let here = at(input, e.line(), e.column());
+    let text = e.to_string();
+    // serde_json appends " at line L column C"; the location is reported separately.
+    let text = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    };
+    let text = crate::host::lowercase_first(&text);
+    match e.classify() {
+        serde_json::error::Category::Eof => {
+            format!("{text}: the JSON ends too early (truncated file?)")
+        }
+        _ if ["NaN", "Infinity", "-Infinity", "+Infinity"]
+            .iter()
+            .any(|w| here.starts_with(w.as_bytes())) =>
+        {
+            format!("{text}: NaN and Infinity are not JSON numbers")
+        }
+        _ if text.contains("recursion limit") => {
+            format!("{text}: the document is nested too deeply")
+        }
+        _ => text,
+    }
+}
+
+fn str_at<'a>(record: &'a Value, field: &str) -> Option<&'a str> {
+    record.get(field)?.as_str()
+}
+
+fn array_at<'a>(doc: &'a Value, path: &[&str]) -> &'a [Value] {
+    let mut v = doc;
+    for p in path {
+        match v.get(p) {
+            Some(next) => v = next,
+            None => return &[],
+        }
+    }
+    v.as_array().map_or(&[], Vec::as_slice)
+}
+
+/// Integer fields of each record kind, which must fit 64 bits (JSON Schema's `integer`
+/// also accepts `1e20`, which no counter can hold).
+const INTEGER_FIELDS: &[(&[&str], &[&str])] = &[
+    (&["squads"], &["headcount"]),
+    (&["budgets", "exploration"], &["baseline_tokens"]),
+    (&["topups"], &["tokens"]),
+    (&["runs"], &["input_tokens", "output_tokens"]),
+    (
+        &["run_groups"],
+        &["count", "input_tokens", "output_tokens", "cost_micros"],
+    ),
+];
+
+/// The handbook's rules beyond the JSON Schema. Tolerates wrong types: those were
+/// reported by the schema already.
+fn check_rules(doc: &Value, problems: &mut Vec<Problem>) {
+    if let Some(v) = doc.pointer("/budgets/central_tokens") {
+        check_u64(v, "/budgets/central_tokens", problems);
+    }
+    for (path, fields) in INTEGER_FIELDS {
+        let base: String = path.iter().map(|p| format!("/{p}")).collect();
+        for (i, record) in array_at(doc, path).iter().enumerate() {
+            for field in *fields {
+                if let Some(v) = record.get(field) {
+                    check_u64(v, &pointer(&pointer(&base, i), field), problems);
+                }
+            }
+        }
+    }
+
+    for field in ["start", "end"] {
+        if let Some(date) = doc
+            .pointer(&format!("/sprint/{field}"))
+            .and_then(Value::as_str)
+        {
+            if instant::parse_date(date).is_none() {
+                problems.push(Problem::new(
+                    format!("/sprint/{field}"),
+                    format!("`{date}` is not a calendar date (YYYY-MM-DD)"),
+                ));
+            }
+        }
+    }
+    if let (Some(start), Some(end)) = (
+        doc.pointer("/sprint/start")
+            .and_then(Value::as_str)
+            .and_then(instant::parse_date),
+        doc.pointer("/sprint/end")
+            .and_then(Value::as_str)
+            .and_then(instant::parse_date),
+    ) {
+        if end < start {
+            problems.push(Problem::new(
+                "/sprint/end",
+                "the sprint ends before it starts",
+            ));
+        }
+    }
+
+    let mut squads: HashMap<&str, String> = HashMap::new();
+    for (i, squad) in array_at(doc, &["squads"]).iter().enumerate() {
+        if let Some(id) = str_at(squad, "id") {
+            let here = pointer(&pointer("/squads", i), "id");
+            if let Some(first) = squads.get(id) {
+                problems.push(Problem::new(
+                    here,
+                    format!("duplicate squad id `{id}` (first at {first})"),
+                ));
+            } else {
+                squads.insert(id, here);
+            }
+        }
+    }
+    let mut unknown_squad = |base: &str, i: usize, record: &Value, field: &str| {
+        if let Some(squad) = str_at(record, field) {
+            if !squads.contains_key(squad) {
+                problems.push(Problem::new(
+                    pointer(&pointer(base, i), field),
+                    format!("unknown squad `{squad}`"),
+                ));
+            }
+        }
+    };
+    let budgets = array_at(doc, &["budgets", "exploration"]);
+    let topups = array_at(doc, &["topups"]);
+    let runs = array_at(doc, &["runs"]);
+    let groups = array_at(doc, &["run_groups"]);
+    for (i, b) in budgets.iter().enumerate() {
+        unknown_squad("/budgets/exploration", i, b, "squad");
+    }
+    for (i, t) in topups.iter().enumerate() {
+        unknown_squad("/topups", i, t, "squad");
+    }
+    for (i, r) in runs.iter().enumerate() {
+        unknown_squad("/runs", i, r, "squad");
+    }
+    for (i, g) in groups.iter().enumerate() {
+        unknown_squad("/run_groups", i, g, "squad");
+    }
+
+    duplicates(
+        budgets,
+        "/budgets/exploration",
+        "squad",
+        "budget entry for squad",
+        problems,
+    );
+    duplicates(topups, "/topups", "id", "top-up id", problems);
+    duplicates(runs, "/runs", "id", "run id", problems);
+
+    let mut catalog: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, entry) in array_at(doc, &["catalog"]).iter().enumerate() {
+        if let (Some(w), Some(v)) = (str_at(entry, "workflow"), str_at(entry, "variant")) {
+            if let Some(first) = catalog.get(&(w, v)) {
+                problems.push(Problem::new(
+                    pointer("/catalog", i),
+                    format!("duplicate catalog entry `{w}/{v}` (first at /catalog/{first})"),
+                ));
+            } else {
+                catalog.insert((w, v), i);
+            }
+        }
+    }
+
+    for (base, records) in [("/runs", runs), ("/run_groups", groups)] {
+        for (i, r) in records.iter().enumerate() {
+            check_tagging(r, &pointer(base, i), problems);
+        }
+    }
+    for (i, r) in runs.iter().enumerate() {
+        if let Some(cost) = r.get("cost").and_then(Value::as_f64) {
+            if cost >= 0.0 && money::to_micros(cost).is_none() {
+                problems.push(Problem::new(
+                    pointer(&pointer("/runs", i), "cost"),
+                    format!("cost `{cost}` is too large to count in micro-units"),
+                ));
+            }
+        }
+        check_instant(r, "started_at", &pointer("/runs", i), problems);
+    }
+    let mut group_keys: HashMap<Vec<Option<&str>>, usize> = HashMap::new();
+    let mut group_first_ids: HashMap<&str, usize> = HashMap::new();
+    let run_ids: HashMap<&str, usize> = runs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((str_at(r, "id")?, i)))
+        .collect();
+    for (i, g) in groups.iter().enumerate() {
+        let here = pointer("/run_groups", i);
+        check_instant(g, "first_started_at", &here, problems);
+        let key: Vec<Option<&str>> = ["squad", "workflow", "variant", "pool", "outcome"]
+            .iter()
+            .map(|f| str_at(g, f))
+            .collect();
+        if let Some(first) = group_keys.get(&key) {
+            problems.push(Problem::new(
+                here.clone(),
+                format!("duplicate run group (same squad, workflow, variant, pool and outcome as /run_groups/{first})"),
+            ));
+        } else {
+            group_keys.insert(key, i);
+        }
+        if let Some(id) = str_at(g, "first_run_id") {
+            if let Some(run) = run_ids.get(id) {
+                problems.push(Problem::new(
+                    pointer(&here, "first_run_id"),
+                    format!("run `{id}` is both in /runs/{run} and in a run group"),
+                ));
+            }
+            if let Some(first) = group_first_ids.insert(id, i) {
+                problems.push(Problem::new(
+                    pointer(&here, "first_run_id"),
+                    format!("run `{id}` is also the first run of /run_groups/{first}"),
+                ));
+            }
+        }
+    }
+}
+
+fn check_u64(v: &Value, at: &str, problems: &mut Vec<Problem>) {
+    if v.is_number() && v.as_u64().is_none() && v.as_f64().is_some_and(|f| f >= 0.0) {
+        problems.push(Problem::new(
+            at,
+            format!("`{v}` is not a whole number that fits in 64 bits"),
+        ));
+    }
+}
+
+fn check_instant(record: &Value, field: &str, base: &str, problems: &mut Vec<Problem>) {
+    if let Some(text) = str_at(record, field) {
+        if instant::parse_rfc3339(text).is_none() {
+            problems.push(Problem::new(
+                pointer(base, field),
+                format!("`{text}` is not an RFC 3339 date-time"),
+            ));
+        }
+    }
+}
+
+fn check_tagging(record: &Value, here: &str, problems: &mut Vec<Problem>) {
+    let workflow = record.get("workflow");
+    let variant = record.get("variant");
+    let tagged = |v: Option<&Value>| v.is_some_and(Value::is_string);
+    let null = |v: Option<&Value>| v.is_some_and(Value::is_null);
+    if tagged(workflow) && null(variant) || null(workflow) && tagged(variant) {
+        let (set, unset) = if tagged(workflow) {
+            ("workflow", "variant")
+        } else {
+            ("variant", "workflow")
+        };
+        problems.push(Problem::new(
+            here,
+            format!("half-tagged: `{set}` is set but `{unset}` is null (set both, or neither for an untagged run)"),
+        ));
+    }
+}
+
+fn duplicates(records: &[Value], base: &str, field: &str, what: &str, problems: &mut Vec<Problem>) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        if let Some(id) = str_at(r, field) {
+            if let Some(first) = seen.get(id) {
+                problems.push(Problem::new(
+                    pointer(&pointer(base, i), field),
+                    format!("duplicate {what} `{id}` (first at {base}/{first}/{field})"),
+                ));
+            } else {
+                seen.insert(id, i);
+            }
+        }
+    }
+}
