@@ -19,9 +19,20 @@ pub struct Evaluation {
 
 /// Evaluates the pack in `policies` against the snapshot at `snapshot_path`.
 pub fn evaluate(snapshot_path: &Path, policies: &Path, limits: Limits) -> Result<Evaluation> {
+    evaluate_with_progress(snapshot_path, policies, limits, &mut |_, _| {})
+}
+
+/// Like [`evaluate`], reporting (bytes read, snapshot size) while loading.
+pub fn evaluate_with_progress(
+    snapshot_path: &Path,
+    policies: &Path,
+    limits: Limits,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Evaluation> {
+    // Policies first: a broken pack is reported before a large snapshot is read.
     let host = Host::new(policies, limits)?;
     let pack = host.load_pack(policies)?;
-    let loaded = snapshot::load(snapshot_path)?;
+    let loaded = snapshot::load_with_progress(snapshot_path, progress)?;
     evaluate_loaded(&host, &pack, loaded)
 }
 

@@ -38,12 +38,24 @@ pub struct Args {
     /// Exit 1 when a decision has this severity or higher
     #[arg(long, value_enum, default_value_t = FailOn::Deny)]
     fail_on: FailOn,
+    /// No progress line on stderr
+    #[arg(long, short)]
+    quiet: bool,
     #[command(flatten)]
     limits: LimitArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
-    let evaluation = bursar::eval::evaluate(&args.snapshot, &args.policies, args.limits.limits())?;
+    let mut progress =
+        super::progress::Progress::new(format!("loading {}", args.snapshot.display()), args.quiet);
+    let evaluation = bursar::eval::evaluate_with_progress(
+        &args.snapshot,
+        &args.policies,
+        args.limits.limits(),
+        &mut |done, total| progress.update(done, total),
+    );
+    progress.finish();
+    let evaluation = evaluation?;
     for line in &evaluation.log {
         eprintln!("{line}");
     }

@@ -1,6 +1,7 @@
 //! Command-line interface: one module per subcommand, each an `Args` struct and a `run`.
 
 mod eval;
+mod progress;
 mod validate;
 
 use clap::{Parser, Subcommand};
