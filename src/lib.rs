@@ -7,6 +7,7 @@ mod dom;
 pub mod error;
 pub mod eval;
 pub mod facts;
+pub mod gen;
 pub mod host;
 pub mod instant;
 pub mod money;

@@ -1,6 +1,7 @@
 //! Command-line interface: one module per subcommand, each an `Args` struct and a `run`.
 
 mod eval;
+mod gen;
 mod progress;
 mod validate;
 
@@ -31,12 +32,15 @@ enum Command {
     Validate(validate::Args),
     /// Evaluate a policy pack on a snapshot and write the decisions
     Eval(eval::Args),
+    /// Write a deterministic synthetic snapshot, for benchmarks and trying bursar at scale
+    Gen(gen::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Gen(args) => gen::run(args),
     }
 }
 

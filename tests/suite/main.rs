@@ -5,6 +5,7 @@ mod cases;
 mod cli;
 mod errors;
 mod example;
+mod gen;
 mod loader;
 mod properties;
 mod support;
