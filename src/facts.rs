@@ -22,7 +22,7 @@ pub struct Stats {
 }
 
 impl Stats {
-    fn add(&mut self, row: &Row<'_>) {
+    fn add(&mut self, row: &Row) {
         self.uses += row.count;
         match row.outcome {
             Outcome::Success => self.successes += row.count,
@@ -125,145 +125,236 @@ pub struct Facts {
     pub untagged: Stats,
 }
 
+/// Where a run comes from, so ids are looked up only when a tie needs them.
+#[derive(Clone, Copy)]
+enum Source {
+    Run(usize),
+    Group(usize),
+}
+
 /// One run, or a group of runs, as the aggregation sees it.
-struct Row<'a> {
-    squad: &'a str,
-    workflow: Option<&'a str>,
-    variant: Option<&'a str>,
+struct Row {
+    squad: u32,
+    tag: Option<u32>,
     pool: Pool,
     outcome: Outcome,
     count: u64,
     input_tokens: u64,
     output_tokens: u64,
     cost_micros: i64,
-    first: (Instant, &'a str),
-    /// `Some` for a single run; a group has no latest-run id.
-    last: Option<(Instant, &'a str)>,
+    started: Instant,
+    source: Source,
 }
 
-impl Row<'_> {
+impl Row {
     fn tokens(&self) -> u64 {
         self.input_tokens + self.output_tokens
     }
 }
 
-struct Builder {
-    variants: Vec<VariantFacts>,
-    variant_index: HashMap<String, usize>,
-    squad_stats: HashMap<String, (Stats, Stats)>,
+/// A variant's totals while the runs stream by.
+#[derive(Default)]
+struct Acc {
+    stats: Stats,
+    first: Option<(Instant, Source)>,
+    last: Option<(Instant, Source)>,
+    grouped_runs: u64,
+    squad_uses: HashMap<u32, u64>,
+}
+
+struct Builder<'s> {
+    snapshot: &'s Snapshot,
+    squads: Vec<String>,
+    squad_ix: HashMap<String, u32>,
+    tags: Vec<(String, String)>,
+    tag_ix: HashMap<(String, String), u32>,
+    acc: Vec<Acc>,
+    squad_stats: Vec<(Stats, Stats)>,
     all: Stats,
     untagged: Stats,
 }
 
-impl Builder {
-    fn add(&mut self, row: &Row<'_>) {
+impl<'s> Builder<'s> {
+    /// Starts from the run table's own numbering of squads and tags.
+    fn new(snapshot: &'s Snapshot) -> Self {
+        let squads = snapshot.runs.squad_names().to_vec();
+        let tags = snapshot.runs.tags().to_vec();
+        Self {
+            squad_ix: squads
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.clone(), i as u32))
+                .collect(),
+            tag_ix: tags
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.clone(), i as u32))
+                .collect(),
+            acc: (0..tags.len()).map(|_| Acc::default()).collect(),
+            squad_stats: vec![Default::default(); squads.len()],
+            squads,
+            tags,
+            snapshot,
+            all: Stats::default(),
+            untagged: Stats::default(),
+        }
+    }
+
+    fn squad(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.squad_ix.get(name) {
+            return i;
+        }
+        self.squads.push(name.to_owned());
+        self.squad_stats.push(Default::default());
+        let i = (self.squads.len() - 1) as u32;
+        self.squad_ix.insert(name.to_owned(), i);
+        i
+    }
+
+    fn tag(&mut self, workflow: &str, variant: &str) -> u32 {
+        let key = (workflow.to_owned(), variant.to_owned());
+        if let Some(&i) = self.tag_ix.get(&key) {
+            return i;
+        }
+        self.tags.push(key.clone());
+        self.acc.push(Acc::default());
+        let i = (self.tags.len() - 1) as u32;
+        self.tag_ix.insert(key, i);
+        i
+    }
+
+    fn id(&self, source: Source) -> &'s str {
+        match source {
+            Source::Run(i) => self.snapshot.runs.get(i).id(),
+            Source::Group(i) => &self.snapshot.run_groups[i].first_run_id,
+        }
+    }
+
+    fn add(&mut self, row: &Row) {
         self.all.add(row);
-        let (squad, squad_untagged) = self.squad_stats.entry(row.squad.to_owned()).or_default();
+        let (squad, squad_untagged) = &mut self.squad_stats[row.squad as usize];
         squad.add(row);
-        let (Some(workflow), Some(variant)) = (row.workflow, row.variant) else {
+        let Some(tag) = row.tag else {
             squad_untagged.add(row);
             self.untagged.add(row);
             return;
         };
-        let key = variant_key(workflow, variant);
-        let index = match self.variant_index.get(&key) {
-            Some(&i) => i,
-            None => {
-                self.variants.push(VariantFacts {
-                    key: key.clone(),
-                    workflow: workflow.to_owned(),
-                    variant: variant.to_owned(),
-                    stats: Stats::default(),
-                    catalog_status: None,
-                    first: None,
-                    last: None,
-                    grouped_runs: 0,
-                    squad_uses: BTreeMap::new(),
-                });
-                self.variant_index.insert(key, self.variants.len() - 1);
-                self.variants.len() - 1
-            }
+        let (first, last) = {
+            let v = &self.acc[tag as usize];
+            (v.first, v.last)
         };
-        let v = &mut self.variants[index];
-        v.stats.add(row);
-        *v.squad_uses.entry(row.squad.to_owned()).or_default() += row.count;
-        let earlier = |cur: &Option<RunRef>, cand: (Instant, &str)| match cur {
+        // Earliest by instant, then smallest id; ids are read only on a tie.
+        let earlier = match first {
             None => true,
-            Some(r) => (cand.0, cand.1) < (r.started, r.id.as_str()),
+            Some((t, s)) => row.started < t || row.started == t && self.id(row.source) < self.id(s),
         };
-        if earlier(&v.first, row.first) {
-            v.first = Some(RunRef {
-                started: row.first.0,
-                id: row.first.1.to_owned(),
-                squad: row.squad.to_owned(),
-            });
-        }
-        match row.last {
-            Some(last) => {
-                let later = match &v.last {
-                    None => true,
-                    Some(r) => (last.0, last.1) > (r.started, r.id.as_str()),
-                };
-                if later {
-                    v.last = Some(RunRef {
-                        started: last.0,
-                        id: last.1.to_owned(),
-                        squad: row.squad.to_owned(),
-                    });
+        let later = matches!(row.source, Source::Run(_))
+            && match last {
+                None => true,
+                Some((t, s)) => {
+                    row.started > t || row.started == t && self.id(row.source) > self.id(s)
                 }
-            }
-            None => v.grouped_runs += row.count,
+            };
+        let v = &mut self.acc[tag as usize];
+        v.stats.add(row);
+        *v.squad_uses.entry(row.squad).or_default() += row.count;
+        if earlier {
+            v.first = Some((row.started, row.source));
         }
+        if later {
+            v.last = Some((row.started, row.source));
+        }
+        if matches!(row.source, Source::Group(_)) {
+            v.grouped_runs += row.count;
+        }
+    }
+
+    fn run_ref(&self, at: Option<(Instant, Source)>) -> Option<RunRef> {
+        at.map(|(started, source)| {
+            let squad = match source {
+                Source::Run(i) => self.snapshot.runs.get(i).squad().to_owned(),
+                Source::Group(i) => self.snapshot.run_groups[i].squad.clone(),
+            };
+            RunRef {
+                started,
+                id: self.id(source).to_owned(),
+                squad,
+            }
+        })
     }
 }
 
 impl Facts {
     /// Aggregates a validated snapshot in one pass over its runs and run groups.
     pub fn new(snapshot: Snapshot) -> Arc<Self> {
-        let mut b = Builder {
-            variants: Vec::new(),
-            variant_index: HashMap::new(),
-            squad_stats: HashMap::new(),
-            all: Stats::default(),
-            untagged: Stats::default(),
-        };
-        for r in snapshot.runs.iter() {
-            let (workflow, variant) = r.tag().unzip();
-            let id = r.id();
+        let mut b = Builder::new(&snapshot);
+        for (i, r) in snapshot.runs.iter().enumerate() {
             b.add(&Row {
-                squad: r.squad(),
-                workflow,
-                variant,
+                squad: r.squad_index(),
+                tag: r.tag_index(),
                 pool: r.pool(),
                 outcome: r.outcome(),
                 count: 1,
                 input_tokens: r.input_tokens(),
                 output_tokens: r.output_tokens(),
                 cost_micros: r.cost_micros(),
-                first: (r.started(), id),
-                last: Some((r.started(), id)),
+                started: r.started(),
+                source: Source::Run(i),
             });
         }
-        for g in &snapshot.run_groups {
+        for (i, g) in snapshot.run_groups.iter().enumerate() {
+            let squad = b.squad(&g.squad);
+            let tag = match (&g.workflow, &g.variant) {
+                (Some(w), Some(v)) => Some(b.tag(w, v)),
+                _ => None,
+            };
             b.add(&Row {
-                squad: &g.squad,
-                workflow: g.workflow.as_deref(),
-                variant: g.variant.as_deref(),
+                squad,
+                tag,
                 pool: g.pool,
                 outcome: g.outcome,
                 count: g.count,
                 input_tokens: g.input_tokens,
                 output_tokens: g.output_tokens,
                 cost_micros: g.cost_micros,
-                first: (g.first_started, &g.first_run_id),
-                last: None,
+                started: g.first_started,
+                source: Source::Group(i),
             });
         }
 
+        let mut variants: Vec<VariantFacts> = b
+            .acc
+            .iter()
+            .zip(&b.tags)
+            .filter(|(acc, _)| acc.stats.uses > 0)
+            .map(|(acc, (workflow, variant))| VariantFacts {
+                key: variant_key(workflow, variant),
+                workflow: workflow.clone(),
+                variant: variant.clone(),
+                stats: acc.stats.clone(),
+                catalog_status: None,
+                first: b.run_ref(acc.first),
+                last: b.run_ref(acc.last),
+                grouped_runs: acc.grouped_runs,
+                squad_uses: acc
+                    .squad_uses
+                    .iter()
+                    .map(|(&s, &n)| (b.squads[s as usize].clone(), n))
+                    .collect(),
+            })
+            .collect();
+        let mut squad_stats: HashMap<&str, (Stats, Stats)> = b
+            .squads
+            .iter()
+            .zip(&b.squad_stats)
+            .map(|(name, stats)| (name.as_str(), stats.clone()))
+            .collect();
+        let all = b.all.clone();
+        let untagged = b.untagged.clone();
+
         // Keys sort in byte order, so every script sees the same iteration order.
-        b.variants.sort_by(|x, y| x.key.cmp(&y.key));
-        let mut variant_index: HashMap<String, usize> = b
-            .variants
+        variants.sort_by(|x, y| x.key.cmp(&y.key));
+        let mut variant_index: HashMap<String, usize> = variants
             .iter()
             .enumerate()
             .map(|(i, v)| (v.key.clone(), i))
@@ -273,12 +364,12 @@ impl Facts {
             .iter()
             .map(|c| (c.key(), c.status))
             .collect();
-        for v in &mut b.variants {
+        for v in &mut variants {
             v.catalog_status = catalog_status.get(&v.key).copied();
         }
 
         let mut families: BTreeMap<String, FamilyFacts> = BTreeMap::new();
-        for v in &b.variants {
+        for v in &variants {
             let f = families.entry(v.workflow.clone()).or_default();
             f.stats.merge(&v.stats);
             f.variants.push(v.key.clone());
@@ -311,7 +402,7 @@ impl Facts {
             .squads
             .iter()
             .map(|s| {
-                let (stats, untagged) = b.squad_stats.remove(&s.id).unwrap_or_default();
+                let (stats, untagged) = squad_stats.remove(s.id.as_str()).unwrap_or_default();
                 SquadFacts {
                     id: s.id.clone(),
                     name: s.name.clone(),
@@ -334,13 +425,13 @@ impl Facts {
 
         Arc::new(Facts {
             snapshot,
-            variants: b.variants,
+            variants,
             variant_index,
             families,
             squads,
             squad_index,
-            all: b.all,
-            untagged: b.untagged,
+            all,
+            untagged,
         })
     }
 

@@ -6,11 +6,57 @@ use std::collections::HashMap;
 use crate::instant::Instant;
 use crate::snapshot::{variant_key, Outcome, Pool};
 
+/// FxHash (from rustc): a multiply-rotate hash, much faster than SipHash on short keys.
+/// Used only for lookups where an adversarial collision costs time, never correctness.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
 /// Strings stored once, referred to by index.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
     names: Vec<String>,
-    index: HashMap<String, u32>,
+    index: HashMap<String, u32, FxBuild>,
 }
 
 impl Interner {
@@ -58,7 +104,7 @@ pub struct RunTable {
     squad: Vec<u32>,
     /// (workflow, variant) pairs, interned by their key.
     tags: Vec<(String, String)>,
-    tag_index: HashMap<(String, String), u32>,
+    tag_index: HashMap<(String, String), u32, FxBuild>,
     tag: Vec<u32>,
     kind: Vec<u8>,
     input_tokens: Vec<u64>,
@@ -135,7 +181,12 @@ impl RunTable {
         (0..self.len()).map(|i| self.get(i))
     }
 
-    /// Squad ids named by the runs, each once.
+    /// (workflow, variant) pairs named by the runs, each once, by tag index.
+    pub fn tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+
+    /// Squad ids named by the runs, each once, by squad index.
     pub fn squad_names(&self) -> &[String] {
         self.squads.names()
     }
@@ -168,6 +219,17 @@ impl<'a> RunView<'a> {
             self.table.id_ends[self.i - 1]
         };
         &self.table.ids[start..self.table.id_ends[self.i]]
+    }
+
+    /// Index into [`RunTable::squad_names`].
+    pub fn squad_index(&self) -> u32 {
+        self.table.squad[self.i]
+    }
+
+    /// Index into [`RunTable::tags`], or `None` for an untagged run.
+    pub fn tag_index(&self) -> Option<u32> {
+        let t = self.table.tag[self.i];
+        (t != UNTAGGED).then_some(t)
     }
 
     pub fn squad(&self) -> &'a str {

@@ -4,11 +4,12 @@
 //! which reports every problem. It is at least as strict as the schema plus the
 //! handbook's rules, so a snapshot it accepts is one the complete path accepts too.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
-use std::io::{BufRead, BufReader, Read};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::Read;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -25,25 +26,6 @@ pub enum Fallback {
     Io(std::io::Error),
     /// Something the fast path does not vouch for: let the complete path judge it.
     Unusual,
-}
-
-/// Hashes and counts the bytes as the parser pulls them.
-struct Hashing<'p, R> {
-    inner: R,
-    hasher: Sha256,
-    read: u64,
-    size: u64,
-    progress: &'p mut dyn FnMut(u64, u64),
-}
-
-impl<R: Read> Read for Hashing<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.read += n as u64;
-        (self.progress)(self.read, self.size);
-        Ok(n)
-    }
 }
 
 /// A u64 that is already a hash needs no more hashing.
@@ -64,68 +46,71 @@ impl Hasher for Prehashed {
     }
 }
 
+/// A fast 64-bit hash of a run id, mixing every word fully (SplitMix64's finaliser), so
+/// ids that differ in one character do not collide as they can under FxHash. Not
+/// collision-proof, and it need not be: a repeat only sends the file to the complete
+/// path, which compares the ids themselves.
 fn id_hash(id: &str) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    id.hash(&mut h);
-    h.finish()
+    fn mix(mut z: u64) -> u64 {
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    let bytes = id.as_bytes();
+    let mut state = mix(bytes.len() as u64 ^ 0x9e37_79b9_7f4a_7c15);
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        state = mix(state ^ u64::from_le_bytes(w.try_into().expect("8 bytes")));
+    }
+    let mut tail = [0u8; 8];
+    tail[..words.remainder().len()].copy_from_slice(words.remainder());
+    mix(state ^ u64::from_le_bytes(tail))
 }
 
-/// What the run visitor needs between runs: reusable buffers, the table, the ids seen.
+/// What loading needs between runs: the table and the ids seen.
 struct State {
     table: RunTable,
     /// Hashes of run ids; a repeat (or a collision) sends the file to the complete path.
     ids: HashSet<u64, BuildHasherDefault<Prehashed>>,
-    id: String,
-    squad: String,
-    workflow: String,
-    variant: String,
-    started_at: String,
     saw_runs: bool,
 }
 
 /// Loads a snapshot in one pass; returns it with the SHA-256 of every byte read.
 pub fn load(
-    reader: impl Read,
+    reader: impl Read + Send,
     size: u64,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(Snapshot, String), Fallback> {
-    let mut hashing = Hashing {
-        inner: reader,
-        hasher: Sha256::new(),
-        read: 0,
-        size,
-        progress,
-    };
     // A run takes about 230 bytes of JSON: reserving up front avoids regrowing columns.
     let expected_runs = usize::try_from(size / 256).unwrap_or(0);
     let mut state = State {
         table: RunTable::with_capacity(expected_runs),
         ids: HashSet::with_capacity_and_hasher(expected_runs, BuildHasherDefault::default()),
-        id: String::new(),
-        squad: String::new(),
-        workflow: String::new(),
-        variant: String::new(),
-        started_at: String::new(),
         saw_runs: false,
     };
-    let rest = {
-        let mut buffered = BufReader::with_capacity(1 << 16, &mut hashing);
-        let head = buffered.fill_buf().map_err(Fallback::Io)?;
-        if head.starts_with(b"\xEF\xBB\xBF") {
-            buffered.consume(3);
-        }
-        let mut de = serde_json::Deserializer::from_reader(&mut buffered);
-        let rest = match (TopLevel { state: &mut state }).deserialize(&mut de) {
-            Ok(rest) => rest,
-            Err(e) if e.is_io() => return Err(Fallback::Io(e.into())),
-            Err(_) => return Err(Fallback::Unusual),
+    // One thread reads and hashes, the other parses: on two cores the digest is free.
+    let (rest, sha256) = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
+        let reader = scope.spawn(move || read_and_hash(reader, &tx));
+        let mut scanner = Scanner {
+            chunks: rx,
+            buf: Vec::with_capacity(CHUNK * 2),
+            pos: 0,
+            eof: false,
+            read: 0,
+            size,
+            progress,
         };
-        de.end().map_err(|_| Fallback::Unusual)?;
-        // Trailing whitespace still belongs to the digest.
-        std::io::copy(&mut buffered, &mut std::io::sink()).map_err(Fallback::Io)?;
-        rest
+        let rest = scanner.document(&mut state);
+        // Dropping the receiver stops the reader early when parsing gave up.
+        drop(scanner);
+        let sha256 = reader.join().expect("the reader thread does not panic");
+        (rest, sha256)
+    });
+    let rest = rest?;
+    let Some(sha256) = sha256 else {
+        return Err(Fallback::Unusual);
     };
-    let sha256 = format!("{:x}", hashing.hasher.finalize());
     let State { table, ids, .. } = state;
 
     let doc = Value::Object(rest);
@@ -163,107 +148,319 @@ pub fn load(
     Ok((snapshot, sha256))
 }
 
-/// The top-level object: `runs` streamed, every other (small) section kept as a tree.
-struct TopLevel<'s> {
-    state: &'s mut State,
+/// Bytes read from the file at a time.
+const CHUNK: usize = 1 << 20;
+
+/// A minimal JSON structure scanner over a sliding window of the file. It finds where
+/// each top-level value and each run ends, then hands exactly those bytes to
+/// `serde_json::from_slice`, which is several times faster than parsing from a reader
+/// byte by byte, while the window keeps memory to a few chunks.
+struct Scanner<'p> {
+    chunks: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    read: u64,
+    size: u64,
+    progress: &'p mut dyn FnMut(u64, u64),
 }
 
-impl<'de> DeserializeSeed<'de> for TopLevel<'_> {
-    type Value = Map<String, Value>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TopLevel<'_> {
-    type Value = Map<String, Value>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a snapshot object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut rest = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "runs" {
-                if self.state.saw_runs {
-                    return Err(de::Error::custom("repeated key"));
+/// Reads the input in chunks, hashing them, and sends them on; returns the digest, or
+/// `None` when the parser stopped listening before the end.
+fn read_and_hash(
+    mut reader: impl Read,
+    tx: &std::sync::mpsc::SyncSender<std::io::Result<Vec<u8>>>,
+) -> Option<String> {
+    let mut hasher = Sha256::new();
+    loop {
+        let mut chunk = vec![0; CHUNK];
+        let n = loop {
+            match reader.read(&mut chunk) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return None;
                 }
-                self.state.saw_runs = true;
-                map.next_value_seed(Runs {
-                    state: &mut *self.state,
-                })?;
-                // The schema sees an empty list; the runs themselves were checked here.
-                rest.insert(key, Value::Array(Vec::new()));
-            } else {
-                let value: Value = map.next_value()?;
-                if rest.insert(key, value).is_some() {
-                    return Err(de::Error::custom("repeated key"));
+            }
+        };
+        chunk.truncate(n);
+        hasher.update(&chunk);
+        tx.send(Ok(chunk)).ok()?;
+        if n == 0 {
+            return Some(format!("{:x}", hasher.finalize()));
+        }
+    }
+}
+
+/// Where a value ends, if the window holds all of it.
+enum Extent {
+    Complete(usize),
+    NeedMore,
+}
+
+type Scan<T> = Result<T, Fallback>;
+
+impl Scanner<'_> {
+    /// Appends the next chunk; drops what was consumed first, so the window stays small.
+    fn fill(&mut self) -> Scan<()> {
+        if self.pos > 0 {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+        let chunk = match self.chunks.recv() {
+            Ok(Ok(chunk)) => chunk,
+            Ok(Err(e)) => return Err(Fallback::Io(e)),
+            Err(_) => return Err(Fallback::Unusual),
+        };
+        self.eof = chunk.is_empty();
+        self.read += chunk.len() as u64;
+        (self.progress)(self.read, self.size);
+        if self.buf.is_empty() {
+            self.buf = chunk;
+        } else {
+            self.buf.extend_from_slice(&chunk);
+        }
+        Ok(())
+    }
+
+    /// The next non-whitespace byte, without consuming it; `None` at the end.
+    fn peek(&mut self) -> Scan<Option<u8>> {
+        loop {
+            while let Some(&b) = self.buf.get(self.pos) {
+                match b {
+                    b' ' | b'\n' | b'\r' | b'\t' => self.pos += 1,
+                    _ => return Ok(Some(b)),
+                }
+            }
+            if self.eof {
+                return Ok(None);
+            }
+            self.fill()?;
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Scan<()> {
+        if self.peek()? == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(Fallback::Unusual)
+        }
+    }
+
+    /// The bytes of the next value, read in whole.
+    fn value(&mut self) -> Scan<std::ops::Range<usize>> {
+        if self.peek()?.is_none() {
+            return Err(Fallback::Unusual);
+        }
+        loop {
+            match extent(&self.buf[self.pos..], self.eof) {
+                Extent::Complete(n) => {
+                    let range = self.pos..self.pos + n;
+                    self.pos += n;
+                    return Ok(range);
+                }
+                Extent::NeedMore if self.eof => return Err(Fallback::Unusual),
+                // `fill` keeps the unread bytes, so the value still starts at `pos`.
+                Extent::NeedMore => self.fill()?,
+            }
+        }
+    }
+
+    fn parse<'de, T: DeserializeSeed<'de>>(bytes: &'de [u8], seed: T) -> Scan<T::Value> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let value = seed.deserialize(&mut de).map_err(|_| Fallback::Unusual)?;
+        de.end().map_err(|_| Fallback::Unusual)?;
+        Ok(value)
+    }
+
+    /// The whole document: `runs` streamed into `state`, every other (small) section
+    /// returned as a tree.
+    fn document(&mut self, state: &mut State) -> Scan<Map<String, Value>> {
+        self.fill()?;
+        if self.buf.starts_with(b"\xEF\xBB\xBF") {
+            self.pos = 3;
+        }
+        self.expect(b'{')?;
+        let mut rest = Map::new();
+        if self.peek()? == Some(b'}') {
+            self.pos += 1;
+        } else {
+            loop {
+                let key = self.value()?;
+                let key: String = Self::parse(&self.buf[key], std::marker::PhantomData)?;
+                self.expect(b':')?;
+                if key == "runs" {
+                    if state.saw_runs {
+                        return Err(Fallback::Unusual);
+                    }
+                    state.saw_runs = true;
+                    self.runs(state)?;
+                    // The schema sees an empty list; the runs were checked here.
+                    rest.insert(key, Value::Array(Vec::new()));
+                } else {
+                    let range = self.value()?;
+                    let value: Value = Self::parse(&self.buf[range], std::marker::PhantomData)?;
+                    if rest.insert(key, value).is_some() {
+                        return Err(Fallback::Unusual);
+                    }
+                }
+                match self.peek()? {
+                    Some(b',') => self.pos += 1,
+                    Some(b'}') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(Fallback::Unusual),
                 }
             }
         }
+        // Only whitespace may follow; it still belongs to the digest.
+        if self.peek()?.is_some() {
+            return Err(Fallback::Unusual);
+        }
         Ok(rest)
     }
-}
 
-struct Runs<'s> {
-    state: &'s mut State,
-}
-
-impl<'de> DeserializeSeed<'de> for Runs<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
+    fn runs(&mut self, state: &mut State) -> Scan<()> {
+        self.expect(b'[')?;
+        if self.peek()? == Some(b']') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            // serde finds the end of the run itself; a run cut by the window's end is
+            // parsed again once the next chunk is in.
+            loop {
+                let mut runs = serde_json::Deserializer::from_slice(&self.buf[self.pos..])
+                    .into_iter::<RawRun>();
+                match runs.next() {
+                    Some(Ok(run)) => {
+                        let used = runs.byte_offset();
+                        accept(state, run)?;
+                        self.pos += used;
+                        break;
+                    }
+                    // The window ended inside the run, or before it started.
+                    Some(Err(e)) if e.is_eof() && !self.eof => self.fill()?,
+                    None if !self.eof => self.fill()?,
+                    _ => return Err(Fallback::Unusual),
+                }
+            }
+            match self.peek()? {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(Fallback::Unusual),
+            }
+        }
     }
 }
 
-impl<'de> Visitor<'de> for Runs<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of runs")
+/// Where the JSON value at the start of `bytes` ends. Strings are skipped honouring
+/// escapes; containers by depth. Whether the bytes are valid JSON is for serde to say.
+fn extent(bytes: &[u8], eof: bool) -> Extent {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                loop {
+                    if i >= bytes.len() {
+                        return Extent::NeedMore;
+                    }
+                    match memchr2(b'"', b'\\', &bytes[i..]) {
+                        None => return Extent::NeedMore,
+                        Some(j) if bytes[i + j] == b'\\' => i += j + 2,
+                        Some(j) => {
+                            i += j + 1;
+                            break;
+                        }
+                    }
+                }
+                if depth == 0 {
+                    return Extent::Complete(i);
+                }
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                if depth == 0 {
+                    return Extent::Complete(i);
+                }
+                depth -= 1;
+                if depth == 0 {
+                    return Extent::Complete(i + 1);
+                }
+            }
+            b',' | b' ' | b'\n' | b'\r' | b'\t' | b':' if depth == 0 => return Extent::Complete(i),
+            _ => {}
+        }
+        i += 1;
     }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(RunSeed {
-                state: &mut *self.state,
-            })?
-            .is_some()
-        {}
-        Ok(())
+    // A number or literal that runs to the end of the input is complete only at EOF.
+    if depth == 0 && eof && i > 0 {
+        Extent::Complete(i)
+    } else {
+        Extent::NeedMore
     }
 }
 
-#[derive(Clone, Copy, Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum Field {
-    Id,
-    Squad,
-    Workflow,
-    Variant,
-    Pool,
-    InputTokens,
-    OutputTokens,
-    Cost,
-    Outcome,
-    StartedAt,
+/// Position of the first `a` or `b` in `hay`.
+fn memchr2(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&c| c == a || c == b)
 }
 
-const ALL_FIELDS: u16 = (1 << 10) - 1;
+/// A string field of a run: borrowed from the window unless it had escapes.
+struct Text<'a>(Cow<'a, str>);
 
-struct RunSeed<'s> {
-    state: &'s mut State,
-}
-
-impl<'de> DeserializeSeed<'de> for RunSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
     }
+}
+
+/// A nullable field that must still be present (serde would default a missing `Option`).
+fn present<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Text<'a>>, D::Error> {
+    Option::deserialize(d)
+}
+
+/// One run, exactly as the schema has it: every field required, no other field.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRun<'a> {
+    #[serde(borrow)]
+    id: Text<'a>,
+    #[serde(borrow)]
+    squad: Text<'a>,
+    #[serde(borrow, deserialize_with = "present")]
+    workflow: Option<Text<'a>>,
+    #[serde(borrow, deserialize_with = "present")]
+    variant: Option<Text<'a>>,
+    pool: Pool,
+    input_tokens: u64,
+    output_tokens: u64,
+    cost: f64,
+    outcome: Outcome,
+    #[serde(borrow)]
+    started_at: Text<'a>,
 }
 
 /// Names must be non-empty and free of `/` and `@`, so variant keys never collide.
@@ -271,131 +468,37 @@ fn valid_name(name: &str) -> bool {
     !name.is_empty() && !name.contains(['/', '@'])
 }
 
-impl<'de> Visitor<'de> for RunSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a run object")
+/// Checks one run as strictly as the schema and the rules would, and stores it.
+fn accept(state: &mut State, run: RawRun<'_>) -> Scan<()> {
+    let tag = match (&run.workflow, &run.variant) {
+        (None, None) => None,
+        (Some(w), Some(v)) if valid_name(&w.0) && valid_name(&v.0) => Some((&*w.0, &*v.0)),
+        _ => return Err(Fallback::Unusual),
+    };
+    let cost_micros = (run.cost >= 0.0)
+        .then(|| money::to_micros(run.cost))
+        .flatten();
+    let started = instant::parse_rfc3339(&run.started_at.0);
+    let (Some(cost_micros), Some(started)) = (cost_micros, started) else {
+        return Err(Fallback::Unusual);
+    };
+    if run.id.0.is_empty()
+        || run.squad.0.is_empty()
+        || run.input_tokens.checked_add(run.output_tokens).is_none()
+        || !state.ids.insert(id_hash(&run.id.0))
+    {
+        return Err(Fallback::Unusual);
     }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let s = self.state;
-        let mut seen = 0u16;
-        let (mut tagged_workflow, mut tagged_variant) = (false, false);
-        let (mut pool, mut outcome) = (Pool::Central, Outcome::Success);
-        let (mut input_tokens, mut output_tokens, mut cost) = (0u64, 0u64, 0f64);
-        while let Some(field) = map.next_key::<Field>()? {
-            let bit = 1u16 << field as u16;
-            if seen & bit != 0 {
-                return Err(de::Error::custom("repeated field"));
-            }
-            seen |= bit;
-            match field {
-                Field::Id => map.next_value_seed(Text(&mut s.id))?,
-                Field::Squad => map.next_value_seed(Text(&mut s.squad))?,
-                Field::Workflow => {
-                    tagged_workflow = map.next_value_seed(NullableText(&mut s.workflow))?
-                }
-                Field::Variant => {
-                    tagged_variant = map.next_value_seed(NullableText(&mut s.variant))?
-                }
-                Field::Pool => pool = map.next_value()?,
-                Field::Outcome => outcome = map.next_value()?,
-                Field::InputTokens => input_tokens = map.next_value()?,
-                Field::OutputTokens => output_tokens = map.next_value()?,
-                Field::Cost => cost = map.next_value()?,
-                Field::StartedAt => map.next_value_seed(Text(&mut s.started_at))?,
-            }
-        }
-        let unusual = || de::Error::custom("unusual run");
-        if seen != ALL_FIELDS || s.id.is_empty() || s.squad.is_empty() {
-            return Err(unusual());
-        }
-        if tagged_workflow != tagged_variant
-            || tagged_workflow && !(valid_name(&s.workflow) && valid_name(&s.variant))
-        {
-            return Err(unusual());
-        }
-        let cost_micros = if cost >= 0.0 {
-            money::to_micros(cost)
-        } else {
-            None
-        };
-        let (Some(cost_micros), Some(started)) =
-            (cost_micros, instant::parse_rfc3339(&s.started_at))
-        else {
-            return Err(unusual());
-        };
-        if input_tokens.checked_add(output_tokens).is_none() || !s.ids.insert(id_hash(&s.id)) {
-            return Err(unusual());
-        }
-        s.table.push(NewRun {
-            id: &s.id,
-            squad: &s.squad,
-            tag: tagged_workflow.then_some((s.workflow.as_str(), s.variant.as_str())),
-            pool,
-            outcome,
-            input_tokens,
-            output_tokens,
-            cost_micros,
-            started,
-        });
-        Ok(())
-    }
-}
-
-/// A string copied into a reused buffer: no allocation per run.
-struct Text<'b>(&'b mut String);
-
-impl<'de> DeserializeSeed<'de> for Text<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Text<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.0.clear();
-        self.0.push_str(v);
-        Ok(())
-    }
-}
-
-/// A string or null; `true` when it was a string.
-struct NullableText<'b>(&'b mut String);
-
-impl<'de> DeserializeSeed<'de> for NullableText<'_> {
-    type Value = bool;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for NullableText<'_> {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a string or null")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<bool, E> {
-        Ok(false)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
-        Ok(false)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        d.deserialize_str(Text(self.0)).map(|()| true)
-    }
+    state.table.push(NewRun {
+        id: &run.id.0,
+        squad: &run.squad.0,
+        tag,
+        pool: run.pool,
+        outcome: run.outcome,
+        input_tokens: run.input_tokens,
+        output_tokens: run.output_tokens,
+        cost_micros,
+        started,
+    });
+    Ok(())
 }

@@ -1,0 +1,228 @@
+//! Scale benchmark: bursar eval against a plain streaming parse of the same file, side by
+//! side in the same run, at 10k / 100k / 1M runs, with peak memory; and the end-to-end
+//! time of a CI-sized (5,000-run) snapshot. Run with `cargo bench --bench scale`;
+//! `BURSAR_BENCH_SIZES=10000,100000` picks other sizes, `BURSAR_BENCH_REPEAT` the runs
+//! per measurement (median reported).
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+const BURSAR: &str = env!("CARGO_BIN_EXE_bursar");
+
+/// One run with the fields an aggregation needs; strings are skipped, not copied.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct BaselineRun {
+    id: IgnoredAny,
+    squad: IgnoredAny,
+    workflow: IgnoredAny,
+    variant: IgnoredAny,
+    pool: IgnoredAny,
+    input_tokens: u64,
+    output_tokens: u64,
+    cost: f64,
+    outcome: IgnoredAny,
+    started_at: IgnoredAny,
+}
+
+#[derive(Default)]
+struct Totals {
+    runs: u64,
+    tokens: u64,
+    cost: f64,
+}
+
+struct Top<'a>(&'a mut Totals);
+struct RunsSeq<'a>(&'a mut Totals);
+
+impl<'de> Visitor<'de> for Top<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a snapshot")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "runs" {
+                map.next_value_seed(RunsSeq(&mut *self.0))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for RunsSeq<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RunsSeq<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("runs")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(run) = seq.next_element::<BaselineRun>()? {
+            self.0.runs += 1;
+            self.0.tokens += run.input_tokens + run.output_tokens;
+            self.0.cost += run.cost;
+        }
+        Ok(())
+    }
+}
+
+/// The baseline: serde_json streaming over `runs`, aggregating, nothing kept.
+fn baseline(path: &Path) {
+    let reader = BufReader::with_capacity(1 << 16, File::open(path).expect("snapshot exists"));
+    let mut totals = Totals::default();
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    de.deserialize_map(Top(&mut totals)).expect("valid JSON");
+    println!(
+        "{} runs, {} tokens, {:.2} cost",
+        totals.runs, totals.tokens, totals.cost
+    );
+}
+
+/// Runs a command to completion; returns wall time and peak resident memory.
+// The child is reaped by `wait4` (which also reports its peak memory), not `Child::wait`.
+#[allow(clippy::zombie_processes)]
+fn measure(cmd: &mut Command) -> (Duration, u64) {
+    let start = Instant::now();
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("command starts");
+    let mut status = 0;
+    // SAFETY: `rusage` is plain old data, and wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let elapsed = start.elapsed();
+    assert_eq!(rc, pid, "wait4 failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1,
+        "{cmd:?} failed with status {status}"
+    );
+    // Linux reports ru_maxrss in KiB.
+    (elapsed, usage.ru_maxrss as u64 * 1024)
+}
+
+fn median(cmd: &mut dyn FnMut() -> (Duration, u64), repeat: usize) -> (Duration, u64) {
+    let mut samples: Vec<(Duration, u64)> = (0..repeat).map(|_| cmd()).collect();
+    samples.sort();
+    let peak = samples.iter().map(|s| s.1).max().unwrap_or(0);
+    (samples[samples.len() / 2].0, peak)
+}
+
+fn generate(dir: &Path, runs: u64) -> PathBuf {
+    let path = dir.join(format!("bench-{runs}.json"));
+    let status = Command::new(BURSAR)
+        .args(["gen", "--runs", &runs.to_string(), "--seed", "7", "--out"])
+        .arg(&path)
+        .status()
+        .expect("bursar gen runs");
+    assert!(status.success(), "bursar gen failed");
+    path
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--baseline") {
+        baseline(Path::new(&args[i + 1]));
+        return;
+    }
+    let sizes: Vec<u64> = std::env::var("BURSAR_BENCH_SIZES")
+        .unwrap_or_else(|_| "10000,100000,1000000".to_owned())
+        .split(',')
+        .map(|s| s.trim().parse().expect("sizes are integers"))
+        .collect();
+    let repeat: usize = std::env::var("BURSAR_BENCH_REPEAT")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let me = std::env::current_exe().expect("own path");
+    let policies = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+
+    println!(
+        "{:>9} {:>9} {:>11} {:>9} {:>7} {:>10} {:>11} {:>8}",
+        "runs", "file MB", "baseline s", "eval s", "ratio", "eval MB", "mem/file", "ns/run"
+    );
+    for &runs in &sizes {
+        let file = generate(dir.path(), runs);
+        let file_bytes = std::fs::metadata(&file).expect("generated").len();
+        let (base, _) = median(
+            &mut || measure(Command::new(&me).arg("--baseline").arg(&file)),
+            repeat,
+        );
+        let (eval, peak) = median(
+            &mut || {
+                measure(
+                    Command::new(BURSAR)
+                        .args([
+                            "eval",
+                            "--quiet",
+                            "--fail-on",
+                            "never",
+                            "--out",
+                            "/dev/null",
+                            "--policies",
+                        ])
+                        .arg(&policies)
+                        .arg("--snapshot")
+                        .arg(&file),
+                )
+            },
+            repeat,
+        );
+        println!(
+            "{:>9} {:>9.1} {:>11.3} {:>9.3} {:>6.2}x {:>10.1} {:>10.2}x {:>8.0}",
+            runs,
+            file_bytes as f64 / 1e6,
+            base.as_secs_f64(),
+            eval.as_secs_f64(),
+            eval.as_secs_f64() / base.as_secs_f64(),
+            peak as f64 / 1e6,
+            peak as f64 / file_bytes as f64,
+            eval.as_nanos() as f64 / runs as f64
+        );
+        std::fs::remove_file(&file).ok();
+    }
+
+    let ci = generate(dir.path(), 5_000);
+    let (e2e, peak) = median(
+        &mut || {
+            measure(
+                Command::new(BURSAR)
+                    .args([
+                        "eval",
+                        "--quiet",
+                        "--fail-on",
+                        "never",
+                        "--out",
+                        "/dev/null",
+                        "--policies",
+                    ])
+                    .arg(&policies)
+                    .arg("--snapshot")
+                    .arg(&ci),
+            )
+        },
+        repeat.max(11),
+    );
+    println!(
+        "5000-run snapshot, process start to exit: {:.1} ms (peak {:.1} MB)",
+        e2e.as_secs_f64() * 1e3,
+        peak as f64 / 1e6
+    );
+}
