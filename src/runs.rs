@@ -104,7 +104,8 @@ pub struct RunTable {
     squad: Vec<u32>,
     /// (workflow, variant) pairs, interned by their key.
     tags: Vec<(String, String)>,
-    tag_index: HashMap<(String, String), u32, FxBuild>,
+    /// workflow → variant → tag, so a lookup needs no allocation.
+    tag_index: HashMap<String, HashMap<String, u32, FxBuild>, FxBuild>,
     tag: Vec<u32>,
     kind: Vec<u8>,
     input_tokens: Vec<u64>,
@@ -155,13 +156,15 @@ impl RunTable {
                 }
             }
         }
-        let key = (workflow.to_owned(), variant.to_owned());
-        if let Some(&i) = self.tag_index.get(&key) {
+        if let Some(&i) = self.tag_index.get(workflow).and_then(|m| m.get(variant)) {
             return i;
         }
         let i = u32::try_from(self.tags.len()).expect("fewer than 2^32 variants");
-        self.tags.push(key.clone());
-        self.tag_index.insert(key, i);
+        self.tags.push((workflow.to_owned(), variant.to_owned()));
+        self.tag_index
+            .entry(workflow.to_owned())
+            .or_default()
+            .insert(variant.to_owned(), i);
         i
     }
 

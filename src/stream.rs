@@ -6,7 +6,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 
 use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
@@ -26,24 +25,6 @@ pub enum Fallback {
     Io(std::io::Error),
     /// Something the fast path does not vouch for: let the complete path judge it.
     Unusual,
-}
-
-/// A u64 that is already a hash needs no more hashing.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
 }
 
 /// A fast 64-bit hash of a run id, mixing every word fully (SplitMix64's finaliser), so
@@ -71,7 +52,8 @@ fn id_hash(id: &str) -> u64 {
 struct State {
     table: RunTable,
     /// Hashes of run ids; a repeat (or a collision) sends the file to the complete path.
-    ids: HashSet<u64, BuildHasherDefault<Prehashed>>,
+    /// Sorted once at the end: cheaper than a million random inserts into a set.
+    ids: Vec<u64>,
     saw_runs: bool,
 }
 
@@ -85,7 +67,7 @@ pub fn load(
     let expected_runs = usize::try_from(size / 256).unwrap_or(0);
     let mut state = State {
         table: RunTable::with_capacity(expected_runs),
-        ids: HashSet::with_capacity_and_hasher(expected_runs, BuildHasherDefault::default()),
+        ids: Vec::with_capacity(expected_runs),
         saw_runs: false,
     };
     // One thread reads and hashes, the other parses: on two cores the digest is free.
@@ -96,6 +78,7 @@ pub fn load(
             chunks: rx,
             buf: Vec::with_capacity(CHUNK * 2),
             pos: 0,
+            valid: 0,
             eof: false,
             read: 0,
             size,
@@ -111,7 +94,11 @@ pub fn load(
     let Some(sha256) = sha256 else {
         return Err(Fallback::Unusual);
     };
-    let State { table, ids, .. } = state;
+    let State { table, mut ids, .. } = state;
+    ids.sort_unstable();
+    if ids.windows(2).any(|w| w[0] == w[1]) {
+        return Err(Fallback::Unusual);
+    }
 
     let doc = Value::Object(rest);
     if !crate::dom::validate(&doc).is_empty() {
@@ -137,7 +124,7 @@ pub fn load(
         .flatten()
         .filter_map(|g| g["first_run_id"].as_str());
     for id in grouped_first_ids {
-        if ids.contains(&id_hash(id)) {
+        if ids.binary_search(&id_hash(id)).is_ok() {
             return Err(Fallback::Unusual);
         }
     }
@@ -159,6 +146,8 @@ struct Scanner<'p> {
     chunks: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
     buf: Vec<u8>,
     pos: usize,
+    /// `buf[..valid]` is known to be UTF-8 and ends on a character boundary.
+    valid: usize,
     eof: bool,
     read: u64,
     size: u64,
@@ -206,6 +195,7 @@ impl Scanner<'_> {
     fn fill(&mut self) -> Scan<()> {
         if self.pos > 0 {
             self.buf.drain(..self.pos);
+            self.valid -= self.pos;
             self.pos = 0;
         }
         let chunk = match self.chunks.recv() {
@@ -221,7 +211,24 @@ impl Scanner<'_> {
         } else {
             self.buf.extend_from_slice(&chunk);
         }
+        // Validated once here, so runs can be parsed from `&str` without serde checking
+        // every string again. A character cut by the chunk's end waits for the next one.
+        match std::str::from_utf8(&self.buf[self.valid..]) {
+            Ok(_) => self.valid = self.buf.len(),
+            Err(e) if e.error_len().is_none() && !self.eof => self.valid += e.valid_up_to(),
+            Err(_) => return Err(Fallback::Unusual),
+        }
         Ok(())
+    }
+
+    /// The validated text from the current position.
+    fn text(&self) -> &str {
+        let bytes = &self.buf[self.pos..self.valid];
+        debug_assert!(std::str::from_utf8(bytes).is_ok());
+        // SAFETY: `fill` checked `buf[..valid]` is UTF-8 ending on a character boundary,
+        // and `pos` only moves past whole JSON values and ASCII separators, so it sits on
+        // a character boundary too.
+        unsafe { std::str::from_utf8_unchecked(bytes) }
     }
 
     /// The next non-whitespace byte, without consuming it; `None` at the end.
@@ -333,8 +340,8 @@ impl Scanner<'_> {
             // serde finds the end of the run itself; a run cut by the window's end is
             // parsed again once the next chunk is in.
             loop {
-                let mut runs = serde_json::Deserializer::from_slice(&self.buf[self.pos..])
-                    .into_iter::<RawRun>();
+                let mut runs =
+                    serde_json::Deserializer::from_str(self.text()).into_iter::<RawRun>();
                 match runs.next() {
                     Some(Ok(run)) => {
                         let used = runs.byte_offset();
@@ -485,10 +492,10 @@ fn accept(state: &mut State, run: RawRun<'_>) -> Scan<()> {
     if run.id.0.is_empty()
         || run.squad.0.is_empty()
         || run.input_tokens.checked_add(run.output_tokens).is_none()
-        || !state.ids.insert(id_hash(&run.id.0))
     {
         return Err(Fallback::Unusual);
     }
+    state.ids.push(id_hash(&run.id.0));
     state.table.push(NewRun {
         id: &run.id.0,
         squad: &run.squad.0,
