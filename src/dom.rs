@@ -125,6 +125,12 @@ fn json_message(e: &serde_json::Error, input: &[u8]) -> String {
         None => text,
     };
     let text = crate::host::lowercase_first(&text);
+    if let Err(bad) = std::str::from_utf8(input) {
+        return format!(
+            "{text}: the file is not valid UTF-8 (first bad byte at offset {})",
+            bad.valid_up_to()
+        );
+    }
     match e.classify() {
         serde_json::error::Category::Eof => {
             format!("{text}: the JSON ends too early (truncated file?)")

@@ -36,4 +36,12 @@ pub enum Error {
 
     #[error("{0}")]
     Policy(#[from] Box<crate::host::PolicyError>),
+
+    #[error("`{}` is too large to {what}: it needs about {:.1} MB and {:.1} MB are available", path.display(), *needed as f64 / 1048576.0, *available as f64 / 1048576.0)]
+    TooLarge {
+        path: PathBuf,
+        what: &'static str,
+        needed: u64,
+        available: u64,
+    },
 }

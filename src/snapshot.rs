@@ -211,14 +211,55 @@ pub fn load_with_progress(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Re
     let file = std::fs::File::open(path).map_err(read_error)?;
     let size = file.metadata().map_err(read_error)?.len();
     let origin = path.display().to_string();
+    let fits = |bytes_per_byte: f64, what: &'static str| match available_memory() {
+        Some(available) if size as f64 * bytes_per_byte > available as f64 => {
+            Err(Error::TooLarge {
+                path: path.to_owned(),
+                what,
+                needed: (size as f64 * bytes_per_byte) as u64,
+                available,
+            })
+        }
+        _ => Ok(()),
+    };
+    fits(STREAM_BYTES_PER_BYTE, "load")?;
     match crate::stream::load(file, size, progress) {
         Ok((snapshot, sha256)) => Ok(Loaded { snapshot, sha256 }),
         Err(crate::stream::Fallback::Io(source)) => Err(read_error(source)),
         // Anything unusual: take the complete path, which reports every problem.
         Err(crate::stream::Fallback::Unusual) => {
+            fits(TREE_BYTES_PER_BYTE, "check in full (it is not a valid snapshot, and listing every problem takes a tree of the whole document)")?;
             let bytes = std::fs::read(path).map_err(read_error)?;
             parse_tree(&bytes, &origin)
         }
+    }
+}
+
+/// Memory the streaming loader needs per byte of snapshot (measured: ~90 MB for a
+/// 230 MB, million-run file), with headroom.
+const STREAM_BYTES_PER_BYTE: f64 = 0.6;
+
+/// Memory the complete path needs per byte: the file plus a `serde_json::Value` tree
+/// (measured: ~1.6 GB for a 230 MB file), with headroom.
+const TREE_BYTES_PER_BYTE: f64 = 8.0;
+
+/// Memory the system can still give us, where it says (Linux `MemAvailable`), capped by
+/// `BURSAR_MAX_MEMORY_MB` when set (for CI runners with less than the machine has).
+fn available_memory() -> Option<u64> {
+    let cap = std::env::var("BURSAR_MAX_MEMORY_MB")
+        .ok()
+        .and_then(|mb| mb.trim().parse::<u64>().ok())
+        .map(|mb| mb << 20);
+    let system = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024)
+        });
+    match (cap, system) {
+        (Some(c), Some(s)) => Some(c.min(s)),
+        (c, s) => c.or(s),
     }
 }
 

@@ -113,3 +113,20 @@ fn command_line_mistakes_exit_2() {
     );
     assert_eq!(bursar(&["frobnicate"]).status.code(), Some(2));
 }
+
+#[test]
+fn snapshots_too_large_for_memory_are_refused_clearly() {
+    let run = |file: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_bursar"))
+            .args(["validate", file])
+            .env("BURSAR_MAX_MEMORY_MB", "0")
+            .current_dir(support::root())
+            .output()
+            .unwrap()
+    };
+    let out = run("examples/sprint-2026-S24.json");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = stderr(&out);
+    assert!(stderr.contains("is too large to load"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}
