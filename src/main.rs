@@ -6,9 +6,30 @@ use clap::Parser;
 
 mod cli;
 
+// Counts bytes so a policy that hoards memory is stopped before the system kills us.
+#[global_allocator]
+static ALLOCATOR: bursar::host::memory::Counting = bursar::host::memory::Counting;
+
+/// Stack for the worker thread: policies recurse as deep as `--max-call-levels` allows,
+/// and a raised limit should end in a limit error, never a stack overflow.
+const STACK_BYTES: usize = 256 << 20;
+
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    match cli::run(args) {
+    let worker = std::thread::Builder::new()
+        .name("bursar".into())
+        .stack_size(STACK_BYTES)
+        .spawn(move || cli::run(args));
+    let result = match worker {
+        Ok(handle) => handle.join().unwrap_or_else(|_| {
+            // The panic message is already on stderr; fail closed like any other error.
+            Err(anyhow::anyhow!(
+                "bursar stopped on an internal error (a bug: please report it)"
+            ))
+        }),
+        Err(e) => Err(anyhow::anyhow!("cannot start the worker thread: {e}")),
+    };
+    match result {
         Ok(status) => ExitCode::from(status as u8),
         Err(err) => {
             let text = match err.downcast_ref::<bursar::Error>() {

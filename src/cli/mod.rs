@@ -1,5 +1,6 @@
 //! Command-line interface: one module per subcommand, each an `Args` struct and a `run`.
 
+mod check;
 mod eval;
 mod gen;
 mod progress;
@@ -34,6 +35,8 @@ enum Command {
     Eval(eval::Args),
     /// Write a deterministic synthetic snapshot, for benchmarks and trying bursar at scale
     Gen(gen::Args),
+    /// Compile a policy pack and list its policies in evaluation order
+    Check(check::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
@@ -41,6 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Validate(args) => validate::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Gen(args) => gen::run(args),
+        Command::Check(args) => check::run(args),
     }
 }
 
@@ -48,26 +52,31 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
 #[derive(Debug, Clone, clap::Args)]
 pub struct LimitArgs {
     /// Most script operations per policy
-    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_operations)]
+    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_operations, value_parser = clap::value_parser!(u64).range(1..))]
     max_operations: u64,
     /// Deepest nesting of function calls
-    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_call_levels)]
+    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_call_levels, value_parser = at_least_one())]
     max_call_levels: usize,
     /// Deepest nesting of expressions (also at parse time)
-    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_expr_depth)]
+    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_expr_depth, value_parser = at_least_one())]
     max_expr_depth: usize,
     /// Longest string a script may build, in bytes
-    #[arg(long, value_name = "BYTES", default_value_t = bursar::host::Limits::default().max_string_size)]
+    #[arg(long, value_name = "BYTES", default_value_t = bursar::host::Limits::default().max_string_size, value_parser = at_least_one())]
     max_string_size: usize,
     /// Largest array a script may build
-    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_array_size)]
+    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_array_size, value_parser = at_least_one())]
     max_array_size: usize,
     /// Largest map a script may build
-    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_map_size)]
+    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_map_size, value_parser = at_least_one())]
     max_map_size: usize,
     /// Wall-clock limit per policy, in milliseconds
-    #[arg(long, value_name = "MS", default_value_t = bursar::host::Limits::default().timeout_ms)]
+    #[arg(long, value_name = "MS", default_value_t = bursar::host::Limits::default().timeout_ms, value_parser = clap::value_parser!(u64).range(1..))]
     timeout_ms: u64,
+}
+
+/// Rhai reads a limit of 0 as no limit at all; a limit must be at least 1.
+fn at_least_one() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::new().range(1..)
 }
 
 impl LimitArgs {

@@ -7,15 +7,24 @@ use std::sync::Arc;
 
 use rhai::{Dynamic, Engine, AST};
 
-use super::PolicyError;
+use super::{Domain, Limits, PolicyError};
 use crate::decision::PolicyRecord;
 use crate::snapshot::sha256_hex;
+
+/// What a policy promised to decide (`const DECIDES = "...";`), and where it said so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decides {
+    pub domain: Domain,
+    pub line: Option<usize>,
+    pub column: usize,
+}
 
 /// One compiled policy and what it declared.
 pub struct Policy {
     pub name: String,
     pub description: String,
     pub reads: Vec<String>,
+    pub decides: Option<Decides>,
     /// File name within the pack, as recorded in decisions (`promotion.rhai`).
     pub file: String,
     /// Path as the user gave it, for error messages.
@@ -55,7 +64,34 @@ fn constant(ast: &AST, name: &str) -> Option<Dynamic> {
         .map(|(_, _, v)| v)
 }
 
-fn compile(engine: &Engine, path: &Path) -> Result<Policy, Box<PolicyError>> {
+/// Where `const NAME` is declared, as (line, column), for errors about the declaration.
+fn declaration(source: &str, name: &str) -> Option<(usize, usize)> {
+    source.lines().enumerate().find_map(|(i, line)| {
+        let code = line.trim_start();
+        let rest = code
+            .strip_prefix("const")?
+            .trim_start()
+            .strip_prefix(name)?;
+        rest.trim_start().starts_with('=').then(|| {
+            let indent = line.chars().count() - code.chars().count();
+            (i + 1, indent + 1)
+        })
+    })
+}
+
+/// An error about a policy's declaration of `name`, placed at it.
+fn declared_at(policy: &Policy, name: &str, message: String) -> Box<PolicyError> {
+    let error = PolicyError::new(&policy.path, message);
+    match declaration(&policy.source, name) {
+        Some((line, column)) => error.at(
+            rhai::Position::new(line as u16, column as u16),
+            Some(&policy.source),
+        ),
+        None => error,
+    }
+}
+
+fn compile(engine: &Engine, path: &Path, limits: &Limits) -> Result<Policy, Box<PolicyError>> {
     let bytes = std::fs::read(path)
         .map_err(|e| PolicyError::new(path, format!("cannot read the policy: {e}")))?;
     let text = String::from_utf8(bytes.clone())
@@ -71,14 +107,24 @@ fn compile(engine: &Engine, path: &Path) -> Result<Policy, Box<PolicyError>> {
     names.push("facts", ());
     let mut ast = engine
         .compile_with_scope(&names, &text)
-        .map_err(|e| super::parse_error(path, &source, &e))?;
+        .map_err(|e| super::parse_error(path, &source, &e, limits))?;
     ast.set_source(file.as_str());
 
+    let at = |name: &str, error: Box<PolicyError>| match declaration(&text, name) {
+        Some((line, column)) => error.at(
+            rhai::Position::new(line as u16, column as u16),
+            Some(&source),
+        ),
+        None => error,
+    };
     let declared = |name: &str| -> Result<Option<String>, Box<PolicyError>> {
         match constant(&ast, name) {
             None => Ok(None),
             Some(v) => v.into_string().map(Some).map_err(|_| {
-                PolicyError::new(path, format!("`const {name}` must be a string literal"))
+                at(
+                    name,
+                    PolicyError::new(path, format!("`const {name}` must be a string literal")),
+                )
             }),
         }
     };
@@ -95,13 +141,44 @@ fn compile(engine: &Engine, path: &Path) -> Result<Policy, Box<PolicyError>> {
             .into_typed_array::<rhai::ImmutableString>()
             .map(|a| a.into_iter().map(|s| s.to_string()).collect())
             .map_err(|_| {
-                PolicyError::new(path, "`const READS` must be an array of policy names")
+                at(
+                    "READS",
+                    PolicyError::new(path, "`const READS` must be an array of policy names"),
+                )
             })?,
+    };
+    let decides = match declared("DECIDES")? {
+        None => None,
+        Some(name) => {
+            let Some(domain) = Domain::parse(&name) else {
+                let known: Vec<String> = Domain::ALL
+                    .iter()
+                    .map(|d| format!("`{}`", d.name()))
+                    .collect();
+                return Err(at(
+                    "DECIDES",
+                    PolicyError::new(
+                        path,
+                        format!(
+                            "`DECIDES` names `{name}`, which is not a domain (use one of {})",
+                            known.join(", ")
+                        ),
+                    ),
+                ));
+            };
+            let (line, column) = declaration(&text, "DECIDES").unzip();
+            Some(Decides {
+                domain,
+                line,
+                column: column.unwrap_or(1),
+            })
+        }
     };
     Ok(Policy {
         name,
         description,
         reads,
+        decides,
         file,
         path: path.to_owned(),
         source,
@@ -112,7 +189,7 @@ fn compile(engine: &Engine, path: &Path) -> Result<Policy, Box<PolicyError>> {
 
 /// Compiles every `*.rhai` file directly in `dir` (sub-folders hold modules to import),
 /// then orders them so each runs after the policies it reads; ties go by name.
-pub fn load(engine: &Engine, dir: &Path) -> Result<Pack, Box<PolicyError>> {
+pub fn load(engine: &Engine, dir: &Path, limits: &Limits) -> Result<Pack, Box<PolicyError>> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| PolicyError::new(dir, format!("cannot read the policy folder: {e}")))?;
     let mut paths: Vec<PathBuf> = entries
@@ -127,11 +204,25 @@ pub fn load(engine: &Engine, dir: &Path) -> Result<Pack, Box<PolicyError>> {
         ));
     }
     let mut by_name: BTreeMap<String, Policy> = BTreeMap::new();
+    let root = dir
+        .canonicalize()
+        .map_err(|e| PolicyError::new(dir, format!("cannot read the policy folder: {e}")))?;
     for path in paths {
-        let policy = compile(engine, &path)?;
-        if let Some(other) = by_name.get(&policy.name) {
+        // A link may point anywhere; the pack is what is inside the folder.
+        let inside = path
+            .canonicalize()
+            .is_ok_and(|real| real.starts_with(&root));
+        if !inside {
             return Err(PolicyError::new(
                 &path,
+                "the policy is a link to a file outside the policy folder, which is not allowed",
+            ));
+        }
+        let policy = compile(engine, &path, limits)?;
+        if let Some(other) = by_name.get(&policy.name) {
+            return Err(declared_at(
+                &policy,
+                "POLICY",
                 format!(
                     "policy name `{}` is already used by `{}`",
                     policy.name, other.file
@@ -143,8 +234,9 @@ pub fn load(engine: &Engine, dir: &Path) -> Result<Pack, Box<PolicyError>> {
     for policy in by_name.values() {
         for read in &policy.reads {
             if !by_name.contains_key(read) {
-                return Err(PolicyError::new(
-                    &policy.path,
+                return Err(declared_at(
+                    policy,
+                    "READS",
                     format!("`READS` names `{read}`, which is not a policy in this pack"),
                 ));
             }
@@ -174,8 +266,9 @@ pub fn load(engine: &Engine, dir: &Path) -> Result<Pack, Box<PolicyError>> {
                     .keys()
                     .find(|n| !placed.contains(*n))
                     .expect("some left")];
-                return Err(PolicyError::new(
-                    &first.path,
+                return Err(declared_at(
+                    first,
+                    "READS",
                     format!("policies read each other in a cycle: {}", stuck.join(", ")),
                 ));
             }

@@ -3,7 +3,7 @@
 //! `decisions(policy)` to read what an earlier policy decided.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::rc::Rc;
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext, Position};
@@ -28,17 +28,24 @@ pub struct State {
     pub policy: String,
     pub file: String,
     pub reads: Vec<String>,
-    /// Subject → line of the call that recorded it, to refuse a second decision.
-    pub subjects: HashMap<String, usize>,
+    /// Subject → the call that recorded it, to refuse a second decision.
+    pub subjects: HashMap<String, Position>,
     pub decisions: Vec<Decision>,
     /// Decisions of the policies evaluated so far, by policy name.
     pub done: BTreeMap<String, Rc<Vec<Decision>>>,
     pub log: Vec<String>,
     pub log_dropped: usize,
+    /// The last lines the running policy printed, shown if it fails.
+    pub recent: VecDeque<String>,
+    /// Lines the running policy printed so far.
+    pub printed: usize,
 }
 
 /// Most `print`/`debug` lines kept per policy; the rest are counted.
 pub const MAX_LOG_LINES: usize = 200;
+
+/// `print`/`debug` lines shown with the error when a policy fails.
+pub const RECENT_LOG_LINES: usize = 10;
 
 pub type Shared = Rc<RefCell<State>>;
 
@@ -81,7 +88,12 @@ fn as_number(v: &Dynamic) -> Option<f64> {
 }
 
 /// Applies a check operator; `None` when the operator is unknown or the types do not compare.
-fn compare(actual: &Dynamic, op: &str, threshold: &Dynamic) -> Result<bool, String> {
+fn compare(
+    engine: &Engine,
+    actual: &Dynamic,
+    op: &str,
+    threshold: &Dynamic,
+) -> Result<bool, String> {
     if actual.is_unit() {
         // An absent value (e.g. a ratio with no denominator) never satisfies a check.
         return Ok(false);
@@ -91,11 +103,11 @@ fn compare(actual: &Dynamic, op: &str, threshold: &Dynamic) -> Result<bool, Stri
             let Some(list) = threshold.read_lock::<Array>() else {
                 return Err(format!("`{op}` needs an array threshold"));
             };
-            let found = list.iter().any(|item| equal(actual, item));
+            let found = list.iter().any(|item| equal(engine, actual, item));
             return Ok(found == (op == "in"));
         }
-        "==" => return Ok(equal(actual, threshold)),
-        "!=" => return Ok(!equal(actual, threshold)),
+        "==" => return Ok(equal(engine, actual, threshold)),
+        "!=" => return Ok(!equal(engine, actual, threshold)),
         _ => {}
     }
     let ordering = if let (Ok(a), Ok(b)) = (actual.as_int(), threshold.as_int()) {
@@ -123,11 +135,11 @@ fn compare(actual: &Dynamic, op: &str, threshold: &Dynamic) -> Result<bool, Stri
     })
 }
 
-fn equal(a: &Dynamic, b: &Dynamic) -> bool {
+fn equal(engine: &Engine, a: &Dynamic, b: &Dynamic) -> bool {
     if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
         return x == y;
     }
-    match (to_json(a), to_json(b)) {
+    match (to_json(a, engine), to_json(b, engine)) {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
     }
@@ -202,8 +214,8 @@ pub fn register(engine: &mut Engine, state: &Shared) {
 
     engine.register_fn(
         "value",
-        |d: &mut Draft, name: &str, value: Dynamic| -> RhaiResult<()> {
-            let json = to_json(&value).or_else(fail)?;
+        |ctx: NativeCallContext, d: &mut Draft, name: &str, value: Dynamic| -> RhaiResult<()> {
+            let json = to_json(&value, ctx.engine()).or_else(fail)?;
             d.0.borrow_mut().values.insert(name.to_owned(), json);
             Ok(())
         },
@@ -221,13 +233,13 @@ pub fn register(engine: &mut Engine, state: &Shared) {
         if threshold.is_unit() {
             return fail(format!("check `{label}` has no threshold"));
         }
-        let pass = compare(&actual, op, &threshold).or_else(fail)?;
+        let pass = compare(ctx.engine(), &actual, op, &threshold).or_else(fail)?;
         let at = location(&ctx, &s.borrow());
         d.0.borrow_mut().checks.push(Check {
             label: label.to_owned(),
-            actual: to_json(&actual).or_else(fail)?,
+            actual: to_json(&actual, ctx.engine()).or_else(fail)?,
             op: op.to_owned(),
-            threshold: to_json(&threshold).or_else(fail)?,
+            threshold: to_json(&threshold, ctx.engine()).or_else(fail)?,
             pass,
             at,
             unit: unit.map(str::to_owned),
@@ -257,8 +269,8 @@ pub fn register(engine: &mut Engine, state: &Shared) {
 
     engine.register_fn(
         "evidence",
-        |d: &mut Draft, evidence: Dynamic| -> RhaiResult<()> {
-            d.0.borrow_mut().evidence = Some(to_json(&evidence).or_else(fail)?);
+        |ctx: NativeCallContext, d: &mut Draft, evidence: Dynamic| -> RhaiResult<()> {
+            d.0.borrow_mut().evidence = Some(to_json(&evidence, ctx.engine()).or_else(fail)?);
             Ok(())
         },
     );
@@ -290,14 +302,17 @@ pub fn register(engine: &mut Engine, state: &Shared) {
                 ));
             }
             let mut state = s.borrow_mut();
-            let line = ctx.call_position().line().unwrap_or(0);
             if let Some(first) = state.subjects.get(&draft.subject) {
                 return fail(format!(
-                    "policy `{}` already recorded a decision for `{}` (at line {first})",
-                    state.policy, draft.subject
+                    "policy `{}` already recorded a decision for `{}` (at line {})",
+                    state.policy,
+                    draft.subject,
+                    first.line().unwrap_or(0)
                 ));
             }
-            state.subjects.insert(draft.subject.clone(), line);
+            state
+                .subjects
+                .insert(draft.subject.clone(), ctx.call_position());
             draft.recorded = true;
             let summary = draft.summary.clone().unwrap_or_else(|| {
                 let checks: Vec<String> = draft.checks.iter().map(render_check).collect();

@@ -1,6 +1,7 @@
-//! Module resolution confined to the policy folder: no absolute paths, no `..`, and no
-//! symlink that leads out of it.
+//! Module resolution confined to the policy folder: no absolute paths, no `..`, no
+//! symlink that leads out of it, no policy imported as a module, and no import cycle.
 
+use std::cell::RefCell;
 use std::path::{Component, Path, PathBuf};
 
 use rhai::module_resolvers::FileModuleResolver;
@@ -11,6 +12,18 @@ type SharedModule = Shared<Module>;
 pub struct PackResolver {
     root: PathBuf,
     inner: FileModuleResolver,
+    /// Modules being loaded, outermost first: a module that imports one of these would
+    /// recurse until the stack overflows.
+    loading: RefCell<Vec<PathBuf>>,
+}
+
+/// Takes a module off the loading stack however its loading ends.
+struct Loading<'a>(&'a RefCell<Vec<PathBuf>>);
+
+impl Drop for Loading<'_> {
+    fn drop(&mut self) {
+        self.0.borrow_mut().pop();
+    }
 }
 
 impl PackResolver {
@@ -18,7 +31,11 @@ impl PackResolver {
     pub fn new(root: PathBuf) -> Self {
         let mut inner = FileModuleResolver::new_with_path(&root);
         inner.enable_cache(true);
-        Self { root, inner }
+        Self {
+            root,
+            inner,
+            loading: RefCell::new(Vec::new()),
+        }
     }
 
     fn refuse(path: &str, why: &str, pos: Position) -> Box<EvalAltResult> {
@@ -70,11 +87,40 @@ impl ModuleResolver for PackResolver {
                 pos,
             ));
         }
+        let inside = real.strip_prefix(&self.root).expect("checked above");
+        if inside.parent().is_none_or(|p| p.as_os_str().is_empty()) {
+            // Its top-level code would run again, recording decisions as the importer.
+            return Err(Self::refuse(
+                path,
+                &format!(
+                    "`{}` is a policy; modules to import live in sub-folders",
+                    inside.display()
+                ),
+                pos,
+            ));
+        }
+        if let Some(first) = self.loading.borrow().iter().position(|p| *p == real) {
+            let cycle: Vec<String> = self.loading.borrow()[first..]
+                .iter()
+                .chain([&real])
+                .map(|p| {
+                    let relative = p.strip_prefix(&self.root).unwrap_or(p);
+                    format!("`{}`", relative.display())
+                })
+                .collect();
+            return Err(Self::refuse(
+                path,
+                &format!(
+                    "modules import each other in a cycle: {}",
+                    cycle.join(" → ")
+                ),
+                pos,
+            ));
+        }
+        self.loading.borrow_mut().push(real.clone());
+        let _loading = Loading(&self.loading);
         // Resolve by the checked relative path, never by the user's spelling.
-        let checked = real
-            .strip_prefix(&self.root)
-            .expect("checked above")
-            .with_extension("");
+        let checked = inside.with_extension("");
         self.inner
             .resolve(engine, source, &checked.to_string_lossy(), pos)
     }

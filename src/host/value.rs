@@ -1,11 +1,25 @@
 //! Conversions between Rhai values and JSON, so numbers reach the decisions document
 //! formatted by Rust, never by the script engine.
 
-use rhai::{Array, Dynamic, Map};
+use rhai::{Array, Dynamic, Engine, Map};
 use serde_json::{Number, Value};
 
-/// Converts a script value to JSON; custom types and non-finite floats are refused.
-pub fn to_json(value: &Dynamic) -> Result<Value, String> {
+/// Deepest nesting of arrays and maps a decision may record; deeper data is refused
+/// rather than walked (a script can nest data far deeper than the host's stack).
+pub const MAX_DEPTH: usize = 64;
+
+/// Converts a script value to JSON; custom types, non-finite floats and data nested
+/// deeper than `MAX_DEPTH` are refused. `engine` names types as scripts know them.
+pub fn to_json(value: &Dynamic, engine: &Engine) -> Result<Value, String> {
+    convert(value, engine, 0)
+}
+
+fn convert(value: &Dynamic, engine: &Engine, depth: usize) -> Result<Value, String> {
+    if depth > MAX_DEPTH && (value.is_array() || value.is_map()) {
+        return Err(format!(
+            "data nested deeper than {MAX_DEPTH} levels cannot be recorded"
+        ));
+    }
     if value.is_unit() {
         return Ok(Value::Null);
     }
@@ -32,7 +46,7 @@ pub fn to_json(value: &Dynamic) -> Result<Value, String> {
         let array = value.read_lock::<Array>().expect("checked to be an array");
         return array
             .iter()
-            .map(to_json)
+            .map(|v| convert(v, engine, depth + 1))
             .collect::<Result<_, _>>()
             .map(Value::Array);
     }
@@ -40,13 +54,13 @@ pub fn to_json(value: &Dynamic) -> Result<Value, String> {
         let map = value.read_lock::<Map>().expect("checked to be a map");
         let mut out = serde_json::Map::new();
         for (k, v) in map.iter() {
-            out.insert(k.to_string(), to_json(v)?);
+            out.insert(k.to_string(), convert(v, engine, depth + 1)?);
         }
         return Ok(Value::Object(out));
     }
     Err(format!(
         "a `{}` cannot be recorded; record its fields instead",
-        value.type_name()
+        engine.map_type_name(value.type_name())
     ))
 }
 

@@ -27,21 +27,59 @@ fn broken_snapshots_are_refused_with_every_problem_located() {
     }
 }
 
+/// Extra command-line flags for a policy case, from its optional `args` file (the pack
+/// loader reads only `*.rhai`, so the file can sit in the pack).
+fn case_args(pack: &Path) -> Vec<String> {
+    std::fs::read_to_string(pack.join("args"))
+        .map(|text| text.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Every hostile or mistaken pack ends in exit 2 with its pinned message, and nothing is
+/// written to `--out`. None can hang or take long: each stops at a limit (a low
+/// `--max-operations` unless the case sets its own), so no timing is asserted.
 #[test]
 fn broken_policies_are_refused_with_file_and_line() {
     for pack in support::subdirs(Path::new("tests/errors/policies")) {
         let name = pack.file_name().unwrap().to_string_lossy().into_owned();
         let relative = format!("tests/errors/policies/{name}");
-        let out = bursar(&[
+        let mut flags = case_args(&pack);
+        if !flags.iter().any(|f| f == "--max-operations") {
+            flags.extend(["--max-operations".to_owned(), "200000".to_owned()]);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let out_file = dir.path().join("decisions.json");
+        let mut args = vec![
             "eval",
             "--snapshot",
             "examples/sprint-2026-S24.json",
             "--policies",
             &relative,
-            "--max-operations",
-            "200000",
-        ]);
+            "--out",
+            out_file.to_str().unwrap(),
+        ];
+        args.extend(flags.iter().map(String::as_str));
+        let out = bursar(&args);
         let stderr = check_failure(&out, &pack);
+        assert!(!out_file.exists(), "{name}: wrote --out");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "{name}: left a file behind"
+        );
         insta::assert_snapshot!(format!("policy_{name}"), stderr);
+
+        // `check` compiles without running: what it refuses, it refuses as `eval` does.
+        let mut args = vec!["check", "--policies", &relative];
+        args.extend(flags.iter().map(String::as_str));
+        let check = bursar(&args);
+        match check.status.code() {
+            Some(0) => assert!(
+                String::from_utf8_lossy(&check.stdout).contains("compiled"),
+                "{name}: check printed no policy list"
+            ),
+            Some(2) => assert_eq!(check_failure(&check, &pack), stderr, "{name}"),
+            other => panic!("{name}: check exited with {other:?}"),
+        }
     }
 }

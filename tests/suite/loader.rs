@@ -158,3 +158,55 @@ proptest! {
         }
     }
 }
+
+#[derive(Debug, Clone)]
+enum ByteEdit {
+    Truncate(usize),
+    Flip(usize, u8),
+    Insert(usize, u8),
+    Delete(usize, usize),
+}
+
+fn byte_edit() -> impl Strategy<Value = ByteEdit> {
+    prop_oneof![
+        any::<usize>().prop_map(ByteEdit::Truncate),
+        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| ByteEdit::Flip(i, b)),
+        (
+            any::<usize>(),
+            prop::sample::select(b"{}[],:\"\\0123456789-.eE ntfu\xff\xc3".to_vec())
+        )
+            .prop_map(|(i, b)| ByteEdit::Insert(i, b)),
+        (any::<usize>(), 1..40usize).prop_map(|(i, n)| ByteEdit::Delete(i, n)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Random damage to the bytes of a valid snapshot: the loader accepts or refuses
+    /// cleanly (never panics), both paths agree, and what it accepts evaluates.
+    #[test]
+    fn damaged_bytes_are_accepted_or_refused_cleanly(edits in prop::collection::vec(byte_edit(), 1..4)) {
+        let mut bytes = serde_json::to_vec_pretty(&base()).unwrap();
+        for edit in edits {
+            let n = bytes.len().max(1);
+            match edit {
+                ByteEdit::Truncate(i) => bytes.truncate(i % n),
+                ByteEdit::Flip(i, b) => { if !bytes.is_empty() { bytes[i % n] = b; } }
+                ByteEdit::Insert(i, b) => bytes.insert(i % (bytes.len() + 1), b),
+                ByteEdit::Delete(i, k) => { let i = i % n; let j = (i + k).min(bytes.len()); bytes.drain(i.min(j)..j); }
+            }
+        }
+        let tree = parse_tree(&bytes, "tree");
+        let public = bursar::snapshot::parse(&bytes, "damaged");
+        prop_assert_eq!(public.is_ok(), tree.is_ok());
+        if let Some(fast) = parse_streaming(&bytes) {
+            prop_assert!(tree.is_ok(), "streaming accepted what the complete path refuses");
+            decisions_json(fast);
+        }
+        if let Err(e) = public {
+            let rendered = bursar::diagnostic::render(&e);
+            prop_assert!(rendered.starts_with("damaged"), "{}", rendered);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! A counting allocator, so a policy that hoards memory stops with a clear error instead
+//! of an out-of-memory kill.
+//!
+//! Rhai's size limits apply to one value at a time, and not at all to a map grown by index
+//! assignment (`m[k] = v`) until something reads it: a script can keep many copies of a
+//! large array alive. The host compares the bytes held with a budget before every script
+//! operation. The binary installs the allocator; without it the budget is not enforced.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+/// Most bytes one policy may allocate beyond what the process held when it started.
+/// Far above what any policy over native aggregates needs; far below a CI runner's memory.
+pub const BUDGET: usize = 1 << 30;
+
+static HELD: AtomicUsize = AtomicUsize::new(0);
+
+/// The system allocator, counting the bytes it hands out.
+pub struct Counting;
+
+// SAFETY: every call is forwarded to `System` unchanged; the counter has no effect on it.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = System.alloc(layout);
+        if !ptr.is_null() {
+            HELD.fetch_add(layout.size(), Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let ptr = System.alloc_zeroed(layout);
+        if !ptr.is_null() {
+            HELD.fetch_add(layout.size(), Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout);
+        HELD.fetch_sub(layout.size(), Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let new = System.realloc(ptr, layout, new_size);
+        if !new.is_null() {
+            if new_size >= layout.size() {
+                HELD.fetch_add(new_size - layout.size(), Relaxed);
+            } else {
+                HELD.fetch_sub(layout.size() - new_size, Relaxed);
+            }
+        }
+        new
+    }
+}
+
+/// Bytes held now, or `None` when `Counting` is not the global allocator (nothing counted).
+pub fn held() -> Option<usize> {
+    match HELD.load(Relaxed) {
+        0 => None,
+        n => Some(n),
+    }
+}
