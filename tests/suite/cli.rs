@@ -130,3 +130,11 @@ fn snapshots_too_large_for_memory_are_refused_clearly() {
     assert!(stderr.contains("is too large to load"), "{stderr}");
     assert!(!stderr.contains("panicked"));
 }
+
+#[test]
+fn check_lists_the_pack_in_evaluation_order() {
+    let out = bursar(&["check", "--policies", "policies"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+    insta::assert_snapshot!("check_default_pack", String::from_utf8_lossy(&out.stdout));
+}
