@@ -136,6 +136,8 @@ pub struct Host {
     state: record::Shared,
     watch: Rc<Watch>,
     limits: Limits,
+    /// Bytes a policy may allocate (`memory::budget()`, read once).
+    memory_budget: usize,
     root: PathBuf,
 }
 
@@ -221,6 +223,7 @@ impl Host {
             state,
             watch,
             limits,
+            memory_budget: memory::budget(),
             root,
         })
     }
@@ -305,7 +308,7 @@ impl Host {
         self.watch.expired.store(false, Relaxed);
         self.watch
             .memory_ceiling
-            .set(memory::held().map_or(usize::MAX, |held| held.saturating_add(memory::BUDGET)));
+            .set(memory::held().map_or(usize::MAX, |held| held.saturating_add(self.memory_budget)));
         let timeout = Duration::from_millis(self.limits.timeout_ms);
         let expired = self.watch.expired.clone();
         let (done, finished) = mpsc::channel::<()>();
@@ -445,8 +448,8 @@ impl Host {
             EvalAltResult::ErrorTerminated(..) => match self.watch.stop.get() {
                 Some(Stop::Memory) => format!(
                     "policy `{name}` used more than the {} MiB of memory a policy may use \
-                     (this limit is fixed: keep fewer copies of large arrays, maps and strings)",
-                    memory::BUDGET >> 20
+                     (no flag raises this one: keep fewer copies of large arrays, maps and strings)",
+                    self.memory_budget >> 20
                 ),
                 _ => format!(
                     "policy `{name}` ran longer than the limit of {} ms (raise it with --timeout-ms)",
