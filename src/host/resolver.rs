@@ -87,6 +87,10 @@ impl ModuleResolver for PackResolver {
                 pos,
             ));
         }
+        if !real.is_file() {
+            // A named pipe or a device would block the read, or never end it.
+            return Err(Self::refuse(path, "it is not a regular file", pos));
+        }
         let inside = real.strip_prefix(&self.root).expect("checked above");
         if inside.parent().is_none_or(|p| p.as_os_str().is_empty()) {
             // Its top-level code would run again, recording decisions as the importer.
