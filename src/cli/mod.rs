@@ -72,6 +72,9 @@ pub struct LimitArgs {
     /// Wall-clock limit per policy, in milliseconds
     #[arg(long, value_name = "MS", default_value_t = bursar::host::Limits::default().timeout_ms, value_parser = clap::value_parser!(u64).range(1..))]
     timeout_ms: u64,
+    /// Memory one policy may allocate, in MiB (`BURSAR_MAX_MEMORY_MB` lowers the default)
+    #[arg(long, value_name = "MIB", default_value_t = bursar::host::Limits::default().max_memory_mb, value_parser = clap::value_parser!(u64).range(1..))]
+    max_memory_mb: u64,
 }
 
 /// Rhai reads a limit of 0 as no limit at all; a limit must be at least 1.
@@ -89,6 +92,7 @@ impl LimitArgs {
             max_array_size: self.max_array_size,
             max_map_size: self.max_map_size,
             timeout_ms: self.timeout_ms,
+            max_memory_mb: self.max_memory_mb,
         }
     }
 }

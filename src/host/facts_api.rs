@@ -121,6 +121,25 @@ pub fn register(engine: &mut Engine) {
         .register_type_with_name::<RunRef>("Run")
         .register_type_with_name::<Runs>("Runs");
 
+    // `print(v)` and string interpolation show what a handle is, not a Rust type path.
+    macro_rules! show {
+        ($ty:ty, |$x:ident| $text:expr) => {{
+            engine.register_fn("to_string", |$x: &mut $ty| -> String { $text });
+            engine.register_fn("to_debug", |$x: &mut $ty| -> String { $text });
+        }};
+    }
+    show!(FactsRef, |f| format!(
+        "Facts(sprint {})",
+        f.0.snapshot.sprint.id
+    ));
+    show!(VariantRef, |v| format!("Variant({})", v.get().key));
+    show!(SquadRef, |s| format!("Squad({})", s.get().id));
+    show!(FamilyRef, |f| format!("Family({})", f.get().name));
+    show!(TopupRef, |t| format!("Topup({})", t.get().id));
+    show!(CatalogRef, |c| format!("CatalogEntry({})", c.get().key()));
+    show!(RunRef, |r| format!("Run({})", r.get().id()));
+    show!(Runs, |r| format!("Runs({} runs)", r.0.snapshot.runs.len()));
+
     // The snapshot as a whole.
     engine.register_get("sprint", |f: &mut FactsRef| {
         let s = &f.0.snapshot.sprint;

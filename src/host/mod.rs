@@ -42,6 +42,9 @@ pub struct Limits {
     pub max_array_size: usize,
     pub max_map_size: usize,
     pub timeout_ms: u64,
+    /// Memory one policy may allocate beyond what the process held when it started,
+    /// enforced where the binary installs the counting allocator.
+    pub max_memory_mb: u64,
 }
 
 impl Default for Limits {
@@ -54,6 +57,7 @@ impl Default for Limits {
             max_array_size: 1 << 20,
             max_map_size: 1 << 16,
             timeout_ms: 10_000,
+            max_memory_mb: (memory::budget() >> 20) as u64,
         }
     }
 }
@@ -223,7 +227,9 @@ impl Host {
             state,
             watch,
             limits,
-            memory_budget: memory::budget(),
+            memory_budget: usize::try_from(limits.max_memory_mb)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(1 << 20),
             root,
         })
     }
@@ -448,7 +454,7 @@ impl Host {
             EvalAltResult::ErrorTerminated(..) => match self.watch.stop.get() {
                 Some(Stop::Memory) => format!(
                     "policy `{name}` used more than the {} MiB of memory a policy may use \
-                     (no flag raises this one: keep fewer copies of large arrays, maps and strings)",
+                     (raise it with --max-memory-mb, or keep fewer copies of large arrays, maps and strings)",
                     self.memory_budget >> 20
                 ),
                 _ => format!(

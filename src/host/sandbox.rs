@@ -26,7 +26,10 @@ pub fn denied(name: &str) -> Option<&'static str> {
         "policies have no randomness, so the same snapshot always gives the same decisions";
     const ENV: &str = "policies see no environment and start no programs";
     const FILES: &str = "policies read only the snapshot (`facts`), never files";
+    const EXIT: &str =
+        "a policy that stops early silently skips subjects; use `return` inside a function";
     Some(match name {
+        "exit" => EXIT,
         "sleep" | "timestamp" | "elapsed" | "now" => CLOCK,
         "rand" | "random" | "rand_int" | "rand_float" | "rand_bool" | "shuffle" => RANDOM,
         "env" | "getenv" | "set_env" | "exec" | "system" => ENV,
@@ -50,6 +53,15 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("sleep", move |_: f64| -> RhaiResult<()> {
         fail(denied_message("sleep", why))
+    });
+    // `exit` ends the whole script as if it had finished: a policy without a `DECIDES`
+    // domain (crediting) would silently lose decisions.
+    let why = denied("exit").unwrap_or_default();
+    engine.register_fn("exit", move || -> RhaiResult<()> {
+        fail(denied_message("exit", why))
+    });
+    engine.register_fn("exit", move |_: Dynamic| -> RhaiResult<()> {
+        fail(denied_message("exit", why))
     });
     engine.disable_symbol("eval");
     // A curried function pointer hides its arguments from the size limits, and

@@ -131,6 +131,7 @@ fn fuzz_limits() -> Limits {
         max_array_size: 10_000,
         max_map_size: 1_000,
         timeout_ms: 2_000,
+        max_memory_mb: 256,
     }
 }
 
