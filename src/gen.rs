@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
 
+use crate::instant::{civil_from_days, days_from_civil};
 use crate::snapshot::{Outcome, Pool};
 
 /// Most squads `gen` accepts: squad ids stay short and readable.
@@ -156,31 +157,6 @@ fn iso_week1_monday(year: i64) -> i64 {
     let jan4 = days_from_civil(year, 1, 4);
     // 1970-01-01 was a Thursday: weekday 3 counting from Monday = 0.
     jan4 - (jan4 + 3).rem_euclid(7)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day number, inverse of [`days_from_civil`].
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// xoshiro256** (Blackman and Vigna), seeded through SplitMix64 as its authors advise.
