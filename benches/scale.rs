@@ -124,6 +124,24 @@ fn median(cmd: &mut dyn FnMut() -> (Duration, u64), repeat: usize) -> (Duration,
     (samples[samples.len() / 2].0, peak)
 }
 
+/// `bursar eval` of the whole pack, output discarded: what CI runs.
+fn eval_command(policies: &Path, snapshot: &Path) -> Command {
+    let mut cmd = Command::new(BURSAR);
+    cmd.args([
+        "eval",
+        "--quiet",
+        "--fail-on",
+        "never",
+        "--out",
+        "/dev/null",
+        "--policies",
+    ])
+    .arg(policies)
+    .arg("--snapshot")
+    .arg(snapshot);
+    cmd
+}
+
 fn generate(dir: &Path, runs: u64) -> PathBuf {
     let path = dir.join(format!("bench-{runs}.json"));
     let status = Command::new(BURSAR)
@@ -165,26 +183,7 @@ fn main() {
             &mut || measure(Command::new(&me).arg("--baseline").arg(&file)),
             repeat,
         );
-        let (eval, peak) = median(
-            &mut || {
-                measure(
-                    Command::new(BURSAR)
-                        .args([
-                            "eval",
-                            "--quiet",
-                            "--fail-on",
-                            "never",
-                            "--out",
-                            "/dev/null",
-                            "--policies",
-                        ])
-                        .arg(&policies)
-                        .arg("--snapshot")
-                        .arg(&file),
-                )
-            },
-            repeat,
-        );
+        let (eval, peak) = median(&mut || measure(&mut eval_command(&policies, &file)), repeat);
         println!(
             "{:>9} {:>9.1} {:>11.3} {:>9.3} {:>6.2}x {:>10.1} {:>10.2}x {:>8.0}",
             runs,
@@ -201,23 +200,7 @@ fn main() {
 
     let ci = generate(dir.path(), 5_000);
     let (e2e, peak) = median(
-        &mut || {
-            measure(
-                Command::new(BURSAR)
-                    .args([
-                        "eval",
-                        "--quiet",
-                        "--fail-on",
-                        "never",
-                        "--out",
-                        "/dev/null",
-                        "--policies",
-                    ])
-                    .arg(&policies)
-                    .arg("--snapshot")
-                    .arg(&ci),
-            )
-        },
+        &mut || measure(&mut eval_command(&policies, &ci)),
         repeat.max(11),
     );
     println!(
