@@ -1,7 +1,7 @@
 //! `bursar eval`: evaluates a policy pack on a snapshot and writes the decisions.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use bursar::decision::Severity;
@@ -65,7 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Format::Text => bursar::render::text(doc),
     };
     match &args.out {
-        Some(path) => write_whole(path, text.as_bytes())?,
+        Some(path) => super::output::write_whole(path, text.as_bytes())?,
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout
@@ -84,30 +84,4 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     } else {
         Status::Clean
     })
-}
-
-/// Writes through a temporary file in the same folder and renames it into place, so a
-/// reader never sees half a document and a failure leaves the previous file untouched.
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), bursar::Error> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let err = |source| bursar::Error::Write {
-        path: path.to_owned(),
-        source,
-    };
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(err(e));
-    }
-    Ok(())
 }

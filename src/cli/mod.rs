@@ -3,6 +3,7 @@
 mod check;
 mod eval;
 mod gen;
+mod output;
 mod progress;
 mod validate;
 

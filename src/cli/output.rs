@@ -1,0 +1,30 @@
+//! Writing a command's output file whole: shared by every command that takes `--out`.
+
+use std::io::Write;
+use std::path::Path;
+
+/// Writes through a temporary file in the same folder and renames it into place, so a
+/// reader never sees half a document and a failure leaves the previous file untouched.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), bursar::Error> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let err = |source| bursar::Error::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(err(e));
+    }
+    Ok(())
+}
