@@ -9,6 +9,7 @@ pub mod eval;
 pub mod facts;
 pub mod gen;
 pub mod host;
+pub mod impact;
 pub mod instant;
 pub mod money;
 pub mod problem;

@@ -3,6 +3,7 @@
 mod check;
 mod eval;
 mod gen;
+mod impact;
 mod output;
 mod progress;
 mod validate;
@@ -38,6 +39,8 @@ enum Command {
     Gen(gen::Args),
     /// Compile a policy pack and list its policies in evaluation order
     Check(check::Args),
+    /// Compare the decisions of two policy packs over many snapshots
+    Impact(impact::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
@@ -46,6 +49,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Eval(args) => eval::run(args),
         Command::Gen(args) => gen::run(args),
         Command::Check(args) => check::run(args),
+        Command::Impact(args) => impact::run(args),
     }
 }
 

@@ -6,6 +6,7 @@ mod cli;
 mod errors;
 mod example;
 mod gen;
+mod impact;
 mod loader;
 mod properties;
 mod support;

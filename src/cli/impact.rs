@@ -1,0 +1,167 @@
+//! `bursar impact`: what a policy change would do, over past snapshots, before it merges.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use super::{LimitArgs, Status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The policy pack to try (the change under review)
+    #[arg(long, value_name = "NEW_DIR")]
+    policies: PathBuf,
+    /// The policy pack in force, to compare against
+    #[arg(long, value_name = "OLD_DIR")]
+    against: PathBuf,
+    /// Sprint snapshots (JSON), each read once and evaluated with both packs
+    #[arg(value_name = "SNAPSHOT", required = true)]
+    snapshots: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Also list decisions with the same outcome whose values differ (e.g. allocated tokens)
+    #[arg(long)]
+    details: bool,
+    /// Snapshots evaluated at once [default: the available cores]
+    #[arg(long, short, value_name = "N", value_parser = super::at_least_one())]
+    jobs: Option<usize>,
+    /// No progress line on stderr
+    #[arg(long, short)]
+    quiet: bool,
+    /// Write the output here instead of stdout (written whole, or not at all)
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Status> {
+    let options = bursar::impact::Options {
+        limits: args.limits.limits(),
+        jobs: args.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        }),
+        details: args.details,
+    };
+    let mut counter = Counter::new(args.quiet);
+    let result = bursar::impact::run(
+        &args.policies,
+        &args.against,
+        &args.snapshots,
+        &options,
+        &mut |done, total| counter.update(done, total),
+    );
+    counter.finish();
+    let impact = match result {
+        Ok(impact) => impact,
+        Err(failure) => {
+            // A policy error names the policy file, not the snapshot it failed on.
+            if let (Some(path), Some(side)) = (&failure.snapshot, failure.side) {
+                eprintln!(
+                    "while evaluating `{}` with the {} pack `{}`:",
+                    path.display(),
+                    side.as_str(),
+                    match side {
+                        bursar::impact::Side::New => &args.policies,
+                        bursar::impact::Side::Old => &args.against,
+                    }
+                    .display()
+                );
+            }
+            return Err(failure.error.into());
+        }
+    };
+    for line in &impact.log {
+        eprintln!("{line}");
+    }
+    let report = &impact.report;
+    let text = match args.format {
+        Format::Text => report.to_text(),
+        Format::Json => report.to_json(),
+    };
+    match &args.out {
+        Some(path) => super::output::write_whole(path, text.as_bytes())?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .context("cannot write to stdout")?;
+        }
+    }
+    Ok(if report.has_differences() {
+        Status::Flagged
+    } else {
+        Status::Clean
+    })
+}
+
+/// A progress line over snapshots on stderr: only on a terminal, never with `--quiet`.
+/// (`progress::Progress` counts bytes of one file and hides itself below 32 MB.)
+struct Counter {
+    enabled: bool,
+    started: Instant,
+    last: Option<Instant>,
+    shown: bool,
+}
+
+impl Counter {
+    fn new(quiet: bool) -> Self {
+        Self {
+            enabled: !quiet && std::io::stderr().is_terminal(),
+            started: Instant::now(),
+            last: None,
+            shown: false,
+        }
+    }
+
+    /// Redraws at most ten times a second, and always for the last snapshot.
+    fn update(&mut self, done: usize, total: usize) {
+        if !self.enabled {
+            return;
+        }
+        let now = Instant::now();
+        if self
+            .last
+            .is_some_and(|t| now - t < Duration::from_millis(100))
+            && done < total
+        {
+            return;
+        }
+        self.last = Some(now);
+        let width = 30;
+        let filled = done.min(total) * width / total.max(1);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\rimpact [{}{}] {done}/{total} snapshots {:.1}s",
+            "#".repeat(filled),
+            "-".repeat(width - filled),
+            self.started.elapsed().as_secs_f64()
+        );
+        let _ = err.flush();
+        self.shown = true;
+    }
+
+    /// Clears the line so the next message starts clean.
+    fn finish(&mut self) {
+        if self.shown {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+            self.shown = false;
+        }
+    }
+}
+
+impl Drop for Counter {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
