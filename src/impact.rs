@@ -546,13 +546,11 @@ fn build(dir: &Path, limits: Limits) -> crate::Result<(Host, Pack)> {
 /// index; results are put back in the order given, whatever the timing. `progress` is
 /// called on this thread with (snapshots done, snapshots) as results arrive.
 ///
-/// The first failure stops the workers from taking more snapshots. A policy that failed
-/// while other workers ran is run again alone before its failure counts: the host's
-/// memory budget counts what the whole process holds (another worker's load included),
-/// and its clock runs while other workers use the cores, so such a failure can be the
-/// neighbours' doing. The failure reported is then that of the earliest failing snapshot
-/// in the order given (every earlier snapshot was already taken when it failed, and is
-/// finished), so the outcome is that of `jobs: 1`, whatever the timing.
+/// The first failure stops the workers from taking more snapshots. The failure reported
+/// is that of the earliest failing snapshot in the order given (every earlier snapshot was
+/// already taken when it failed, and is finished), so the outcome is that of `jobs: 1`,
+/// whatever the timing. Each policy's memory budget counts only its own thread's
+/// allocations, so workers do not charge each other.
 pub fn run(
     new_dir: &Path,
     old_dir: &Path,
@@ -583,32 +581,13 @@ pub fn run(
     let mut results: Vec<Option<Compared>> = (0..total).map(|_| None).collect();
     let mut done = 0;
     progress(0, total);
-    loop {
-        let failures = pool(&shared, jobs, &mut results, &mut |_| {
-            done += 1;
-            progress(done, total);
-        })
-        .map_err(|(side, e)| failure(None, Some(side), e))?;
-        for (i, (side, error)) in failures {
-            let alone = if side.is_some() && jobs > 1 {
-                solo(&shared, i)
-            } else {
-                Err((side, error))
-            };
-            match alone {
-                Ok(compared) => {
-                    results[i] = Some(compared);
-                    done += 1;
-                    progress(done, total);
-                }
-                Err((side, error)) => return Err(failure(Some(i), side, error)),
-            }
-        }
-        // Every failure was the neighbours' doing: carry on where the workers stopped.
-        if shared.next.load(Relaxed) >= total {
-            break;
-        }
-        shared.stop.store(false, Relaxed);
+    let failures = pool(&shared, jobs, &mut results, &mut |_| {
+        done += 1;
+        progress(done, total);
+    })
+    .map_err(|(side, e)| failure(None, Some(side), e))?;
+    if let Some((i, (side, error))) = failures.into_iter().next() {
+        return Err(failure(Some(i), side, error));
     }
     let mut impacts = Vec::with_capacity(total);
     let mut log = Vec::new();
@@ -621,23 +600,6 @@ pub fn run(
         report: Report::new(new_info, old_info, options.limits, options.details, impacts),
         log,
     })
-}
-
-/// Snapshot `i` evaluated again with no other worker running.
-fn solo(shared: &Shared, i: usize) -> Result<Compared, Failed> {
-    let one = Shared::new(
-        shared.new_dir,
-        shared.old_dir,
-        &shared.snapshots[i..=i],
-        shared.options,
-    );
-    let mut result = [None];
-    let mut failures = pool(&one, 1, &mut result, &mut |_| {}).map_err(|(s, e)| (Some(s), e))?;
-    match (result, failures.pop_first()) {
-        (_, Some((_, failed))) => Err(failed),
-        ([Some(compared)], None) => Ok(compared),
-        ([None], None) => unreachable!("a snapshot without a failure has a result"),
-    }
 }
 
 /// Runs `jobs` workers until the snapshots run out or one fails; fills `results`, calls

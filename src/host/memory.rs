@@ -5,11 +5,16 @@
 //! assignment (`m[k] = v`) until something reads it: a script can keep many copies of a
 //! large array alive. The host compares the bytes held with a budget before every script
 //! operation. The binary installs the allocator; without it the budget is not enforced.
+//!
+//! Bytes are counted per thread as well as in total: a policy runs on one thread, so its
+//! budget is charged only for what that thread allocates, not for a snapshot another
+//! worker of `impact` is loading at the same time.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-/// Most bytes one policy may allocate beyond what the process held when it started.
+/// Most bytes one policy may allocate beyond what its thread held when it started.
 /// Far above what any policy over native aggregates needs; far below a CI runner's memory.
 pub const BUDGET: usize = 1 << 30;
 
@@ -24,6 +29,17 @@ pub fn budget() -> usize {
 
 static HELD: AtomicUsize = AtomicUsize::new(0);
 
+thread_local! {
+    /// Bytes this thread allocated minus bytes it freed; negative when it frees memory
+    /// another thread allocated. A `const` cell without a destructor: safe to touch from
+    /// the allocator at any point of the thread's life.
+    static THREAD_HELD: Cell<isize> = const { Cell::new(0) };
+}
+
+fn count(delta: isize) {
+    let _ = THREAD_HELD.try_with(|held| held.set(held.get().wrapping_add(delta)));
+}
+
 /// The system allocator, counting the bytes it hands out.
 pub struct Counting;
 
@@ -33,6 +49,7 @@ unsafe impl GlobalAlloc for Counting {
         let ptr = System.alloc(layout);
         if !ptr.is_null() {
             HELD.fetch_add(layout.size(), Relaxed);
+            count(layout.size() as isize);
         }
         ptr
     }
@@ -41,6 +58,7 @@ unsafe impl GlobalAlloc for Counting {
         let ptr = System.alloc_zeroed(layout);
         if !ptr.is_null() {
             HELD.fetch_add(layout.size(), Relaxed);
+            count(layout.size() as isize);
         }
         ptr
     }
@@ -48,6 +66,7 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         System.dealloc(ptr, layout);
         HELD.fetch_sub(layout.size(), Relaxed);
+        count(-(layout.size() as isize));
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
@@ -58,15 +77,17 @@ unsafe impl GlobalAlloc for Counting {
             } else {
                 HELD.fetch_sub(layout.size() - new_size, Relaxed);
             }
+            count(new_size as isize - layout.size() as isize);
         }
         new
     }
 }
 
-/// Bytes held now, or `None` when `Counting` is not the global allocator (nothing counted).
-pub fn held() -> Option<usize> {
+/// Bytes this thread holds now (allocated minus freed), or `None` when `Counting` is not
+/// the global allocator (nothing counted).
+pub fn held() -> Option<isize> {
     match HELD.load(Relaxed) {
         0 => None,
-        n => Some(n),
+        _ => THREAD_HELD.try_with(Cell::get).ok(),
     }
 }

@@ -129,8 +129,8 @@ enum Stop {
 struct Watch {
     /// Set by the timer thread when the policy's time is up.
     expired: Arc<AtomicBool>,
-    /// Bytes the process may hold before the policy is stopped.
-    memory_ceiling: Cell<usize>,
+    /// Bytes the policy's thread may hold before the policy is stopped.
+    memory_ceiling: Cell<isize>,
     stop: Cell<Option<Stop>>,
 }
 
@@ -314,7 +314,9 @@ impl Host {
         self.watch.expired.store(false, Relaxed);
         self.watch
             .memory_ceiling
-            .set(memory::held().map_or(usize::MAX, |held| held.saturating_add(self.memory_budget)));
+            .set(memory::held().map_or(isize::MAX, |held| {
+                held.saturating_add(isize::try_from(self.memory_budget).unwrap_or(isize::MAX))
+            }));
         let timeout = Duration::from_millis(self.limits.timeout_ms);
         let expired = self.watch.expired.clone();
         let (done, finished) = mpsc::channel::<()>();
