@@ -46,8 +46,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
-    let mut progress =
-        super::progress::Progress::new(format!("loading {}", args.snapshot.display()), args.quiet);
+    let mut progress = super::progress::Progress::bytes(
+        format!("loading {}", args.snapshot.display()),
+        args.quiet,
+    );
     let evaluation = bursar::eval::evaluate_with_progress(
         &args.snapshot,
         &args.policies,

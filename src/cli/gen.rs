@@ -1,7 +1,6 @@
 //! `bursar gen`: writes a deterministic synthetic snapshot, to reproduce benchmarks and
 //! try bursar at scale.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -76,27 +75,11 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     Ok(Status::Clean)
 }
 
-/// Streams into a temporary file in the same folder and renames it into place, so a
-/// reader never sees half a snapshot and a failure leaves the previous file untouched.
-fn write_whole(path: &Path, options: &Options) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> anyhow::Result<()> {
-        let mut file = std::fs::File::create(&tmp)?;
-        bursar::gen::write(options, &mut file)?;
-        file.flush()?;
-        std::fs::rename(&tmp, path)?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("cannot write `{}`", path.display()))
+/// Streams the snapshot into place whole (see [`super::output::write_whole_with`]).
+fn write_whole(path: &Path, options: &Options) -> Result<(), bursar::Error> {
+    super::output::write_whole_with(path, |file| match bursar::gen::write(options, file) {
+        Ok(()) => Ok(()),
+        Err(bursar::gen::Error::Io(e)) => Err(e),
+        Err(other) => Err(std::io::Error::other(other.to_string())),
+    })
 }

@@ -1,8 +1,7 @@
 //! `bursar impact`: what a policy change would do, over past snapshots, before it merges.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
@@ -52,15 +51,15 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         }),
         details: args.details,
     };
-    let mut counter = Counter::new(args.quiet);
+    let mut progress = super::progress::Progress::snapshots("impact", args.quiet);
     let result = bursar::impact::run(
         &args.policies,
         &args.against,
         &args.snapshots,
         &options,
-        &mut |done, total| counter.update(done, total),
+        &mut |done, total| progress.update(done as u64, total as u64),
     );
-    counter.finish();
+    progress.finish();
     let impact = match result {
         Ok(impact) => impact,
         Err(failure) => {
@@ -102,66 +101,4 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     } else {
         Status::Clean
     })
-}
-
-/// A progress line over snapshots on stderr: only on a terminal, never with `--quiet`.
-/// (`progress::Progress` counts bytes of one file and hides itself below 32 MB.)
-struct Counter {
-    enabled: bool,
-    started: Instant,
-    last: Option<Instant>,
-    shown: bool,
-}
-
-impl Counter {
-    fn new(quiet: bool) -> Self {
-        Self {
-            enabled: !quiet && std::io::stderr().is_terminal(),
-            started: Instant::now(),
-            last: None,
-            shown: false,
-        }
-    }
-
-    /// Redraws at most ten times a second, and always for the last snapshot.
-    fn update(&mut self, done: usize, total: usize) {
-        if !self.enabled {
-            return;
-        }
-        let now = Instant::now();
-        if self
-            .last
-            .is_some_and(|t| now - t < Duration::from_millis(100))
-            && done < total
-        {
-            return;
-        }
-        self.last = Some(now);
-        let width = 30;
-        let filled = done.min(total) * width / total.max(1);
-        let mut err = std::io::stderr().lock();
-        let _ = write!(
-            err,
-            "\rimpact [{}{}] {done}/{total} snapshots {:.1}s",
-            "#".repeat(filled),
-            "-".repeat(width - filled),
-            self.started.elapsed().as_secs_f64()
-        );
-        let _ = err.flush();
-        self.shown = true;
-    }
-
-    /// Clears the line so the next message starts clean.
-    fn finish(&mut self) {
-        if self.shown {
-            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
-            self.shown = false;
-        }
-    }
-}
-
-impl Drop for Counter {
-    fn drop(&mut self) {
-        self.finish();
-    }
 }

@@ -6,6 +6,15 @@ use std::path::Path;
 /// Writes through a temporary file in the same folder and renames it into place, so a
 /// reader never sees half a document and a failure leaves the previous file untouched.
 pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), bursar::Error> {
+    write_whole_with(path, |file| file.write_all(bytes))
+}
+
+/// Like [`write_whole`], for output streamed by `write` (a generated snapshot can be
+/// hundreds of megabytes: it is never held in memory whole).
+pub fn write_whole_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), bursar::Error> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -20,7 +29,7 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), bursar::Error> {
         source,
     };
     let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|mut f| write(&mut f).and_then(|()| f.sync_all()))
         .and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);

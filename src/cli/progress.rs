@@ -1,4 +1,5 @@
-//! A progress line on stderr for long loads: only on a terminal, never with `--quiet`.
+//! A progress line on stderr for long work (loading a large snapshot, `impact` over many
+//! snapshots): only on a terminal, never with `--quiet`.
 
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -9,25 +10,50 @@ const MIN_BYTES: u64 = 32 << 20;
 pub struct Progress {
     label: String,
     enabled: bool,
+    /// Below this total, the work is too short to show.
+    min_total: u64,
+    /// How (done, total) reads after the bar.
+    counts: fn(u64, u64) -> String,
     started: Instant,
     last: Option<Instant>,
     shown: bool,
 }
 
 impl Progress {
-    pub fn new(label: impl Into<String>, quiet: bool) -> Self {
+    /// Progress over bytes, shown only for files of 32 MB and more.
+    pub fn bytes(label: impl Into<String>, quiet: bool) -> Self {
+        Self::new(label.into(), quiet, MIN_BYTES, |done, total| {
+            format!(
+                "{:>3}% {}/{} MB",
+                done * 100 / total.max(1),
+                done >> 20,
+                total >> 20
+            )
+        })
+    }
+
+    /// Progress over snapshots, always shown on a terminal.
+    pub fn snapshots(label: impl Into<String>, quiet: bool) -> Self {
+        Self::new(label.into(), quiet, 0, |done, total| {
+            format!("{done}/{total} snapshots")
+        })
+    }
+
+    fn new(label: String, quiet: bool, min_total: u64, counts: fn(u64, u64) -> String) -> Self {
         Self {
-            label: label.into(),
+            label,
             enabled: !quiet && std::io::stderr().is_terminal(),
+            min_total,
+            counts,
             started: Instant::now(),
             last: None,
             shown: false,
         }
     }
 
-    /// Called with (done, total) bytes; redraws at most ten times a second.
+    /// Called with (done, total); redraws at most ten times a second, and at the end.
     pub fn update(&mut self, done: u64, total: u64) {
-        if !self.enabled || total < MIN_BYTES {
+        if !self.enabled || total < self.min_total {
             return;
         }
         let now = Instant::now();
@@ -49,11 +75,9 @@ impl Progress {
         let mut err = std::io::stderr().lock();
         let _ = write!(
             err,
-            "\r{} [{bar}] {:>3}% {}/{} MB {:.1}s",
+            "\r{} [{bar}] {} {:.1}s",
             self.label,
-            done * 100 / total.max(1),
-            done >> 20,
-            total >> 20,
+            (self.counts)(done, total),
             self.started.elapsed().as_secs_f64()
         );
         let _ = err.flush();
