@@ -134,6 +134,24 @@ struct Watch {
     stop: Cell<Option<Stop>>,
 }
 
+/// An engine with only the pure packages and the sandbox's replacements: the language a
+/// policy is written in, before any bursar API or limit.
+fn sandboxed_engine() -> Engine {
+    let mut engine = Engine::new_raw();
+    for module in [
+        CorePackage::new().as_shared_module(),
+        LogicPackage::new().as_shared_module(),
+        BasicMathPackage::new().as_shared_module(),
+        BasicArrayPackage::new().as_shared_module(),
+        BasicMapPackage::new().as_shared_module(),
+        MoreStringPackage::new().as_shared_module(),
+    ] {
+        engine.register_global_module(module);
+    }
+    sandbox::register(&mut engine);
+    engine
+}
+
 /// A sandboxed engine with the bursar API registered.
 pub struct Host {
     engine: Engine,
@@ -153,18 +171,7 @@ impl Host {
             path: dir.to_owned(),
             source,
         })?;
-        let mut engine = Engine::new_raw();
-        for module in [
-            CorePackage::new().as_shared_module(),
-            LogicPackage::new().as_shared_module(),
-            BasicMathPackage::new().as_shared_module(),
-            BasicArrayPackage::new().as_shared_module(),
-            BasicMapPackage::new().as_shared_module(),
-            MoreStringPackage::new().as_shared_module(),
-        ] {
-            engine.register_global_module(module);
-        }
-        sandbox::register(&mut engine);
+        let mut engine = sandboxed_engine();
         engine.set_strict_variables(true);
         engine.set_fail_on_invalid_map_property(true);
         // Rhai reads 0 as "no limit at all"; the smallest limit is the closest honest reading.

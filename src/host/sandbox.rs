@@ -256,21 +256,10 @@ fn sort_natural(
 
 #[cfg(test)]
 mod tests {
-    use rhai::packages::{BasicArrayPackage, BasicMathPackage, CorePackage, LogicPackage, Package};
     use rhai::{Array, Engine};
 
     fn engine() -> Engine {
-        let mut engine = Engine::new_raw();
-        for module in [
-            CorePackage::new().as_shared_module(),
-            LogicPackage::new().as_shared_module(),
-            BasicMathPackage::new().as_shared_module(),
-            BasicArrayPackage::new().as_shared_module(),
-        ] {
-            engine.register_global_module(module);
-        }
-        super::register(&mut engine);
-        engine
+        super::super::sandboxed_engine()
     }
 
     /// 33 pseudo-random floats, about a quarter of them NaN: Rhai's own `sort` panics on
