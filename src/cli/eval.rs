@@ -1,9 +1,7 @@
 //! `bursar eval`: evaluates a policy pack on a snapshot and writes the decisions.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use bursar::decision::Severity;
 
 use super::{LimitArgs, Status};
@@ -66,15 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Format::Json => doc.to_json(),
         Format::Text => bursar::render::text(doc),
     };
-    match &args.out {
-        Some(path) => super::output::write_whole(path, text.as_bytes())?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .context("cannot write to stdout")?;
-        }
-    }
+    super::output::emit(args.out.as_deref(), &text)?;
     let threshold = match args.fail_on {
         FailOn::Deny => Some(Severity::Deny),
         FailOn::Warn => Some(Severity::Warn),

@@ -1,9 +1,6 @@
 //! `bursar impact`: what a policy change would do, over past snapshots, before it merges.
 
-use std::io::Write;
 use std::path::PathBuf;
-
-use anyhow::Context;
 
 use super::{LimitArgs, Status};
 
@@ -87,15 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Format::Text => report.to_text(),
         Format::Json => report.to_json(),
     };
-    match &args.out {
-        Some(path) => super::output::write_whole(path, text.as_bytes())?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .context("cannot write to stdout")?;
-        }
-    }
+    super::output::emit(args.out.as_deref(), &text)?;
     Ok(if report.has_differences() {
         Status::Flagged
     } else {

@@ -3,6 +3,21 @@
 use std::io::Write;
 use std::path::Path;
 
+/// Writes a command's whole output to `--out` when given, else to stdout.
+pub fn emit(out: Option<&Path>, text: &str) -> anyhow::Result<()> {
+    match out {
+        Some(path) => write_whole(path, text.as_bytes())?,
+        None => {
+            use anyhow::Context;
+            std::io::stdout()
+                .lock()
+                .write_all(text.as_bytes())
+                .context("cannot write to stdout")?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes through a temporary file in the same folder and renames it into place, so a
 /// reader never sees half a document and a failure leaves the previous file untouched.
 pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), bursar::Error> {
