@@ -104,7 +104,7 @@ pub struct Document {
     pub org: Option<String>,
     pub currency: String,
     pub inputs: Inputs,
-    pub limits: crate::host::Limits,
+    pub limits: crate::limits::Limits,
     pub totals: Totals,
     pub decisions: Vec<Decision>,
 }

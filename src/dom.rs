@@ -124,7 +124,7 @@ fn json_message(e: &serde_json::Error, input: &[u8]) -> String {
         Some(i) => text[..i].to_owned(),
         None => text,
     };
-    let text = crate::host::lowercase_first(&text);
+    let text = crate::text::lowercase_first(&text);
     if let Err(bad) = std::str::from_utf8(input) {
         return format!(
             "{text}: the file is not valid UTF-8 (first bad byte at offset {})",

@@ -2,6 +2,7 @@
 //! of AI-agent runs and budgets, and produces decisions that explain themselves.
 
 pub mod decision;
+pub mod digest;
 pub mod diagnostic;
 mod dom;
 pub mod error;
@@ -11,6 +12,7 @@ pub mod gen;
 pub mod host;
 pub mod impact;
 pub mod instant;
+pub mod limits;
 pub mod money;
 pub mod problem;
 pub mod render;
@@ -18,6 +20,7 @@ pub mod runs;
 pub mod schema;
 pub mod snapshot;
 mod stream;
+pub mod text;
 
 pub use error::{Error, Result};
 

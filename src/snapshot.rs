@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use crate::instant::Instant;
 use crate::runs::RunTable;
@@ -191,11 +190,7 @@ pub struct Loaded {
     pub sha256: String,
 }
 
-/// Hex SHA-256 of some bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::digest::sha256_hex;
 
 /// Reads and validates a snapshot file, streaming its runs into columns.
 pub fn load(path: &Path) -> Result<Loaded> {

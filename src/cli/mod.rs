@@ -57,29 +57,40 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
 #[derive(Debug, Clone, clap::Args)]
 pub struct LimitArgs {
     /// Most script operations per policy
-    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_operations, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_operations, value_parser = clap::value_parser!(u64).range(1..))]
     max_operations: u64,
     /// Deepest nesting of function calls
-    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_call_levels, value_parser = at_least_one())]
+    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_call_levels, value_parser = at_least_one())]
     max_call_levels: usize,
     /// Deepest nesting of expressions (also at parse time)
-    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_expr_depth, value_parser = at_least_one())]
+    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_expr_depth, value_parser = at_least_one())]
     max_expr_depth: usize,
     /// Longest string a script may build, in bytes
-    #[arg(long, value_name = "BYTES", default_value_t = bursar::host::Limits::default().max_string_size, value_parser = at_least_one())]
+    #[arg(long, value_name = "BYTES", default_value_t = bursar::limits::Limits::default().max_string_size, value_parser = at_least_one())]
     max_string_size: usize,
     /// Largest array a script may build
-    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_array_size, value_parser = at_least_one())]
+    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_array_size, value_parser = at_least_one())]
     max_array_size: usize,
     /// Largest map a script may build
-    #[arg(long, value_name = "N", default_value_t = bursar::host::Limits::default().max_map_size, value_parser = at_least_one())]
+    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_map_size, value_parser = at_least_one())]
     max_map_size: usize,
     /// Wall-clock limit per policy, in milliseconds
-    #[arg(long, value_name = "MS", default_value_t = bursar::host::Limits::default().timeout_ms, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "MS", default_value_t = bursar::limits::Limits::default().timeout_ms, value_parser = clap::value_parser!(u64).range(1..))]
     timeout_ms: u64,
     /// Memory one policy may allocate, in MiB (`BURSAR_MAX_MEMORY_MB` lowers the default)
-    #[arg(long, value_name = "MIB", default_value_t = bursar::host::Limits::default().max_memory_mb, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "MIB", default_value_t = default_max_memory_mb(), value_parser = clap::value_parser!(u64).range(1..))]
     max_memory_mb: u64,
+}
+
+/// The policy memory limit's default: the library's, or less on a runner that says it
+/// has less (`BURSAR_MAX_MEMORY_MB`, which also caps snapshot loading).
+fn default_max_memory_mb() -> u64 {
+    let default = bursar::limits::DEFAULT_MAX_MEMORY_MB;
+    std::env::var("BURSAR_MAX_MEMORY_MB")
+        .ok()
+        .and_then(|mb| mb.trim().parse::<u64>().ok())
+        .filter(|&mb| mb > 0)
+        .map_or(default, |mb| default.min(mb))
 }
 
 /// Rhai reads a limit of 0 as no limit at all; a limit must be at least 1.
@@ -88,8 +99,8 @@ fn at_least_one() -> clap::builder::RangedU64ValueParser<usize> {
 }
 
 impl LimitArgs {
-    pub fn limits(&self) -> bursar::host::Limits {
-        bursar::host::Limits {
+    pub fn limits(&self) -> bursar::limits::Limits {
+        bursar::limits::Limits {
             max_operations: self.max_operations,
             max_call_levels: self.max_call_levels,
             max_expr_depth: self.max_expr_depth,

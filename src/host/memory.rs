@@ -14,19 +14,6 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-/// Most bytes one policy may allocate beyond what its thread held when it started.
-/// Far above what any policy over native aggregates needs; far below a CI runner's memory.
-pub const BUDGET: usize = 1 << 30;
-
-/// The budget in force: `BUDGET`, or less on a runner that says it has less
-/// (`BURSAR_MAX_MEMORY_MB`, which also caps snapshot loading).
-pub fn budget() -> usize {
-    std::env::var("BURSAR_MAX_MEMORY_MB")
-        .ok()
-        .and_then(|mb| mb.trim().parse::<usize>().ok())
-        .map_or(BUDGET, |mb| BUDGET.min(mb.saturating_mul(1 << 20)))
-}
-
 static HELD: AtomicUsize = AtomicUsize::new(0);
 
 thread_local! {

@@ -22,7 +22,6 @@ use rhai::packages::{
     MoreStringPackage, Package,
 };
 use rhai::{Dynamic, Engine, EvalAltResult, ParseError, ParseErrorType, Position, Scope};
-use serde::{Deserialize, Serialize};
 
 pub use domain::Domain;
 pub use facts_api::UNTAGGED;
@@ -30,37 +29,9 @@ pub use policy::{Decides, Pack, Policy};
 pub use record::display;
 
 use crate::decision::Decision;
+pub use crate::limits::Limits;
+use crate::text::lowercase_first;
 use crate::facts::Facts;
-
-/// Sandbox limits, recorded in every decisions document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Limits {
-    pub max_operations: u64,
-    pub max_call_levels: usize,
-    pub max_expr_depth: usize,
-    pub max_string_size: usize,
-    pub max_array_size: usize,
-    pub max_map_size: usize,
-    pub timeout_ms: u64,
-    /// Memory one policy may allocate beyond what the process held when it started,
-    /// enforced where the binary installs the counting allocator.
-    pub max_memory_mb: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            max_operations: 20_000_000,
-            max_call_levels: 48,
-            max_expr_depth: 64,
-            max_string_size: 1 << 20,
-            max_array_size: 1 << 20,
-            max_map_size: 1 << 16,
-            timeout_ms: 10_000,
-            max_memory_mb: (memory::budget() >> 20) as u64,
-        }
-    }
-}
 
 /// Something wrong with a policy: at compile time or while it ran.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,7 +129,7 @@ pub struct Host {
     state: record::Shared,
     watch: Rc<Watch>,
     limits: Limits,
-    /// Bytes a policy may allocate (`memory::budget()`, read once).
+    /// Bytes a policy may allocate (`limits.max_memory_mb` in bytes).
     memory_budget: usize,
     root: PathBuf,
 }
@@ -582,13 +553,6 @@ fn word_at(text: &str, pos: Position) -> Option<String> {
     (!word.is_empty()).then_some(word)
 }
 
-pub(crate) fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
 
 /// A parse error in words a policy author can act on; `word` is the identifier at the
 /// error's position, if any.

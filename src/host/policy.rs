@@ -9,7 +9,7 @@ use rhai::{Dynamic, Engine, AST};
 
 use super::{Domain, Limits, PolicyError};
 use crate::decision::PolicyRecord;
-use crate::snapshot::sha256_hex;
+use crate::digest::sha256_hex;
 
 /// What a policy promised to decide (`const DECIDES = "...";`), and where it said so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use bursar::decision::{Decision, Document, Explanation, Severity};
-use bursar::host::Limits;
+use bursar::limits::Limits;
 use bursar::impact::{self, Options};
 use serde_json::Value;
 

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use bursar::decision::Document;
-use bursar::host::Limits;
+use bursar::limits::Limits;
 
 /// The crate root; `cargo test` runs integration tests from it, so relative paths work.
 pub fn root() -> PathBuf {
