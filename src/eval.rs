@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::decision::{totals, Document, Inputs};
 use crate::facts::Facts;
 use crate::host::{Host, Limits};
-use crate::snapshot;
+use crate::snapshot::{self, LoadOptions, Source};
 use crate::Result;
 
 /// Format version of the decisions document (`schemas/decisions.schema.json`).
@@ -17,22 +17,32 @@ pub struct Evaluation {
     pub log: Vec<String>,
 }
 
-/// Evaluates the pack in `policies` against the snapshot at `snapshot_path`.
+/// Evaluates the pack in `policies` against the snapshot at `snapshot_path`, with no
+/// memory budget for loading it.
 pub fn evaluate(snapshot_path: &Path, policies: &Path, limits: Limits) -> Result<Evaluation> {
-    evaluate_with_progress(snapshot_path, policies, limits, &mut |_, _| {})
+    let source = Source::from(snapshot_path);
+    evaluate_with_progress(
+        &source,
+        policies,
+        limits,
+        &LoadOptions::default(),
+        &mut |_, _| {},
+    )
 }
 
-/// Like [`evaluate`], reporting (bytes read, snapshot size) while loading.
+/// Like [`evaluate`], for any source of snapshot, loaded within `load`, reporting (bytes
+/// read, snapshot size) while loading.
 pub fn evaluate_with_progress(
-    snapshot_path: &Path,
+    snapshot: &Source,
     policies: &Path,
     limits: Limits,
+    load: &LoadOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Evaluation> {
     // Policies first: a broken pack is reported before a large snapshot is read.
     let host = Host::new(policies, limits)?;
     let pack = host.load_pack(policies)?;
-    let loaded = snapshot::load_with_progress(snapshot_path, progress)?;
+    let loaded = snapshot::load_from(snapshot, load, progress)?;
     evaluate_loaded(&host, &pack, loaded)
 }
 

@@ -12,7 +12,8 @@ use serde_json::Value;
 
 use crate::decision::{Decision, Severity};
 use crate::host::{Host, Limits, Pack};
-use crate::{snapshot, Error};
+use crate::snapshot::{self, LoadOptions, Source};
+use crate::Error;
 
 /// Format version of the impact report (`bursar impact --format json`).
 pub const REPORT_FORMAT: u32 = 1;
@@ -469,6 +470,8 @@ fn render_values(out: &mut String, values: &[ValueChange]) {
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub limits: Limits,
+    /// What loading each snapshot may use (the memory budget).
+    pub load: LoadOptions,
     /// Worker threads; each compiles both packs once.
     pub jobs: usize,
     pub details: bool,
@@ -508,7 +511,7 @@ type Failed = (Option<Side>, Error);
 struct Shared<'a> {
     new_dir: &'a Path,
     old_dir: &'a Path,
-    snapshots: &'a [PathBuf],
+    snapshots: &'a [Source],
     options: &'a Options,
     next: AtomicUsize,
     /// Set on the first failure: take no more snapshots.
@@ -519,7 +522,7 @@ impl<'a> Shared<'a> {
     fn new(
         new_dir: &'a Path,
         old_dir: &'a Path,
-        snapshots: &'a [PathBuf],
+        snapshots: &'a [Source],
         options: &'a Options,
     ) -> Self {
         Self {
@@ -554,14 +557,14 @@ fn build(dir: &Path, limits: Limits) -> crate::Result<(Host, Pack)> {
 pub fn run(
     new_dir: &Path,
     old_dir: &Path,
-    snapshots: &[PathBuf],
+    snapshots: &[Source],
     options: &Options,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Impact, Box<Failure>> {
     let failure = |snapshot: Option<usize>, side, error| {
         Box::new(Failure {
             error,
-            snapshot: snapshot.map(|i| snapshots[i].clone()),
+            snapshot: snapshot.map(|i| PathBuf::from(snapshots[i].origin())),
             side,
         })
     };
@@ -688,19 +691,20 @@ fn worker(shared: &Shared, tx: &mpsc::Sender<Message>) {
 /// Reads one snapshot once and evaluates it with both packs.
 fn compare(
     shared: &Shared,
-    path: &Path,
+    source: &Source,
     new: (&Host, &Pack),
     old: (&Host, &Pack),
 ) -> Result<Compared, Failed> {
     // `evaluate_loaded` consumes the snapshot: the old pack gets a copy (columns, no
     // re-read), the new pack the original.
-    let loaded = snapshot::load(path).map_err(|e| (None, e))?;
+    let loaded =
+        snapshot::load_from(source, &shared.options.load, &mut |_, _| {}).map_err(|e| (None, e))?;
     let evaluate = |side: Side, (host, pack): (&Host, &Pack), loaded| {
         crate::eval::evaluate_loaded(host, pack, loaded).map_err(|e| (Some(side), e))
     };
     let old_eval = evaluate(Side::Old, old, loaded.clone())?;
     let new_eval = evaluate(Side::New, new, loaded)?;
-    let shown = path.display().to_string();
+    let shown = source.origin();
     let mut log = Vec::new();
     for (side, lines) in [(Side::Old, &old_eval.log), (Side::New, &new_eval.log)] {
         for line in lines {

@@ -2,9 +2,8 @@
 //! of AI-agent runs and budgets, and produces decisions that explain themselves.
 
 pub mod decision;
-pub mod digest;
 pub mod diagnostic;
-mod dom;
+pub mod digest;
 pub mod error;
 pub mod eval;
 pub mod facts;
@@ -14,15 +13,13 @@ pub mod impact;
 pub mod instant;
 pub mod limits;
 pub mod money;
-pub mod problem;
 pub mod render;
-pub mod runs;
-pub mod schema;
 pub mod snapshot;
-mod stream;
 pub mod text;
 
 pub use error::{Error, Result};
+// The snapshot's problems, schemas and run table kept at their old paths.
+pub use snapshot::{problem, runs, schema};
 
 /// Version of the engine, recorded in every decisions document.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -21,7 +21,7 @@ enum FailOn {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The sprint snapshot (JSON)
+    /// The sprint snapshot (JSON; `-` for standard input)
     #[arg(long, value_name = "FILE")]
     snapshot: PathBuf,
     /// The policy pack folder
@@ -44,14 +44,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
-    let mut progress = super::progress::Progress::bytes(
-        format!("loading {}", args.snapshot.display()),
-        args.quiet,
-    );
+    let load = super::machine::load_options();
+    let snapshot = super::machine::snapshot_source(&args.snapshot, &load)?;
+    let mut progress =
+        super::progress::Progress::bytes(format!("loading {}", snapshot.origin()), args.quiet);
     let evaluation = bursar::eval::evaluate_with_progress(
-        &args.snapshot,
+        &snapshot,
         &args.policies,
         args.limits.limits(),
+        &load,
         &mut |done, total| progress.update(done, total),
     );
     progress.finish();

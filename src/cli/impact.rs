@@ -18,7 +18,8 @@ pub struct Args {
     /// The policy pack in force, to compare against
     #[arg(long, value_name = "OLD_DIR")]
     against: PathBuf,
-    /// Sprint snapshots (JSON), each read once and evaluated with both packs
+    /// Sprint snapshots (JSON), each read once and evaluated with both packs (`-`, once,
+    /// for standard input)
     #[arg(value_name = "SNAPSHOT", required = true)]
     snapshots: Vec<PathBuf>,
     /// Output format
@@ -41,8 +42,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
+    let load = super::machine::load_options();
+    let snapshots = super::machine::snapshot_sources(&args.snapshots, &load)?;
     let options = bursar::impact::Options {
         limits: args.limits.limits(),
+        load,
         jobs: args.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         }),
@@ -52,7 +56,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let result = bursar::impact::run(
         &args.policies,
         &args.against,
-        &args.snapshots,
+        &snapshots,
         &options,
         &mut |done, total| progress.update(done as u64, total as u64),
     );

@@ -4,6 +4,7 @@ mod check;
 mod eval;
 mod gen;
 mod impact;
+mod machine;
 mod output;
 mod progress;
 mod validate;

@@ -2,26 +2,31 @@
 
 use std::path::PathBuf;
 
+use bursar::text::count;
+
 use super::Status;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The snapshot to check
+    /// The snapshot to check (`-` for standard input)
     snapshot: PathBuf,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
-    let loaded = bursar::snapshot::load(&args.snapshot)?;
+    let options = super::machine::load_options();
+    let source = super::machine::snapshot_source(&args.snapshot, &options)?;
+    let loaded = bursar::snapshot::load_from(&source, &options, &mut |_, _| {})?;
     let s = &loaded.snapshot;
+    let entries = s.catalog.len();
     println!(
-        "{}: valid snapshot of sprint {} ({} squads, {} runs, {} run groups, {} top-ups, {} catalog entries)",
-        args.snapshot.display(),
+        "{}: valid snapshot of sprint {} ({}, {}, {}, {}, {entries} catalog {})",
+        source.origin(),
         s.sprint.id,
-        s.squads.len(),
-        s.runs.len(),
-        s.run_groups.len(),
-        s.topups.len(),
-        s.catalog.len()
+        count(s.squads.len(), "squad"),
+        count(s.runs.len(), "run"),
+        count(s.run_groups.len(), "run group"),
+        count(s.topups.len(), "top-up"),
+        if entries == 1 { "entry" } else { "entries" },
     );
     Ok(Status::Clean)
 }

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use bursar::decision::{Decision, Document, Explanation, Severity};
-use bursar::limits::Limits;
 use bursar::impact::{self, Options};
+use bursar::limits::Limits;
+use bursar::snapshot::Source;
 use serde_json::Value;
 
 use crate::support::{self, bursar};
@@ -177,13 +178,15 @@ fn snapshots() -> Vec<PathBuf> {
 fn run(new: &Path, snapshots: &[PathBuf], jobs: usize) -> impact::Impact {
     let options = Options {
         limits: Limits::default(),
+        load: Default::default(),
         jobs,
         details: true,
     };
+    let sources: Vec<Source> = snapshots.iter().cloned().map(Source::from).collect();
     impact::run(
         new,
         &support::policies(),
-        snapshots,
+        &sources,
         &options,
         &mut |_, _| {},
     )
@@ -278,6 +281,7 @@ fn without_details_values_are_not_compared() {
     );
     let options = Options {
         limits: Limits::default(),
+        load: Default::default(),
         jobs: 1,
         details: false,
     };
@@ -285,7 +289,7 @@ fn without_details_values_are_not_compared() {
     let report = impact::run(
         pack.path(),
         &support::policies(),
-        std::slice::from_ref(&snapshot),
+        &[Source::from(snapshot.clone())],
         &options,
         &mut |_, _| {},
     )

@@ -1,85 +1,37 @@
-//! The complete validation path: the whole document as a JSON tree, checked against the
-//! schema and the handbook's rules, every problem reported with its JSON Pointer. The
-//! streaming loader falls back to it whenever it meets anything unusual.
+//! The handbook's rules beyond the JSON Schema, shared by both loaders: the tree loader
+//! reports every breach with its JSON Pointer, the streaming loader gives up on any.
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Deserialize;
 use serde_json::Value;
 
+use super::model::Snapshot;
+use super::problem::{pointer, Problem};
+use super::schema;
 use crate::instant;
 use crate::money;
-use crate::problem::{pointer, Problem};
-use crate::runs::{NewRun, RunTable};
-use crate::schema;
-use crate::snapshot::{Outcome, Pool, Snapshot};
-use crate::{Error, Result};
 
-/// A run as written in the snapshot, for the tree path only.
-#[derive(Deserialize)]
-struct RawRun {
-    id: String,
-    squad: String,
-    workflow: Option<String>,
-    variant: Option<String>,
-    pool: Pool,
-    input_tokens: u64,
-    output_tokens: u64,
-    cost: f64,
-    outcome: Outcome,
-    started_at: String,
+/// Names must be non-empty and free of `/` and `@`, so variant keys never collide.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains(['/', '@'])
 }
 
-/// Parses and validates a whole snapshot text (byte-order mark already removed).
-pub fn parse(text: &[u8], origin: &str) -> Result<Snapshot> {
-    if text.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::Json {
-            origin: origin.to_owned(),
-            line: 1,
-            column: 1,
-            message: "the file is empty; expected a JSON object".to_owned(),
-        });
+/// The tag of a run or run group: both names or neither. `None` when it is half-tagged
+/// or a name is not valid.
+pub fn tag<'a>(
+    workflow: Option<&'a str>,
+    variant: Option<&'a str>,
+) -> Option<Option<(&'a str, &'a str)>> {
+    match (workflow, variant) {
+        (None, None) => Some(None),
+        (Some(w), Some(v)) if valid_name(w) && valid_name(v) => Some(Some((w, v))),
+        _ => None,
     }
-    let mut value: Value = serde_json::from_slice(text).map_err(|e| Error::Json {
-        origin: origin.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message: json_message(&e, text),
-    })?;
-    let problems = validate(&value);
-    if !problems.is_empty() {
-        return Err(Error::Invalid {
-            origin: origin.to_owned(),
-            problems,
-        });
-    }
-    let invalid = |e: serde_json::Error| Error::Invalid {
-        origin: origin.to_owned(),
-        problems: vec![Problem::new("", e.to_string())],
-    };
-    let raw_runs: Vec<RawRun> = match value.get_mut("runs") {
-        Some(runs) => serde_json::from_value(runs.take()).map_err(invalid)?,
-        None => Vec::new(),
-    };
-    let mut snapshot: Snapshot = serde_json::from_value(value).map_err(invalid)?;
-    let mut table = RunTable::with_capacity(raw_runs.len());
-    for r in &raw_runs {
-        table.push(NewRun {
-            id: &r.id,
-            squad: &r.squad,
-            tag: r.workflow.as_deref().zip(r.variant.as_deref()),
-            pool: r.pool,
-            outcome: r.outcome,
-            input_tokens: r.input_tokens,
-            output_tokens: r.output_tokens,
-            // Both were checked by `validate`; the fallbacks are unreachable.
-            cost_micros: money::to_micros(r.cost).unwrap_or_default(),
-            started: instant::parse_rfc3339(&r.started_at).unwrap_or_default(),
-        });
-    }
-    snapshot.runs = table;
-    finish(&mut snapshot);
-    Ok(snapshot)
+}
+
+/// A run's cost in micro-units; `None` when it is negative or too large to count.
+pub fn cost_micros(cost: f64) -> Option<i64> {
+    (cost >= 0.0).then(|| money::to_micros(cost)).flatten()
 }
 
 /// Fills in what the loader derives from the text of run groups.
@@ -103,49 +55,6 @@ pub fn validate(value: &Value) -> Vec<Problem> {
     problems.sort();
     problems.dedup();
     problems
-}
-
-/// The bytes at a 1-based line and column of a JSON text.
-fn at(text: &[u8], line: usize, column: usize) -> &[u8] {
-    let start = text
-        .split(|&b| b == b'\n')
-        .take(line.saturating_sub(1))
-        .map(|l| l.len() + 1)
-        .sum::<usize>();
-    text.get(start + column.saturating_sub(1)..)
-        .unwrap_or_default()
-}
-
-fn json_message(e: &serde_json::Error, input: &[u8]) -> String {
-    let here = at(input, e.line(), e.column());
-    let text = e.to_string();
-    // serde_json appends " at line L column C"; the location is reported separately.
-    let text = match text.rfind(" at line ") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
-    };
-    let text = crate::text::lowercase_first(&text);
-    if let Err(bad) = std::str::from_utf8(input) {
-        return format!(
-            "{text}: the file is not valid UTF-8 (first bad byte at offset {})",
-            bad.valid_up_to()
-        );
-    }
-    match e.classify() {
-        serde_json::error::Category::Eof => {
-            format!("{text}: the JSON ends too early (truncated file?)")
-        }
-        _ if ["NaN", "Infinity", "-Infinity", "+Infinity"]
-            .iter()
-            .any(|w| here.starts_with(w.as_bytes())) =>
-        {
-            format!("{text}: NaN and Infinity are not JSON numbers")
-        }
-        _ if text.contains("recursion limit") => {
-            format!("{text}: the document is nested too deeply")
-        }
-        _ => text,
-    }
 }
 
 fn str_at<'a>(record: &'a Value, field: &str) -> Option<&'a str> {
@@ -294,7 +203,7 @@ fn check_rules(doc: &Value, problems: &mut Vec<Problem>) {
     }
     for (i, r) in runs.iter().enumerate() {
         if let Some(cost) = r.get("cost").and_then(Value::as_f64) {
-            if cost >= 0.0 && money::to_micros(cost).is_none() {
+            if cost >= 0.0 && cost_micros(cost).is_none() {
                 problems.push(Problem::new(
                     pointer(&pointer("/runs", i), "cost"),
                     format!("cost `{cost}` is too large to count in micro-units"),

@@ -1,11 +1,7 @@
-//! The fast path for loading a snapshot: one pass over the bytes, runs streamed straight
-//! into columns, no tree of the whole document and no second copy of the runs. It only
-//! decides "valid" or "unusual"; anything unusual goes to the complete path in `dom`,
-//! which reports every problem. It is at least as strict as the schema plus the
-//! handbook's rules, so a snapshot it accepts is one the complete path accepts too.
+//! The streaming loader's reader: a minimal JSON structure scanner over a sliding window
+//! of the input, which hands each top-level section and each run to serde whole.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::io::Read;
 
 use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
@@ -13,10 +9,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::instant;
-use crate::money;
-use crate::runs::{NewRun, RunTable};
-use crate::snapshot::{Outcome, Pool, Snapshot};
+use super::model::{Outcome, Pool};
 
 /// Why the fast path gave up.
 #[derive(Debug)]
@@ -27,122 +20,14 @@ pub enum Fallback {
     Unusual,
 }
 
-/// A fast 64-bit hash of a run id, mixing every word fully (SplitMix64's finaliser), so
-/// ids that differ in one character do not collide as they can under FxHash. Not
-/// collision-proof, and it need not be: a repeat only sends the file to the complete
-/// path, which compares the ids themselves.
-fn id_hash(id: &str) -> u64 {
-    fn mix(mut z: u64) -> u64 {
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    let bytes = id.as_bytes();
-    let mut state = mix(bytes.len() as u64 ^ 0x9e37_79b9_7f4a_7c15);
-    let mut words = bytes.chunks_exact(8);
-    for w in &mut words {
-        state = mix(state ^ u64::from_le_bytes(w.try_into().expect("8 bytes")));
-    }
-    let mut tail = [0u8; 8];
-    tail[..words.remainder().len()].copy_from_slice(words.remainder());
-    mix(state ^ u64::from_le_bytes(tail))
-}
-
-/// What loading needs between runs: the table and the ids seen.
-struct State {
-    table: RunTable,
-    /// Hashes of run ids; a repeat (or a collision) sends the file to the complete path.
-    /// Sorted once at the end: cheaper than a million random inserts into a set.
-    ids: Vec<u64>,
-    saw_runs: bool,
-}
-
-/// Loads a snapshot in one pass; returns it with the SHA-256 of every byte read.
-pub fn load(
-    reader: impl Read + Send,
-    size: u64,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<(Snapshot, String), Fallback> {
-    // A run takes about 230 bytes of JSON: reserving up front avoids regrowing columns.
-    let expected_runs = usize::try_from(size / 256).unwrap_or(0);
-    let mut state = State {
-        table: RunTable::with_capacity(expected_runs),
-        ids: Vec::with_capacity(expected_runs),
-        saw_runs: false,
-    };
-    // One thread reads and hashes, the other parses: on two cores the digest is free.
-    let (rest, sha256) = std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
-        let reader = scope.spawn(move || read_and_hash(reader, &tx));
-        let mut scanner = Scanner {
-            chunks: rx,
-            buf: Vec::with_capacity(CHUNK * 2),
-            pos: 0,
-            valid: 0,
-            eof: false,
-            read: 0,
-            size,
-            progress,
-        };
-        let rest = scanner.document(&mut state);
-        // Dropping the receiver stops the reader early when parsing gave up.
-        drop(scanner);
-        let sha256 = reader.join().expect("the reader thread does not panic");
-        (rest, sha256)
-    });
-    let rest = rest?;
-    let Some(sha256) = sha256 else {
-        return Err(Fallback::Unusual);
-    };
-    let State { table, mut ids, .. } = state;
-    ids.sort_unstable();
-    if ids.windows(2).any(|w| w[0] == w[1]) {
-        return Err(Fallback::Unusual);
-    }
-
-    let doc = Value::Object(rest);
-    if !crate::dom::validate(&doc).is_empty() {
-        return Err(Fallback::Unusual);
-    }
-    let squads: HashSet<&str> = doc["squads"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s["id"].as_str())
-        .collect();
-    if table
-        .squad_names()
-        .iter()
-        .any(|s| !squads.contains(s.as_str()))
-    {
-        return Err(Fallback::Unusual);
-    }
-    let grouped_first_ids = doc
-        .get("run_groups")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|g| g["first_run_id"].as_str());
-    for id in grouped_first_ids {
-        if ids.binary_search(&id_hash(id)).is_ok() {
-            return Err(Fallback::Unusual);
-        }
-    }
-    drop(ids);
-    let mut snapshot: Snapshot = serde_json::from_value(doc).map_err(|_| Fallback::Unusual)?;
-    snapshot.runs = table;
-    crate::dom::finish(&mut snapshot);
-    Ok((snapshot, sha256))
-}
-
 /// Bytes read from the file at a time.
-const CHUNK: usize = 1 << 20;
+pub const CHUNK: usize = 1 << 20;
 
 /// A minimal JSON structure scanner over a sliding window of the file. It finds where
 /// each top-level value and each run ends, then hands exactly those bytes to
 /// `serde_json::from_slice`, which is several times faster than parsing from a reader
 /// byte by byte, while the window keeps memory to a few chunks.
-struct Scanner<'p> {
+pub struct Scanner<'p> {
     chunks: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
     buf: Vec<u8>,
     pos: usize,
@@ -156,7 +41,7 @@ struct Scanner<'p> {
 
 /// Reads the input in chunks, hashing them, and sends them on; returns the digest, or
 /// `None` when the parser stopped listening before the end.
-fn read_and_hash(
+pub fn read_and_hash(
     mut reader: impl Read,
     tx: &std::sync::mpsc::SyncSender<std::io::Result<Vec<u8>>>,
 ) -> Option<String> {
@@ -188,9 +73,27 @@ enum Extent {
     NeedMore,
 }
 
-type Scan<T> = Result<T, Fallback>;
+pub type Scan<T> = Result<T, Fallback>;
 
-impl Scanner<'_> {
+impl<'p> Scanner<'p> {
+    /// A scanner over the chunks another thread reads; `size` is only for progress.
+    pub fn new(
+        chunks: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+        size: u64,
+        progress: &'p mut dyn FnMut(u64, u64),
+    ) -> Self {
+        Self {
+            chunks,
+            buf: Vec::with_capacity(CHUNK * 2),
+            pos: 0,
+            valid: 0,
+            eof: false,
+            read: 0,
+            size,
+            progress,
+        }
+    }
+
     /// Appends the next chunk; drops what was consumed first, so the window stays small.
     fn fill(&mut self) -> Scan<()> {
         if self.pos > 0 {
@@ -284,13 +187,17 @@ impl Scanner<'_> {
 
     /// The whole document: `runs` streamed into `state`, every other (small) section
     /// returned as a tree.
-    fn document(&mut self, state: &mut State) -> Scan<Map<String, Value>> {
+    pub fn document(
+        &mut self,
+        mut on_run: impl FnMut(RawRun<'_>) -> Scan<()>,
+    ) -> Scan<Map<String, Value>> {
         self.fill()?;
         if self.buf.starts_with(b"\xEF\xBB\xBF") {
             self.pos = 3;
         }
         self.expect(b'{')?;
         let mut rest = Map::new();
+        let mut saw_runs = false;
         if self.peek()? == Some(b'}') {
             self.pos += 1;
         } else {
@@ -299,11 +206,11 @@ impl Scanner<'_> {
                 let key: String = Self::parse(&self.buf[key], std::marker::PhantomData)?;
                 self.expect(b':')?;
                 if key == "runs" {
-                    if state.saw_runs {
+                    if saw_runs {
                         return Err(Fallback::Unusual);
                     }
-                    state.saw_runs = true;
-                    self.runs(state)?;
+                    saw_runs = true;
+                    self.runs(&mut on_run)?;
                     // The schema sees an empty list; the runs were checked here.
                     rest.insert(key, Value::Array(Vec::new()));
                 } else {
@@ -330,7 +237,7 @@ impl Scanner<'_> {
         Ok(rest)
     }
 
-    fn runs(&mut self, state: &mut State) -> Scan<()> {
+    fn runs(&mut self, on_run: &mut impl FnMut(RawRun<'_>) -> Scan<()>) -> Scan<()> {
         self.expect(b'[')?;
         if self.peek()? == Some(b']') {
             self.pos += 1;
@@ -345,7 +252,7 @@ impl Scanner<'_> {
                 match runs.next() {
                     Some(Ok(run)) => {
                         let used = runs.byte_offset();
-                        accept(state, run)?;
+                        on_run(run)?;
                         self.pos += used;
                         break;
                     }
@@ -423,7 +330,7 @@ fn memchr2(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
 }
 
 /// A string field of a run: borrowed from the window unless it had escapes.
-struct Text<'a>(Cow<'a, str>);
+pub struct Text<'a>(pub Cow<'a, str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -452,60 +359,20 @@ fn present<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Text<'a>>, 
 /// One run, exactly as the schema has it: every field required, no other field.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRun<'a> {
+pub struct RawRun<'a> {
     #[serde(borrow)]
-    id: Text<'a>,
+    pub id: Text<'a>,
     #[serde(borrow)]
-    squad: Text<'a>,
+    pub squad: Text<'a>,
     #[serde(borrow, deserialize_with = "present")]
-    workflow: Option<Text<'a>>,
+    pub workflow: Option<Text<'a>>,
     #[serde(borrow, deserialize_with = "present")]
-    variant: Option<Text<'a>>,
-    pool: Pool,
-    input_tokens: u64,
-    output_tokens: u64,
-    cost: f64,
-    outcome: Outcome,
+    pub variant: Option<Text<'a>>,
+    pub pool: Pool,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cost: f64,
+    pub outcome: Outcome,
     #[serde(borrow)]
-    started_at: Text<'a>,
-}
-
-/// Names must be non-empty and free of `/` and `@`, so variant keys never collide.
-fn valid_name(name: &str) -> bool {
-    !name.is_empty() && !name.contains(['/', '@'])
-}
-
-/// Checks one run as strictly as the schema and the rules would, and stores it.
-fn accept(state: &mut State, run: RawRun<'_>) -> Scan<()> {
-    let tag = match (&run.workflow, &run.variant) {
-        (None, None) => None,
-        (Some(w), Some(v)) if valid_name(&w.0) && valid_name(&v.0) => Some((&*w.0, &*v.0)),
-        _ => return Err(Fallback::Unusual),
-    };
-    let cost_micros = (run.cost >= 0.0)
-        .then(|| money::to_micros(run.cost))
-        .flatten();
-    let started = instant::parse_rfc3339(&run.started_at.0);
-    let (Some(cost_micros), Some(started)) = (cost_micros, started) else {
-        return Err(Fallback::Unusual);
-    };
-    if run.id.0.is_empty()
-        || run.squad.0.is_empty()
-        || run.input_tokens.checked_add(run.output_tokens).is_none()
-    {
-        return Err(Fallback::Unusual);
-    }
-    state.ids.push(id_hash(&run.id.0));
-    state.table.push(NewRun {
-        id: &run.id.0,
-        squad: &run.squad.0,
-        tag,
-        pool: run.pool,
-        outcome: run.outcome,
-        input_tokens: run.input_tokens,
-        output_tokens: run.output_tokens,
-        cost_micros,
-        started,
-    });
-    Ok(())
+    pub started_at: Text<'a>,
 }

@@ -1,5 +1,6 @@
 //! The JSON Schemas shipped in `schemas/`, compiled once, and their errors turned into
-//! problems a person can act on.
+//! problems a person can act on. The decisions schema lives here too: it shares the
+//! translation of errors, and tests and `verify` check documents with it.
 
 use std::sync::OnceLock;
 
@@ -7,10 +8,10 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
-use crate::problem::Problem;
+use super::problem::Problem;
 
-pub const SNAPSHOT_SCHEMA: &str = include_str!("../schemas/snapshot.schema.json");
-pub const DECISIONS_SCHEMA: &str = include_str!("../schemas/decisions.schema.json");
+pub const SNAPSHOT_SCHEMA: &str = include_str!("../../schemas/snapshot.schema.json");
+pub const DECISIONS_SCHEMA: &str = include_str!("../../schemas/decisions.schema.json");
 
 /// Most schema errors collected from one document.
 const MAX_SCHEMA_ERRORS: usize = 10_000;

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+/// Most problems listed for one input; past this the rest are counted, not listed.
+pub const MAX_PROBLEMS: usize = 200;
+
 /// One thing wrong with an input document, at a JSON Pointer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {

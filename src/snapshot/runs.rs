@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use super::model::{variant_key, Outcome, Pool};
 use crate::instant::Instant;
-use crate::snapshot::{variant_key, Outcome, Pool};
 
 /// FxHash (from rustc): a multiply-rotate hash, much faster than SipHash on short keys.
 /// Used only for lookups where an adversarial collision costs time, never correctness.

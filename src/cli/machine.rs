@@ -1,0 +1,60 @@
+//! What the CLI reads off the machine for the library, which never does: the memory
+//! available for loading a snapshot, and standard input when a snapshot is `-`.
+
+use std::path::{Path, PathBuf};
+
+use bursar::snapshot::{LoadOptions, Source, STDIN_ORIGIN};
+
+/// Memory the system can still give us, where it says (Linux `MemAvailable`), capped by
+/// `BURSAR_MAX_MEMORY_MB` when set (for CI runners with less than the machine has).
+pub fn available_memory() -> Option<u64> {
+    let cap = std::env::var("BURSAR_MAX_MEMORY_MB")
+        .ok()
+        .and_then(|mb| mb.trim().parse::<u64>().ok())
+        .map(|mb| mb << 20);
+    let system = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024)
+        });
+    match (cap, system) {
+        (Some(c), Some(s)) => Some(c.min(s)),
+        (c, s) => c.or(s),
+    }
+}
+
+/// What loading a snapshot may use on this machine.
+pub fn load_options() -> LoadOptions {
+    LoadOptions {
+        available_memory: available_memory(),
+    }
+}
+
+/// A snapshot argument: `-` is standard input, read once here, whole; anything else a path.
+pub fn snapshot_source(arg: &Path, options: &LoadOptions) -> anyhow::Result<Source> {
+    if arg == Path::new("-") {
+        Ok(Source::read(
+            std::io::stdin().lock(),
+            STDIN_ORIGIN,
+            options,
+        )?)
+    } else {
+        Ok(Source::Path(arg.to_owned()))
+    }
+}
+
+/// Snapshot arguments, of which at most one may be `-`: standard input can be read once.
+pub fn snapshot_sources(args: &[PathBuf], options: &LoadOptions) -> anyhow::Result<Vec<Source>> {
+    let stdin = args
+        .iter()
+        .filter(|a| a.as_path() == Path::new("-"))
+        .count();
+    if stdin > 1 {
+        anyhow::bail!(
+            "`-` (standard input) is given {stdin} times among the snapshots; it can be read only once"
+        );
+    }
+    args.iter().map(|a| snapshot_source(a, options)).collect()
+}

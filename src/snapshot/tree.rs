@@ -1,0 +1,132 @@
+//! The tree loader, the complete path: the whole document as a JSON tree, checked against
+//! the schema and the handbook's rules, every problem reported with its JSON Pointer. The
+//! streaming loader falls back to it whenever it meets anything unusual.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::model::{Outcome, Pool, Snapshot};
+use super::problem::Problem;
+use super::rules::{self, validate};
+use super::runs::{NewRun, RunTable};
+use crate::instant;
+use crate::{Error, Result};
+
+/// A run as written in the snapshot, for the tree path only.
+#[derive(Deserialize)]
+struct RawRun {
+    id: String,
+    squad: String,
+    workflow: Option<String>,
+    variant: Option<String>,
+    pool: Pool,
+    input_tokens: u64,
+    output_tokens: u64,
+    cost: f64,
+    outcome: Outcome,
+    started_at: String,
+}
+
+/// Parses and validates a whole snapshot text (byte-order mark already removed).
+pub fn parse(text: &[u8], origin: &str) -> Result<Snapshot> {
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::Json {
+            origin: origin.to_owned(),
+            line: 1,
+            column: 1,
+            message: "the file is empty; expected a JSON object".to_owned(),
+        });
+    }
+    let mut value: Value = serde_json::from_slice(text).map_err(|e| Error::Json {
+        origin: origin.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: json_message(&e, text),
+    })?;
+    let problems = validate(&value);
+    if !problems.is_empty() {
+        return Err(Error::Invalid {
+            origin: origin.to_owned(),
+            problems,
+        });
+    }
+    let invalid = |e: serde_json::Error| Error::Invalid {
+        origin: origin.to_owned(),
+        problems: vec![Problem::new("", e.to_string())],
+    };
+    let raw_runs: Vec<RawRun> = match value.get_mut("runs") {
+        Some(runs) => serde_json::from_value(runs.take()).map_err(invalid)?,
+        None => Vec::new(),
+    };
+    let mut snapshot: Snapshot = serde_json::from_value(value).map_err(invalid)?;
+    let mut table = RunTable::with_capacity(raw_runs.len());
+    for r in &raw_runs {
+        table.push(NewRun {
+            id: &r.id,
+            squad: &r.squad,
+            // Tags, costs and instants were checked by `validate`: the fallbacks are
+            // unreachable.
+            tag: rules::tag(r.workflow.as_deref(), r.variant.as_deref()).flatten(),
+            pool: r.pool,
+            outcome: r.outcome,
+            input_tokens: r.input_tokens,
+            output_tokens: r.output_tokens,
+            cost_micros: rules::cost_micros(r.cost).unwrap_or_default(),
+            started: instant::parse_rfc3339(&r.started_at).unwrap_or_default(),
+        });
+    }
+    snapshot.runs = table;
+    rules::finish(&mut snapshot);
+    Ok(snapshot)
+}
+
+/// The bytes at a 1-based line and column of a JSON text.
+fn at(text: &[u8], line: usize, column: usize) -> &[u8] {
+    let start = text
+        .split(|&b| b == b'\n')
+        .take(line.saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum::<usize>();
+    text.get(start + column.saturating_sub(1)..)
+        .unwrap_or_default()
+}
+
+fn json_message(e: &serde_json::Error, input: &[u8]) -> String {
+    let here = at(input, e.line(), e.column());
+    let text = e.to_string();
+    // serde_json appends " at line L column C"; the location is reported separately.
+    let text = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    };
+    let text = readable(&text);
+    if let Err(bad) = std::str::from_utf8(input) {
+        return format!(
+            "{text}: the file is not valid UTF-8 (first bad byte at offset {})",
+            bad.valid_up_to()
+        );
+    }
+    match e.classify() {
+        serde_json::error::Category::Eof => format!("{text} (is the file truncated?)"),
+        _ if ["NaN", "Infinity", "-Infinity", "+Infinity"]
+            .iter()
+            .any(|w| here.starts_with(w.as_bytes())) =>
+        {
+            format!("{text}: NaN and Infinity are not JSON numbers")
+        }
+        _ if text.contains("recursion limit") => {
+            format!("{text}: the document is nested too deeply")
+        }
+        _ => text,
+    }
+}
+
+/// serde_json's message in the house style: lowercase, no abbreviation a policy author
+/// has to decode (`EOF while parsing a list` reads `unexpected end of file while parsing
+/// a list`).
+fn readable(message: &str) -> String {
+    match message.strip_prefix("EOF ") {
+        Some(rest) => format!("unexpected end of file {rest}"),
+        None => crate::text::lowercase_first(message),
+    }
+}
