@@ -37,11 +37,14 @@ pub fn parse(text: &[u8], origin: &str) -> Result<Snapshot> {
             message: "the file is empty; expected a JSON object".to_owned(),
         });
     }
-    let mut value: Value = serde_json::from_slice(text).map_err(|e| Error::Json {
-        origin: origin.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message: json_message(&e, text),
+    let mut value: Value = serde_json::from_slice(text).map_err(|e| {
+        let (line, column) = location(&e, text);
+        Error::Json {
+            origin: origin.to_owned(),
+            line,
+            column,
+            message: json_message(&e, text),
+        }
     })?;
     let problems = validate(&value);
     if !problems.is_empty() {
@@ -78,6 +81,24 @@ pub fn parse(text: &[u8], origin: &str) -> Result<Snapshot> {
     snapshot.runs = table;
     rules::finish(&mut snapshot);
     Ok(snapshot)
+}
+
+/// Where an error is, 1-based. serde_json says column 0 once it has read a newline: the
+/// error is then at that newline, the end of the line before (or, at the end of the
+/// file, at the start of the empty last line).
+fn location(e: &serde_json::Error, text: &[u8]) -> (usize, usize) {
+    let (line, column) = (e.line().max(1), e.column());
+    if column > 0 {
+        return (line, column);
+    }
+    if e.is_eof() || line == 1 {
+        return (line, 1);
+    }
+    let previous = text
+        .split(|&b| b == b'\n')
+        .nth(line - 2)
+        .map_or(0, <[u8]>::len);
+    (line - 1, previous + 1)
 }
 
 /// The bytes at a 1-based line and column of a JSON text.
@@ -125,8 +146,13 @@ fn json_message(e: &serde_json::Error, input: &[u8]) -> String {
 /// has to decode (`EOF while parsing a list` reads `unexpected end of file while parsing
 /// a list`).
 fn readable(message: &str) -> String {
-    match message.strip_prefix("EOF ") {
-        Some(rest) => format!("unexpected end of file {rest}"),
-        None => crate::text::lowercase_first(message),
+    if let Some(rest) = message.strip_prefix("EOF ") {
+        return format!("unexpected end of file {rest}");
     }
+    if message == "expected ident" {
+        // What serde_json says when a word is not `true`, `false` or `null`.
+        return "expected a value (`true`, `false` and `null` are the only words in JSON)"
+            .to_owned();
+    }
+    crate::text::lowercase_first(message)
 }
