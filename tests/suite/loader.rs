@@ -1,6 +1,7 @@
-//! The streaming loader and the complete (tree) loader agree: every snapshot the fast
-//! path accepts, the schema and the handbook's rules accept too, with the same result;
-//! everything broken is left to the complete path, which reports it.
+//! The streaming loader and the tree loader agree, the tree loader's verdict being the
+//! oracle: every snapshot the fast path accepts, the tree loader accepts too, with the
+//! same decisions; everything the tree loader refuses, the fast path gives up on, and the
+//! refusal is located (a JSON Pointer into the document, or a line and column in it).
 
 use std::path::Path;
 
@@ -9,6 +10,7 @@ use serde_json::{json, Value};
 
 use bursar::host::{Host, Limits};
 use bursar::snapshot::{parse_streaming, parse_tree, Loaded};
+use bursar::Error;
 
 use crate::support;
 
@@ -135,6 +137,7 @@ proptest! {
         edits in prop::collection::vec((0..3usize, 0..RUN_FIELDS.len(), prop::option::of(odd_value())), 1..4),
     ) {
         let mut doc = base();
+        let edited_runs: std::collections::BTreeSet<usize> = edits.iter().map(|e| e.0).collect();
         for (run, field, value) in edits {
             let record = doc["runs"][run].as_object_mut().unwrap();
             match value {
@@ -143,18 +146,27 @@ proptest! {
             }
         }
         let bytes = serde_json::to_vec(&doc).unwrap();
-        let tree = parse_tree(&bytes, "tree");
-        match parse_streaming(&bytes) {
-            Some(fast) => {
-                let tree = tree.expect("the complete path accepts what streaming accepts");
-                prop_assert_eq!(decisions_json(fast), decisions_json(tree));
+        let fast = parse_streaming(&bytes);
+        match parse_tree(&bytes, "tree") {
+            Ok(tree) => {
+                // Giving up on a valid snapshot is allowed (it only costs time); accepting
+                // it with other facts is not.
+                if let Some(fast) = fast {
+                    prop_assert_eq!(decisions_json(fast), decisions_json(tree));
+                }
             }
-            // Refusing more is allowed (the complete path then judges); but the public
-            // entry point must agree with the complete path either way.
-            None => prop_assert_eq!(
-                bursar::snapshot::parse(&bytes, "x").is_ok(),
-                tree.is_ok()
-            ),
+            Err(e) => {
+                prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses: {}", bursar::diagnostic::render(&e));
+                // Only runs were edited: every problem is in an edited run.
+                let problems = located_problems(&e, &bytes);
+                let edited: Vec<String> = edited_runs.iter().map(|r| format!("/runs/{r}")).collect();
+                for p in &problems {
+                    prop_assert!(
+                        edited.iter().any(|run| p.pointer == *run || p.pointer.starts_with(&format!("{run}/"))),
+                        "{} is outside the edited runs {:?}", p, edited
+                    );
+                }
+            }
         }
     }
 }
@@ -197,16 +209,228 @@ proptest! {
                 ByteEdit::Delete(i, k) => { let i = i % n; let j = (i + k).min(bytes.len()); bytes.drain(i.min(j)..j); }
             }
         }
-        let tree = parse_tree(&bytes, "tree");
-        let public = bursar::snapshot::parse(&bytes, "damaged");
-        prop_assert_eq!(public.is_ok(), tree.is_ok());
-        if let Some(fast) = parse_streaming(&bytes) {
-            prop_assert!(tree.is_ok(), "streaming accepted what the complete path refuses");
-            decisions_json(fast);
+        let fast = parse_streaming(&bytes);
+        match parse_tree(&bytes, "damaged") {
+            Ok(tree) => {
+                if let Some(fast) = fast {
+                    prop_assert_eq!(&fast.sha256, &tree.sha256);
+                    prop_assert_eq!(decisions_json(fast), decisions_json(tree));
+                }
+            }
+            Err(e) => {
+                prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses");
+                located_problems(&e, &bytes);
+                let rendered = bursar::diagnostic::render(&e);
+                prop_assert!(rendered.starts_with("damaged"), "{}", rendered);
+            }
         }
-        if let Err(e) = public {
-            let rendered = bursar::diagnostic::render(&e);
-            prop_assert!(rendered.starts_with("damaged"), "{}", rendered);
+    }
+}
+
+/// The problems of a refusal, after checking it is located: a syntax error at a line and
+/// column inside the text, or problems whose JSON Pointers each name a place in the
+/// document. Panics otherwise.
+fn located_problems(e: &Error, bytes: &[u8]) -> Vec<bursar::problem::Problem> {
+    match e {
+        Error::Json { line, column, .. } => {
+            let lines = bytes.split(|&b| b == b'\n').count();
+            assert!(
+                (1..=lines).contains(line) && *column >= 1,
+                "{line}:{column} is outside the text ({lines} lines)"
+            );
+            Vec::new()
         }
+        Error::Invalid { problems, .. } => {
+            assert!(!problems.is_empty(), "refused without a problem");
+            let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            let doc: Value = serde_json::from_slice(text).expect("problems come after parsing");
+            for p in problems {
+                assert!(
+                    doc.pointer(&p.pointer).is_some(),
+                    "`{}` names no place in the document: {p}",
+                    p.pointer
+                );
+            }
+            problems.clone()
+        }
+        other => panic!("a refusal without a location: {other}"),
+    }
+}
+
+/// serde_json counts column 0 once it has read a newline; an error is never reported
+/// there, but on the character it is about.
+#[test]
+fn syntax_errors_are_located_on_a_real_character() {
+    let cases: [(&[u8], (usize, usize), &str); 3] = [
+        // The newline inside the string is the 33rd byte of line 1.
+        (
+            b"{\"schema_version\": 1, \"org\": \"ab\ncd\"}",
+            (1, 33),
+            "control character",
+        ),
+        (
+            b"{\"schema_version\": 1,\n",
+            (2, 1),
+            "unexpected end of file while parsing a value",
+        ),
+        (b"{\"org\": tru\n}", (1, 12), "expected a value"),
+    ];
+    for (bytes, (line, column), words) in cases {
+        match parse_tree(bytes, "x") {
+            Err(Error::Json {
+                line: l,
+                column: c,
+                message,
+                ..
+            }) => {
+                assert_eq!((l, c), (line, column), "{message}");
+                assert!(message.starts_with(words), "{message}");
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+}
+
+fn read_case(name: &str) -> Value {
+    let file = support::root()
+        .join("tests/cases")
+        .join(name)
+        .join("snapshot.json");
+    serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()
+}
+
+/// The decisions and header of a document, without the digests of its inputs.
+fn decisions_only(loaded: Loaded) -> Value {
+    let mut doc: Value = serde_json::from_str(&decisions_json(loaded)).unwrap();
+    doc.as_object_mut().unwrap().remove("inputs");
+    doc
+}
+
+/// A snapshot exported from SQL writes `null` for every optional value it lacks: both
+/// loaders read it as absent, and it decides exactly as the snapshot without them.
+#[test]
+fn null_optional_fields_are_absent_in_both_loaders_and_the_schema() {
+    let with_nulls = read_case("snapshot-null-optionals");
+    let mut without = with_nulls.clone();
+    let mut removed = 0;
+    let mut drop_nulls = |record: &mut Value, fields: &[&str]| {
+        for field in fields {
+            let record = record.as_object_mut().unwrap();
+            assert_eq!(record.remove(*field), Some(Value::Null), "{field} is null");
+            removed += 1;
+        }
+    };
+    drop_nulls(&mut without, &["org", "currency"]);
+    for squad in without["squads"].as_array_mut().unwrap() {
+        drop_nulls(squad, &["name", "tags"]);
+    }
+    for entry in without["catalog"].as_array_mut().unwrap() {
+        drop_nulls(entry, &["origin_squad", "promoted_in"]);
+    }
+    assert!(removed >= 6, "the case has every optional field as null");
+
+    assert_eq!(bursar::schema::validate_snapshot(&with_nulls), vec![]);
+    let bytes = serde_json::to_vec_pretty(&with_nulls).unwrap();
+    let absent = decisions_only(parse_tree(&serde_json::to_vec(&without).unwrap(), "x").unwrap());
+    let fast = parse_streaming(&bytes).expect("the streaming loader accepts nulls");
+    let tree = parse_tree(&bytes, "tree").expect("the tree loader accepts nulls");
+    assert_eq!(fast.snapshot.currency, "USD");
+    assert_eq!(decisions_only(fast), absent);
+    assert_eq!(decisions_only(tree), absent);
+}
+
+/// Required fields stay required: `null` is refused with its pointer, by the schema and
+/// by both loaders.
+#[test]
+fn null_required_fields_are_refused_with_their_pointer() {
+    for pointer in ["/sprint", "/squads/0/headcount", "/squads/0/id", "/budgets"] {
+        let mut doc = read_case("snapshot-null-optionals");
+        *doc.pointer_mut(pointer).unwrap() = Value::Null;
+        let schema = bursar::schema::validate_snapshot(&doc);
+        assert!(
+            schema.iter().any(|p| p.pointer == pointer),
+            "{pointer}: {schema:?}"
+        );
+        let bytes = serde_json::to_vec(&doc).unwrap();
+        assert!(parse_streaming(&bytes).is_none(), "{pointer}");
+        match parse_tree(&bytes, "x") {
+            Err(Error::Invalid { problems, .. }) => assert!(
+                problems.iter().any(|p| p.pointer == pointer),
+                "{pointer}: {problems:?}"
+            ),
+            other => panic!("{pointer}: expected problems, got {other:?}"),
+        }
+    }
+}
+
+/// The library reads no machine: the memory budget is what the caller says. No
+/// environment variable is set here.
+#[test]
+fn the_library_refuses_a_snapshot_larger_than_the_budget_it_is_given() {
+    use bursar::snapshot::{load_from, LoadOptions, Source};
+    let path = support::root().join(support::example());
+    let bytes = std::fs::read(&path).unwrap();
+    let size = bytes.len() as u64;
+    let sources = [
+        Source::from(path.as_path()),
+        Source::Bytes {
+            origin: "<stdin>".to_owned(),
+            bytes: bytes.clone().into(),
+        },
+    ];
+    for source in &sources {
+        let tight = LoadOptions {
+            available_memory: Some(size / 4),
+        };
+        match load_from(source, &tight, &mut |_, _| {}) {
+            Err(e @ Error::TooLarge { .. }) => {
+                let text = e.to_string();
+                let origin = source.origin();
+                assert!(
+                    text.contains(&format!("`{origin}` is too large to load")),
+                    "{text}"
+                );
+            }
+            other => panic!("{}: expected TooLarge, got {other:?}", source.origin()),
+        }
+        let ample = LoadOptions {
+            available_memory: Some(size * 2),
+        };
+        load_from(source, &ample, &mut |_, _| {}).expect("the snapshot fits twice its size");
+        load_from(source, &LoadOptions::default(), &mut |_, _| {}).expect("no budget, no limit");
+    }
+
+    // A broken snapshot needs the tree: within the streaming budget, beyond the tree's.
+    let mut broken = bytes.clone();
+    broken.truncate(bytes.len() - 2);
+    let budget = LoadOptions {
+        available_memory: Some(size * 2),
+    };
+    let source = Source::Bytes {
+        origin: "broken".to_owned(),
+        bytes: broken.into(),
+    };
+    match load_from(&source, &budget, &mut |_, _| {}) {
+        Err(e @ Error::TooLarge { .. }) => {
+            assert!(e.to_string().contains("too large to check in full"), "{e}")
+        }
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+}
+
+/// Reading a stream into memory stops as soon as it outgrows the budget.
+#[test]
+fn a_stream_is_refused_once_it_outgrows_the_budget() {
+    use bursar::snapshot::{LoadOptions, Source};
+    // Far more than the budget (finite, so a broken budget fails rather than hangs).
+    let endless = std::io::Read::take(std::io::repeat(b' '), 64 << 20);
+    let budget = LoadOptions {
+        available_memory: Some(8 << 20),
+    };
+    match Source::read(endless, "<stdin>", &budget) {
+        Err(e @ Error::TooLarge { .. }) => {
+            assert!(e.to_string().starts_with("`<stdin>` is too large"), "{e}")
+        }
+        other => panic!("expected TooLarge, got {other:?}"),
     }
 }

@@ -9,4 +9,5 @@ mod gen;
 mod impact;
 mod loader;
 mod properties;
+mod stdin;
 mod support;
