@@ -6,9 +6,9 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::model::Loaded;
 use super::stream::{self, Fallback};
 use super::tree;
-use super::Loaded;
 use crate::digest::sha256_hex;
 use crate::{Error, Result};
 

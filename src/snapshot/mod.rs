@@ -1,9 +1,11 @@
 //! The sprint snapshot: its model, its runs as columns, and loading it, by a fast streaming
 //! loader or a tree loader that reports every problem at once.
 //!
-//! Inside, the loaders depend on the model and on the handbook's rules they share; the
-//! model depends on neither. `load` is the entry that picks a loader and keeps to the
-//! memory budget the caller gives.
+//! Layers, each depending only on those before it: `problem` and `terms` (leaves);
+//! `runs` (the run table) and `schema`; `model`; `rules` (the handbook's rules both
+//! loaders share); `scanner`, `stream` (fast) and `tree` (complete) loaders; `load`, the
+//! entry that picks a loader and keeps to the memory budget the caller gives. This file
+//! only re-exports.
 
 mod load;
 pub mod model;
@@ -13,6 +15,7 @@ pub mod runs;
 mod scanner;
 pub mod schema;
 mod stream;
+pub mod terms;
 mod tree;
 
 pub use crate::digest::sha256_hex;
@@ -21,10 +24,3 @@ pub use load::{
 };
 pub use model::*;
 pub use problem::MAX_PROBLEMS;
-
-/// A snapshot with the digest of the exact bytes it was read from.
-#[derive(Debug, Clone)]
-pub struct Loaded {
-    pub snapshot: Snapshot,
-    pub sha256: String,
-}

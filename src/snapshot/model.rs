@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer};
 
 use super::runs::RunTable;
+pub use super::terms::{variant_key, CatalogStatus, Outcome, Pool, TopupStatus};
 use crate::instant::Instant;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -37,22 +38,6 @@ pub struct Budgets {
     pub exploration: Vec<ExplorationBudget>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TopupStatus {
-    Requested,
-    Granted,
-}
-
-impl TopupStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Requested => "requested",
-            Self::Granted => "granted",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Deserialize)]
 pub struct Topup {
     pub id: String,
@@ -62,22 +47,6 @@ pub struct Topup {
     pub reason: Option<String>,
     pub justification: Option<String>,
     pub approved_by: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CatalogStatus {
-    Standard,
-    Deprecated,
-}
-
-impl CatalogStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Standard => "standard",
-            Self::Deprecated => "deprecated",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -94,40 +63,6 @@ pub struct CatalogEntry {
 impl CatalogEntry {
     pub fn key(&self) -> String {
         variant_key(&self.workflow, &self.variant)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Pool {
-    Central = 0,
-    Exploration = 1,
-}
-
-impl Pool {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Central => "central",
-            Self::Exploration => "exploration",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    Success = 0,
-    Failure = 1,
-    Abandoned = 2,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Abandoned => "abandoned",
-        }
     }
 }
 
@@ -189,9 +124,11 @@ where
     Ok(Option::deserialize(d)?.unwrap_or_default())
 }
 
-/// `"<workflow>/<variant>"`: names never contain `/`, so keys never collide.
-pub fn variant_key(workflow: &str, variant: &str) -> String {
-    format!("{workflow}/{variant}")
+/// A snapshot with the digest of the exact bytes it was read from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub snapshot: Snapshot,
+    pub sha256: String,
 }
 
 /// Squad id → baseline tokens, for the squads that have a budget entry.

@@ -12,12 +12,14 @@ use crate::instant;
 use crate::money;
 
 /// Names must be non-empty and free of `/` and `@`, so variant keys never collide.
+#[inline]
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty() && !name.contains(['/', '@'])
 }
 
 /// The tag of a run or run group: both names or neither. `None` when it is half-tagged
 /// or a name is not valid.
+#[inline]
 pub fn tag<'a>(
     workflow: Option<&'a str>,
     variant: Option<&'a str>,
@@ -30,6 +32,7 @@ pub fn tag<'a>(
 }
 
 /// A run's cost in micro-units; `None` when it is negative or too large to count.
+#[inline]
 pub fn cost_micros(cost: f64) -> Option<i64> {
     (cost >= 0.0).then(|| money::to_micros(cost)).flatten()
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::model::{Outcome, Pool};
+use super::terms::{Outcome, Pool};
 
 /// Why the fast path gave up.
 #[derive(Debug)]

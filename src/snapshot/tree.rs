@@ -5,10 +5,11 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::model::{Outcome, Pool, Snapshot};
+use super::model::Snapshot;
 use super::problem::Problem;
 use super::rules::{self, validate};
 use super::runs::{NewRun, RunTable};
+use super::terms::{Outcome, Pool};
 use crate::instant;
 use crate::{Error, Result};
 
