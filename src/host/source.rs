@@ -1,0 +1,263 @@
+//! A policy pack read once into memory: every policy and every module an import may be
+//! served, with their digests. Everything compiled afterwards, on any thread, compiles
+//! from these bytes, so the digests recorded always describe the code that ran.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::PolicyError;
+use crate::digest::sha256_hex;
+
+/// One file of the pack, as read.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path within the pack, with `/` between folders (`promotion.rhai`, `lib/limits.rhai`).
+    pub file: String,
+    /// Path as the user would name it (the pack folder as given, joined with `file`).
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub sha256: String,
+}
+
+/// What an import of a path within the pack finds.
+#[derive(Debug)]
+pub enum Entry {
+    /// A module to serve. `real` is where it leads within the pack once links are
+    /// followed: a module reached by two names is one module (one cycle, one cache entry).
+    Module {
+        real: String,
+        source: Arc<SourceFile>,
+    },
+    /// A file an import is refused, and why: reading it could leave the pack, block,
+    /// or run a policy's top-level code a second time.
+    Refused(String),
+}
+
+#[derive(Debug)]
+struct Inner {
+    dir: PathBuf,
+    /// Top-level `*.rhai` files, by file name.
+    policies: Vec<Arc<SourceFile>>,
+    /// Every `*.rhai` file in a sub-folder, by its path within the pack.
+    modules: BTreeMap<String, Entry>,
+    /// Sub-folders that are links leading outside the pack: nothing under them is read.
+    outside: Vec<String>,
+}
+
+/// A pack folder read into memory. Cheap to clone and `Send + Sync`: the workers of
+/// `impact` each compile their own engine from the same bytes.
+#[derive(Debug, Clone)]
+pub struct PackSource(Arc<Inner>);
+
+/// Why an import of a file, or of anything under a folder, that is a link leading out of
+/// the pack is refused.
+pub const LEADS_OUTSIDE: &str = "it leads outside the policy folder";
+
+fn folder_error(dir: &Path, e: std::io::Error) -> Box<PolicyError> {
+    PolicyError::new(dir, format!("cannot read the policy folder: {e}"))
+}
+
+/// A file as read, refusing what is not UTF-8 (`what` names it: "policy", "module").
+fn read(dir: &Path, file: String, what: &str) -> Result<SourceFile, Box<PolicyError>> {
+    let path = dir.join(&file);
+    let bytes = std::fs::read(&path)
+        .map_err(|e| PolicyError::new(&path, format!("cannot read the {what}: {e}")))?;
+    let sha256 = sha256_hex(&bytes);
+    let text = String::from_utf8(bytes)
+        .map_err(|_| PolicyError::new(&path, format!("the {what} is not valid UTF-8")))?;
+    Ok(SourceFile {
+        file,
+        path,
+        text: Arc::from(text),
+        sha256,
+    })
+}
+
+/// The names in a folder, sorted by bytes; names that are not UTF-8 cannot be imported
+/// (an import names its module in a string) and are left out.
+fn names(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+fn is_rhai(name: &str) -> bool {
+    Path::new(name).extension().is_some_and(|x| x == "rhai")
+}
+
+impl PackSource {
+    /// Reads the top-level `*.rhai` files of `dir` as policies and every `*.rhai` file in
+    /// its sub-folders as a module. Links are followed only within the folder.
+    pub fn read(dir: &Path) -> Result<Self, Box<PolicyError>> {
+        let root = dir.canonicalize().map_err(|e| folder_error(dir, e))?;
+        let mut inner = Inner {
+            dir: dir.to_owned(),
+            policies: Vec::new(),
+            modules: BTreeMap::new(),
+            outside: Vec::new(),
+        };
+        for name in names(dir).map_err(|e| folder_error(dir, e))? {
+            let path = dir.join(&name);
+            if path.is_dir() {
+                walk(&mut inner, &root, &name, &mut vec![root.clone()])?;
+                continue;
+            }
+            if !(path.is_file() && is_rhai(&name)) {
+                continue;
+            }
+            // A link may point anywhere; the pack is what is inside the folder.
+            let inside = path
+                .canonicalize()
+                .is_ok_and(|real| real.starts_with(&root));
+            if !inside {
+                return Err(PolicyError::new(
+                    &path,
+                    "the policy is a link to a file outside the policy folder, which is not allowed",
+                ));
+            }
+            inner.policies.push(Arc::new(read(dir, name, "policy")?));
+        }
+        if inner.policies.is_empty() {
+            return Err(PolicyError::new(
+                dir,
+                "no `*.rhai` policy files in this folder",
+            ));
+        }
+        Ok(Self(Arc::new(inner)))
+    }
+
+    /// The folder as the user named it.
+    pub fn dir(&self) -> &Path {
+        &self.0.dir
+    }
+
+    /// The policies, sorted by file name.
+    pub fn policies(&self) -> &[Arc<SourceFile>] {
+        &self.0.policies
+    }
+
+    /// The modules an import may be served, sorted by path within the pack.
+    pub fn modules(&self) -> impl Iterator<Item = &SourceFile> {
+        self.0.modules.values().filter_map(|entry| match entry {
+            Entry::Module { source, .. } => Some(&**source),
+            Entry::Refused(_) => None,
+        })
+    }
+
+    /// What an import of `file` (a path within the pack, `.rhai` included) finds:
+    /// `None` when there is no such file.
+    pub fn entry(&self, file: &str) -> Option<&Entry> {
+        self.0.modules.get(file)
+    }
+
+    /// Whether `file` lies under a sub-folder that is a link leading outside the pack.
+    pub fn leads_outside(&self, file: &str) -> bool {
+        self.0.outside.iter().any(|dir| {
+            file.strip_prefix(dir.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+    }
+
+    /// The policy called `file` (a top-level file name), if there is one.
+    pub fn policy(&self, file: &str) -> Option<&SourceFile> {
+        self.0
+            .policies
+            .iter()
+            .find(|p| p.file == file)
+            .map(|p| &**p)
+    }
+
+    /// The text of a policy or module by its path within the pack.
+    pub fn text(&self, file: &str) -> Option<(&Path, &Arc<str>)> {
+        let found = self.policy(file).or_else(|| match self.entry(file)? {
+            Entry::Module { source, .. } => Some(&**source),
+            Entry::Refused(_) => None,
+        })?;
+        Some((&found.path, &found.text))
+    }
+
+    /// One SHA-256 over the whole pack: of the lines `<sha256>  <path>\n` (the format of
+    /// `sha256sum`) for every policy and module, sorted by path bytes. An auditor recomputes
+    /// it in the pack folder with
+    /// `find -L . -name '*.rhai' -type f -printf '%P\n' | LC_ALL=C sort | xargs sha256sum | sha256sum`.
+    pub fn sha256(&self) -> String {
+        let mut files: Vec<&SourceFile> = self
+            .0
+            .policies
+            .iter()
+            .map(|p| &**p)
+            .chain(self.modules())
+            .collect();
+        files.sort_by(|a, b| a.file.as_bytes().cmp(b.file.as_bytes()));
+        let lines: String = files
+            .iter()
+            .map(|f| format!("{}  {}\n", f.sha256, f.file))
+            .collect();
+        sha256_hex(lines.as_bytes())
+    }
+}
+
+/// Reads the `*.rhai` files under the sub-folder `folder` (a path within the pack) as
+/// modules, classifying each as an import would find it. `ancestors` holds the real
+/// folders being walked, so a link back up the tree is not walked forever.
+fn walk(
+    inner: &mut Inner,
+    root: &Path,
+    folder: &str,
+    ancestors: &mut Vec<PathBuf>,
+) -> Result<(), Box<PolicyError>> {
+    let dir = inner.dir.join(folder);
+    let Ok(real) = dir.canonicalize() else {
+        return Ok(());
+    };
+    if !real.starts_with(root) {
+        inner.outside.push(folder.to_owned());
+        return Ok(());
+    }
+    if ancestors.contains(&real) {
+        return Ok(());
+    }
+    ancestors.push(real);
+    let names = names(&dir).map_err(|e| folder_error(&dir, e))?;
+    for name in names {
+        let file = format!("{folder}/{name}");
+        let path = inner.dir.join(&file);
+        if path.is_dir() {
+            walk(inner, root, &file, ancestors)?;
+            continue;
+        }
+        if !is_rhai(&name) {
+            continue;
+        }
+        // A broken link: no file, as if absent.
+        let Ok(real) = path.canonicalize() else {
+            continue;
+        };
+        let entry = match real.strip_prefix(root) {
+            Err(_) => Entry::Refused(LEADS_OUTSIDE.to_owned()),
+            // A named pipe or a device would block the read, or never end it.
+            Ok(_) if !real.is_file() => Entry::Refused("it is not a regular file".to_owned()),
+            // Its top-level code would run again, recording decisions as the importer.
+            Ok(inside) if inside.parent().is_none_or(|p| p.as_os_str().is_empty()) => {
+                Entry::Refused(format!(
+                    "`{}` is a policy; modules to import live in sub-folders",
+                    inside.display()
+                ))
+            }
+            Ok(inside) => Entry::Module {
+                real: inside
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+                source: Arc::new(read(&inner.dir, file.clone(), "module")?),
+            },
+        };
+        inner.modules.insert(file, entry);
+    }
+    ancestors.pop();
+    Ok(())
+}
