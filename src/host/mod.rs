@@ -1,6 +1,7 @@
 //! The Rhai host: a sandboxed engine, the API policies see, and running a policy pack
 //! read once into memory.
 
+mod compare;
 mod complete;
 mod domain;
 mod engine;
@@ -14,6 +15,7 @@ mod resolver;
 mod run;
 mod sandbox;
 mod source;
+mod summary;
 mod translate;
 mod value;
 
@@ -22,9 +24,9 @@ pub use error::PolicyError;
 pub use facts_api::UNTAGGED;
 pub use pack::Pack;
 pub use policy::{Decides, Policy};
-pub use record::display;
 pub use run::Host;
 pub use source::{PackSource, SourceFile};
+pub use summary::display;
 
 /// Version of the Rhai interpreter policies run in, recorded in every decisions document.
 /// A test holds it to the version in `Cargo.lock`, so it cannot drift from what is built.

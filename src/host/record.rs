@@ -9,6 +9,8 @@ use std::rc::Rc;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext, Position};
 use serde_json::Value;
 
+use super::compare::compare;
+use super::summary::render_check;
 use super::value::{from_json, to_json};
 use crate::decision::{Check, Decision, Explanation, Severity};
 use crate::money;
@@ -105,123 +107,6 @@ fn at(file: &str, pos: Position) -> String {
         (Some(line), None) => format!("{file}:{line}"),
         _ => file.to_owned(),
     }
-}
-
-fn as_number(v: &Dynamic) -> Option<f64> {
-    v.as_int()
-        .map(|i| i as f64)
-        .ok()
-        .or_else(|| v.as_float().ok())
-}
-
-/// Applies a check operator; `None` when the operator is unknown or the types do not compare.
-fn compare(
-    engine: &Engine,
-    actual: &Dynamic,
-    op: &str,
-    threshold: &Dynamic,
-) -> Result<bool, String> {
-    if actual.is_unit() {
-        // An absent value (e.g. a ratio with no denominator) never satisfies a check.
-        return Ok(false);
-    }
-    match op {
-        "in" | "not in" => {
-            let Some(list) = threshold.read_lock::<Array>() else {
-                return Err(format!("`{op}` needs an array threshold"));
-            };
-            let found = list.iter().any(|item| equal(engine, actual, item));
-            return Ok(found == (op == "in"));
-        }
-        "==" => return Ok(equal(engine, actual, threshold)),
-        "!=" => return Ok(!equal(engine, actual, threshold)),
-        _ => {}
-    }
-    let ordering = if let (Ok(a), Ok(b)) = (actual.as_int(), threshold.as_int()) {
-        a.cmp(&b)
-    } else if let (Some(a), Some(b)) = (as_number(actual), as_number(threshold)) {
-        a.partial_cmp(&b).ok_or("cannot compare NaN")?
-    } else {
-        return Err(format!(
-            "`{op}` compares numbers, not `{}` and `{}`",
-            actual.type_name(),
-            threshold.type_name()
-        ));
-    };
-    use std::cmp::Ordering::*;
-    Ok(match op {
-        ">=" => ordering != Less,
-        ">" => ordering == Greater,
-        "<=" => ordering != Greater,
-        "<" => ordering == Less,
-        _ => {
-            return Err(format!(
-                "unknown operator `{op}` (use >=, >, <=, <, ==, !=, in, not in)"
-            ))
-        }
-    })
-}
-
-fn equal(engine: &Engine, a: &Dynamic, b: &Dynamic) -> bool {
-    if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
-        return x == y;
-    }
-    match (to_json(a, engine), to_json(b, engine)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
-}
-
-/// The operator as a person reads it, negated when the check failed.
-fn symbol(op: &str, pass: bool) -> &str {
-    match (op, pass) {
-        (">=", true) | ("<", false) => "≥",
-        (">=", false) | ("<", true) => "<",
-        (">", true) | ("<=", false) => ">",
-        (">", false) | ("<=", true) => "≤",
-        ("==", true) | ("!=", false) => "=",
-        ("==", false) | ("!=", true) => "≠",
-        ("in", true) | ("not in", false) => "in",
-        ("in", false) | ("not in", true) => "not in",
-        (other, _) => other,
-    }
-}
-
-/// Renders a value for a summary: integers as they are, ratios with two decimals,
-/// money in currency units.
-pub fn display(value: &Value, unit: Option<&str>) -> String {
-    match value {
-        Value::Null => "none".to_owned(),
-        Value::Number(n) => {
-            let f = n.as_f64().unwrap_or(0.0);
-            match unit {
-                Some("micros") => money::format_micros(f),
-                _ if n.is_i64() || n.is_u64() => n.to_string(),
-                // A token cap such as 0.5 × baseline: whole, or with its half.
-                Some("tokens") => format!("{f}"),
-                _ => format!("{f:.2}"),
-            }
-        }
-        Value::String(s) if s.is_empty() => "\"\"".to_owned(),
-        Value::String(s) => format!("`{s}`"),
-        // Long lists (allowed reasons) are in the check itself; the sentence stays short.
-        Value::Array(items) if items.len() > 3 => format!("the {} listed", items.len()),
-        Value::Array(items) => {
-            let shown: Vec<String> = items.iter().map(|v| display(v, unit)).collect();
-            format!("[{}]", shown.join(", "))
-        }
-        other => other.to_string(),
-    }
-}
-
-fn render_check(c: &Check) -> String {
-    format!(
-        "{} {} {} {}",
-        c.label,
-        display(&c.actual, c.unit.as_deref()),
-        symbol(&c.op, c.pass),
-        display(&c.threshold, c.unit.as_deref())
-    )
 }
 
 /// Registers the decision API on an engine, recording into `state`.
