@@ -71,12 +71,17 @@ impl Host {
     }
 
     /// Runs every policy of the pack in order; returns all decisions and the lines
-    /// scripts printed.
+    /// scripts printed. `pack` must come from this host's [`Host::load_pack`]: its
+    /// imports are served from the host's pack.
     pub fn evaluate(
         &self,
         pack: &Pack,
         facts: &Arc<Facts>,
     ) -> Result<(Vec<Decision>, Vec<String>), Box<PolicyError>> {
+        assert!(
+            pack.source.is(&self.source),
+            "a pack is evaluated by the host that compiled it"
+        );
         let result = self.evaluate_all(pack, facts);
         let mut s = self.state.borrow_mut();
         s.done.clear();

@@ -91,18 +91,22 @@ fn is_rhai(name: &str) -> bool {
 impl PackSource {
     /// Reads the top-level `*.rhai` files of `dir` as policies and every `*.rhai` file in
     /// its sub-folders as a module. Links are followed only within the folder.
-    pub fn read(dir: &Path) -> Result<Self, Box<PolicyError>> {
-        let root = dir.canonicalize().map_err(|e| folder_error(dir, e))?;
+    pub fn read(dir: &Path) -> crate::Result<Self> {
+        let root = dir.canonicalize().map_err(|source| crate::Error::Read {
+            path: dir.to_owned(),
+            source,
+        })?;
         let mut inner = Inner {
             dir: dir.to_owned(),
             policies: Vec::new(),
             modules: BTreeMap::new(),
             outside: Vec::new(),
         };
+        let mut folders = Vec::new();
         for name in names(dir).map_err(|e| folder_error(dir, e))? {
             let path = dir.join(&name);
             if path.is_dir() {
-                walk(&mut inner, &root, &name, &mut vec![root.clone()])?;
+                folders.push(name);
                 continue;
             }
             if !(path.is_file() && is_rhai(&name)) {
@@ -116,17 +120,24 @@ impl PackSource {
                 return Err(PolicyError::new(
                     &path,
                     "the policy is a link to a file outside the policy folder, which is not allowed",
-                ));
+                )
+                .into());
             }
             inner.policies.push(Arc::new(read(dir, name, "policy")?));
         }
         if inner.policies.is_empty() {
-            return Err(PolicyError::new(
-                dir,
-                "no `*.rhai` policy files in this folder",
-            ));
+            return Err(PolicyError::new(dir, "no `*.rhai` policy files in this folder").into());
+        }
+        // Modules after policies: a folder that holds no pack is reported as such first.
+        for folder in folders {
+            walk(&mut inner, &root, &folder, &mut vec![root.clone()])?;
         }
         Ok(Self(Arc::new(inner)))
+    }
+
+    /// Whether both are the same reading of a pack (not merely equal bytes).
+    pub fn is(&self, other: &PackSource) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 
     /// The folder as the user named it.
