@@ -8,7 +8,7 @@ use std::path::{Component, Path};
 
 use rhai::{Engine, EvalAltResult, Module, ModuleResolver, Position, Scope, Shared};
 
-use super::source::{Entry, PackSource, LEADS_OUTSIDE};
+use super::source::{slashed, Entry, PackSource, LEADS_OUTSIDE};
 
 type SharedModule = Shared<Module>;
 
@@ -65,12 +65,7 @@ impl PackResolver {
         {
             return Err(refuse(path, "imports may not use `..` or `.`", pos));
         }
-        let file = relative.with_extension("rhai");
-        Ok(file
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"))
+        Ok(slashed(&relative.with_extension("rhai")))
     }
 }
 
@@ -92,14 +87,6 @@ impl ModuleResolver for PackResolver {
         let (real, module) = match self.source.entry(&file) {
             Some(Entry::Module { real, source }) => (real, source),
             Some(Entry::Refused(why)) => return Err(refuse(path, why, pos)),
-            None if self.source.policy(&file).is_some() => {
-                // Its top-level code would run again, recording decisions as the importer.
-                return Err(refuse(
-                    path,
-                    &format!("`{file}` is a policy; modules to import live in sub-folders"),
-                    pos,
-                ));
-            }
             None if self.source.leads_outside(&file) => {
                 return Err(refuse(path, LEADS_OUTSIDE, pos))
             }

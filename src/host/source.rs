@@ -39,8 +39,9 @@ struct Inner {
     dir: PathBuf,
     /// Top-level `*.rhai` files, by file name.
     policies: Vec<Arc<SourceFile>>,
-    /// Every `*.rhai` file in a sub-folder, by its path within the pack.
-    modules: BTreeMap<String, Entry>,
+    /// What an import of each `*.rhai` file finds, by its path within the pack: the
+    /// modules in sub-folders, and the policies, which are refused.
+    imports: BTreeMap<String, Entry>,
     /// Sub-folders that are links leading outside the pack: nothing under them is read.
     outside: Vec<String>,
 }
@@ -84,6 +85,20 @@ fn names(dir: &Path) -> std::io::Result<Vec<String>> {
     Ok(names)
 }
 
+/// A relative path as the pack names it: components joined with `/` on every system.
+pub fn slashed(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Why a policy cannot be imported: its top-level code would run again, recording
+/// decisions as the importer.
+fn policy_refused(file: &str) -> String {
+    format!("`{file}` is a policy; modules to import live in sub-folders")
+}
+
 fn is_rhai(name: &str) -> bool {
     Path::new(name).extension().is_some_and(|x| x == "rhai")
 }
@@ -99,7 +114,7 @@ impl PackSource {
         let mut inner = Inner {
             dir: dir.to_owned(),
             policies: Vec::new(),
-            modules: BTreeMap::new(),
+            imports: BTreeMap::new(),
             outside: Vec::new(),
         };
         let mut folders = Vec::new();
@@ -123,6 +138,9 @@ impl PackSource {
                 )
                 .into());
             }
+            inner
+                .imports
+                .insert(name.clone(), Entry::Refused(policy_refused(&name)));
             inner.policies.push(Arc::new(read(dir, name, "policy")?));
         }
         if inner.policies.is_empty() {
@@ -152,7 +170,7 @@ impl PackSource {
 
     /// The modules an import may be served, sorted by path within the pack.
     pub fn modules(&self) -> impl Iterator<Item = &SourceFile> {
-        self.0.modules.values().filter_map(|entry| match entry {
+        self.0.imports.values().filter_map(|entry| match entry {
             Entry::Module { source, .. } => Some(&**source),
             Entry::Refused(_) => None,
         })
@@ -161,7 +179,7 @@ impl PackSource {
     /// What an import of `file` (a path within the pack, `.rhai` included) finds:
     /// `None` when there is no such file.
     pub fn entry(&self, file: &str) -> Option<&Entry> {
-        self.0.modules.get(file)
+        self.0.imports.get(file)
     }
 
     /// Whether `file` lies under a sub-folder that is a link leading outside the pack.
@@ -173,7 +191,7 @@ impl PackSource {
     }
 
     /// The policy called `file` (a top-level file name), if there is one.
-    pub fn policy(&self, file: &str) -> Option<&SourceFile> {
+    fn policy(&self, file: &str) -> Option<&SourceFile> {
         self.0
             .policies
             .iter()
@@ -253,21 +271,14 @@ fn walk(
             Ok(_) if !real.is_file() => Entry::Refused("it is not a regular file".to_owned()),
             // Its top-level code would run again, recording decisions as the importer.
             Ok(inside) if inside.parent().is_none_or(|p| p.as_os_str().is_empty()) => {
-                Entry::Refused(format!(
-                    "`{}` is a policy; modules to import live in sub-folders",
-                    inside.display()
-                ))
+                Entry::Refused(policy_refused(&slashed(inside)))
             }
             Ok(inside) => Entry::Module {
-                real: inside
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/"),
+                real: slashed(inside),
                 source: Arc::new(read(&inner.dir, file.clone(), "module")?),
             },
         };
-        inner.modules.insert(file, entry);
+        inner.imports.insert(file, entry);
     }
     ancestors.pop();
     Ok(())
