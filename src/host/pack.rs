@@ -51,7 +51,7 @@ impl Pack {
 
     /// One digest over every policy and module: see [`PackSource::sha256`].
     pub fn sha256(&self) -> String {
-        self.source.sha256()
+        self.source.sha256().to_owned()
     }
 }
 

@@ -44,6 +44,8 @@ struct Inner {
     imports: BTreeMap<String, Entry>,
     /// Sub-folders that are links leading outside the pack: nothing under them is read.
     outside: Vec<String>,
+    /// One digest over every policy and module, computed once they are all read.
+    sha256: String,
 }
 
 /// A pack folder read into memory. Cheap to clone and `Send + Sync`: the workers of
@@ -116,6 +118,7 @@ impl PackSource {
             policies: Vec::new(),
             imports: BTreeMap::new(),
             outside: Vec::new(),
+            sha256: String::new(),
         };
         let mut folders = Vec::new();
         for name in names(dir).map_err(|e| folder_error(dir, e))? {
@@ -150,6 +153,7 @@ impl PackSource {
         for folder in folders {
             walk(&mut inner, &root, &folder, &mut vec![root.clone()])?;
         }
+        inner.sha256 = pack_sha256(&inner);
         Ok(Self(Arc::new(inner)))
     }
 
@@ -170,10 +174,7 @@ impl PackSource {
 
     /// The modules an import may be served, sorted by path within the pack.
     pub fn modules(&self) -> impl Iterator<Item = &SourceFile> {
-        self.0.imports.values().filter_map(|entry| match entry {
-            Entry::Module { source, .. } => Some(&**source),
-            Entry::Refused(_) => None,
-        })
+        modules(&self.0.imports)
     }
 
     /// What an import of `file` (a path within the pack, `.rhai` included) finds:
@@ -208,25 +209,33 @@ impl PackSource {
         Some((&found.path, &found.text))
     }
 
-    /// One SHA-256 over the whole pack: of the lines `<sha256>  <path>\n` (the format of
-    /// `sha256sum`) for every policy and module, sorted by path bytes. An auditor recomputes
-    /// it in the pack folder with
-    /// `find -L . -name '*.rhai' -type f -printf '%P\n' | LC_ALL=C sort | xargs sha256sum | sha256sum`.
-    pub fn sha256(&self) -> String {
-        let mut files: Vec<&SourceFile> = self
-            .0
-            .policies
-            .iter()
-            .map(|p| &**p)
-            .chain(self.modules())
-            .collect();
-        files.sort_by(|a, b| a.file.as_bytes().cmp(b.file.as_bytes()));
-        let lines: String = files
-            .iter()
-            .map(|f| format!("{}  {}\n", f.sha256, f.file))
-            .collect();
-        sha256_hex(lines.as_bytes())
+    /// One SHA-256 over the whole pack: see [`pack_sha256`].
+    pub fn sha256(&self) -> &str {
+        &self.0.sha256
     }
+}
+
+/// The modules among the files an import may name, in path order.
+fn modules(imports: &BTreeMap<String, Entry>) -> impl Iterator<Item = &SourceFile> {
+    imports.values().filter_map(|entry| match entry {
+        Entry::Module { source, .. } => Some(&**source),
+        Entry::Refused(_) => None,
+    })
+}
+
+/// One SHA-256 over the whole pack: of the lines `<sha256>  <path>\n` (the format of
+/// `sha256sum`) for every policy and module, sorted by path bytes. An auditor recomputes
+/// it in the pack folder with
+/// `find -L . -name '*.rhai' -type f -printf '%P\n' | LC_ALL=C sort | xargs sha256sum | sha256sum`.
+fn pack_sha256(inner: &Inner) -> String {
+    let policies = inner.policies.iter().map(|p| &**p);
+    let mut files: Vec<&SourceFile> = policies.chain(modules(&inner.imports)).collect();
+    files.sort_by(|a, b| a.file.as_bytes().cmp(b.file.as_bytes()));
+    let lines: String = files
+        .iter()
+        .map(|f| format!("{}  {}\n", f.sha256, f.file))
+        .collect();
+    sha256_hex(lines.as_bytes())
 }
 
 /// Reads the `*.rhai` files under the sub-folder `folder` (a path within the pack) as

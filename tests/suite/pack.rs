@@ -229,3 +229,9 @@ fn check_compiles_modules_no_policy_imports_yet() {
     let at = format!("{}:1:", dir.path().join("lib/unused.rhai").display());
     assert!(stderr.starts_with(&format!("error: {at}")), "{stderr}");
 }
+
+#[test]
+fn a_pack_read_into_memory_can_be_shared_by_threads() {
+    fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<bursar::host::PackSource>();
+}
