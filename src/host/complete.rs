@@ -22,10 +22,7 @@ pub fn recorded(policy: &Policy, pack: &PackSource, s: &State) -> Result<(), Box
         n => format!(" (and {n} more)"),
     };
     let (file, pos) = first.opened();
-    let (path, text) = match pack.text(&file) {
-        Some((path, text)) => (path.to_owned(), Some(text)),
-        None => (policy.path.clone(), None),
-    };
+    let (path, text) = pack.locate(&file);
     let error = PolicyError::new(
         &path,
         format!(
@@ -37,7 +34,7 @@ pub fn recorded(policy: &Policy, pack: &PackSource, s: &State) -> Result<(), Box
         ),
     );
     Err(match text {
-        Some(text) if !pos.is_none() => error.at(pos, Some(text)),
+        Some(text) if !pos.is_none() => error.at(pos, Some(&text)),
         _ => error,
     })
 }

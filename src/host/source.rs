@@ -200,13 +200,17 @@ impl PackSource {
             .map(|p| &**p)
     }
 
-    /// The text of a policy or module by its path within the pack.
-    pub fn text(&self, file: &str) -> Option<(&Path, &Arc<str>)> {
+    /// A policy or module by its path within the pack, for placing an error in it: the
+    /// path as the user would name it, and its text if the pack holds it.
+    pub fn locate(&self, file: &str) -> (PathBuf, Option<Arc<str>>) {
         let found = self.policy(file).or_else(|| match self.entry(file)? {
             Entry::Module { source, .. } => Some(&**source),
             Entry::Refused(_) => None,
-        })?;
-        Some((&found.path, &found.text))
+        });
+        match found {
+            Some(found) => (found.path.clone(), Some(found.text.clone())),
+            None => (self.0.dir.join(file), None),
+        }
     }
 
     /// One SHA-256 over the whole pack: see [`pack_sha256`].

@@ -30,10 +30,7 @@ pub fn runtime_error(policy: &Policy, err: &EvalAltResult, context: &Context) ->
     let (pos, module) = locate(err, None);
     // The file the error is in: the policy, or a module it imported.
     let (path, source): (PathBuf, Option<Arc<str>>) = match module {
-        Some(module) if module != policy.file => match context.pack.text(&module) {
-            Some((path, text)) => (path.to_owned(), Some(text.clone())),
-            None => (context.pack.dir().join(&module), None),
-        },
+        Some(module) if module != policy.file => context.pack.locate(&module),
         _ => (policy.path.clone(), Some(policy.source.clone())),
     };
     let limits = context.limits;
