@@ -2,8 +2,8 @@
 //! of AI-agent runs and budgets, and produces decisions that explain themselves.
 
 pub mod decision;
-pub mod digest;
 pub mod diagnostic;
+pub mod digest;
 mod dom;
 pub mod error;
 pub mod eval;

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use bursar::decision::{Decision, Document, Explanation, Severity};
-use bursar::limits::Limits;
 use bursar::impact::{self, Options};
+use bursar::limits::Limits;
 use serde_json::Value;
 
 use crate::support::{self, bursar};

@@ -8,5 +8,6 @@ mod example;
 mod gen;
 mod impact;
 mod loader;
+mod pack;
 mod properties;
 mod support;
