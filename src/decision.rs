@@ -41,8 +41,16 @@ pub struct Check {
     pub op: String,
     pub threshold: Value,
     pub pass: bool,
-    /// Policy file and position of the call: `promotion.rhai:31:9`.
+    /// Where the check was made, as a person reads it: `promotion.rhai:31:9`.
     pub at: String,
+    /// The same place as fields, for formats that need a line (SARIF, annotations): the
+    /// file within the pack (`promotion.rhai`, or `lib/limits.rhai` for a module), and the
+    /// line and column (in characters) of the call, both from 1.
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub column: Option<usize>,
     /// Display hint for the summary (`micros` renders money in currency units).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub unit: Option<String>,
@@ -78,11 +86,25 @@ pub struct PolicyRecord {
     pub reads: Vec<String>,
 }
 
+/// A module of the pack (a `*.rhai` file in a sub-folder that policies may import),
+/// with its digest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModuleRecord {
+    /// Path within the pack, with `/` between folders: `lib/limits.rhai`.
+    pub file: String,
+    pub sha256: String,
+}
+
 /// The inputs a decisions document was computed from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Inputs {
     pub snapshot_sha256: String,
+    /// One digest over every policy and module of the pack: the SHA-256 of the lines
+    /// `<sha256>  <path>\n` (as `sha256sum` prints them), sorted by path bytes.
+    pub pack_sha256: String,
     pub policies: Vec<PolicyRecord>,
+    /// Every module the policies could import, sorted by path, whether or not one did.
+    pub modules: Vec<ModuleRecord>,
 }
 
 /// Counts per severity, for dashboards and CI logs.
@@ -98,6 +120,8 @@ pub struct Totals {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     pub engine: String,
+    /// Version of the Rhai interpreter the policies ran in.
+    pub rhai: String,
     pub format: u32,
     pub sprint: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]

@@ -4,12 +4,13 @@ use std::path::Path;
 
 use crate::decision::{totals, Document, Inputs};
 use crate::facts::Facts;
-use crate::host::{Host, Limits};
+use crate::host::{Host, RHAI_VERSION};
+use crate::limits::Limits;
 use crate::snapshot::{self, LoadOptions, Source};
 use crate::Result;
 
 /// Format version of the decisions document (`schemas/decisions.schema.json`).
-pub const DOCUMENT_FORMAT: u32 = 1;
+pub const DOCUMENT_FORMAT: u32 = 2;
 
 /// A finished evaluation: the document, plus what scripts printed (for stderr).
 pub struct Evaluation {
@@ -40,8 +41,7 @@ pub fn evaluate_with_progress(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Evaluation> {
     // Policies first: a broken pack is reported before a large snapshot is read.
-    let host = Host::new(policies, limits)?;
-    let pack = host.load_pack(policies)?;
+    let (host, pack) = Host::open(policies, limits)?;
     let loaded = snapshot::load_from(snapshot, load, progress)?;
     evaluate_loaded(&host, &pack, loaded)
 }
@@ -60,13 +60,16 @@ pub fn evaluate_loaded(
     let (decisions, log) = host.evaluate(pack, &facts)?;
     let document = Document {
         engine: format!("bursar {}", crate::ENGINE_VERSION),
+        rhai: RHAI_VERSION.to_owned(),
         format: DOCUMENT_FORMAT,
         sprint,
         org,
         currency,
         inputs: Inputs {
             snapshot_sha256: sha256,
+            pack_sha256: pack.sha256(),
             policies: pack.records(),
+            modules: pack.module_records(),
         },
         limits: host.limits(),
         totals: totals(&decisions),

@@ -11,7 +11,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::decision::{Decision, Severity};
-use crate::host::{Host, Limits, Pack};
+use crate::host::{Host, Pack, PackSource};
+use crate::limits::Limits;
 use crate::snapshot::{self, LoadOptions, Source};
 use crate::Error;
 
@@ -499,7 +500,8 @@ struct Compared {
 }
 
 enum Message {
-    /// A worker could not build a pack (it changed on disk after it was first compiled).
+    /// A worker could not build a pack (compiled once already, so only a failure such as
+    /// running out of memory).
     Pack(Side, Error),
     Snapshot(usize, Result<Compared, Failed>),
 }
@@ -509,8 +511,8 @@ type Failed = (Option<Side>, Error);
 
 /// What the workers share: the snapshots, the next one to take, and whether to stop.
 struct Shared<'a> {
-    new_dir: &'a Path,
-    old_dir: &'a Path,
+    new_pack: &'a PackSource,
+    old_pack: &'a PackSource,
     snapshots: &'a [Source],
     options: &'a Options,
     next: AtomicUsize,
@@ -520,14 +522,14 @@ struct Shared<'a> {
 
 impl<'a> Shared<'a> {
     fn new(
-        new_dir: &'a Path,
-        old_dir: &'a Path,
+        new_pack: &'a PackSource,
+        old_pack: &'a PackSource,
         snapshots: &'a [Source],
         options: &'a Options,
     ) -> Self {
         Self {
-            new_dir,
-            old_dir,
+            new_pack,
+            old_pack,
             snapshots,
             options,
             next: AtomicUsize::new(0),
@@ -536,9 +538,11 @@ impl<'a> Shared<'a> {
     }
 }
 
-fn build(dir: &Path, limits: Limits) -> crate::Result<(Host, Pack)> {
-    let host = Host::new(dir, limits)?;
-    let pack = host.load_pack(dir)?;
+/// A host and its compiled pack, from the bytes read once: every worker compiles what the
+/// report's digests describe, whatever happens on disk meanwhile.
+fn build(source: &PackSource, limits: Limits) -> crate::Result<(Host, Pack)> {
+    let host = Host::new(source, limits);
+    let pack = host.load_pack()?;
     Ok((host, pack))
 }
 
@@ -568,19 +572,21 @@ pub fn run(
             side,
         })
     };
-    // Compiled here first: a broken pack is reported before any snapshot is read, as by
-    // `eval`, and the report needs the packs' digests. Workers compile their own (the
-    // host is not `Send`); this costs one more compile of each pack, a few milliseconds.
-    let new_info = build(new_dir, options.limits)
+    // Read once and compiled here first: a broken pack is reported before any snapshot is
+    // read, as by `eval`, and the report needs the packs' digests. Workers compile their
+    // own from the same bytes (the host is not `Send`), a few milliseconds each.
+    let new_pack = PackSource::read(new_dir).map_err(|e| failure(None, Some(Side::New), e))?;
+    let old_pack = PackSource::read(old_dir).map_err(|e| failure(None, Some(Side::Old), e))?;
+    let new_info = build(&new_pack, options.limits)
         .map(|(_, pack)| PackInfo::of(&pack))
         .map_err(|e| failure(None, Some(Side::New), e))?;
-    let old_info = build(old_dir, options.limits)
+    let old_info = build(&old_pack, options.limits)
         .map(|(_, pack)| PackInfo::of(&pack))
         .map_err(|e| failure(None, Some(Side::Old), e))?;
 
     let total = snapshots.len();
     let jobs = options.jobs.clamp(1, total.max(1));
-    let shared = Shared::new(new_dir, old_dir, snapshots, options);
+    let shared = Shared::new(&new_pack, &old_pack, snapshots, options);
     let mut results: Vec<Option<Compared>> = (0..total).map(|_| None).collect();
     let mut done = 0;
     progress(0, total);
@@ -661,11 +667,11 @@ fn pool(
 }
 
 fn worker(shared: &Shared, tx: &mpsc::Sender<Message>) {
-    let (new_dir, old_dir, limits) = (shared.new_dir, shared.old_dir, shared.options.limits);
-    let packs = build(new_dir, limits)
+    let (new_pack, old_pack, limits) = (shared.new_pack, shared.old_pack, shared.options.limits);
+    let packs = build(new_pack, limits)
         .map_err(|e| (Side::New, e))
         .and_then(|new| {
-            build(old_dir, limits)
+            build(old_pack, limits)
                 .map(|old| (new, old))
                 .map_err(|e| (Side::Old, e))
         });

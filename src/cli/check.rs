@@ -1,5 +1,6 @@
-//! `bursar check`: compiles a policy pack without a snapshot, so a broken policy is caught
-//! in review; prints the policies in evaluation order with what they declare.
+//! `bursar check`: compiles a policy pack without a snapshot, so a broken policy or module
+//! is caught in review; prints the policies in evaluation order with what they declare,
+//! then the modules they may import.
 
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -18,8 +19,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
-    let host = Host::new(&args.policies, args.limits.limits())?;
-    let pack = host.load_pack(&args.policies)?;
+    let (_, pack) = Host::open(&args.policies, args.limits.limits())?;
     let count = pack.policies.len();
     let mut out = format!(
         "{}: {count} polic{} compiled, in evaluation order:\n",
@@ -41,6 +41,18 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         }
         if !policy.reads.is_empty() {
             let _ = writeln!(out, "     reads: {}", policy.reads.join(", "));
+        }
+    }
+    let modules = pack.module_records();
+    if !modules.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} module{} compiled, for policies to import:",
+            modules.len(),
+            if modules.len() == 1 { "" } else { "s" }
+        );
+        for module in &modules {
+            let _ = writeln!(out, "     {}", module.file);
         }
     }
     print!("{out}");

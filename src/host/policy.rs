@@ -1,15 +1,15 @@
-//! A policy pack: the `*.rhai` files of one folder, their declarations, and the order
-//! their declared reads give.
+//! One policy: its file compiled, and what it declares (`POLICY`, `DESCRIPTION`, `READS`,
+//! `DECIDES`), each declaration checked where it is written.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rhai::{Dynamic, Engine, AST};
 
-use super::{Domain, Limits, PolicyError};
-use crate::decision::PolicyRecord;
-use crate::digest::sha256_hex;
+use super::source::SourceFile;
+use super::translate::parse_error;
+use super::{Domain, PolicyError};
+use crate::limits::Limits;
 
 /// What a policy promised to decide (`const DECIDES = "...";`), and where it said so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,30 +34,6 @@ pub struct Policy {
     pub ast: AST,
 }
 
-/// The policies of a folder, in evaluation order.
-pub struct Pack {
-    pub dir: PathBuf,
-    pub policies: Vec<Policy>,
-}
-
-impl Pack {
-    pub fn records(&self) -> Vec<PolicyRecord> {
-        let mut records: Vec<PolicyRecord> = self
-            .policies
-            .iter()
-            .map(|p| PolicyRecord {
-                name: p.name.clone(),
-                file: p.file.clone(),
-                sha256: p.sha256.clone(),
-                description: p.description.clone(),
-                reads: p.reads.clone(),
-            })
-            .collect();
-        records.sort_by(|a, b| a.name.cmp(&b.name));
-        records
-    }
-}
-
 fn constant(ast: &AST, name: &str) -> Option<Dynamic> {
     ast.iter_literal_variables(true, false)
         .find(|(n, ..)| *n == name)
@@ -80,7 +56,7 @@ fn declaration(source: &str, name: &str) -> Option<(usize, usize)> {
 }
 
 /// An error about a policy's declaration of `name`, placed at it.
-fn declared_at(policy: &Policy, name: &str, message: String) -> Box<PolicyError> {
+pub fn declared_at(policy: &Policy, name: &str, message: String) -> Box<PolicyError> {
     let error = PolicyError::new(&policy.path, message);
     match declaration(&policy.source, name) {
         Some((line, column)) => error.at(
@@ -91,29 +67,27 @@ fn declared_at(policy: &Policy, name: &str, message: String) -> Box<PolicyError>
     }
 }
 
-fn compile(engine: &Engine, path: &Path, limits: &Limits) -> Result<Policy, Box<PolicyError>> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| PolicyError::new(path, format!("cannot read the policy: {e}")))?;
-    let text = String::from_utf8(bytes.clone())
-        .map_err(|_| PolicyError::new(path, "the policy is not valid UTF-8"))?;
-    let source: Arc<str> = Arc::from(text.as_str());
-    let file = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+/// Compiles a policy from the text read with its pack and checks its declarations.
+pub fn compile(
+    engine: &Engine,
+    read: &SourceFile,
+    limits: &Limits,
+) -> Result<Policy, Box<PolicyError>> {
+    let (path, text, source) = (&read.path, &*read.text, &read.text);
+    let file = read.file.clone();
     // Strict variables need to know `facts` exists; a plain variable (not a constant)
     // keeps the optimiser from folding its placeholder value into the script.
     let mut names = rhai::Scope::new();
     names.push("facts", ());
     let mut ast = engine
-        .compile_with_scope(&names, &text)
-        .map_err(|e| super::parse_error(path, &source, &e, limits))?;
+        .compile_with_scope(&names, text)
+        .map_err(|e| parse_error(path, source, &e, limits))?;
     ast.set_source(file.as_str());
 
-    let at = |name: &str, error: Box<PolicyError>| match declaration(&text, name) {
+    let at = |name: &str, error: Box<PolicyError>| match declaration(text, name) {
         Some((line, column)) => error.at(
             rhai::Position::new(line as u16, column as u16),
-            Some(&source),
+            Some(source),
         ),
         None => error,
     };
@@ -166,7 +140,7 @@ fn compile(engine: &Engine, path: &Path, limits: &Limits) -> Result<Policy, Box<
                     ),
                 ));
             };
-            let (line, column) = declaration(&text, "DECIDES").unzip();
+            let (line, column) = declaration(text, "DECIDES").unzip();
             Some(Decides {
                 domain,
                 line,
@@ -180,106 +154,9 @@ fn compile(engine: &Engine, path: &Path, limits: &Limits) -> Result<Policy, Box<
         reads,
         decides,
         file,
-        path: path.to_owned(),
-        source,
-        sha256: sha256_hex(&bytes),
+        path: path.clone(),
+        source: source.clone(),
+        sha256: read.sha256.clone(),
         ast,
-    })
-}
-
-/// Compiles every `*.rhai` file directly in `dir` (sub-folders hold modules to import),
-/// then orders them so each runs after the policies it reads; ties go by name.
-pub fn load(engine: &Engine, dir: &Path, limits: &Limits) -> Result<Pack, Box<PolicyError>> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| PolicyError::new(dir, format!("cannot read the policy folder: {e}")))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "rhai"))
-        .collect();
-    paths.sort();
-    if paths.is_empty() {
-        return Err(PolicyError::new(
-            dir,
-            "no `*.rhai` policy files in this folder",
-        ));
-    }
-    let mut by_name: BTreeMap<String, Policy> = BTreeMap::new();
-    let root = dir
-        .canonicalize()
-        .map_err(|e| PolicyError::new(dir, format!("cannot read the policy folder: {e}")))?;
-    for path in paths {
-        // A link may point anywhere; the pack is what is inside the folder.
-        let inside = path
-            .canonicalize()
-            .is_ok_and(|real| real.starts_with(&root));
-        if !inside {
-            return Err(PolicyError::new(
-                &path,
-                "the policy is a link to a file outside the policy folder, which is not allowed",
-            ));
-        }
-        let policy = compile(engine, &path, limits)?;
-        if let Some(other) = by_name.get(&policy.name) {
-            return Err(declared_at(
-                &policy,
-                "POLICY",
-                format!(
-                    "policy name `{}` is already used by `{}`",
-                    policy.name, other.file
-                ),
-            ));
-        }
-        by_name.insert(policy.name.clone(), policy);
-    }
-    for policy in by_name.values() {
-        for read in &policy.reads {
-            if !by_name.contains_key(read) {
-                return Err(declared_at(
-                    policy,
-                    "READS",
-                    format!("`READS` names `{read}`, which is not a policy in this pack"),
-                ));
-            }
-        }
-    }
-
-    // Kahn's algorithm over names in byte order, so the order is the same everywhere.
-    let mut order = Vec::new();
-    let mut placed: BTreeSet<String> = BTreeSet::new();
-    while placed.len() < by_name.len() {
-        let next = by_name
-            .values()
-            .find(|p| !placed.contains(&p.name) && p.reads.iter().all(|r| placed.contains(r)))
-            .map(|p| p.name.clone());
-        match next {
-            Some(name) => {
-                placed.insert(name.clone());
-                order.push(name);
-            }
-            None => {
-                let stuck: Vec<String> = by_name
-                    .keys()
-                    .filter(|n| !placed.contains(*n))
-                    .map(|n| format!("`{n}`"))
-                    .collect();
-                let first = &by_name[by_name
-                    .keys()
-                    .find(|n| !placed.contains(*n))
-                    .expect("some left")];
-                return Err(declared_at(
-                    first,
-                    "READS",
-                    format!("policies read each other in a cycle: {}", stuck.join(", ")),
-                ));
-            }
-        }
-    }
-    let policies = order
-        .into_iter()
-        .map(|n| by_name.remove(&n).expect("every ordered name is loaded"))
-        .collect();
-    Ok(Pack {
-        dir: dir.to_owned(),
-        policies,
     })
 }

@@ -1,6 +1,6 @@
 //! The small API scripts record decisions through: `decision(subject)`, `d.value(..)`,
-//! `d.check(..)`, `d.evidence(..)`, `d.summary(..)`, `d.record(outcome, severity)`, and
-//! `decisions(policy)` to read what an earlier policy decided.
+//! `d.check(..)`, `d.evidence(..)`, `d.summary(..)`, `d.record(outcome, severity)` or
+//! `d.discard()`, and `decisions(policy)` to read what an earlier policy decided.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -9,6 +9,8 @@ use std::rc::Rc;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext, Position};
 use serde_json::Value;
 
+use super::compare::compare;
+use super::summary::render_check;
 use super::value::{from_json, to_json};
 use crate::decision::{Check, Decision, Explanation, Severity};
 use crate::money;
@@ -31,6 +33,9 @@ pub struct State {
     /// Subject → the call that recorded it, to refuse a second decision.
     pub subjects: HashMap<String, Position>,
     pub decisions: Vec<Decision>,
+    /// Every decision the running policy opened, in order: each must end recorded or
+    /// discarded, or the subject would vanish from the document unnoticed.
+    pub opened: Vec<Draft>,
     /// Decisions of the policies evaluated so far, by policy name.
     pub done: BTreeMap<String, Rc<Vec<Decision>>>,
     pub log: Vec<String>,
@@ -57,159 +62,76 @@ struct DraftInner {
     evidence: Option<Value>,
     summary: Option<String>,
     recorded: bool,
+    discarded: bool,
+    /// Where `decision(subject)` was called: file within the pack, and position.
+    opened_in: String,
+    opened_at: Position,
 }
 
 /// A decision being built; copies share it, so helper functions can add checks.
 #[derive(Debug, Clone)]
 pub struct Draft(Rc<RefCell<DraftInner>>);
 
-fn location(ctx: &NativeCallContext, state: &State) -> String {
-    let pos = ctx.call_position();
+impl Draft {
+    /// Neither recorded nor discarded: the subject it opened would vanish.
+    pub fn is_open(&self) -> bool {
+        let d = self.0.borrow();
+        !d.recorded && !d.discarded
+    }
+
+    pub fn subject(&self) -> String {
+        self.0.borrow().subject.clone()
+    }
+
+    /// Where the decision was opened: file within the pack, and position.
+    pub fn opened(&self) -> (String, Position) {
+        let d = self.0.borrow();
+        (d.opened_in.clone(), d.opened_at)
+    }
+}
+
+/// Where a native function was called from: the file within the pack (the policy, or
+/// the module the call is in), line and column.
+fn call_site(ctx: &NativeCallContext, state: &State) -> (String, Position) {
     let file = match ctx.call_source() {
-        Some(source) if !source.is_empty() => source
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or(source)
-            .to_owned(),
+        Some(source) if !source.is_empty() => source.to_owned(),
         _ => state.file.clone(),
     };
+    (file, ctx.call_position())
+}
+
+/// `file:line:col`, as the `at` of a check shows it.
+fn at(file: &str, pos: Position) -> String {
     match (pos.line(), pos.position()) {
         (Some(line), Some(col)) => format!("{file}:{line}:{col}"),
         (Some(line), None) => format!("{file}:{line}"),
-        _ => file,
+        _ => file.to_owned(),
     }
-}
-
-fn as_number(v: &Dynamic) -> Option<f64> {
-    v.as_int()
-        .map(|i| i as f64)
-        .ok()
-        .or_else(|| v.as_float().ok())
-}
-
-/// Applies a check operator; `None` when the operator is unknown or the types do not compare.
-fn compare(
-    engine: &Engine,
-    actual: &Dynamic,
-    op: &str,
-    threshold: &Dynamic,
-) -> Result<bool, String> {
-    if actual.is_unit() {
-        // An absent value (e.g. a ratio with no denominator) never satisfies a check.
-        return Ok(false);
-    }
-    match op {
-        "in" | "not in" => {
-            let Some(list) = threshold.read_lock::<Array>() else {
-                return Err(format!("`{op}` needs an array threshold"));
-            };
-            let found = list.iter().any(|item| equal(engine, actual, item));
-            return Ok(found == (op == "in"));
-        }
-        "==" => return Ok(equal(engine, actual, threshold)),
-        "!=" => return Ok(!equal(engine, actual, threshold)),
-        _ => {}
-    }
-    let ordering = if let (Ok(a), Ok(b)) = (actual.as_int(), threshold.as_int()) {
-        a.cmp(&b)
-    } else if let (Some(a), Some(b)) = (as_number(actual), as_number(threshold)) {
-        a.partial_cmp(&b).ok_or("cannot compare NaN")?
-    } else {
-        return Err(format!(
-            "`{op}` compares numbers, not `{}` and `{}`",
-            actual.type_name(),
-            threshold.type_name()
-        ));
-    };
-    use std::cmp::Ordering::*;
-    Ok(match op {
-        ">=" => ordering != Less,
-        ">" => ordering == Greater,
-        "<=" => ordering != Greater,
-        "<" => ordering == Less,
-        _ => {
-            return Err(format!(
-                "unknown operator `{op}` (use >=, >, <=, <, ==, !=, in, not in)"
-            ))
-        }
-    })
-}
-
-fn equal(engine: &Engine, a: &Dynamic, b: &Dynamic) -> bool {
-    if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
-        return x == y;
-    }
-    match (to_json(a, engine), to_json(b, engine)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
-}
-
-/// The operator as a person reads it, negated when the check failed.
-fn symbol(op: &str, pass: bool) -> &str {
-    match (op, pass) {
-        (">=", true) | ("<", false) => "≥",
-        (">=", false) | ("<", true) => "<",
-        (">", true) | ("<=", false) => ">",
-        (">", false) | ("<=", true) => "≤",
-        ("==", true) | ("!=", false) => "=",
-        ("==", false) | ("!=", true) => "≠",
-        ("in", true) | ("not in", false) => "in",
-        ("in", false) | ("not in", true) => "not in",
-        (other, _) => other,
-    }
-}
-
-/// Renders a value for a summary: integers as they are, ratios with two decimals,
-/// money in currency units.
-pub fn display(value: &Value, unit: Option<&str>) -> String {
-    match value {
-        Value::Null => "none".to_owned(),
-        Value::Number(n) => {
-            let f = n.as_f64().unwrap_or(0.0);
-            match unit {
-                Some("micros") => money::format_micros(f),
-                _ if n.is_i64() || n.is_u64() => n.to_string(),
-                // A token cap such as 0.5 × baseline: whole, or with its half.
-                Some("tokens") => format!("{f}"),
-                _ => format!("{f:.2}"),
-            }
-        }
-        Value::String(s) if s.is_empty() => "\"\"".to_owned(),
-        Value::String(s) => format!("`{s}`"),
-        // Long lists (allowed reasons) are in the check itself; the sentence stays short.
-        Value::Array(items) if items.len() > 3 => format!("the {} listed", items.len()),
-        Value::Array(items) => {
-            let shown: Vec<String> = items.iter().map(|v| display(v, unit)).collect();
-            format!("[{}]", shown.join(", "))
-        }
-        other => other.to_string(),
-    }
-}
-
-fn render_check(c: &Check) -> String {
-    format!(
-        "{} {} {} {}",
-        c.label,
-        display(&c.actual, c.unit.as_deref()),
-        symbol(&c.op, c.pass),
-        display(&c.threshold, c.unit.as_deref())
-    )
 }
 
 /// Registers the decision API on an engine, recording into `state`.
 pub fn register(engine: &mut Engine, state: &Shared) {
     engine.register_type_with_name::<Draft>("Decision");
 
-    engine.register_fn("decision", |subject: &str| -> RhaiResult<Draft> {
-        if subject.is_empty() {
-            return fail("a decision needs a non-empty subject");
-        }
-        Ok(Draft(Rc::new(RefCell::new(DraftInner {
-            subject: subject.to_owned(),
-            ..DraftInner::default()
-        }))))
-    });
+    let s = state.clone();
+    engine.register_fn(
+        "decision",
+        move |ctx: NativeCallContext, subject: &str| -> RhaiResult<Draft> {
+            if subject.is_empty() {
+                return fail("a decision needs a non-empty subject");
+            }
+            let mut state = s.borrow_mut();
+            let (opened_in, opened_at) = call_site(&ctx, &state);
+            let draft = Draft(Rc::new(RefCell::new(DraftInner {
+                subject: subject.to_owned(),
+                opened_in,
+                opened_at,
+                ..DraftInner::default()
+            })));
+            state.opened.push(draft.clone());
+            Ok(draft)
+        },
+    );
     engine.register_get("subject", |d: &mut Draft| d.0.borrow().subject.clone());
 
     engine.register_fn(
@@ -234,14 +156,17 @@ pub fn register(engine: &mut Engine, state: &Shared) {
             return fail(format!("check `{label}` has no threshold"));
         }
         let pass = compare(ctx.engine(), &actual, op, &threshold).or_else(fail)?;
-        let at = location(&ctx, &s.borrow());
+        let (file, pos) = call_site(&ctx, &s.borrow());
         d.0.borrow_mut().checks.push(Check {
             label: label.to_owned(),
             actual: to_json(&actual, ctx.engine()).or_else(fail)?,
             op: op.to_owned(),
             threshold: to_json(&threshold, ctx.engine()).or_else(fail)?,
             pass,
-            at,
+            at: at(&file, pos),
+            file,
+            line: pos.line(),
+            column: pos.position(),
             unit: unit.map(str::to_owned),
         });
         Ok(pass)
@@ -301,6 +226,12 @@ pub fn register(engine: &mut Engine, state: &Shared) {
                     draft.subject
                 ));
             }
+            if draft.discarded {
+                return fail(format!(
+                    "the decision for `{}` was discarded, so it cannot be recorded",
+                    draft.subject
+                ));
+            }
             let mut state = s.borrow_mut();
             if let Some(first) = state.subjects.get(&draft.subject) {
                 return fail(format!(
@@ -338,6 +269,19 @@ pub fn register(engine: &mut Engine, state: &Shared) {
             Ok(())
         },
     );
+
+    // Dropping a subject is said out loud, so that forgetting one is an error.
+    engine.register_fn("discard", |d: &mut Draft| -> RhaiResult<()> {
+        let mut draft = d.0.borrow_mut();
+        if draft.recorded {
+            return fail(format!(
+                "the decision for `{}` was already recorded, so it cannot be discarded",
+                draft.subject
+            ));
+        }
+        draft.discarded = true;
+        Ok(())
+    });
 
     let s = state.clone();
     engine.register_fn("decisions", move |policy: &str| -> RhaiResult<Array> {

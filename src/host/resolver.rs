@@ -1,24 +1,28 @@
-//! Module resolution confined to the policy folder: no absolute paths, no `..`, no
-//! symlink that leads out of it, no policy imported as a module, and no import cycle.
+//! Module resolution from the pack in memory, confined to it: no absolute paths, no `..`,
+//! no link that leads out of the folder, no policy imported as a module, and no import
+//! cycle. Nothing is read from disk here: the pack was read once, before compiling.
 
 use std::cell::RefCell;
-use std::path::{Component, Path, PathBuf};
+use std::collections::HashMap;
+use std::path::{Component, Path};
 
-use rhai::module_resolvers::FileModuleResolver;
-use rhai::{Engine, EvalAltResult, Module, ModuleResolver, Position, Shared};
+use rhai::{Engine, EvalAltResult, Module, ModuleResolver, Position, Scope, Shared};
+
+use super::source::{slashed, Entry, PackSource, LEADS_OUTSIDE};
 
 type SharedModule = Shared<Module>;
 
 pub struct PackResolver {
-    root: PathBuf,
-    inner: FileModuleResolver,
+    source: PackSource,
+    /// Modules already evaluated, by their real path within the pack.
+    cache: RefCell<HashMap<String, SharedModule>>,
     /// Modules being loaded, outermost first: a module that imports one of these would
     /// recurse until the stack overflows.
-    loading: RefCell<Vec<PathBuf>>,
+    loading: RefCell<Vec<String>>,
 }
 
 /// Takes a module off the loading stack however its loading ends.
-struct Loading<'a>(&'a RefCell<Vec<PathBuf>>);
+struct Loading<'a>(&'a RefCell<Vec<String>>);
 
 impl Drop for Loading<'_> {
     fn drop(&mut self) {
@@ -26,39 +30,30 @@ impl Drop for Loading<'_> {
     }
 }
 
+fn refuse(path: &str, why: &str, pos: Position) -> Box<EvalAltResult> {
+    // Not `ErrorModuleNotFound`: Rhai replaces that one's message with the bare path.
+    EvalAltResult::ErrorRuntime(
+        format!("import of `{path}` is not allowed: {why}").into(),
+        pos,
+    )
+    .into()
+}
+
 impl PackResolver {
-    /// `root` must already be canonical.
-    pub fn new(root: PathBuf) -> Self {
-        let mut inner = FileModuleResolver::new_with_path(&root);
-        inner.enable_cache(true);
+    pub fn new(source: PackSource) -> Self {
         Self {
-            root,
-            inner,
+            source,
+            cache: RefCell::new(HashMap::new()),
             loading: RefCell::new(Vec::new()),
         }
     }
 
-    fn refuse(path: &str, why: &str, pos: Position) -> Box<EvalAltResult> {
-        // Not `ErrorModuleNotFound`: Rhai replaces that one's message with the bare path.
-        EvalAltResult::ErrorRuntime(
-            format!("import of `{path}` is not allowed: {why}").into(),
-            pos,
-        )
-        .into()
-    }
-}
-
-impl ModuleResolver for PackResolver {
-    fn resolve(
-        &self,
-        engine: &Engine,
-        source: Option<&str>,
-        path: &str,
-        pos: Position,
-    ) -> Result<SharedModule, Box<EvalAltResult>> {
+    /// The file an import names, within the pack (`lib/limits` → `lib/limits.rhai`), or
+    /// why it may not name one.
+    fn file_for(path: &str, pos: Position) -> Result<String, Box<EvalAltResult>> {
         let relative = Path::new(path);
         if relative.is_absolute() || path.starts_with('/') || path.starts_with('\\') {
-            return Err(Self::refuse(
+            return Err(refuse(
                 path,
                 "imports must be relative to the policy folder",
                 pos,
@@ -68,51 +63,42 @@ impl ModuleResolver for PackResolver {
             .components()
             .any(|c| !matches!(c, Component::Normal(_)))
         {
-            return Err(Self::refuse(path, "imports may not use `..` or `.`", pos));
+            return Err(refuse(path, "imports may not use `..` or `.`", pos));
         }
-        let file = self.root.join(relative).with_extension("rhai");
-        let real = file.canonicalize().map_err(|_| {
+        Ok(slashed(&relative.with_extension("rhai")))
+    }
+}
+
+impl ModuleResolver for PackResolver {
+    fn resolve(
+        &self,
+        engine: &Engine,
+        _source: Option<&str>,
+        path: &str,
+        pos: Position,
+    ) -> Result<SharedModule, Box<EvalAltResult>> {
+        let file = Self::file_for(path, pos)?;
+        let not_found = || {
             Box::new(EvalAltResult::ErrorModuleNotFound(
-                format!(
-                    "`{path}` (no file `{}` in the policy folder)",
-                    relative.with_extension("rhai").display()
-                ),
+                format!("`{path}` (no file `{file}` in the policy folder)"),
                 pos,
             ))
-        })?;
-        if !real.starts_with(&self.root) {
-            return Err(Self::refuse(
-                path,
-                "it leads outside the policy folder",
-                pos,
-            ));
-        }
-        if !real.is_file() {
-            // A named pipe or a device would block the read, or never end it.
-            return Err(Self::refuse(path, "it is not a regular file", pos));
-        }
-        let inside = real.strip_prefix(&self.root).expect("checked above");
-        if inside.parent().is_none_or(|p| p.as_os_str().is_empty()) {
-            // Its top-level code would run again, recording decisions as the importer.
-            return Err(Self::refuse(
-                path,
-                &format!(
-                    "`{}` is a policy; modules to import live in sub-folders",
-                    inside.display()
-                ),
-                pos,
-            ));
-        }
-        if let Some(first) = self.loading.borrow().iter().position(|p| *p == real) {
+        };
+        let (real, module) = match self.source.entry(&file) {
+            Some(Entry::Module { real, source }) => (real, source),
+            Some(Entry::Refused(why)) => return Err(refuse(path, why, pos)),
+            None if self.source.leads_outside(&file) => {
+                return Err(refuse(path, LEADS_OUTSIDE, pos))
+            }
+            None => return Err(not_found()),
+        };
+        if let Some(first) = self.loading.borrow().iter().position(|p| p == real) {
             let cycle: Vec<String> = self.loading.borrow()[first..]
                 .iter()
-                .chain([&real])
-                .map(|p| {
-                    let relative = p.strip_prefix(&self.root).unwrap_or(p);
-                    format!("`{}`", relative.display())
-                })
+                .chain([real])
+                .map(|p| format!("`{p}`"))
                 .collect();
-            return Err(Self::refuse(
+            return Err(refuse(
                 path,
                 &format!(
                     "modules import each other in a cycle: {}",
@@ -121,11 +107,26 @@ impl ModuleResolver for PackResolver {
                 pos,
             ));
         }
+        if let Some(done) = self.cache.borrow().get(real) {
+            return Ok(done.clone());
+        }
         self.loading.borrow_mut().push(real.clone());
         let _loading = Loading(&self.loading);
-        // Resolve by the checked relative path, never by the user's spelling.
-        let checked = inside.with_extension("");
-        self.inner
-            .resolve(engine, source, &checked.to_string_lossy(), pos)
+        // Errors are wrapped as Rhai's own file resolver wraps them, named by the module's
+        // real path, so they are located in the module's own text.
+        let in_module = |err: Box<EvalAltResult>| {
+            Box::new(EvalAltResult::ErrorInModule(real.clone(), err, pos))
+        };
+        let mut ast = engine
+            .compile(&*module.text)
+            .map_err(|e| in_module(e.into()))?;
+        ast.set_source(real.as_str());
+        let evaluated: SharedModule = Module::eval_ast_as_new(Scope::new(), &ast, engine)
+            .map_err(in_module)?
+            .into();
+        self.cache
+            .borrow_mut()
+            .insert(real.clone(), evaluated.clone());
+        Ok(evaluated)
     }
 }

@@ -259,7 +259,7 @@ mod tests {
     use rhai::{Array, Engine};
 
     fn engine() -> Engine {
-        super::super::sandboxed_engine()
+        super::super::engine::sandboxed()
     }
 
     /// 33 pseudo-random floats, about a quarter of them NaN: Rhai's own `sort` panics on

@@ -13,31 +13,53 @@ fn validate_accepts_the_example() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("valid snapshot"));
 }
 
+/// Exit codes per `--fail-on`, on snapshots whose worst decision is known from the
+/// handbook (stated, not read off the output under test): the example has `deny`
+/// decisions (an informal top-up, a squad without a baseline), `health-attention-gini`
+/// only `warn` (health `attention`), `health-healthy` only `info`.
 #[test]
 fn fail_on_maps_severities_to_exit_codes() {
-    let doc = support::evaluate(&support::example());
-    let max = doc.max_severity().expect("the example has decisions");
-    let code = |fail_on: &str| {
+    let code = |snapshot: &str, fail_on: &str| {
         bursar(&[
             "eval",
             "--snapshot",
-            "examples/sprint-2026-S24.json",
+            snapshot,
             "--fail-on",
             fail_on,
+            "--quiet",
         ])
         .status
         .code()
     };
-    use bursar::decision::Severity;
-    assert_eq!(code("never"), Some(0));
-    assert_eq!(
-        code("warn"),
-        Some(if max >= Severity::Warn { 1 } else { 0 })
-    );
-    assert_eq!(
-        code("deny"),
-        Some(if max >= Severity::Deny { 1 } else { 0 })
-    );
+    let deny = "examples/sprint-2026-S24.json";
+    let warn = "tests/cases/health-attention-gini/snapshot.json";
+    let info = "tests/cases/health-healthy/snapshot.json";
+    let table = [
+        (deny, "never", 0),
+        (deny, "warn", 1),
+        (deny, "deny", 1),
+        (warn, "never", 0),
+        (warn, "warn", 1),
+        (warn, "deny", 0),
+        (info, "never", 0),
+        (info, "warn", 0),
+        (info, "deny", 0),
+    ];
+    for (snapshot, fail_on, expected) in table {
+        assert_eq!(
+            code(snapshot, fail_on),
+            Some(expected),
+            "{snapshot} with --fail-on {fail_on}"
+        );
+    }
+    // The default is `--fail-on deny`.
+    let default = |snapshot: &str| {
+        bursar(&["eval", "--snapshot", snapshot, "-q"])
+            .status
+            .code()
+    };
+    assert_eq!(default(deny), Some(1));
+    assert_eq!(default(warn), Some(0));
 }
 
 #[test]

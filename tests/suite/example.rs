@@ -105,17 +105,17 @@ fn every_check_names_the_policy_line_that_made_it() {
     let doc = support::evaluate(&support::example());
     for d in &doc.decisions {
         for c in &d.explanation.checks {
-            let (file, rest) = c.at.split_once(':').expect("file:line:col");
-            let line: usize = rest
-                .split(':')
-                .next()
-                .unwrap()
-                .parse()
-                .expect("a line number");
-            let text =
-                std::fs::read_to_string(support::policies().join(file)).expect("the policy file");
+            let (line, column) = (c.line.expect("a line"), c.column.expect("a column"));
+            assert_eq!(c.at, format!("{}:{line}:{column}", c.file));
+            let text = std::fs::read_to_string(support::policies().join(&c.file))
+                .expect("the policy file");
             let code = text.lines().nth(line - 1).expect("the line exists");
-            assert!(code.contains("check("), "{} points at `{code}`", c.at);
+            let from_column: String = code.chars().skip(column - 1).collect();
+            assert!(
+                from_column.starts_with("check("),
+                "{} points at `{code}`",
+                c.at
+            );
         }
     }
 }

@@ -8,15 +8,15 @@ use std::path::Path;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use bursar::host::{Host, Limits};
+use bursar::host::Host;
+use bursar::limits::Limits;
 use bursar::snapshot::{parse_streaming, parse_tree, Loaded};
 use bursar::Error;
 
 use crate::support;
 
 fn decisions_json(loaded: Loaded) -> String {
-    let host = Host::new(Path::new("policies"), Limits::default()).unwrap();
-    let pack = host.load_pack(Path::new("policies")).unwrap();
+    let (host, pack) = Host::open(Path::new("policies"), Limits::default()).unwrap();
     bursar::eval::evaluate_loaded(&host, &pack, loaded)
         .expect("evaluation succeeds")
         .document

@@ -8,6 +8,7 @@ mod example;
 mod gen;
 mod impact;
 mod loader;
+mod pack;
 mod properties;
 mod stdin;
 mod support;

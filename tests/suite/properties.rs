@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use bursar::host::{Host, Limits};
+use bursar::host::Host;
+use bursar::limits::Limits;
 
 const SQUADS: [&str; 4] = ["payments", "platform", "search", "mobile"];
 const WORKFLOWS: [&str; 2] = ["refactor+tests", "bugfix"];
@@ -104,8 +105,7 @@ proptest! {
         renames in Just(SQUADS).prop_shuffle(),
         reassign in prop::collection::vec(0..4usize, 60),
     ) {
-        let host = Host::new(std::path::Path::new("policies"), Limits::default()).unwrap();
-        let pack = host.load_pack(std::path::Path::new("policies")).unwrap();
+        let (host, pack) = Host::open(std::path::Path::new("policies"), Limits::default()).unwrap();
         let names: Vec<String> = SQUADS.iter().map(|s| s.to_string()).collect();
         let before = promotion_outcomes(&host, &pack, &snapshot(&runs, &names));
 
@@ -141,8 +141,7 @@ fn fuzz_limits() -> Limits {
 fn compile_and_run(source: &str) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("generated.rhai"), source).unwrap();
-    let host = Host::new(dir.path(), fuzz_limits()).unwrap();
-    let result = host.load_pack(dir.path()).and_then(|pack| {
+    let result = Host::open(dir.path(), fuzz_limits()).and_then(|(host, pack)| {
         let names: Vec<String> = SQUADS.iter().map(|s| s.to_string()).collect();
         let runs: Vec<RunSpec> = (0..12)
             .map(|i| RunSpec {

@@ -1,0 +1,58 @@
+//! Something wrong with a policy, at compile time or while it ran, located in its file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rhai::Position;
+
+/// Something wrong with a policy: at compile time or while it ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError {
+    /// The policy (or module) file as the user would name it.
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    /// The file's text, for rendering the offending line.
+    pub source_text: Option<Arc<str>>,
+    /// The last lines the policy printed before it failed (its `print`/`debug` output is
+    /// otherwise lost with the run), and how many it printed in all.
+    pub printed: Vec<String>,
+    pub printed_total: usize,
+}
+
+impl std::fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+impl PolicyError {
+    pub fn new(path: &Path, message: impl Into<String>) -> Box<Self> {
+        Box::new(Self {
+            path: path.to_owned(),
+            line: None,
+            column: None,
+            message: message.into(),
+            source_text: None,
+            printed: Vec::new(),
+            printed_total: 0,
+        })
+    }
+
+    pub(crate) fn at(mut self: Box<Self>, pos: Position, source: Option<&Arc<str>>) -> Box<Self> {
+        self.line = pos.line();
+        self.column = pos.position();
+        self.source_text = source.cloned();
+        self
+    }
+}

@@ -1,0 +1,298 @@
+//! A policy pack read once into memory: every policy and every module an import may be
+//! served, with their digests. Everything compiled afterwards, on any thread, compiles
+//! from these bytes, so the digests recorded always describe the code that ran.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::PolicyError;
+use crate::digest::sha256_hex;
+
+/// One file of the pack, as read.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path within the pack, with `/` between folders (`promotion.rhai`, `lib/limits.rhai`).
+    pub file: String,
+    /// Path as the user would name it (the pack folder as given, joined with `file`).
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub sha256: String,
+}
+
+/// What an import of a path within the pack finds.
+#[derive(Debug)]
+pub enum Entry {
+    /// A module to serve. `real` is where it leads within the pack once links are
+    /// followed: a module reached by two names is one module (one cycle, one cache entry).
+    Module {
+        real: String,
+        source: Arc<SourceFile>,
+    },
+    /// A file an import is refused, and why: reading it could leave the pack, block,
+    /// or run a policy's top-level code a second time.
+    Refused(String),
+}
+
+#[derive(Debug)]
+struct Inner {
+    dir: PathBuf,
+    /// Top-level `*.rhai` files, by file name.
+    policies: Vec<Arc<SourceFile>>,
+    /// What an import of each `*.rhai` file finds, by its path within the pack: the
+    /// modules in sub-folders, and the policies, which are refused.
+    imports: BTreeMap<String, Entry>,
+    /// Sub-folders that are links leading outside the pack: nothing under them is read.
+    outside: Vec<String>,
+    /// One digest over every policy and module, computed once they are all read.
+    sha256: String,
+}
+
+/// A pack folder read into memory. Cheap to clone and `Send + Sync`: the workers of
+/// `impact` each compile their own engine from the same bytes.
+#[derive(Debug, Clone)]
+pub struct PackSource(Arc<Inner>);
+
+/// Why an import of a file, or of anything under a folder, that is a link leading out of
+/// the pack is refused.
+pub const LEADS_OUTSIDE: &str = "it leads outside the policy folder";
+
+fn folder_error(dir: &Path, e: std::io::Error) -> Box<PolicyError> {
+    PolicyError::new(dir, format!("cannot read the policy folder: {e}"))
+}
+
+/// A file as read, refusing what is not UTF-8 (`what` names it: "policy", "module").
+fn read(dir: &Path, file: String, what: &str) -> Result<SourceFile, Box<PolicyError>> {
+    let path = dir.join(&file);
+    let bytes = std::fs::read(&path)
+        .map_err(|e| PolicyError::new(&path, format!("cannot read the {what}: {e}")))?;
+    let sha256 = sha256_hex(&bytes);
+    let text = String::from_utf8(bytes)
+        .map_err(|_| PolicyError::new(&path, format!("the {what} is not valid UTF-8")))?;
+    Ok(SourceFile {
+        file,
+        path,
+        text: Arc::from(text),
+        sha256,
+    })
+}
+
+/// The names in a folder, sorted by bytes; names that are not UTF-8 cannot be imported
+/// (an import names its module in a string) and are left out.
+fn names(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// A relative path as the pack names it: components joined with `/` on every system.
+pub fn slashed(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Why a policy cannot be imported: its top-level code would run again, recording
+/// decisions as the importer.
+fn policy_refused(file: &str) -> String {
+    format!("`{file}` is a policy; modules to import live in sub-folders")
+}
+
+fn is_rhai(name: &str) -> bool {
+    Path::new(name).extension().is_some_and(|x| x == "rhai")
+}
+
+impl PackSource {
+    /// Reads the top-level `*.rhai` files of `dir` as policies and every `*.rhai` file in
+    /// its sub-folders as a module. Links are followed only within the folder.
+    pub fn read(dir: &Path) -> crate::Result<Self> {
+        let root = dir.canonicalize().map_err(|source| crate::Error::Read {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let mut inner = Inner {
+            dir: dir.to_owned(),
+            policies: Vec::new(),
+            imports: BTreeMap::new(),
+            outside: Vec::new(),
+            sha256: String::new(),
+        };
+        let mut folders = Vec::new();
+        for name in names(dir).map_err(|e| folder_error(dir, e))? {
+            let path = dir.join(&name);
+            if path.is_dir() {
+                folders.push(name);
+                continue;
+            }
+            if !(path.is_file() && is_rhai(&name)) {
+                continue;
+            }
+            // A link may point anywhere; the pack is what is inside the folder.
+            let inside = path
+                .canonicalize()
+                .is_ok_and(|real| real.starts_with(&root));
+            if !inside {
+                return Err(PolicyError::new(
+                    &path,
+                    "the policy is a link to a file outside the policy folder, which is not allowed",
+                )
+                .into());
+            }
+            inner
+                .imports
+                .insert(name.clone(), Entry::Refused(policy_refused(&name)));
+            inner.policies.push(Arc::new(read(dir, name, "policy")?));
+        }
+        if inner.policies.is_empty() {
+            return Err(PolicyError::new(dir, "no `*.rhai` policy files in this folder").into());
+        }
+        // Modules after policies: a folder that holds no pack is reported as such first.
+        for folder in folders {
+            walk(&mut inner, &root, &folder, &mut vec![root.clone()])?;
+        }
+        inner.sha256 = pack_sha256(&inner);
+        Ok(Self(Arc::new(inner)))
+    }
+
+    /// Whether both are the same reading of a pack (not merely equal bytes).
+    pub fn is(&self, other: &PackSource) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The folder as the user named it.
+    pub fn dir(&self) -> &Path {
+        &self.0.dir
+    }
+
+    /// The policies, sorted by file name.
+    pub fn policies(&self) -> &[Arc<SourceFile>] {
+        &self.0.policies
+    }
+
+    /// The modules an import may be served, sorted by path within the pack.
+    pub fn modules(&self) -> impl Iterator<Item = &SourceFile> {
+        modules(&self.0.imports)
+    }
+
+    /// What an import of `file` (a path within the pack, `.rhai` included) finds:
+    /// `None` when there is no such file.
+    pub fn entry(&self, file: &str) -> Option<&Entry> {
+        self.0.imports.get(file)
+    }
+
+    /// Whether `file` lies under a sub-folder that is a link leading outside the pack.
+    pub fn leads_outside(&self, file: &str) -> bool {
+        self.0.outside.iter().any(|dir| {
+            file.strip_prefix(dir.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+    }
+
+    /// The policy called `file` (a top-level file name), if there is one.
+    fn policy(&self, file: &str) -> Option<&SourceFile> {
+        self.0
+            .policies
+            .iter()
+            .find(|p| p.file == file)
+            .map(|p| &**p)
+    }
+
+    /// A policy or module by its path within the pack, for placing an error in it: the
+    /// path as the user would name it, and its text if the pack holds it.
+    pub fn locate(&self, file: &str) -> (PathBuf, Option<Arc<str>>) {
+        let found = self.policy(file).or_else(|| match self.entry(file)? {
+            Entry::Module { source, .. } => Some(&**source),
+            Entry::Refused(_) => None,
+        });
+        match found {
+            Some(found) => (found.path.clone(), Some(found.text.clone())),
+            None => (self.0.dir.join(file), None),
+        }
+    }
+
+    /// One SHA-256 over the whole pack: see [`pack_sha256`].
+    pub fn sha256(&self) -> &str {
+        &self.0.sha256
+    }
+}
+
+/// The modules among the files an import may name, in path order.
+fn modules(imports: &BTreeMap<String, Entry>) -> impl Iterator<Item = &SourceFile> {
+    imports.values().filter_map(|entry| match entry {
+        Entry::Module { source, .. } => Some(&**source),
+        Entry::Refused(_) => None,
+    })
+}
+
+/// One SHA-256 over the whole pack: of the lines `<sha256>  <path>\n` (the format of
+/// `sha256sum`) for every policy and module, sorted by path bytes. An auditor recomputes
+/// it in the pack folder with
+/// `find -L . -name '*.rhai' -type f -printf '%P\n' | LC_ALL=C sort | xargs sha256sum | sha256sum`.
+fn pack_sha256(inner: &Inner) -> String {
+    let policies = inner.policies.iter().map(|p| &**p);
+    let mut files: Vec<&SourceFile> = policies.chain(modules(&inner.imports)).collect();
+    files.sort_by(|a, b| a.file.as_bytes().cmp(b.file.as_bytes()));
+    let lines: String = files
+        .iter()
+        .map(|f| format!("{}  {}\n", f.sha256, f.file))
+        .collect();
+    sha256_hex(lines.as_bytes())
+}
+
+/// Reads the `*.rhai` files under the sub-folder `folder` (a path within the pack) as
+/// modules, classifying each as an import would find it. `ancestors` holds the real
+/// folders being walked, so a link back up the tree is not walked forever.
+fn walk(
+    inner: &mut Inner,
+    root: &Path,
+    folder: &str,
+    ancestors: &mut Vec<PathBuf>,
+) -> Result<(), Box<PolicyError>> {
+    let dir = inner.dir.join(folder);
+    let Ok(real) = dir.canonicalize() else {
+        return Ok(());
+    };
+    if !real.starts_with(root) {
+        inner.outside.push(folder.to_owned());
+        return Ok(());
+    }
+    if ancestors.contains(&real) {
+        return Ok(());
+    }
+    ancestors.push(real);
+    let names = names(&dir).map_err(|e| folder_error(&dir, e))?;
+    for name in names {
+        let file = format!("{folder}/{name}");
+        let path = inner.dir.join(&file);
+        if path.is_dir() {
+            walk(inner, root, &file, ancestors)?;
+            continue;
+        }
+        if !is_rhai(&name) {
+            continue;
+        }
+        // A broken link: no file, as if absent.
+        let Ok(real) = path.canonicalize() else {
+            continue;
+        };
+        let entry = match real.strip_prefix(root) {
+            Err(_) => Entry::Refused(LEADS_OUTSIDE.to_owned()),
+            // A named pipe or a device would block the read, or never end it.
+            Ok(_) if !real.is_file() => Entry::Refused("it is not a regular file".to_owned()),
+            // Its top-level code would run again, recording decisions as the importer.
+            Ok(inside) if inside.parent().is_none_or(|p| p.as_os_str().is_empty()) => {
+                Entry::Refused(policy_refused(&slashed(inside)))
+            }
+            Ok(inside) => Entry::Module {
+                real: slashed(inside),
+                source: Arc::new(read(&inner.dir, file.clone(), "module")?),
+            },
+        };
+        inner.imports.insert(file, entry);
+    }
+    ancestors.pop();
+    Ok(())
+}
