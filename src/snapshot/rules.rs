@@ -307,3 +307,76 @@ fn duplicates(records: &[Value], base: &str, field: &str, what: &str, problems: 
         }
     }
 }
+
+/// Every total the facts add up fits its integer: run counts and tokens in 64 bits, costs
+/// in signed 64-bit micro-units, each squad's top-ups in 64 bits. All are sums of numbers
+/// that are never negative, so when the grand totals fit, every partial one does. Each
+/// total that overflows is reported once, where it first does.
+pub fn check_totals(snapshot: &Snapshot) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let runs = snapshot.runs.iter().enumerate().map(|(i, r)| {
+        let here = pointer("/runs", i);
+        let tokens = r.input_tokens().checked_add(r.output_tokens());
+        (here, None, tokens, r.cost_micros(), "cost")
+    });
+    let groups = snapshot.run_groups.iter().enumerate().map(|(i, g)| {
+        let here = pointer("/run_groups", i);
+        let tokens = g.input_tokens.checked_add(g.output_tokens);
+        (here, Some(g.count), tokens, g.cost_micros, "cost_micros")
+    });
+    let mut totals = [Some(0u64), Some(0u64)];
+    let mut cost = Some(0i64);
+    for (here, count, tokens, micros, cost_field) in runs.chain(groups) {
+        let before = (totals, cost);
+        totals[0] = totals[0].and_then(|n| n.checked_add(count.unwrap_or(1)));
+        totals[1] = totals[1].and_then(|n| tokens.and_then(|t| n.checked_add(t)));
+        cost = cost.and_then(|c| c.checked_add(micros));
+        let mut overflow = |was: bool, is: bool, field: &str, what: &str| {
+            if was && !is {
+                problems.push(Problem::new(
+                    if field.is_empty() {
+                        here.clone()
+                    } else {
+                        pointer(&here, field)
+                    },
+                    format!("with this one, the {what} add up past what 64 bits hold"),
+                ));
+            }
+        };
+        overflow(
+            before.0[0].is_some(),
+            totals[0].is_some(),
+            "count",
+            "run counts",
+        );
+        overflow(
+            before.0[1].is_some(),
+            totals[1].is_some(),
+            "",
+            "tokens of all runs",
+        );
+        overflow(
+            before.1.is_some(),
+            cost.is_some(),
+            cost_field,
+            "costs in micro-units",
+        );
+    }
+    let mut granted: HashMap<&str, Option<u64>> = HashMap::new();
+    for (i, t) in snapshot.topups.iter().enumerate() {
+        let sum = granted.entry(&t.squad).or_insert(Some(0));
+        let next = sum.and_then(|s| s.checked_add(t.tokens));
+        if sum.is_some() && next.is_none() {
+            problems.push(Problem::new(
+                pointer(&pointer("/topups", i), "tokens"),
+                format!(
+                    "with this one, the top-ups of squad `{}` add up past what 64 bits hold",
+                    t.squad
+                ),
+            ));
+        }
+        *sum = next;
+    }
+    problems.sort();
+    problems
+}

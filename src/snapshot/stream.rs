@@ -110,6 +110,9 @@ pub fn load(
     drop(ids);
     let mut snapshot: Snapshot = serde_json::from_value(doc).map_err(|_| Fallback::Unusual)?;
     snapshot.runs = table;
+    if !rules::check_totals(&snapshot).is_empty() {
+        return Err(Fallback::Unusual);
+    }
     rules::finish(&mut snapshot);
     Ok((snapshot, sha256))
 }

@@ -80,6 +80,13 @@ pub fn parse(text: &[u8], origin: &str) -> Result<Snapshot> {
         });
     }
     snapshot.runs = table;
+    let problems = rules::check_totals(&snapshot);
+    if !problems.is_empty() {
+        return Err(Error::Invalid {
+            origin: origin.to_owned(),
+            problems,
+        });
+    }
     rules::finish(&mut snapshot);
     Ok(snapshot)
 }
