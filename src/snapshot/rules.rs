@@ -314,15 +314,14 @@ fn duplicates(records: &[Value], base: &str, field: &str, what: &str, problems: 
 /// total that overflows is reported once, where it first does.
 pub fn check_totals(snapshot: &Snapshot) -> Vec<Problem> {
     let mut problems = Vec::new();
+    // Pointers are built only for a problem: this runs over every run on the fast path.
     let runs = snapshot.runs.iter().enumerate().map(|(i, r)| {
-        let here = pointer("/runs", i);
         let tokens = r.input_tokens().checked_add(r.output_tokens());
-        (here, None, tokens, r.cost_micros(), "cost")
+        (("/runs", i), None, tokens, r.cost_micros(), "cost")
     });
     let groups = snapshot.run_groups.iter().enumerate().map(|(i, g)| {
-        let here = pointer("/run_groups", i);
         let tokens = g.input_tokens.checked_add(g.output_tokens);
-        (here, Some(g.count), tokens, g.cost_micros, "cost_micros")
+        (("/run_groups", i), Some(g.count), tokens, g.cost_micros, "cost_micros")
     });
     let mut totals = [Some(0u64), Some(0u64)];
     let mut cost = Some(0i64);
@@ -333,11 +332,12 @@ pub fn check_totals(snapshot: &Snapshot) -> Vec<Problem> {
         cost = cost.and_then(|c| c.checked_add(micros));
         let mut overflow = |was: bool, is: bool, field: &str, what: &str| {
             if was && !is {
+                let record = pointer(here.0, here.1);
                 problems.push(Problem::new(
                     if field.is_empty() {
-                        here.clone()
+                        record
                     } else {
-                        pointer(&here, field)
+                        pointer(&record, field)
                     },
                     format!("with this one, the {what} add up past what 64 bits hold"),
                 ));
