@@ -321,7 +321,13 @@ pub fn check_totals(snapshot: &Snapshot) -> Vec<Problem> {
     });
     let groups = snapshot.run_groups.iter().enumerate().map(|(i, g)| {
         let tokens = g.input_tokens.checked_add(g.output_tokens);
-        (("/run_groups", i), Some(g.count), tokens, g.cost_micros, "cost_micros")
+        (
+            ("/run_groups", i),
+            Some(g.count),
+            tokens,
+            g.cost_micros,
+            "cost_micros",
+        )
     });
     let mut totals = [Some(0u64), Some(0u64)];
     let mut cost = Some(0i64);
