@@ -5,9 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use bursar::compare;
 use bursar::decision::{Decision, Document, Explanation, Severity};
-use bursar::limits::Limits;
 use bursar::impact::{self, Options};
+use bursar::limits::Limits;
 use serde_json::Value;
 
 use crate::support::{self, bursar};
@@ -333,7 +334,7 @@ fn diff_keys_decisions_by_policy_and_subject() {
         decision("b", "w", "new", Info, 1), // added
         decision("b", "x", "ok", Info, 1),  // same
     ];
-    let plain = impact::diff(&old, &new, false);
+    let plain = compare::diff(&old, &new, false);
     let changed: Vec<_> = plain
         .changed
         .iter()
@@ -358,7 +359,7 @@ fn diff_keys_decisions_by_policy_and_subject() {
     assert_eq!(plain.unchanged, 2);
     assert_eq!(plain.values_changed, None);
 
-    let detailed = impact::diff(&old, &new, true);
+    let detailed = compare::diff(&old, &new, true);
     let values = detailed.values_changed.as_ref().unwrap();
     assert_eq!(values.len(), 1);
     assert_eq!((&*values[0].policy, &*values[0].subject), ("a", "y"));
@@ -366,7 +367,7 @@ fn diff_keys_decisions_by_policy_and_subject() {
     assert_eq!(values[0].values[0].new, Some(Value::from(2)));
     assert_eq!(detailed.unchanged, 1);
 
-    assert!(impact::diff(&old, &old, true).is_empty());
+    assert!(compare::diff(&old, &old, true).is_empty());
 }
 
 fn stderr(out: &std::process::Output) -> String {
