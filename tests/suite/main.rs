@@ -9,4 +9,5 @@ mod gen;
 mod impact;
 mod loader;
 mod properties;
+mod render;
 mod support;
