@@ -559,3 +559,31 @@ fn a_tight_memory_budget_gives_the_same_outcome_whatever_the_jobs() {
     assert_eq!(outputs[0].0, Some(0), "{}", outputs[0].1);
     assert!(outputs[0] == outputs[1], "--jobs 4: {}", outputs[1].1);
 }
+
+#[test]
+fn an_unchanged_snapshot_with_one_decision_says_decision() {
+    // A pack of one policy deciding one subject, against itself.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("policies/health.rhai", dir.path().join("health.rhai")).unwrap();
+    let snapshot = PathBuf::from("tests/cases/health-single-squad/snapshot.json");
+    let options = Options {
+        limits: Limits::default(),
+        jobs: 1,
+        details: false,
+    };
+    let report = impact::run(
+        dir.path(),
+        dir.path(),
+        std::slice::from_ref(&snapshot),
+        &options,
+        &mut |_, _| {},
+    )
+    .unwrap_or_else(|f| panic!("{}", bursar::diagnostic::render(&f.error)))
+    .report;
+    assert_eq!(report.snapshots[0].diff.unchanged, 1);
+    let text = bursar::render::impact::text(&report);
+    assert!(
+        text.contains("(sprint 2026-S24): no change, 1 decision\n"),
+        "{text}"
+    );
+}
