@@ -9,7 +9,12 @@ use crate::support;
 
 /// Each fixture is an edge a renderer must handle: the full example, policies that ran
 /// and decided nothing, a single decision, and squad and workflow ids in CJK script.
-const FIXTURES: [&str; 4] = ["example", "silent-policies", "one-decision", "wide-subjects"];
+const FIXTURES: [&str; 4] = [
+    "example",
+    "silent-policies",
+    "one-decision",
+    "wide-subjects",
+];
 
 const EMITTERS: [(&str, Format); 2] = [("text", Format::Text), ("json", Format::Json)];
 
@@ -42,7 +47,10 @@ fn json_gives_back_the_bytes_eval_wrote() {
     for name in FIXTURES {
         let (written, doc) = fixture(name);
         let out = render::to_string(Format::Json.emitter(), &doc);
-        assert!(out == written, "{name}: the json emitter changed the document");
+        assert!(
+            out == written,
+            "{name}: the json emitter changed the document"
+        );
     }
 }
 
@@ -63,11 +71,19 @@ fn every_policy_that_ran_is_shown_even_when_it_decided_nothing() {
     for policy in &doc.inputs.policies {
         let decided = doc.decisions.iter().any(|d| d.policy == policy.name);
         let heading = format!("\n\n{}\n", policy.name);
-        assert!(out.contains(&heading), "{} has no heading:\n{out}", policy.name);
+        assert!(
+            out.contains(&heading),
+            "{} has no heading:\n{out}",
+            policy.name
+        );
         if !decided {
             silent += 1;
             let empty = format!("\n\n{}\n  no decisions\n", policy.name);
-            assert!(out.contains(&empty), "{} is not shown as empty:\n{out}", policy.name);
+            assert!(
+                out.contains(&empty),
+                "{} is not shown as empty:\n{out}",
+                policy.name
+            );
         }
     }
     assert!(silent > 0, "the fixture has a policy that decided nothing");
@@ -93,7 +109,9 @@ fn columns(text: &str) -> usize {
 fn columns_line_up_on_screen_with_wide_subjects() {
     let (_, doc) = fixture("wide-subjects");
     assert!(
-        doc.decisions.iter().any(|d| columns(&d.subject) > d.subject.chars().count()),
+        doc.decisions
+            .iter()
+            .any(|d| columns(&d.subject) > d.subject.chars().count()),
         "the fixture has wide subjects"
     );
     let out = text(&doc);
