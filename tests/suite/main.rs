@@ -9,6 +9,7 @@ mod example;
 mod gen;
 mod impact;
 mod loader;
+mod parallel;
 mod properties;
 mod render;
 mod support;
