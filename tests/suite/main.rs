@@ -4,10 +4,12 @@
 mod arguments;
 mod cases;
 mod cli;
+mod compare;
 mod errors;
 mod example;
 mod gen;
 mod impact;
+mod impact_cli;
 mod loader;
 mod parallel;
 mod properties;
