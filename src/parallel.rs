@@ -106,6 +106,9 @@ pub fn run<T: Evaluate>(
             }
         }
         drop(tx);
+        // However this thread leaves (a panic in `deliver` included), workers waiting for
+        // delivery must not wait forever: the scope joins them before it returns.
+        let _stop = StopOnDrop(&queue);
         if started == 0 {
             // Not even one thread: do the work here (this thread may have less stack).
             outcome = in_order(task, snapshots, deliver);
@@ -181,6 +184,10 @@ fn work<T: Evaluate>(
     queue: &Queue,
     tx: &mpsc::Sender<Message<T>>,
 ) {
+    // A worker that panics holds a snapshot whose result never comes: without this the
+    // others would wait for its delivery forever instead of the panic reaching the caller.
+    // After a normal end there is nothing left to take, so stopping changes nothing.
+    let _stop = StopOnDrop(queue);
     let worker = match task.worker() {
         Ok(worker) => worker,
         Err(error) => {
@@ -207,6 +214,15 @@ fn one<T: Evaluate>(
         .map_err(|error| Failure::Load { index, error })?;
     task.evaluate(worker, path, loaded)
         .map_err(|error| Failure::Evaluate { index, error })
+}
+
+/// Stops the queue when dropped, also while unwinding.
+struct StopOnDrop<'a>(&'a Queue);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
 }
 
 /// The snapshots still to take, shared by the workers.

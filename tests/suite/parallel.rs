@@ -172,3 +172,56 @@ fn the_earliest_failure_in_input_order_is_reported() {
         "only what comes before the failure is delivered"
     );
 }
+
+/// Snapshot 0 panics once the others have run as far ahead as they may.
+struct PanicFirst {
+    watch: Watch,
+    ahead: usize,
+}
+
+impl Evaluate for PanicFirst {
+    type Worker = ();
+    type Output = ();
+    type Error = String;
+
+    fn worker(&self) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn load(&self, _: &Path) -> bursar::Result<Loaded> {
+        bursar::snapshot::load(Path::new(SMALL))
+    }
+
+    fn evaluate(&self, _: &(), path: &Path, _: Loaded) -> Result<(), String> {
+        let i = index_of(path);
+        self.watch.update(|l| l.started.push((i, false)));
+        if i == 0 {
+            let ahead = self.ahead;
+            self.watch
+                .wait(Duration::from_secs(60), |l| l.started.len() >= ahead);
+            panic!("a bug while evaluating snapshot 0");
+        }
+        Ok(())
+    }
+}
+
+/// A worker's panic reaches the caller; the others, waiting for a delivery that will
+/// never come, are released. The limit only keeps a regression from hanging the suite.
+#[test]
+fn a_panicking_worker_does_not_leave_the_others_waiting() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let task = PanicFirst {
+            watch: Watch::default(),
+            ahead: 4,
+        };
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            parallel::run(&task, &snapshots(20), 2, &mut |_, ()| {})
+        }));
+        let _ = tx.send(result.is_err());
+    });
+    let panicked = rx
+        .recv_timeout(Duration::from_secs(300))
+        .expect("parallel::run returned after a worker panicked");
+    assert!(panicked, "the worker's panic reached the caller");
+}
