@@ -29,6 +29,13 @@ pub(super) fn right_aligned(text: &mut [u8], mut n: u64, width: usize) -> usize 
     start
 }
 
+/// Appends `n` in decimal, zero-padded to `width` (at most 20).
+pub(super) fn push_padded(line: &mut Vec<u8>, n: u64, width: usize) {
+    let mut text = [0; 20];
+    let start = right_aligned(&mut text, n, width);
+    line.extend_from_slice(&text[start..]);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,6 +47,9 @@ mod tests {
                 let mut text = [b'x'; 24];
                 let start = right_aligned(&mut text, n, width);
                 assert_eq!(text[start..], *format!("{n:0width$}").as_bytes());
+                let mut line = b"x".to_vec();
+                push_padded(&mut line, n, width);
+                assert_eq!(line[1..], text[start..]);
             }
         }
     }

@@ -57,7 +57,7 @@ pub(super) fn group(runs: &Runs) -> BTreeMap<Key, Group> {
         g.input_tokens += run.input_tokens;
         g.output_tokens += run.output_tokens;
         // A 4-decimal cost is exactly cost_e4 × 100 micro-units: the round-half-even of
-        // cost × 1,000,000 that the loader computes (tested in `format`).
+        // cost × 1,000,000 that the loader computes (tested in `run_lines`).
         g.cost_micros += run.cost_e4 * 100;
         // Runs come in id order, so an equal instant keeps the smaller id.
         if run.started.at_ms < g.first.at_ms {

@@ -6,10 +6,10 @@
 //! integers, and `write` lays the snapshot out through serde_json.
 
 mod digits;
-mod format;
 mod groups;
 mod records;
 mod rng;
+mod run_lines;
 mod runs;
 mod sprint;
 mod stamp;

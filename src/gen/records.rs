@@ -1,11 +1,11 @@
 //! The snapshot's records as `gen` writes them, one struct per kind with its fields in
-//! the order the handbook lists them; serde_json serialises them.
+//! the order the handbook lists them; serde_json serialises them (runs excepted, see
+//! `run_lines`).
 
 use serde::{Serialize, Serializer};
 
 use super::digits::right_aligned;
 use super::groups::{Group, Key};
-use super::runs::Run;
 use super::stamp::Stamp;
 use super::world::{Squad, Status, Topup, Variant, World};
 
@@ -125,30 +125,6 @@ impl Serialize for RunId {
     }
 }
 
-/// A cost in ten-thousandths of the currency, written as a decimal (see
-/// [`super::format::Spaced::write_f64`] for why it is exact).
-pub(super) struct Cost(pub(super) u64);
-
-impl Serialize for Cost {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_f64(self.0 as f64 / 10_000.0)
-    }
-}
-
-#[derive(Serialize)]
-pub(super) struct RunRecord<'a> {
-    id: RunId,
-    squad: &'a str,
-    workflow: Option<&'a str>,
-    variant: Option<&'a str>,
-    pool: &'static str,
-    input_tokens: u64,
-    output_tokens: u64,
-    cost: Cost,
-    outcome: &'static str,
-    started_at: Stamp,
-}
-
 /// Workflow and variant names of a variant index, `None` for an untagged run.
 fn tags(world: &World, variant: Option<usize>) -> (Option<&str>, Option<&str>) {
     match variant {
@@ -157,25 +133,6 @@ fn tags(world: &World, variant: Option<usize>) -> (Option<&str>, Option<&str>) {
             (Some(&world.families[v.family].name), Some(&v.name))
         }
         None => (None, None),
-    }
-}
-
-impl<'a> RunRecord<'a> {
-    /// The run with index `index` (from 0), in a snapshot whose ids have `width` digits.
-    pub(super) fn new(world: &'a World, width: usize, index: u64, run: &Run) -> Self {
-        let (workflow, variant) = tags(world, run.variant);
-        Self {
-            id: RunId { index, width },
-            squad: &world.squads[run.squad].id,
-            workflow,
-            variant,
-            pool: run.pool.as_str(),
-            input_tokens: run.input_tokens,
-            output_tokens: run.output_tokens,
-            cost: Cost(run.cost_e4),
-            outcome: run.outcome.as_str(),
-            started_at: run.started,
-        }
     }
 }
 

@@ -43,8 +43,13 @@ pub(super) struct Stamp {
 const MAX_LEN: usize = 29;
 
 impl Stamp {
+    /// Appends the RFC 3339 text (the JSON string's contents: nothing in it needs escaping).
+    pub(super) fn push(self, line: &mut Vec<u8>) {
+        line.extend_from_slice(self.text(&mut [0; MAX_LEN]));
+    }
+
     /// The RFC 3339 text, filled in place: this runs for every run of a million-run file.
-    fn text(self, text: &mut [u8; MAX_LEN]) -> &str {
+    fn text(self, text: &mut [u8; MAX_LEN]) -> &[u8] {
         let local = self.at_ms.div_euclid(1000) + self.offset.seconds();
         let millis = self.at_ms.rem_euclid(1000) as usize;
         let (year, month, day) = civil_from_days(local.div_euclid(86_400));
@@ -66,13 +71,15 @@ impl Stamp {
         }
         let suffix = self.offset.suffix();
         text[len..len + suffix.len()].copy_from_slice(suffix);
-        std::str::from_utf8(&text[..len + suffix.len()]).expect("a stamp is ASCII")
+        &text[..len + suffix.len()]
     }
 }
 
 impl Serialize for Stamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.text(&mut [0; MAX_LEN]))
+        let mut text = [0; MAX_LEN];
+        let text = self.text(&mut text);
+        serializer.serialize_str(std::str::from_utf8(text).expect("a stamp is ASCII"))
     }
 }
 
@@ -87,8 +94,12 @@ mod tests {
         for _ in 0..10_000 {
             let at_ms = rng.range(0, 250_000_000_000_000) as i64;
             for offset in [Offset::Utc, Offset::East2, Offset::West5] {
-                let json = serde_json::to_string(&Stamp { at_ms, offset }).unwrap();
+                let stamp = Stamp { at_ms, offset };
+                let json = serde_json::to_string(&stamp).unwrap();
                 let text: String = serde_json::from_str(&json).unwrap();
+                let mut pushed = Vec::new();
+                stamp.push(&mut pushed);
+                assert_eq!(pushed, text.as_bytes());
                 assert_eq!(
                     crate::instant::parse_rfc3339(&text),
                     Some(i128::from(at_ms) * 1_000_000),

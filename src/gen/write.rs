@@ -4,18 +4,20 @@
 //! The outline (which containers span lines) is written here rather than by a serde_json
 //! `Formatter`: a formatter sees one token at a time, and the layout depends on what
 //! follows (`sprint` stays on one line, `budgets` spans lines because it holds a list).
-//! Records go through [`Spaced`]; a million runs never sit in memory.
+//! Records go through [`Spaced`], runs through `run_lines` (which says why); a million
+//! runs never sit in memory.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::format::Spaced;
+use serde_json::ser::Formatter;
+
 use super::groups::group;
 use super::records::{
-    id_width, BaselineRecord, CatalogRecord, GroupRecord, RunRecord, SprintRecord, SquadRecord,
-    TopupRecord,
+    id_width, BaselineRecord, CatalogRecord, GroupRecord, SprintRecord, SquadRecord, TopupRecord,
 };
+use super::run_lines::RunLines;
 use super::runs::Runs;
 use super::sprint::{self, date};
 use super::world::World;
@@ -82,8 +84,14 @@ pub(super) fn document(
         }
         list.end()?;
     } else {
+        let lines = RunLines::new(world, width);
         let mut list = Block::array(doc.key("runs")?, 1)?;
-        runs.for_each(|i, run| list.element(&RunRecord::new(world, width, i, run)))?;
+        let mut line = Vec::with_capacity(512);
+        runs.for_each(|i, run| {
+            line.clear();
+            lines.push(&mut line, i, run);
+            list.next()?.write_all(&line)
+        })?;
         list.end()?;
     }
     doc.end()?;
@@ -159,4 +167,50 @@ impl<'o, W: Write> Block<'o, W> {
 /// One value on one line.
 fn record(out: &mut impl Write, value: &(impl Serialize + ?Sized)) -> io::Result<()> {
     Ok(value.serialize(&mut serde_json::Serializer::with_formatter(out, Spaced))?)
+}
+
+/// How a record reads: serde_json's compact layout with a space after each `:` and `,`,
+/// as people write JSON by hand.
+struct Spaced;
+
+impl Formatter for Spaced {
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            out.write_all(b", ")
+        }
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.begin_array_value(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spaced(value: &impl serde::Serialize) -> String {
+        let mut text = Vec::new();
+        value
+            .serialize(&mut serde_json::Serializer::with_formatter(
+                &mut text, Spaced,
+            ))
+            .unwrap();
+        String::from_utf8(text).unwrap()
+    }
+
+    #[test]
+    fn records_read_on_one_spaced_line() {
+        let record = serde_json::json!({"id": "r-1", "tags": ["a", "b"], "none": null});
+        assert_eq!(
+            spaced(&record),
+            r#"{"id": "r-1", "none": null, "tags": ["a", "b"]}"#
+        );
+    }
 }
