@@ -79,7 +79,7 @@ pub enum Error {
 }
 
 impl Options {
-    /// Checks the options; [`write`] does too, this lets a caller fail before opening files.
+    /// Checks the options; [`write()`] does too, this lets a caller fail before opening files.
     pub fn validate(&self) -> Result<(), Error> {
         self.sprint()?;
         let within = |what: &str, n: u32, max: u32| {

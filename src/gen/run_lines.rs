@@ -1,11 +1,11 @@
 //! Runs written by hand, one line each, rather than through serde_json like the rest.
 //!
 //! Why: at a million runs, serialising each run through serde_json (a derived `Serialize`
-//! record and the spaced formatter of `write`) took 0.35 s of CPU against 0.13 s
-//! here (release build, output to /dev/null), 2.7 times as long: serde_json escapes
-//! every key and name of every run, a quarter of its time. This writer splices names
-//! that serde_json escaped once per squad and variant, and writes numbers, costs and
-//! instants from integers. The pinned digests in the test suite hold it to the bytes.
+//! record and the spaced formatter of `write`) took 0.35 to 0.45 s of CPU against 0.14
+//! to 0.18 s here (release build, output to /dev/null), about 2.5 times as long: serde_json
+//! escapes every key and name of every run, a quarter of its time. This writer splices
+//! names that serde_json escaped once per squad and variant, and writes numbers, costs
+//! and instants from integers. The pinned digests in the test suite hold it to the bytes.
 
 use super::digits::push_padded;
 use super::runs::Run;

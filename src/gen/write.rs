@@ -32,7 +32,7 @@ pub(super) fn document(
     groups: bool,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let mut doc = Block::object(out, 0)?;
+    let mut doc = Block::document(out)?;
     doc.field("schema_version", &SCHEMA_VERSION)?;
     doc.field("org", "acme")?;
     let start = date(world.start_days);
@@ -45,28 +45,28 @@ pub(super) fn document(
     doc.field("sprint", &sprint)?;
     doc.field("currency", "USD")?;
 
-    let mut squads = Block::array(doc.key("squads")?, 1)?;
+    let mut squads = doc.array("squads")?;
     for s in &world.squads {
         squads.element(&SquadRecord::from(s))?;
     }
     squads.end()?;
 
-    let mut budgets = Block::object(doc.key("budgets")?, 1)?;
+    let mut budgets = doc.object("budgets")?;
     budgets.field("central_tokens", &world.central_tokens)?;
-    let mut exploration = Block::array(budgets.key("exploration")?, 2)?;
+    let mut exploration = budgets.array("exploration")?;
     for baseline in world.squads.iter().filter_map(BaselineRecord::of) {
         exploration.element(&baseline)?;
     }
     exploration.end()?;
     budgets.end()?;
 
-    let mut topups = Block::array(doc.key("topups")?, 1)?;
+    let mut topups = doc.array("topups")?;
     for (i, t) in world.topups.iter().enumerate() {
         topups.element(&TopupRecord::new(world, i, t))?;
     }
     topups.end()?;
 
-    let mut catalog = Block::array(doc.key("catalog")?, 1)?;
+    let mut catalog = doc.array("catalog")?;
     for entry in world
         .variants
         .iter()
@@ -78,14 +78,14 @@ pub(super) fn document(
 
     let width = id_width(runs.count);
     if groups {
-        let mut list = Block::array(doc.key("run_groups")?, 1)?;
+        let mut list = doc.array("run_groups")?;
         for (key, g) in &group(runs) {
             list.element(&GroupRecord::new(world, width, key, g))?;
         }
         list.end()?;
     } else {
         let lines = RunLines::new(world, width);
-        let mut list = Block::array(doc.key("runs")?, 1)?;
+        let mut list = doc.array("runs")?;
         let mut line = Vec::with_capacity(512);
         runs.for_each(|i, run| {
             line.clear();
@@ -100,7 +100,7 @@ pub(super) fn document(
 
 const INDENT: &[u8] = b"        ";
 
-/// A JSON object or array laid out one entry per line, `depth` levels in.
+/// A JSON object or array laid out one entry per line, `depth` levels into the document.
 struct Block<'o, W: Write> {
     out: &'o mut W,
     depth: usize,
@@ -109,12 +109,21 @@ struct Block<'o, W: Write> {
 }
 
 impl<'o, W: Write> Block<'o, W> {
-    fn object(out: &'o mut W, depth: usize) -> io::Result<Self> {
-        Self::open(out, depth, b"{", b"}")
+    /// The document itself.
+    fn document(out: &'o mut W) -> io::Result<Self> {
+        Self::open(out, 0, b"{", b"}")
     }
 
-    fn array(out: &'o mut W, depth: usize) -> io::Result<Self> {
-        Self::open(out, depth, b"[", b"]")
+    /// An object under `key` of this one, itself one entry per line.
+    fn object(&mut self, key: &str) -> io::Result<Block<'_, W>> {
+        let depth = self.depth + 1;
+        Block::open(self.key(key)?, depth, b"{", b"}")
+    }
+
+    /// An array under `key` of this object, one element per line.
+    fn array(&mut self, key: &str) -> io::Result<Block<'_, W>> {
+        let depth = self.depth + 1;
+        Block::open(self.key(key)?, depth, b"[", b"]")
     }
 
     fn open(out: &'o mut W, depth: usize, open: &[u8], close: &'static [u8]) -> io::Result<Self> {
