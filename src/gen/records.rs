@@ -116,12 +116,29 @@ pub(super) fn id_width(count: u64) -> usize {
     (count.max(1).ilog10() as usize + 1).max(7)
 }
 
+impl RunId {
+    /// The id of run `index` (from 0) in a snapshot whose ids have `width` digits.
+    pub(super) fn new(index: u64, width: usize) -> Self {
+        Self { index, width }
+    }
+
+    fn text(self, text: &mut [u8; 22]) -> &[u8] {
+        let start = right_aligned(text, self.index + 1, self.width) - 2;
+        text[start..start + 2].copy_from_slice(b"r-");
+        &text[start..]
+    }
+
+    /// Appends the id (the JSON string's contents: nothing in it needs escaping).
+    pub(super) fn push(self, line: &mut Vec<u8>) {
+        line.extend_from_slice(self.text(&mut [0; 22]));
+    }
+}
+
 impl Serialize for RunId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut text = [0; 22];
-        let start = right_aligned(&mut text, self.index + 1, self.width) - 2;
-        text[start..start + 2].copy_from_slice(b"r-");
-        serializer.serialize_str(std::str::from_utf8(&text[start..]).expect("an id is ASCII"))
+        let text = self.text(&mut text);
+        serializer.serialize_str(std::str::from_utf8(text).expect("an id is ASCII"))
     }
 }
 
@@ -166,10 +183,7 @@ impl<'a> GroupRecord<'a> {
             output_tokens: g.output_tokens,
             cost_micros: g.cost_micros,
             first_started_at: g.first,
-            first_run_id: RunId {
-                index: g.first_index,
-                width,
-            },
+            first_run_id: RunId::new(g.first_index, width),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! and instants from integers. The pinned digests in the test suite hold it to the bytes.
 
 use super::digits::push_padded;
+use super::records::RunId;
 use super::runs::Run;
 use super::world::World;
 use crate::snapshot::Pool;
@@ -51,8 +52,8 @@ impl RunLines {
 
     /// Appends run `index` (from 0) as one JSON object, as the spaced formatter writes it.
     pub(super) fn push(&self, line: &mut Vec<u8>, index: u64, run: &Run) {
-        line.extend_from_slice(b"{\"id\": \"r-");
-        push_padded(line, index + 1, self.width);
+        line.extend_from_slice(b"{\"id\": \"");
+        RunId::new(index, self.width).push(line);
         line.extend_from_slice(b"\", ");
         line.extend_from_slice(&self.squads[run.squad]);
         match run.variant {
