@@ -1,6 +1,7 @@
 //! bursar: evaluates governance policies written in Rhai against a sprint snapshot
 //! of AI-agent runs and budgets, and produces decisions that explain themselves.
 
+pub mod compare;
 pub mod decision;
 pub mod diagnostic;
 pub mod digest;
@@ -13,6 +14,7 @@ pub mod impact;
 pub mod instant;
 pub mod limits;
 pub mod money;
+pub mod parallel;
 pub mod render;
 pub mod snapshot;
 pub mod text;

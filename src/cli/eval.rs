@@ -3,13 +3,28 @@
 use std::path::PathBuf;
 
 use bursar::decision::Severity;
+use bursar::render;
 
-use super::{LimitArgs, Status};
+use super::{LimitArgs, OutputArgs, PackArgs, Status};
 
+/// The formats `eval` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     Json,
     Text,
+}
+
+impl super::Formats for Format {
+    const DEFAULT: &'static str = "json";
+}
+
+impl From<Format> for render::Format {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Json => Self::Json,
+            Format::Text => Self::Text,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -24,15 +39,10 @@ pub struct Args {
     /// The sprint snapshot (JSON; `-` for standard input)
     #[arg(long, value_name = "FILE")]
     snapshot: PathBuf,
-    /// The policy pack folder
-    #[arg(long, value_name = "DIR", default_value = "policies")]
-    policies: PathBuf,
-    /// Write the output here instead of stdout (written whole, or not at all)
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Json)]
-    format: Format,
+    #[command(flatten)]
+    pack: PackArgs,
+    #[command(flatten)]
+    output: OutputArgs<Format>,
     /// Exit 1 when a decision has this severity or higher
     #[arg(long, value_enum, default_value_t = FailOn::Deny)]
     fail_on: FailOn,
@@ -50,22 +60,20 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         super::progress::Progress::bytes(format!("loading {}", snapshot.origin()), args.quiet);
     let evaluation = bursar::eval::evaluate_with_progress(
         &snapshot,
-        &args.policies,
+        args.pack.dir(),
         args.limits.limits(),
         &load,
         &mut |done, total| progress.update(done, total),
     );
     progress.finish();
-    let evaluation = evaluation?;
+    let evaluation = evaluation.map_err(|e| args.pack.explain(e))?;
     for line in &evaluation.log {
         eprintln!("{line}");
     }
     let doc = &evaluation.document;
-    let text = match args.format {
-        Format::Json => doc.to_json(),
-        Format::Text => bursar::render::text(doc),
-    };
-    super::output::emit(args.out.as_deref(), &text)?;
+    let format = render::Format::from(args.output.format);
+    args.output
+        .write(&render::to_string(format.emitter(), doc))?;
     let threshold = match args.fail_on {
         FailOn::Deny => Some(Severity::Deny),
         FailOn::Warn => Some(Severity::Warn),

@@ -2,12 +2,17 @@
 
 use std::path::PathBuf;
 
-use super::{LimitArgs, Status};
+use super::{LimitArgs, OutputArgs, Status};
 
+/// The formats `impact` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     Text,
     Json,
+}
+
+impl super::Formats for Format {
+    const DEFAULT: &'static str = "text";
 }
 
 #[derive(Debug, clap::Args)]
@@ -22,9 +27,8 @@ pub struct Args {
     /// for standard input)
     #[arg(value_name = "SNAPSHOT", required = true)]
     snapshots: Vec<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[command(flatten)]
+    output: OutputArgs<Format>,
     /// Also list decisions with the same outcome whose values differ (e.g. allocated tokens)
     #[arg(long)]
     details: bool,
@@ -34,9 +38,6 @@ pub struct Args {
     /// No progress line on stderr
     #[arg(long, short)]
     quiet: bool,
-    /// Write the output here instead of stdout (written whole, or not at all)
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -84,11 +85,10 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         eprintln!("{line}");
     }
     let report = &impact.report;
-    let text = match args.format {
-        Format::Text => report.to_text(),
-        Format::Json => report.to_json(),
-    };
-    super::output::emit(args.out.as_deref(), &text)?;
+    args.output.write(&match args.output.format {
+        Format::Text => bursar::render::impact::text(report),
+        Format::Json => bursar::render::impact::json(report),
+    })?;
     Ok(if report.has_differences() {
         Status::Flagged
     } else {

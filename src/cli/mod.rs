@@ -9,6 +9,8 @@ mod output;
 mod progress;
 mod validate;
 
+use std::path::{Path, PathBuf};
+
 use clap::{Parser, Subcommand};
 
 /// Exit statuses: 0 clean, 1 the policies said no, 2 the tool or its input failed.
@@ -110,6 +112,68 @@ impl LimitArgs {
             max_map_size: self.max_map_size,
             timeout_ms: self.timeout_ms,
             max_memory_mb: self.max_memory_mb,
+        }
+    }
+}
+
+/// The formats one command writes: its own `clap::ValueEnum`, so `--help` and the error
+/// for any other format name exactly those.
+pub trait Formats: clap::ValueEnum + Clone + Send + Sync + 'static {
+    /// The format's name when `--format` is not given. A name, not a value: clap's
+    /// `default_value_t` caches the default in one static shared by every command.
+    const DEFAULT: &'static str;
+}
+
+/// Where and how a command writes its output: the same `--format` and `--out` for every
+/// command, with the formats and default of the command (`F`).
+#[derive(Debug, clap::Args)]
+pub struct OutputArgs<F: Formats> {
+    /// Output format
+    #[arg(long, value_enum, default_value = F::DEFAULT)]
+    pub format: F,
+    /// Write the output here instead of stdout (written whole, or not at all)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+impl<F: Formats> OutputArgs<F> {
+    /// Writes the whole output to `--out`, or to stdout.
+    pub fn write(&self, text: &str) -> anyhow::Result<()> {
+        output::emit(self.out.as_deref(), text)
+    }
+}
+
+/// The policy pack folder of commands that run one pack.
+#[derive(Debug, clap::Args)]
+pub struct PackArgs {
+    /// The policy pack folder [default: `policies` in the current folder]
+    #[arg(long, value_name = "DIR")]
+    policies: Option<PathBuf>,
+}
+
+/// The pack folder used when `--policies` is not given.
+const DEFAULT_POLICIES: &str = "policies";
+
+impl PackArgs {
+    pub fn dir(&self) -> &Path {
+        self.policies
+            .as_deref()
+            .unwrap_or(Path::new(DEFAULT_POLICIES))
+    }
+
+    /// The error as it stands, except that a default folder that cannot be read says it
+    /// was the default and which flag names another: the user never typed `policies`.
+    pub fn explain(&self, error: bursar::Error) -> anyhow::Error {
+        match &error {
+            bursar::Error::Read { path, source }
+                if self.policies.is_none() && path == Path::new(DEFAULT_POLICIES) =>
+            {
+                anyhow::anyhow!(
+                    "cannot read `{DEFAULT_POLICIES}`, the policy folder used when --policies \
+                     is not given (set it with --policies DIR): {source}"
+                )
+            }
+            _ => error.into(),
         }
     }
 }

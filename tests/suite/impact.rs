@@ -1,20 +1,21 @@
-//! `bursar impact`: a pack with one edited constant against the shipped pack, on the
-//! example and some cases; expectations are worked out from the handbook's rules and the
-//! old pack's decisions, not from the impact code.
+//! `bursar impact`'s report: a pack with one edited constant against the shipped pack, on
+//! the example and some cases; expectations are worked out from the handbook's rules and
+//! the old pack's decisions, not from the impact code. The command itself is tested in
+//! `impact_cli`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use bursar::decision::{Decision, Document, Explanation, Severity};
+use bursar::decision::Document;
 use bursar::impact::{self, Options};
 use bursar::limits::Limits;
 use bursar::snapshot::Source;
 use serde_json::Value;
 
-use crate::support::{self, bursar};
+use crate::support;
 
 /// A copy of the shipped pack in a temporary folder, with one line of one policy replaced.
-fn edited_pack(file: &str, from: &str, to: &str) -> tempfile::TempDir {
+pub(crate) fn edited_pack(file: &str, from: &str, to: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for policy in support::files(&support::policies(), "rhai") {
         std::fs::copy(&policy, dir.path().join(policy.file_name().unwrap())).unwrap();
@@ -307,258 +308,31 @@ fn without_details_values_are_not_compared() {
     assert_eq!(report.totals.values_changed, None);
 }
 
-fn decision(policy: &str, subject: &str, outcome: &str, severity: Severity, v: i64) -> Decision {
-    Decision {
-        policy: policy.into(),
-        subject: subject.into(),
-        outcome: outcome.into(),
-        severity,
-        values: BTreeMap::from([("n".to_owned(), Value::from(v))]),
-        explanation: Explanation {
-            summary: format!("{subject} → {outcome}"),
-            checks: Vec::new(),
-            evidence: None,
-        },
-    }
-}
-
 #[test]
-fn diff_keys_decisions_by_policy_and_subject() {
-    use Severity::*;
-    let old = [
-        decision("a", "x", "ok", Info, 1),
-        decision("a", "y", "ok", Info, 1),
-        decision("b", "x", "ok", Info, 1),
-        decision("b", "z", "gone", Warn, 1),
-    ];
-    let new = [
-        decision("a", "x", "ok", Warn, 1),  // severity only
-        decision("a", "y", "ok", Info, 2),  // values only
-        decision("b", "w", "new", Info, 1), // added
-        decision("b", "x", "ok", Info, 1),  // same
-    ];
-    let plain = impact::diff(&old, &new, false);
-    let changed: Vec<_> = plain
-        .changed
-        .iter()
-        .map(|c| (&*c.policy, &*c.subject))
-        .collect();
-    assert_eq!(changed, [("a", "x")]);
-    assert_eq!(plain.changed[0].old.severity, Info);
-    assert_eq!(plain.changed[0].new.severity, Warn);
-    assert_eq!(plain.added.len(), 1);
-    assert_eq!(
-        (&*plain.added[0].subject, &*plain.added[0].verdict.outcome),
-        ("w", "new")
-    );
-    assert_eq!(plain.removed.len(), 1);
-    assert_eq!(
-        (
-            &*plain.removed[0].subject,
-            plain.removed[0].verdict.severity
-        ),
-        ("z", Warn)
-    );
-    assert_eq!(plain.unchanged, 2);
-    assert_eq!(plain.values_changed, None);
-
-    let detailed = impact::diff(&old, &new, true);
-    let values = detailed.values_changed.as_ref().unwrap();
-    assert_eq!(values.len(), 1);
-    assert_eq!((&*values[0].policy, &*values[0].subject), ("a", "y"));
-    assert_eq!(values[0].values[0].old, Some(Value::from(1)));
-    assert_eq!(values[0].values[0].new, Some(Value::from(2)));
-    assert_eq!(detailed.unchanged, 1);
-
-    assert!(impact::diff(&old, &old, true).is_empty());
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn impact_cli(new: &str, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["impact", "--policies", new, "--against", "policies"];
-    args.extend(extra);
-    bursar(&args)
-}
-
-#[test]
-fn identical_packs_exit_0_and_a_change_exits_1() {
-    let same = impact_cli("policies", &["examples/sprint-2026-S24.json", "-q"]);
-    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
-    let text = String::from_utf8_lossy(&same.stdout);
-    assert!(text.contains("identical policy files"), "{text}");
-    assert!(text.ends_with("0 of 1 snapshot changes: 0 outcomes changed, 0 added, 0 removed\n"));
-
-    let pack = edited_pack(
-        "promotion.rhai",
-        "const MIN_USES = 10;",
-        "const MIN_USES = 8;",
-    );
-    let changed = impact_cli(
-        pack.path().to_str().unwrap(),
-        &["examples/sprint-2026-S24.json", "--format", "json"],
-    );
-    assert_eq!(changed.status.code(), Some(1), "{}", stderr(&changed));
-    let json: Value = serde_json::from_slice(&changed.stdout).unwrap();
-    assert_eq!(json["totals"]["snapshots_changed"], 1);
-    assert_eq!(json["snapshots"][0]["sprint"], "2026-S24");
-}
-
-#[test]
-fn output_is_the_same_whatever_the_number_of_jobs() {
-    let pack = edited_pack(
-        "promotion.rhai",
-        "const MIN_SUCCESS_RATE = 0.80;",
-        "const MIN_SUCCESS_RATE = 0.75;",
-    );
-    let mut args: Vec<String> = vec!["examples/sprint-2026-S24.json".into()];
-    for dir in support::subdirs(Path::new("tests/cases")) {
-        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        args.push(format!("tests/cases/{name}/snapshot.json"));
-    }
-    for format in ["text", "json"] {
-        let outputs: Vec<Vec<u8>> = ["1", "4"]
-            .iter()
-            .map(|jobs| {
-                let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
-                all.extend(["--details", "--format", format, "--jobs", jobs]);
-                let out = impact_cli(pack.path().to_str().unwrap(), &all);
-                assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-                out.stdout
-            })
-            .collect();
-        assert!(
-            outputs[0] == outputs[1],
-            "--jobs 1 and --jobs 4 differ ({format})"
-        );
-    }
-}
-
-#[test]
-fn a_broken_snapshot_exits_2_and_leaves_out_as_it_was() {
+fn an_unchanged_snapshot_with_one_decision_says_decision() {
+    // A pack of one policy deciding one subject, against itself.
     let dir = tempfile::tempdir().unwrap();
-    let out_file = dir.path().join("impact.txt");
-    std::fs::write(&out_file, "previous\n").unwrap();
-    // Two broken snapshots: the first in the order given is reported, whatever the timing.
-    for jobs in ["1", "4"] {
-        let out = impact_cli(
-            "policies",
-            &[
-                "examples/sprint-2026-S24.json",
-                "tests/errors/snapshots/duplicate-ids.json",
-                "tests/cases/health-healthy/snapshot.json",
-                "tests/errors/snapshots/empty.json",
-                "--jobs",
-                jobs,
-                "--out",
-                out_file.to_str().unwrap(),
-            ],
-        );
-        let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(2), "{err}");
-        assert!(
-            err.starts_with("error: tests/errors/snapshots/duplicate-ids.json: invalid snapshot"),
-            "{err}"
-        );
-        assert!(!err.contains("empty.json"), "{err}");
-        assert!(out.stdout.is_empty());
-        assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "previous\n");
-    }
-}
-
-#[test]
-fn a_failing_policy_exits_2_and_names_the_snapshot() {
-    let broken = impact_cli(
-        "tests/errors/policies/syntax-error",
-        &["examples/sprint-2026-S24.json"],
-    );
-    assert_eq!(broken.status.code(), Some(2), "{}", stderr(&broken));
-    assert!(stderr(&broken).starts_with("error: tests/errors/policies/syntax-error/broken.rhai:"));
-
-    let throws = impact_cli(
-        "tests/errors/policies/throw",
-        &[
-            "tests/cases/topups-granted-outcomes/snapshot.json",
-            "examples/sprint-2026-S24.json",
-            "-j",
-            "1",
-        ],
-    );
-    let err = stderr(&throws);
-    assert_eq!(throws.status.code(), Some(2), "{err}");
+    std::fs::copy("policies/health.rhai", dir.path().join("health.rhai")).unwrap();
+    let snapshot = PathBuf::from("tests/cases/health-single-squad/snapshot.json");
+    let options = Options {
+        limits: Limits::default(),
+        load: Default::default(),
+        jobs: 1,
+        details: false,
+    };
+    let report = impact::run(
+        dir.path(),
+        dir.path(),
+        &[Source::from(snapshot.clone())],
+        &options,
+        &mut |_, _| {},
+    )
+    .unwrap_or_else(|f| panic!("{}", bursar::diagnostic::render(&f.error)))
+    .report;
+    assert_eq!(report.snapshots[0].diff.unchanged, 1);
+    let text = bursar::render::impact::text(&report);
     assert!(
-        err.starts_with(
-            "while evaluating `examples/sprint-2026-S24.json` with the new pack `tests/errors/policies/throw`:\nerror: tests/errors/policies/throw/"
-        ),
-        "{err}"
+        text.contains("(sprint 2026-S24): no change, 1 decision\n"),
+        "{text}"
     );
-}
-
-#[test]
-fn text_output_is_pinned() {
-    let pack = edited_pack(
-        "promotion.rhai",
-        "const MIN_USES = 10;",
-        "const MIN_USES = 8;",
-    );
-    let new = pack.path().to_str().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let out_file = dir.path().join("impact.txt");
-    let out = impact_cli(
-        new,
-        &[
-            "examples/sprint-2026-S24.json",
-            "tests/cases/promotion-uses-10-vs-9/snapshot.json",
-            "tests/cases/health-healthy/snapshot.json",
-            "--details",
-            "--out",
-            out_file.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(out.stdout.is_empty());
-    let text = std::fs::read_to_string(&out_file).unwrap();
-    insta::with_settings!({filters => vec![(regex_escape(new).as_str(), "[NEW]")]}, {
-        insta::assert_snapshot!("impact_text", text);
-    });
-}
-
-/// The temporary folder's path as a literal regular expression (insta filters are regexes).
-fn regex_escape(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let special = "\\.+*?()|[]{}^$".contains(c);
-            special.then_some('\\').into_iter().chain([c])
-        })
-        .collect()
-}
-
-/// The memory budget counts what the whole process holds, so with several workers a
-/// policy can be charged for another worker's load; such a failure is retried alone, and
-/// the outcome is that of `--jobs 1` (whether or not this run provokes one).
-#[test]
-fn a_tight_memory_budget_gives_the_same_outcome_whatever_the_jobs() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut args = vec!["examples/sprint-2026-S24.json".to_owned()];
-    for seed in 1..=4 {
-        let path = dir.path().join(format!("s{seed}.json"));
-        let path = path.to_str().unwrap();
-        let seed = seed.to_string();
-        let gen = bursar(&["gen", "--runs", "20000", "--seed", &seed, "--out", path]);
-        assert_eq!(gen.status.code(), Some(0), "{}", stderr(&gen));
-        args.push(path.to_owned());
-    }
-    let outputs: Vec<_> = ["1", "4"]
-        .iter()
-        .map(|jobs| {
-            let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
-            all.extend(["--max-memory-mb", "1", "--jobs", jobs]);
-            let out = impact_cli("policies", &all);
-            (out.status.code(), stderr(&out), out.stdout)
-        })
-        .collect();
-    assert_eq!(outputs[0].0, Some(0), "{}", outputs[0].1);
-    assert!(outputs[0] == outputs[1], "--jobs 4: {}", outputs[1].1);
 }

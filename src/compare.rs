@@ -1,0 +1,164 @@
+//! The pure comparison of two decision sets, matched by (policy, subject): what changed,
+//! what only one side decided, and what stayed. No host, no files, no threads, so `impact`,
+//! and later `diff`, `verify` and trends, compare the same way.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::decision::{Decision, Severity};
+
+/// What a decision concluded, and its one-line why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    pub outcome: String,
+    pub severity: Severity,
+    pub summary: String,
+}
+
+impl Verdict {
+    pub fn of(d: &Decision) -> Self {
+        Self {
+            outcome: d.outcome.clone(),
+            severity: d.severity,
+            summary: d.explanation.summary.clone(),
+        }
+    }
+}
+
+/// One value a policy recorded that differs between the packs; absent on one side when
+/// only the other recorded it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueChange {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<Value>,
+}
+
+/// A decision both packs made about the same subject, with a different conclusion (or,
+/// under `details`, the same conclusion from different values).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub policy: String,
+    pub subject: String,
+    pub old: Verdict,
+    pub new: Verdict,
+    /// Filled only when details were asked for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<ValueChange>,
+}
+
+/// A decision only one of the packs made.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lone {
+    pub policy: String,
+    pub subject: String,
+    #[serde(flatten)]
+    pub verdict: Verdict,
+}
+
+impl Lone {
+    pub fn of(d: &Decision) -> Self {
+        Self {
+            policy: d.policy.clone(),
+            subject: d.subject.clone(),
+            verdict: Verdict::of(d),
+        }
+    }
+}
+
+/// The differences between two decision lists, each list sorted by (policy, subject).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Diff {
+    /// Outcome or severity differs.
+    pub changed: Vec<Change>,
+    /// Only the new pack decided it.
+    pub added: Vec<Lone>,
+    /// Only the old pack decided it.
+    pub removed: Vec<Lone>,
+    /// Same outcome and severity, different values; `None` unless details were asked for
+    /// (an empty list means "looked, found none").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values_changed: Option<Vec<Change>>,
+    /// Decisions in both packs that are not listed above.
+    pub unchanged: usize,
+}
+
+impl Diff {
+    /// True when nothing is listed.
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_empty()
+            && self.added.is_empty()
+            && self.removed.is_empty()
+            && self.values_changed.as_ref().is_none_or(Vec::is_empty)
+    }
+}
+
+/// Compares two decision lists keyed by (policy, subject), which the host keeps unique.
+/// Values are compared only with `details`; explanations never are, since a summary or a
+/// check's position changes whenever a threshold or a line of the policy moves.
+pub fn diff(old: &[Decision], new: &[Decision], details: bool) -> Diff {
+    // (old, new) decision for each (policy, subject), in that order.
+    type Pair<'a> = (Option<&'a Decision>, Option<&'a Decision>);
+    let mut pairs: BTreeMap<(&str, &str), Pair> = BTreeMap::new();
+    for d in old {
+        pairs.entry((&d.policy, &d.subject)).or_default().0 = Some(d);
+    }
+    for d in new {
+        pairs.entry((&d.policy, &d.subject)).or_default().1 = Some(d);
+    }
+    let mut out = Diff {
+        values_changed: details.then(Vec::new),
+        ..Diff::default()
+    };
+    for ((policy, subject), pair) in pairs {
+        match pair {
+            (Some(o), Some(n)) => {
+                let values = if details {
+                    value_changes(o, n)
+                } else {
+                    Vec::new()
+                };
+                let change = |values| Change {
+                    policy: policy.to_owned(),
+                    subject: subject.to_owned(),
+                    old: Verdict::of(o),
+                    new: Verdict::of(n),
+                    values,
+                };
+                if o.outcome != n.outcome || o.severity != n.severity {
+                    out.changed.push(change(values));
+                } else if let (false, Some(list)) = (values.is_empty(), &mut out.values_changed) {
+                    list.push(change(values));
+                } else {
+                    out.unchanged += 1;
+                }
+            }
+            (None, Some(n)) => out.added.push(Lone::of(n)),
+            (Some(o), None) => out.removed.push(Lone::of(o)),
+            (None, None) => unreachable!("every key comes from a decision"),
+        }
+    }
+    out
+}
+
+/// The values that differ between two decisions about the same subject, by name.
+fn value_changes(old: &Decision, new: &Decision) -> Vec<ValueChange> {
+    let mut names: Vec<&String> = old.values.keys().chain(new.values.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let (o, n) = (old.values.get(name), new.values.get(name));
+            (o != n).then(|| ValueChange {
+                name: name.clone(),
+                old: o.cloned(),
+                new: n.cloned(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,163 @@
+//! The impact report's views: text (which policy files differ, then per snapshot its
+//! differences grouped by policy, marked like a diff, then the totals) and JSON.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use crate::compare::ValueChange;
+use crate::impact::{PackInfo, Report, SnapshotImpact};
+use crate::text::{count, plural};
+
+/// Pretty JSON with a trailing newline: the same inputs give the same bytes.
+pub fn json(report: &Report) -> String {
+    let mut text = serde_json::to_string_pretty(report).expect("reports serialise");
+    text.push('\n');
+    text
+}
+
+/// The human-readable view: which policy files differ, then per snapshot a header
+/// and its differences grouped by policy, then the totals.
+pub fn text(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "new pack `{}` against `{}`: {}",
+        report.new.dir,
+        report.old.dir,
+        pack_changes(&report.old, &report.new)
+    );
+    for s in &report.snapshots {
+        render_snapshot(&mut out, s);
+    }
+    let t = &report.totals;
+    let _ = write!(
+        out,
+        "\n{} of {} snapshot{} change{}: {} outcome{} changed, {} added, {} removed",
+        t.snapshots_changed,
+        t.snapshots,
+        plural(t.snapshots),
+        // The verb agrees with the noun: "of 1 snapshot changes", "of 40 snapshots change".
+        if t.snapshots == 1 { "s" } else { "" },
+        t.changed,
+        plural(t.changed),
+        t.added,
+        t.removed
+    );
+    if let Some(n) = t.values_changed {
+        let _ = write!(out, ", {n} with values changed");
+    }
+    out.push('\n');
+    out
+}
+
+/// Which policy files differ between the packs, by name and digest.
+fn pack_changes(old: &PackInfo, new: &PackInfo) -> String {
+    let digests = |p: &PackInfo| -> BTreeMap<String, String> {
+        p.policies
+            .iter()
+            .map(|d| (d.name.clone(), d.sha256.clone()))
+            .collect()
+    };
+    let (old, new) = (digests(old), digests(new));
+    let mut parts = Vec::new();
+    for (name, sha) in &new {
+        match old.get(name) {
+            None => parts.push(format!("{name} added")),
+            Some(o) if o != sha => parts.push(format!("{name} changed")),
+            Some(_) => {}
+        }
+    }
+    for name in old.keys().filter(|n| !new.contains_key(*n)) {
+        parts.push(format!("{name} removed"));
+    }
+    if parts.is_empty() {
+        "identical policy files".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// One line per listed difference, marked like a diff: `~` changed, `+` added,
+/// `-` removed, `*` same outcome with different values.
+fn render_snapshot(out: &mut String, s: &SnapshotImpact) {
+    let d = &s.diff;
+    let _ = write!(out, "\n{} (sprint {}): ", s.path, s.sprint);
+    if d.is_empty() {
+        let _ = writeln!(out, "no change, {}", count(d.unchanged, "decision"));
+        return;
+    }
+    let _ = write!(
+        out,
+        "{} outcome{} changed, {} added, {} removed",
+        d.changed.len(),
+        plural(d.changed.len()),
+        d.added.len(),
+        d.removed.len()
+    );
+    if let Some(list) = &d.values_changed {
+        let _ = write!(out, ", {} with values changed", list.len());
+    }
+    let _ = writeln!(out, ", {} unchanged", d.unchanged);
+
+    // (policy, subject) → the lines for it, so each policy's entries read in subject order.
+    let mut entries: BTreeMap<(&str, &str), String> = BTreeMap::new();
+    for c in &d.changed {
+        let mut text = format!(
+            "    ~ {}: {} ({}) → {} ({})\n        old: {}\n        new: {}\n",
+            c.subject,
+            c.old.outcome,
+            c.old.severity.as_str(),
+            c.new.outcome,
+            c.new.severity.as_str(),
+            c.old.summary,
+            c.new.summary
+        );
+        render_values(&mut text, &c.values);
+        entries.insert((&c.policy, &c.subject), text);
+    }
+    for (mark, list) in [('+', &d.added), ('-', &d.removed)] {
+        for l in list {
+            let text = format!(
+                "    {mark} {}: {} ({})\n        {}\n",
+                l.subject,
+                l.verdict.outcome,
+                l.verdict.severity.as_str(),
+                l.verdict.summary
+            );
+            entries.insert((&l.policy, &l.subject), text);
+        }
+    }
+    for c in d.values_changed.iter().flatten() {
+        let mut text = format!(
+            "    * {}: {} ({})\n",
+            c.subject,
+            c.new.outcome,
+            c.new.severity.as_str()
+        );
+        render_values(&mut text, &c.values);
+        entries.insert((&c.policy, &c.subject), text);
+    }
+    let mut current = None;
+    for ((policy, _), text) in entries {
+        if current != Some(policy) {
+            let _ = writeln!(out, "  {policy}");
+            current = Some(policy);
+        }
+        out.push_str(&text);
+    }
+}
+
+fn render_values(out: &mut String, values: &[ValueChange]) {
+    let show = |v: &Option<Value>| v.as_ref().map_or("(none)".to_owned(), Value::to_string);
+    for v in values {
+        let _ = writeln!(
+            out,
+            "        {}: {} → {}",
+            v.name,
+            show(&v.old),
+            show(&v.new)
+        );
+    }
+}
