@@ -44,6 +44,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
+    let output = super::output::Output::new(
+        args.out.as_deref(),
+        &[
+            ("the snapshot", &args.snapshot),
+            ("the policy pack", &args.policies),
+        ],
+    )?;
     let mut progress = super::progress::Progress::bytes(
         format!("loading {}", args.snapshot.display()),
         args.quiet,
@@ -64,7 +71,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Format::Json => doc.to_json(),
         Format::Text => bursar::render::text(doc),
     };
-    super::output::emit(args.out.as_deref(), &text)?;
+    output.write(text.as_bytes())?;
     let threshold = match args.fail_on {
         FailOn::Deny => Some(Severity::Deny),
         FailOn::Warn => Some(Severity::Warn),

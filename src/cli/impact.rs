@@ -41,6 +41,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
+    let mut inputs = vec![
+        ("the policy pack", args.policies.as_path()),
+        ("the policy pack", args.against.as_path()),
+    ];
+    inputs.extend(args.snapshots.iter().map(|s| ("the snapshot", s.as_path())));
+    let output = super::output::Output::new(args.out.as_deref(), &inputs)?;
     let options = bursar::impact::Options {
         limits: args.limits.limits(),
         jobs: args.jobs.unwrap_or_else(|| {
@@ -84,7 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Format::Text => report.to_text(),
         Format::Json => report.to_json(),
     };
-    super::output::emit(args.out.as_deref(), &text)?;
+    output.write(text.as_bytes())?;
     Ok(if report.has_differences() {
         Status::Flagged
     } else {

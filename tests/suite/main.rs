@@ -8,5 +8,6 @@ mod example;
 mod gen;
 mod impact;
 mod loader;
+mod output;
 mod properties;
 mod support;
