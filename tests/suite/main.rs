@@ -8,6 +8,7 @@ mod example;
 mod gen;
 mod impact;
 mod loader;
+#[cfg(unix)] // devices, FIFOs, sockets and file modes
 mod output;
 mod properties;
 mod support;
