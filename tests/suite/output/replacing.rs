@@ -174,3 +174,37 @@ fn a_run_killed_mid_write_leaves_the_previous_file_whole() {
         .unwrap_or_else(|| panic!("unexpected temporary name `{temporary}`"));
     assert_eq!(random.len(), 6, "`{temporary}`");
 }
+
+/// A write that fails halfway (the file-size limit, standing in for a full disk) removes
+/// the temporary file and leaves the previous file as it was, for every command.
+#[test]
+fn a_write_failing_halfway_leaves_no_temporary_file() {
+    for (name, args) in writers() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("out.json"), "previous").unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_bursar"));
+        command.args(&args).args(["--out", "out.json"]);
+        command.current_dir(dir.path());
+        // Past 100 bytes a write fails with `EFBIG` (the signal that would kill it is ignored).
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut command, || {
+                let limit = libc::rlimit {
+                    rlim_cur: 100,
+                    rlim_max: 100,
+                };
+                libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let out = command.output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains("cannot write `out.json`"), "{name}: {err}");
+        assert_eq!(names(dir.path()), ["out.json"], "{name}: left files behind");
+        let previous = fs::read_to_string(dir.path().join("out.json")).unwrap();
+        assert_eq!(previous, "previous", "{name}");
+    }
+}
