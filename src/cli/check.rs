@@ -28,8 +28,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
     let dir = args.pack.dir();
+    let output = args.output.open(&[("the policy pack", dir)])?;
     let (_, pack) = Host::open(dir, args.limits.limits()).map_err(|e| args.pack.explain(e))?;
-    args.output.write(&render(args.output.format, dir, &pack))?;
+    output.write(render(args.output.format, dir, &pack).as_bytes())?;
     Ok(Status::Clean)
 }
 

@@ -54,6 +54,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
+    let output = args.output.open(&[
+        ("the snapshot", &args.snapshot),
+        ("the policy pack", args.pack.dir()),
+    ])?;
     let load = super::machine::load_options();
     let snapshot = super::machine::snapshot_source(&args.snapshot, &load)?;
     let mut progress =
@@ -72,8 +76,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     }
     let doc = &evaluation.document;
     let format = render::Format::from(args.output.format);
-    args.output
-        .write(&render::to_string(format.emitter(), doc))?;
+    output.write(render::to_string(format.emitter(), doc).as_bytes())?;
     let threshold = match args.fail_on {
         FailOn::Deny => Some(Severity::Deny),
         FailOn::Warn => Some(Severity::Warn),

@@ -1,9 +1,8 @@
 //! `bursar gen`: writes a deterministic synthetic snapshot, to reproduce benchmarks and
 //! try bursar at scale.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::Context;
 use bursar::gen::{Options, MAX_FAMILIES, MAX_SQUADS, MAX_VARIANTS};
 
 use super::Status;
@@ -61,25 +60,11 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     };
     // Before any file is touched: a wrong option must not leave a temporary file behind.
     options.validate()?;
-    match &args.out {
-        Some(path) => write_whole(path, &options)?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match bursar::gen::write(&options, &mut stdout) {
-                // The reader stopped early (`| head`): what it wanted has been written.
-                Err(bursar::gen::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                other => other.context("cannot write to stdout")?,
-            }
-        }
-    }
-    Ok(Status::Clean)
-}
-
-/// Streams the snapshot into place whole (see [`super::output::write_whole_with`]).
-fn write_whole(path: &Path, options: &Options) -> Result<(), bursar::Error> {
-    super::output::write_whole_with(path, |file| match bursar::gen::write(options, file) {
+    let output = super::output::Output::new(args.out.as_deref(), &[])?;
+    output.write_with(|mut out| match bursar::gen::write(&options, &mut out) {
         Ok(()) => Ok(()),
         Err(bursar::gen::Error::Io(e)) => Err(e),
         Err(other) => Err(std::io::Error::other(other.to_string())),
-    })
+    })?;
+    Ok(Status::Clean)
 }

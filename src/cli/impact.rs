@@ -43,6 +43,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
+    let mut inputs = vec![
+        ("the new policy pack", args.policies.as_path()),
+        (
+            "the policy pack it is compared against",
+            args.against.as_path(),
+        ),
+    ];
+    inputs.extend(args.snapshots.iter().map(|s| ("the snapshot", s.as_path())));
+    let output = args.output.open(&inputs)?;
     let load = super::machine::load_options();
     let snapshots = super::machine::snapshot_sources(&args.snapshots, &load)?;
     let options = bursar::impact::Options {
@@ -85,10 +94,13 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         eprintln!("{line}");
     }
     let report = &impact.report;
-    args.output.write(&match args.output.format {
-        Format::Text => bursar::render::impact::text(report),
-        Format::Json => bursar::render::impact::json(report),
-    })?;
+    output.write(
+        match args.output.format {
+            Format::Text => bursar::render::impact::text(report),
+            Format::Json => bursar::render::impact::json(report),
+        }
+        .as_bytes(),
+    )?;
     Ok(if report.has_differences() {
         Status::Flagged
     } else {

@@ -137,9 +137,10 @@ pub struct OutputArgs<F: Formats> {
 }
 
 impl<F: Formats> OutputArgs<F> {
-    /// Writes the whole output to `--out`, or to stdout.
-    pub fn write(&self, text: &str) -> anyhow::Result<()> {
-        output::emit(self.out.as_deref(), text)
+    /// Where the output goes, checked before any work is done: an `--out` that is one of
+    /// `inputs` (name, path) is refused.
+    pub fn open(&self, inputs: &[(&str, &Path)]) -> Result<output::Output, bursar::Error> {
+        output::Output::new(self.out.as_deref(), inputs)
     }
 }
 

@@ -11,6 +11,8 @@ mod gen;
 mod impact;
 mod impact_cli;
 mod loader;
+#[cfg(unix)] // devices, FIFOs, sockets and file modes
+mod output;
 mod pack;
 mod parallel;
 mod properties;

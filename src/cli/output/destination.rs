@@ -1,0 +1,128 @@
+//! What an `--out` path leads to once links are followed: a file to replace whole, or
+//! something that is not a file (a device, a FIFO, a socket) to write into as it is.
+//! Renaming a file over `/dev/null` or a FIFO would destroy it for everyone else.
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use super::{replace, BUFFER_BYTES};
+
+/// As many links as Linux follows before it gives up (`ELOOP`).
+const MAX_LINKS: usize = 40;
+
+enum Destination {
+    /// A regular file, existing or to be created, at the end of any links.
+    File {
+        path: PathBuf,
+        existing: Option<fs::Permissions>,
+    },
+    /// Not a regular file: opened where it is and written.
+    InPlace { socket: bool },
+}
+
+/// Fails as writing would, for what can be known before the command does its work.
+pub fn check(path: &Path) -> io::Result<()> {
+    match resolve(path)? {
+        Destination::File { path, .. } => {
+            let dir = folder_of(&path);
+            if dir.is_dir() {
+                Ok(())
+            } else {
+                Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!("the folder `{}` does not exist", dir.display()),
+                ))
+            }
+        }
+        Destination::InPlace { .. } => Ok(()),
+    }
+}
+
+/// Writes the output streamed by `write` to `path`.
+pub fn write(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    match resolve(path)? {
+        Destination::File { path, existing } => replace::write(&path, existing, write),
+        Destination::InPlace { socket } => {
+            let sink: Box<dyn Write> = if socket {
+                connect(path)?
+            } else {
+                // No `create`, no `truncate`: it exists and is not a file.
+                Box::new(fs::OpenOptions::new().write(true).open(path)?)
+            };
+            let mut out = BufWriter::with_capacity(BUFFER_BYTES, sink);
+            write(&mut out)?;
+            out.flush()
+        }
+    }
+}
+
+/// The folder a file is created in (`.` for a bare name).
+pub fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn resolve(path: &Path) -> io::Result<Destination> {
+    // The system follows the links itself, including `/dev/stdout` and its kind, which
+    // lead to things no path names (`pipe:[1234]`).
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(Destination::File {
+            path: fs::canonicalize(path)?,
+            existing: Some(meta.permissions()),
+        }),
+        Ok(meta) if meta.is_dir() => Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "it is a folder",
+        )),
+        Ok(meta) => Ok(Destination::InPlace {
+            socket: is_socket(&meta),
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Destination::File {
+            path: dangling_target(path)?,
+            existing: None,
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+/// Where a path that does not exist yet will be created: itself, or, for a link to
+/// nothing, the file at the end of the link (created there, the link stays a link).
+fn dangling_target(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_owned();
+    for _ in 0..MAX_LINKS {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = fs::read_link(&current)?;
+                // Joined, not normalised: the system resolves `..` after a linked folder
+                // where the link really is, and so must we.
+                current = current
+                    .parent()
+                    .map_or(target.clone(), |dir| dir.join(target));
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+#[cfg(unix)]
+fn is_socket(meta: &fs::Metadata) -> bool {
+    std::os::unix::fs::FileTypeExt::is_socket(&meta.file_type())
+}
+
+#[cfg(not(unix))]
+fn is_socket(_: &fs::Metadata) -> bool {
+    false
+}
+
+#[cfg(unix)]
+fn connect(path: &Path) -> io::Result<Box<dyn Write>> {
+    Ok(Box::new(std::os::unix::net::UnixStream::connect(path)?))
+}
+
+#[cfg(not(unix))]
+fn connect(_: &Path) -> io::Result<Box<dyn Write>> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}

@@ -1,0 +1,72 @@
+//! Where a command's output goes (`--out`): stdout, a file replaced whole, or a device,
+//! FIFO or socket written as it is; never one of the files the command reads.
+
+mod destination;
+mod inputs;
+mod replace;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+/// Bytes handed to the operating system at a time: small writes (a rendered table, a
+/// generator's fields) would otherwise each cost a system call.
+const BUFFER_BYTES: usize = 64 << 10;
+
+/// The output of one command, checked before the command does its work, so a wrong
+/// `--out` costs nothing and an input is never overwritten by its own result.
+#[derive(Debug)]
+pub struct Output {
+    /// `None` is stdout.
+    path: Option<PathBuf>,
+}
+
+impl Output {
+    /// `out` is the `--out` argument: absent or `-` means stdout. `inputs` are what the
+    /// command reads, each with the name the error gives it (`("the snapshot", path)`);
+    /// a folder stands for every file under it. An `--out` that is one of them (however
+    /// spelled: links, `./`, hard links) or a folder is refused here.
+    pub fn new(out: Option<&Path>, inputs: &[(&str, &Path)]) -> Result<Output, bursar::Error> {
+        let Some(path) = out.filter(|path| *path != Path::new("-")) else {
+            return Ok(Output { path: None });
+        };
+        let refuse = |source| bursar::Error::Write {
+            path: path.to_owned(),
+            source,
+        };
+        destination::check(path).map_err(refuse)?;
+        inputs::refuse_clobbering(path, inputs).map_err(refuse)?;
+        Ok(Output {
+            path: Some(path.to_owned()),
+        })
+    }
+
+    /// Writes `bytes` as the whole output.
+    pub fn write(self, bytes: &[u8]) -> anyhow::Result<()> {
+        self.write_with(|out| out.write_all(bytes))
+    }
+
+    /// Writes the output streamed by `write` (a generated snapshot can be hundreds of
+    /// megabytes: it is never held in memory whole). A file appears whole or not at all:
+    /// if `write` fails, the previous file stays as it was and nothing is left behind.
+    pub fn write_with(
+        self,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> anyhow::Result<()> {
+        match self.path {
+            None => to_stdout(write),
+            Some(path) => destination::write(&path, write)
+                .map_err(|source| bursar::Error::Write { path, source }.into()),
+        }
+    }
+}
+
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::Result<()> {
+    let mut out = io::BufWriter::with_capacity(BUFFER_BYTES, io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        // The reader stopped early (`| head`): what it wanted has been written.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to stdout"),
+    }
+}
