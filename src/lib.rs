@@ -3,7 +3,6 @@
 
 pub mod compare;
 pub mod decision;
-pub mod diagnostic;
 pub mod digest;
 pub mod error;
 pub mod eval;
@@ -15,13 +14,13 @@ pub mod instant;
 pub mod limits;
 pub mod money;
 pub mod parallel;
+pub mod problem;
 pub mod render;
+pub mod schema;
 pub mod snapshot;
 pub mod text;
 
 pub use error::{Error, Result};
-// The snapshot's problems, schemas and run table kept at their old paths.
-pub use snapshot::{problem, runs, schema};
 
 /// Version of the engine, recorded in every decisions document.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         Ok(status) => ExitCode::from(status as u8),
         Err(err) => {
             let text = match err.downcast_ref::<bursar::Error>() {
-                Some(e) => bursar::diagnostic::render(e),
+                Some(e) => bursar::render::diagnostic::render(e),
                 None => format!("{err:#}\n"),
             };
             eprint!("error: {text}");

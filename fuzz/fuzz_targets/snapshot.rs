@@ -71,7 +71,7 @@ fuzz_target!(|data: &[u8]| {
                 }
                 other => panic!("a refusal without a location: {other}"),
             }
-            assert!(bursar::diagnostic::render(&e).starts_with("fuzz"));
+            assert!(bursar::render::diagnostic::render(&e).starts_with("fuzz"));
         }
     }
 });

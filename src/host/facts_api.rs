@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rhai::{Array, Dynamic, Engine, Map};
 
 use crate::facts::{Facts, FamilyFacts, SquadFacts, Stats, VariantFacts};
-use crate::runs::RunView;
+use crate::snapshot::runs::RunView;
 use crate::snapshot::{CatalogEntry, Topup};
 
 /// Untagged runs' row in by-family tables.

@@ -8,7 +8,7 @@ use rhai::Engine;
 
 use super::policy::{compile, declared_at, Policy};
 use super::source::PackSource;
-use super::translate::parse_error;
+use super::syntax::parse_error;
 use super::PolicyError;
 use crate::decision::{ModuleRecord, PolicyRecord};
 use crate::limits::Limits;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rhai::{Dynamic, Engine, AST};
 
 use super::source::SourceFile;
-use super::translate::parse_error;
+use super::syntax::parse_error;
 use super::{Domain, PolicyError};
 use crate::limits::Limits;
 

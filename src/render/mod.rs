@@ -4,6 +4,7 @@
 //! so each is pinned by snapshots over shared fixture documents.
 
 pub mod check;
+pub mod diagnostic;
 pub mod impact;
 pub mod json;
 pub mod text;

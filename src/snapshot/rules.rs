@@ -6,10 +6,10 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::model::Snapshot;
-use super::problem::{pointer, Problem};
-use super::schema;
 use crate::instant;
 use crate::money;
+use crate::problem::{pointer, Problem};
+use crate::schema;
 
 /// Names must be non-empty and free of `/` and `@`, so variant keys never collide.
 #[inline]

@@ -6,11 +6,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::model::Snapshot;
-use super::problem::Problem;
 use super::rules::{self, validate};
 use super::runs::{NewRun, RunTable};
 use super::terms::{Outcome, Pool};
 use crate::instant;
+use crate::problem::Problem;
 use crate::{Error, Result};
 
 /// A run as written in the snapshot, for the tree path only.

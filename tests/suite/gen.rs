@@ -32,7 +32,7 @@ fn generated_snapshots_load_and_look_like_a_real_sprint() {
     let loaded = bursar::snapshot::parse(&bytes, "generated").unwrap_or_else(|e| {
         panic!(
             "generated snapshot is invalid:\n{}",
-            bursar::diagnostic::render(&e)
+            bursar::render::diagnostic::render(&e)
         )
     });
     assert_eq!(loaded.snapshot.runs.len(), 2000);
@@ -129,7 +129,7 @@ fn run_groups_are_exact_aggregates_of_the_runs() {
     let loaded = bursar::snapshot::parse(&groups_bytes, "generated").unwrap_or_else(|e| {
         panic!(
             "generated groups are invalid:\n{}",
-            bursar::diagnostic::render(&e)
+            bursar::render::diagnostic::render(&e)
         )
     });
     assert!(loaded.snapshot.runs.is_empty());

@@ -191,7 +191,7 @@ fn run(new: &Path, snapshots: &[PathBuf], jobs: usize) -> impact::Impact {
         &options,
         &mut |_, _| {},
     )
-    .unwrap_or_else(|f| panic!("{}", bursar::diagnostic::render(&f.error)))
+    .unwrap_or_else(|f| panic!("{}", bursar::render::diagnostic::render(&f.error)))
 }
 
 #[test]
@@ -294,7 +294,7 @@ fn without_details_values_are_not_compared() {
         &options,
         &mut |_, _| {},
     )
-    .unwrap_or_else(|f| panic!("{}", bursar::diagnostic::render(&f.error)))
+    .unwrap_or_else(|f| panic!("{}", bursar::render::diagnostic::render(&f.error)))
     .report;
     let d = &report.snapshots[0].diff;
     assert_eq!(d.values_changed, None);
@@ -327,7 +327,7 @@ fn an_unchanged_snapshot_with_one_decision_says_decision() {
         &options,
         &mut |_, _| {},
     )
-    .unwrap_or_else(|f| panic!("{}", bursar::diagnostic::render(&f.error)))
+    .unwrap_or_else(|f| panic!("{}", bursar::render::diagnostic::render(&f.error)))
     .report;
     assert_eq!(report.snapshots[0].diff.unchanged, 1);
     let text = bursar::render::impact::text(&report);

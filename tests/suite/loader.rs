@@ -156,7 +156,7 @@ proptest! {
                 }
             }
             Err(e) => {
-                prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses: {}", bursar::diagnostic::render(&e));
+                prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses: {}", bursar::render::diagnostic::render(&e));
                 // Only runs were edited: every problem is in an edited run.
                 let problems = located_problems(&e, &bytes);
                 let edited: Vec<String> = edited_runs.iter().map(|r| format!("/runs/{r}")).collect();
@@ -220,7 +220,7 @@ proptest! {
             Err(e) => {
                 prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses");
                 located_problems(&e, &bytes);
-                let rendered = bursar::diagnostic::render(&e);
+                let rendered = bursar::render::diagnostic::render(&e);
                 prop_assert!(rendered.starts_with("damaged"), "{}", rendered);
             }
         }

@@ -27,7 +27,7 @@ pub fn evaluate(snapshot: &Path) -> Document {
         Err(err) => panic!(
             "evaluating {} failed:\n{}",
             snapshot.display(),
-            bursar::diagnostic::render(&err)
+            bursar::render::diagnostic::render(&err)
         ),
     }
 }

@@ -6,7 +6,8 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{replace, BUFFER_BYTES};
+use super::replace::{self, folder_of};
+use super::BUFFER_BYTES;
 
 /// As many links as Linux follows before it gives up (`ELOOP`).
 const MAX_LINKS: usize = 40;
@@ -55,13 +56,6 @@ pub fn write(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) 
             out.flush()
         }
     }
-}
-
-/// The folder a file is created in (`.` for a bare name).
-pub fn folder_of(path: &Path) -> &Path {
-    path.parent()
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
 }
 
 fn resolve(path: &Path) -> io::Result<Destination> {

@@ -12,7 +12,6 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use super::destination::folder_of;
 use super::BUFFER_BYTES;
 
 /// Writes the output streamed by `write` in place of the file `path` (links already
@@ -59,4 +58,11 @@ fn kept(permissions: fs::Permissions) -> fs::Permissions {
 #[cfg(not(unix))]
 fn kept(permissions: fs::Permissions) -> fs::Permissions {
     permissions
+}
+
+/// The folder a file is created in (`.` for a bare name).
+pub fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }

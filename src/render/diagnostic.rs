@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::host::PolicyError;
+use crate::error::PolicyError;
 use crate::snapshot::MAX_PROBLEMS;
 use crate::Error;
 

@@ -8,10 +8,10 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
-use super::problem::Problem;
+use crate::problem::Problem;
 
-pub const SNAPSHOT_SCHEMA: &str = include_str!("../../schemas/snapshot.schema.json");
-pub const DECISIONS_SCHEMA: &str = include_str!("../../schemas/decisions.schema.json");
+pub const SNAPSHOT_SCHEMA: &str = include_str!("../schemas/snapshot.schema.json");
+pub const DECISIONS_SCHEMA: &str = include_str!("../schemas/decisions.schema.json");
 
 /// Most schema errors collected from one document.
 const MAX_SCHEMA_ERRORS: usize = 10_000;

@@ -4,6 +4,10 @@ use std::path::PathBuf;
 
 use crate::problem::Problem;
 
+mod policy;
+
+pub use policy::PolicyError;
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +39,7 @@ pub enum Error {
     },
 
     #[error("{0}")]
-    Policy(#[from] Box<crate::host::PolicyError>),
+    Policy(#[from] Box<PolicyError>),
 
     #[error("`{}` is too large to {what}: it needs about {:.1} MB and {:.1} MB are available", path.display(), *needed as f64 / 1048576.0, *available as f64 / 1048576.0)]
     TooLarge {
