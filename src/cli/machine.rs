@@ -5,13 +5,19 @@ use std::path::{Path, PathBuf};
 
 use bursar::snapshot::{LoadOptions, Source, STDIN_ORIGIN};
 
-/// Memory the system can still give us, where it says (Linux `MemAvailable`), capped by
-/// `BURSAR_MAX_MEMORY_MB` when set (for CI runners with less than the machine has).
-pub fn available_memory() -> Option<u64> {
-    let cap = std::env::var("BURSAR_MAX_MEMORY_MB")
+/// `BURSAR_MAX_MEMORY_MB`, when set to a positive number: a CI runner saying it has less
+/// memory than the machine reports. It caps snapshot loading and the policy memory limit.
+pub fn memory_cap_mb() -> Option<u64> {
+    std::env::var("BURSAR_MAX_MEMORY_MB")
         .ok()
         .and_then(|mb| mb.trim().parse::<u64>().ok())
-        .map(|mb| mb << 20);
+        .filter(|&mb| mb > 0)
+}
+
+/// Memory the system can still give us, where it says (Linux `MemAvailable`), capped by
+/// `BURSAR_MAX_MEMORY_MB` when set.
+pub fn available_memory() -> Option<u64> {
+    let cap = memory_cap_mb().map(|mb| mb.saturating_mul(1 << 20));
     let system = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|info| {

@@ -89,11 +89,7 @@ pub struct LimitArgs {
 /// has less (`BURSAR_MAX_MEMORY_MB`, which also caps snapshot loading).
 fn default_max_memory_mb() -> u64 {
     let default = bursar::limits::DEFAULT_MAX_MEMORY_MB;
-    std::env::var("BURSAR_MAX_MEMORY_MB")
-        .ok()
-        .and_then(|mb| mb.trim().parse::<u64>().ok())
-        .filter(|&mb| mb > 0)
-        .map_or(default, |mb| default.min(mb))
+    machine::memory_cap_mb().map_or(default, |mb| default.min(mb))
 }
 
 /// Rhai reads a limit of 0 as no limit at all; a limit must be at least 1.
