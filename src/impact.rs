@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::compare::{diff, Diff};
+use crate::decision::ModuleRecord;
 use crate::host::{Host, Pack, PackSource};
 use crate::limits::Limits;
 use crate::parallel::{self, Evaluate};
@@ -15,7 +16,8 @@ use crate::snapshot::{self, LoadOptions, Loaded, Source};
 use crate::Error;
 
 /// Format version of the impact report (`bursar impact --format json`).
-pub const REPORT_FORMAT: u32 = 1;
+/// 2: each pack also records its `pack_sha256` and its modules.
+pub const REPORT_FORMAT: u32 = 2;
 
 /// Which of the two packs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -57,13 +59,18 @@ pub struct PolicyDigest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PackInfo {
     pub dir: String,
+    /// The whole pack's digest (policies and modules), as in a decisions document.
+    pub pack_sha256: String,
     pub policies: Vec<PolicyDigest>,
+    /// Modules in the pack's sub-folders: a change to one alone changes decisions too.
+    pub modules: Vec<ModuleRecord>,
 }
 
 impl PackInfo {
     pub fn of(pack: &Pack) -> Self {
         Self {
             dir: pack.dir.display().to_string(),
+            pack_sha256: pack.sha256(),
             policies: pack
                 .records()
                 .into_iter()
@@ -73,6 +80,7 @@ impl PackInfo {
                     sha256: r.sha256,
                 })
                 .collect(),
+            modules: pack.module_records(),
         }
     }
 }

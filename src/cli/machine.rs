@@ -5,13 +5,12 @@ use std::path::{Path, PathBuf};
 
 use bursar::snapshot::{LoadOptions, Source, STDIN_ORIGIN};
 
-/// `BURSAR_MAX_MEMORY_MB`, when set to a positive number: a CI runner saying it has less
-/// memory than the machine reports. It caps snapshot loading and the policy memory limit.
+/// `BURSAR_MAX_MEMORY_MB`, when set: a CI runner saying it has less memory than the
+/// machine reports. It caps snapshot loading and the policy memory limit.
 pub fn memory_cap_mb() -> Option<u64> {
     std::env::var("BURSAR_MAX_MEMORY_MB")
         .ok()
         .and_then(|mb| mb.trim().parse::<u64>().ok())
-        .filter(|&mb| mb > 0)
 }
 
 /// Memory the system can still give us, where it says (Linux `MemAvailable`), capped by

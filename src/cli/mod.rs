@@ -89,7 +89,10 @@ pub struct LimitArgs {
 /// has less (`BURSAR_MAX_MEMORY_MB`, which also caps snapshot loading).
 fn default_max_memory_mb() -> u64 {
     let default = bursar::limits::DEFAULT_MAX_MEMORY_MB;
-    machine::memory_cap_mb().map_or(default, |mb| default.min(mb))
+    // A limit of 0 would stop every policy at once; 0 only means "nothing fits" for loading.
+    machine::memory_cap_mb()
+        .filter(|&mb| mb > 0)
+        .map_or(default, |mb| default.min(mb))
 }
 
 /// Rhai reads a limit of 0 as no limit at all; a limit must be at least 1.

@@ -54,15 +54,32 @@ pub fn text(report: &Report) -> String {
 
 /// Which policy files differ between the packs, by name and digest.
 fn pack_changes(old: &PackInfo, new: &PackInfo) -> String {
-    let digests = |p: &PackInfo| -> BTreeMap<String, String> {
+    let policies = |p: &PackInfo| -> BTreeMap<String, String> {
         p.policies
             .iter()
             .map(|d| (d.name.clone(), d.sha256.clone()))
             .collect()
     };
-    let (old, new) = (digests(old), digests(new));
+    // A module alone can change decisions: it is named by its file, marked as a module.
+    let modules = |p: &PackInfo| -> BTreeMap<String, String> {
+        p.modules
+            .iter()
+            .map(|m| (format!("module {}", m.file), m.sha256.clone()))
+            .collect()
+    };
+    let mut parts = changes(&policies(old), &policies(new));
+    parts.extend(changes(&modules(old), &modules(new)));
+    if parts.is_empty() {
+        "identical policy files".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// `NAME added`, `NAME changed`, `NAME removed`, from two maps of name to digest.
+fn changes(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<String> {
     let mut parts = Vec::new();
-    for (name, sha) in &new {
+    for (name, sha) in new {
         match old.get(name) {
             None => parts.push(format!("{name} added")),
             Some(o) if o != sha => parts.push(format!("{name} changed")),
@@ -72,11 +89,7 @@ fn pack_changes(old: &PackInfo, new: &PackInfo) -> String {
     for name in old.keys().filter(|n| !new.contains_key(*n)) {
         parts.push(format!("{name} removed"));
     }
-    if parts.is_empty() {
-        "identical policy files".to_owned()
-    } else {
-        parts.join(", ")
-    }
+    parts
 }
 
 /// One line per listed difference, marked like a diff: `~` changed, `+` added,

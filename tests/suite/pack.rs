@@ -235,3 +235,41 @@ fn a_pack_read_into_memory_can_be_shared_by_threads() {
     fn send_and_sync<T: Send + Sync>() {}
     send_and_sync::<bursar::host::PackSource>();
 }
+
+/// `impact` compares whole packs: a change to a module alone is named in the header and
+/// in the report's digests, not passed off as "identical policy files".
+#[test]
+fn impact_names_a_module_that_changed_alone() {
+    let (old, new) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    // The example has 12 squads: a cap of 100 passes, a cap of 5 fails the check.
+    pack_with_module(old.path(), 100);
+    pack_with_module(new.path(), 5);
+    let impact = |format: &str| {
+        support::bursar(&[
+            "impact",
+            "--policies",
+            new.path().to_str().unwrap(),
+            "--against",
+            old.path().to_str().unwrap(),
+            "--format",
+            format,
+            "-q",
+            "examples/sprint-2026-S24.json",
+        ])
+    };
+    let text = impact("text");
+    let text = String::from_utf8_lossy(&text.stdout);
+    let header = text.lines().next().unwrap_or_default();
+    assert!(
+        header.ends_with(": module lib/limits.rhai changed"),
+        "{header}"
+    );
+    let json: Value = serde_json::from_slice(&impact("json").stdout).unwrap();
+    assert_ne!(json["new"]["pack_sha256"], json["old"]["pack_sha256"]);
+    assert_eq!(json["new"]["policies"], json["old"]["policies"]);
+    assert_eq!(json["new"]["modules"][0]["file"], "lib/limits.rhai");
+    assert_ne!(
+        json["new"]["modules"][0]["sha256"],
+        json["old"]["modules"][0]["sha256"]
+    );
+}
