@@ -138,13 +138,6 @@ impl Document {
     pub fn max_severity(&self) -> Option<Severity> {
         self.decisions.iter().map(|d| d.severity).max()
     }
-
-    /// Serialises as pretty JSON with a trailing newline: the same inputs give the same bytes.
-    pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).expect("documents serialise");
-        text.push('\n');
-        text
-    }
 }
 
 /// Counts decisions per severity.

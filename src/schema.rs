@@ -131,13 +131,6 @@ fn message(e: &ValidationError<'_>) -> String {
         ValidationErrorKind::MinLength { limit } => {
             format!("{} is shorter than {limit} character(s)", brief(instance))
         }
-        _ => {
-            let text = e.to_string();
-            let mut chars = text.chars();
-            match chars.next() {
-                Some(c) => c.to_lowercase().chain(chars).collect(),
-                None => text,
-            }
-        }
+        _ => crate::text::lowercase_first(&e.to_string()),
     }
 }

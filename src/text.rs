@@ -1,5 +1,4 @@
-//! Small text helpers shared by messages and renderers: plurals, sentence case, and
-//! padding by display width.
+//! Small text helpers shared by messages and renderers: plurals and sentence case.
 
 /// `1 run`, `2 runs`: the noun with an `s` unless there is exactly one.
 pub fn count(n: usize, noun: &str) -> String {

@@ -4,7 +4,8 @@
 
 use bursar::host::Host;
 
-use super::{LimitArgs, OutputArgs, PackArgs, Status};
+use super::args::{LimitArgs, OutputArgs, PackArgs};
+use super::status::Status;
 
 /// The formats `check` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -12,7 +13,7 @@ enum Format {
     Text,
 }
 
-impl super::Formats for Format {
+impl super::args::Formats for Format {
     const DEFAULT: &'static str = "text";
 }
 

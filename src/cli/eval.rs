@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use bursar::decision::Severity;
 use bursar::render;
 
-use super::{LimitArgs, OutputArgs, PackArgs, Status};
+use super::args::{LimitArgs, OutputArgs, PackArgs};
+use super::status::Status;
 
 /// The formats `eval` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -14,7 +15,7 @@ enum Format {
     Text,
 }
 
-impl super::Formats for Format {
+impl super::args::Formats for Format {
     const DEFAULT: &'static str = "json";
 }
 

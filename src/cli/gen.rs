@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use bursar::gen::{Options, MAX_FAMILIES, MAX_SQUADS, MAX_VARIANTS};
 
-use super::Status;
+use super::status::Status;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
-use super::{LimitArgs, OutputArgs, Status};
+use bursar::render;
+
+use super::args::{LimitArgs, OutputArgs};
+use super::status::Status;
 
 /// The formats `impact` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -11,7 +14,7 @@ enum Format {
     Json,
 }
 
-impl super::Formats for Format {
+impl super::args::Formats for Format {
     const DEFAULT: &'static str = "text";
 }
 
@@ -33,7 +36,7 @@ pub struct Args {
     #[arg(long)]
     details: bool,
     /// Snapshots evaluated at once [default: the available cores]
-    #[arg(long, short, value_name = "N", value_parser = super::at_least_one())]
+    #[arg(long, short, value_name = "N", value_parser = super::args::at_least_one())]
     jobs: Option<usize>,
     /// No progress line on stderr
     #[arg(long, short)]
@@ -96,8 +99,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let report = &impact.report;
     output.write(
         match args.output.format {
-            Format::Text => bursar::render::impact::text(report),
-            Format::Json => bursar::render::impact::json(report),
+            Format::Text => render::to_string(&render::impact::ImpactText, report),
+            Format::Json => render::to_string(&render::json::JsonEmitter, report),
         }
         .as_bytes(),
     )?;

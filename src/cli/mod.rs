@@ -1,5 +1,6 @@
 //! Command-line interface: one module per subcommand, each an `Args` struct and a `run`.
 
+mod args;
 mod check;
 mod eval;
 mod gen;
@@ -7,19 +8,12 @@ mod impact;
 mod machine;
 mod output;
 mod progress;
+mod status;
 mod validate;
-
-use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-/// Exit statuses: 0 clean, 1 the policies said no, 2 the tool or its input failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Clean = 0,
-    Flagged = 1,
-    Failed = 2,
-}
+pub use status::Status;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,127 +47,5 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Gen(args) => gen::run(args),
         Command::Check(args) => check::run(args),
         Command::Impact(args) => impact::run(args),
-    }
-}
-
-/// Sandbox limits, settable wherever policies run.
-#[derive(Debug, Clone, clap::Args)]
-pub struct LimitArgs {
-    /// Most script operations per policy
-    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_operations, value_parser = clap::value_parser!(u64).range(1..))]
-    max_operations: u64,
-    /// Deepest nesting of function calls
-    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_call_levels, value_parser = at_least_one())]
-    max_call_levels: usize,
-    /// Deepest nesting of expressions (also at parse time)
-    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_expr_depth, value_parser = at_least_one())]
-    max_expr_depth: usize,
-    /// Longest string a script may build, in bytes
-    #[arg(long, value_name = "BYTES", default_value_t = bursar::limits::Limits::default().max_string_size, value_parser = at_least_one())]
-    max_string_size: usize,
-    /// Largest array a script may build
-    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_array_size, value_parser = at_least_one())]
-    max_array_size: usize,
-    /// Largest map a script may build
-    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_map_size, value_parser = at_least_one())]
-    max_map_size: usize,
-    /// Wall-clock limit per policy, in milliseconds
-    #[arg(long, value_name = "MS", default_value_t = bursar::limits::Limits::default().timeout_ms, value_parser = clap::value_parser!(u64).range(1..))]
-    timeout_ms: u64,
-    /// Memory one policy may allocate, in MiB (`BURSAR_MAX_MEMORY_MB` lowers the default)
-    #[arg(long, value_name = "MIB", default_value_t = default_max_memory_mb(), value_parser = clap::value_parser!(u64).range(1..))]
-    max_memory_mb: u64,
-}
-
-/// The policy memory limit's default: the library's, or less on a runner that says it
-/// has less (`BURSAR_MAX_MEMORY_MB`, which also caps snapshot loading).
-fn default_max_memory_mb() -> u64 {
-    let default = bursar::limits::DEFAULT_MAX_MEMORY_MB;
-    // A limit of 0 would stop every policy at once; 0 only means "nothing fits" for loading.
-    machine::memory_cap_mb()
-        .filter(|&mb| mb > 0)
-        .map_or(default, |mb| default.min(mb))
-}
-
-/// Rhai reads a limit of 0 as no limit at all; a limit must be at least 1.
-fn at_least_one() -> clap::builder::RangedU64ValueParser<usize> {
-    clap::builder::RangedU64ValueParser::new().range(1..)
-}
-
-impl LimitArgs {
-    pub fn limits(&self) -> bursar::limits::Limits {
-        bursar::limits::Limits {
-            max_operations: self.max_operations,
-            max_call_levels: self.max_call_levels,
-            max_expr_depth: self.max_expr_depth,
-            max_string_size: self.max_string_size,
-            max_array_size: self.max_array_size,
-            max_map_size: self.max_map_size,
-            timeout_ms: self.timeout_ms,
-            max_memory_mb: self.max_memory_mb,
-        }
-    }
-}
-
-/// The formats one command writes: its own `clap::ValueEnum`, so `--help` and the error
-/// for any other format name exactly those.
-pub trait Formats: clap::ValueEnum + Clone + Send + Sync + 'static {
-    /// The format's name when `--format` is not given. A name, not a value: clap's
-    /// `default_value_t` caches the default in one static shared by every command.
-    const DEFAULT: &'static str;
-}
-
-/// Where and how a command writes its output: the same `--format` and `--out` for every
-/// command, with the formats and default of the command (`F`).
-#[derive(Debug, clap::Args)]
-pub struct OutputArgs<F: Formats> {
-    /// Output format
-    #[arg(long, value_enum, default_value = F::DEFAULT)]
-    pub format: F,
-    /// Write the output here instead of stdout (written whole, or not at all)
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-}
-
-impl<F: Formats> OutputArgs<F> {
-    /// Where the output goes, checked before any work is done: an `--out` that is one of
-    /// `inputs` (name, path) is refused.
-    pub fn open(&self, inputs: &[(&str, &Path)]) -> Result<output::Output, bursar::Error> {
-        output::Output::new(self.out.as_deref(), inputs)
-    }
-}
-
-/// The policy pack folder of commands that run one pack.
-#[derive(Debug, clap::Args)]
-pub struct PackArgs {
-    /// The policy pack folder [default: `policies` in the current folder]
-    #[arg(long, value_name = "DIR")]
-    policies: Option<PathBuf>,
-}
-
-/// The pack folder used when `--policies` is not given.
-const DEFAULT_POLICIES: &str = "policies";
-
-impl PackArgs {
-    pub fn dir(&self) -> &Path {
-        self.policies
-            .as_deref()
-            .unwrap_or(Path::new(DEFAULT_POLICIES))
-    }
-
-    /// The error as it stands, except that a default folder that cannot be read says it
-    /// was the default and which flag names another: the user never typed `policies`.
-    pub fn explain(&self, error: bursar::Error) -> anyhow::Error {
-        match &error {
-            bursar::Error::Read { path, source }
-                if self.policies.is_none() && path == Path::new(DEFAULT_POLICIES) =>
-            {
-                anyhow::anyhow!(
-                    "cannot read `{DEFAULT_POLICIES}`, the policy folder used when --policies \
-                     is not given (set it with --policies DIR): {source}"
-                )
-            }
-            _ => error.into(),
-        }
     }
 }

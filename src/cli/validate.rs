@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use bursar::text::count;
 
-use super::Status;
+use super::status::Status;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

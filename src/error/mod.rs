@@ -32,7 +32,7 @@ pub enum Error {
         message: String,
     },
 
-    #[error("{origin}: {} problem{} found", problems.len(), if problems.len() == 1 { "" } else { "s" })]
+    #[error("{origin}: {} found", crate::text::count(problems.len(), "problem"))]
     Invalid {
         origin: String,
         problems: Vec<Problem>,

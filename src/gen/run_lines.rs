@@ -93,9 +93,9 @@ fn push_cost(line: &mut Vec<u8>, cost_e4: u64) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::options::Options;
     use super::super::runs::Runs;
     use super::super::sprint::SprintId;
-    use super::super::Options;
     use super::*;
 
     /// serde_json reads each line back as the run it was written from.

@@ -1,11 +1,11 @@
 //! The runs of a generated sprint: which squad ran which variant, in which pool, with
 //! what outcome, tokens, cost and start time, drawn one after another in id order.
 
+use super::options::Options;
 use super::rng::{cumulative, Rng, Stream};
 use super::sprint;
 use super::stamp::{Offset, Stamp};
 use super::world::{Status, World};
-use super::Options;
 use crate::snapshot::{Outcome, Pool};
 
 /// One generated run, before it is written or grouped.

@@ -4,6 +4,7 @@
 //! Every draw comes from [`Stream::World`] in a fixed order: reordering two draws changes
 //! every snapshot, which the pinned digests in the test suite catch.
 
+use super::options::Options;
 use super::rng::{cumulative, zipf, Rng, Stream};
 use super::sprint::SprintId;
 use super::stamp::Offset;
@@ -11,7 +12,6 @@ use super::vocabulary::{
     APPROVERS, FAMILY_NAMES, JUSTIFICATIONS, SHORT_JUSTIFICATIONS, SQUAD_NAMES,
     UNDOCUMENTED_REASONS,
 };
-use super::Options;
 
 pub(super) struct Squad {
     pub(super) id: String,

@@ -51,21 +51,27 @@ pub fn domain(policy: &Policy, facts: &Facts, s: &State) -> Result<(), Box<Polic
         decides.domain.name(),
         decides.domain.promise()
     );
-    let mut extra: Vec<(&String, &Position)> = s
+    let mut extra: Vec<(&String, &(String, Position))> = s
         .subjects
         .iter()
         .filter(|(subject, _)| !expected.contains(*subject))
         .collect();
     extra.sort_by(|a, b| a.0.cmp(b.0));
-    if let Some((subject, pos)) = extra.first() {
-        return Err(PolicyError::new(
-            &policy.path,
-            format!(
-                "policy `{}` decided `{subject}`, which is not one of its subjects ({promise})",
-                policy.name
-            ),
-        )
-        .at(**pos, Some(&policy.source)));
+    if let Some((subject, (file, pos))) = extra.first() {
+        let message = format!(
+            "policy `{}` decided `{subject}`, which is not one of its subjects ({promise})",
+            policy.name
+        );
+        // Placed on the policy's line when the policy recorded it; a module's line is named.
+        return Err(if *file == policy.file {
+            PolicyError::new(&policy.path, message).at(*pos, Some(&policy.source))
+        } else {
+            let line = pos.line().unwrap_or(0);
+            PolicyError::new(
+                &policy.path,
+                format!("{message} (recorded in `{file}:{line}`)"),
+            )
+        });
     }
     let missing: Vec<&String> = expected
         .iter()
@@ -84,11 +90,7 @@ pub fn domain(policy: &Policy, facts: &Facts, s: &State) -> Result<(), Box<Polic
     if missing.len() > SHOWN {
         list.push_str(&format!(" and {} more", missing.len() - SHOWN));
     }
-    let of = if missing.len() == 1 {
-        "1 of its subjects".to_owned()
-    } else {
-        format!("{} of its subjects", missing.len())
-    };
+    let of = format!("{} of its subjects", missing.len());
     let error = PolicyError::new(
         &policy.path,
         format!(

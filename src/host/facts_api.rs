@@ -138,7 +138,10 @@ pub fn register(engine: &mut Engine) {
     show!(TopupRef, |t| format!("Topup({})", t.get().id));
     show!(CatalogRef, |c| format!("CatalogEntry({})", c.get().key()));
     show!(RunRef, |r| format!("Run({})", r.get().id()));
-    show!(Runs, |r| format!("Runs({} runs)", r.0.snapshot.runs.len()));
+    show!(Runs, |r| format!(
+        "Runs({})",
+        crate::text::count(r.0.snapshot.runs.len(), "run")
+    ));
 
     // The snapshot as a whole.
     engine.register_get("sprint", |f: &mut FactsRef| {

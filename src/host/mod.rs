@@ -1,12 +1,12 @@
 //! The Rhai host: a sandboxed engine, the API policies see, and running a policy pack
 //! read once into memory.
 
-mod compare;
 mod complete;
 mod domain;
 mod engine;
 mod facts_api;
 pub mod memory;
+mod operators;
 mod pack;
 mod policy;
 mod record;

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext, Position};
 use serde_json::Value;
 
-use super::compare::compare;
+use super::operators::compare;
 use super::summary::render_check;
 use super::value::{from_json, to_json};
 use crate::decision::{Check, Decision, Explanation, Severity};
@@ -31,7 +31,7 @@ pub struct State {
     pub file: String,
     pub reads: Vec<String>,
     /// Subject → the call that recorded it, to refuse a second decision.
-    pub subjects: HashMap<String, Position>,
+    pub subjects: HashMap<String, (String, Position)>,
     pub decisions: Vec<Decision>,
     /// Every decision the running policy opened, in order: each must end recorded or
     /// discarded, or the subject would vanish from the document unnoticed.
@@ -233,17 +233,16 @@ pub fn register(engine: &mut Engine, state: &Shared) {
                 ));
             }
             let mut state = s.borrow_mut();
-            if let Some(first) = state.subjects.get(&draft.subject) {
+            if let Some((file, pos)) = state.subjects.get(&draft.subject) {
                 return fail(format!(
-                    "policy `{}` already recorded a decision for `{}` (at line {})",
+                    "policy `{}` already recorded a decision for `{}` (first recorded at `{}`)",
                     state.policy,
                     draft.subject,
-                    first.line().unwrap_or(0)
+                    at(file, *pos)
                 ));
             }
-            state
-                .subjects
-                .insert(draft.subject.clone(), ctx.call_position());
+            let site = call_site(&ctx, &state);
+            state.subjects.insert(draft.subject.clone(), site);
             draft.recorded = true;
             let summary = draft.summary.clone().unwrap_or_else(|| {
                 let checks: Vec<String> = draft.checks.iter().map(render_check).collect();

@@ -12,9 +12,8 @@ pub fn render(err: &Error) -> String {
     match err {
         Error::Invalid { origin, problems } => {
             let mut out = format!(
-                "{origin}: invalid snapshot, {} problem{}:\n",
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" }
+                "{origin}: invalid snapshot, {}:\n",
+                crate::text::count(problems.len(), "problem")
             );
             for p in problems.iter().take(MAX_PROBLEMS) {
                 let _ = writeln!(out, "  {p}");

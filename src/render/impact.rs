@@ -1,25 +1,28 @@
-//! The impact report's views: text (which policy files differ, then per snapshot its
-//! differences grouped by policy, marked like a diff, then the totals) and JSON.
+//! The impact report as text: which policy files differ, then per snapshot its differences
+//! grouped by policy, marked like a diff, then the totals. (Its JSON is `json`'s.)
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::io;
 
 use serde_json::Value;
 
+use super::emitter::Emitter;
 use crate::compare::ValueChange;
 use crate::impact::{PackInfo, Report, SnapshotImpact};
 use crate::text::{count, plural};
 
-/// Pretty JSON with a trailing newline: the same inputs give the same bytes.
-pub fn json(report: &Report) -> String {
-    let mut text = serde_json::to_string_pretty(report).expect("reports serialise");
-    text.push('\n');
-    text
+pub struct ImpactText;
+
+impl Emitter<Report> for ImpactText {
+    fn emit(&self, out: &mut dyn io::Write, report: &Report) -> io::Result<()> {
+        out.write_all(text(report).as_bytes())
+    }
 }
 
 /// The human-readable view: which policy files differ, then per snapshot a header
 /// and its differences grouped by policy, then the totals.
-pub fn text(report: &Report) -> String {
+fn text(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -5,7 +5,7 @@ use std::io;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::Emitter;
+use super::emitter::Emitter;
 use crate::decision::Document;
 use crate::text::count;
 
@@ -13,7 +13,7 @@ pub struct TextEmitter;
 
 const HEADERS: [&str; 4] = ["subject", "outcome", "severity", "summary"];
 
-impl Emitter for TextEmitter {
+impl Emitter<Document> for TextEmitter {
     fn emit(&self, out: &mut dyn io::Write, doc: &Document) -> io::Result<()> {
         let t = &doc.totals;
         writeln!(

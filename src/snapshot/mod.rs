@@ -16,7 +16,6 @@ mod stream;
 pub mod terms;
 mod tree;
 
-pub use crate::digest::sha256_hex;
 pub use crate::problem::MAX_PROBLEMS;
 pub use load::{
     load, load_from, parse, parse_streaming, parse_tree, LoadOptions, Source, STDIN_ORIGIN,

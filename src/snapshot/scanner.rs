@@ -62,7 +62,7 @@ pub fn read_and_hash(
         hasher.update(&chunk);
         tx.send(Ok(chunk)).ok()?;
         if n == 0 {
-            return Some(format!("{:x}", hasher.finalize()));
+            return Some(crate::digest::hex(&hasher.finalize()));
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::support;
 #[test]
 fn example_decisions_document_is_pinned() {
     let doc = support::evaluate(&support::example());
-    insta::assert_snapshot!("example_decisions", doc.to_json());
+    insta::assert_snapshot!("example_decisions", support::to_json(&doc));
 }
 
 #[test]
@@ -20,7 +20,7 @@ fn example_is_a_valid_snapshot() {
 #[test]
 fn example_decisions_validate_against_the_decisions_schema() {
     let doc = support::evaluate(&support::example());
-    let json: Value = serde_json::from_str(&doc.to_json()).unwrap();
+    let json: Value = serde_json::from_str(&support::to_json(&doc)).unwrap();
     let problems = bursar::schema::validate_decisions(&json);
     assert!(problems.is_empty(), "{problems:?}");
 }

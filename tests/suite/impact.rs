@@ -330,7 +330,7 @@ fn an_unchanged_snapshot_with_one_decision_says_decision() {
     .unwrap_or_else(|f| panic!("{}", bursar::render::diagnostic::render(&f.error)))
     .report;
     assert_eq!(report.snapshots[0].diff.unchanged, 1);
-    let text = bursar::render::impact::text(&report);
+    let text = bursar::render::to_string(&bursar::render::impact::ImpactText, &report);
     assert!(
         text.contains("(sprint 2026-S24): no change, 1 decision\n"),
         "{text}"

@@ -17,10 +17,11 @@ use crate::support;
 
 fn decisions_json(loaded: Loaded) -> String {
     let (host, pack) = Host::open(Path::new("policies"), Limits::default()).unwrap();
-    bursar::eval::evaluate_loaded(&host, &pack, loaded)
-        .expect("evaluation succeeds")
-        .document
-        .to_json()
+    support::to_json(
+        &bursar::eval::evaluate_loaded(&host, &pack, loaded)
+            .expect("evaluation succeeds")
+            .document,
+    )
 }
 
 fn valid_fixtures() -> Vec<std::path::PathBuf> {

@@ -32,6 +32,11 @@ pub fn evaluate(snapshot: &Path) -> Document {
     }
 }
 
+/// The document as `eval` writes it (`--format json`).
+pub fn to_json(doc: &Document) -> String {
+    bursar::render::to_string(&bursar::render::json::JsonEmitter, doc)
+}
+
 /// Runs the `bursar` binary from the crate root.
 pub fn bursar(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_bursar"))

@@ -10,9 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-/// Bytes handed to the operating system at a time: small writes (a rendered table, a
-/// generator's fields) would otherwise each cost a system call.
-const BUFFER_BYTES: usize = 64 << 10;
+use replace::BUFFER_BYTES;
 
 /// The output of one command, checked before the command does its work, so a wrong
 /// `--out` costs nothing and an input is never overwritten by its own result.

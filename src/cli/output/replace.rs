@@ -12,7 +12,9 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use super::BUFFER_BYTES;
+/// Bytes handed to the operating system at a time: small writes (a rendered table, a
+/// generator's fields) would otherwise each cost a system call. Every way out uses it.
+pub const BUFFER_BYTES: usize = 64 << 10;
 
 /// Writes the output streamed by `write` in place of the file `path` (links already
 /// followed), with `existing`'s permissions or, for a new file, the usual ones.

@@ -51,6 +51,7 @@ pub fn writers() -> Vec<(&'static str, Vec<String>)> {
             ]),
         ),
         ("gen", args(&["gen", "--runs", "300", "--seed", "3"])),
+        ("check", args(&["check", "--policies", &policies])),
     ]
 }
 
