@@ -76,13 +76,17 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         eprintln!("{line}");
     }
     let doc = &evaluation.document;
-    let format = render::Format::from(args.output.format);
-    output.write(render::to_string(format.emitter(), doc).as_bytes())?;
     let threshold = match args.fail_on {
         FailOn::Deny => Some(Severity::Deny),
         FailOn::Warn => Some(Severity::Warn),
         FailOn::Never => None,
     };
+    let context = render::Context {
+        fail_on: threshold,
+        policies: args.pack.dir().to_owned(),
+    };
+    let format = render::Format::from(args.output.format);
+    output.write(render::to_string(&*format.emitter(&context), doc).as_bytes())?;
     let flagged = matches!((threshold, doc.max_severity()), (Some(t), Some(max)) if max >= t);
     Ok(if flagged {
         Status::Flagged

@@ -11,8 +11,21 @@ pub mod impact;
 pub mod json;
 pub mod text;
 
-use crate::decision::Document;
+use std::path::PathBuf;
+
+use crate::decision::{Document, Severity};
 pub use emitter::{to_string, Emitter};
+
+/// What a format may need beyond the document, set by the command from its flags: the
+/// library never guesses it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    /// Decisions at or above this severity fail the run (`--fail-on`); `None`: never.
+    pub fail_on: Option<Severity>,
+    /// The policy pack folder as the user named it, for formats that link to a policy
+    /// file (`policies`, `governance/pack`).
+    pub policies: PathBuf,
+}
 
 /// The output formats of a decisions document; each command picks the ones it offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,10 +35,10 @@ pub enum Format {
 }
 
 impl Format {
-    pub fn emitter(self) -> &'static dyn Emitter<Document> {
+    pub fn emitter(self, _context: &Context) -> Box<dyn Emitter<Document>> {
         match self {
-            Self::Text => &text::TextEmitter,
-            Self::Json => &json::JsonEmitter,
+            Self::Text => Box::new(text::TextEmitter),
+            Self::Json => Box::new(json::JsonEmitter),
         }
     }
 }

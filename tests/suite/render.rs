@@ -27,8 +27,20 @@ fn fixture(name: &str) -> (String, Document) {
     (text, doc)
 }
 
+/// The context `eval` gives emitters by default: `--fail-on deny`, `--policies policies`.
+fn context() -> render::Context {
+    render::Context {
+        fail_on: Some(bursar::decision::Severity::Deny),
+        policies: "policies".into(),
+    }
+}
+
+fn emit(format: Format, doc: &Document) -> String {
+    render::to_string(&*format.emitter(&context()), doc)
+}
+
 fn text(doc: &Document) -> String {
-    render::to_string(Format::Text.emitter(), doc)
+    emit(Format::Text, doc)
 }
 
 #[test]
@@ -36,7 +48,7 @@ fn every_emitter_is_pinned_on_every_fixture() {
     for name in FIXTURES {
         let (_, doc) = fixture(name);
         for (emitter, format) in EMITTERS {
-            let out = render::to_string(format.emitter(), &doc);
+            let out = emit(format, &doc);
             insta::assert_snapshot!(format!("{emitter}__{name}"), out);
         }
     }
@@ -46,7 +58,7 @@ fn every_emitter_is_pinned_on_every_fixture() {
 fn json_gives_back_the_bytes_eval_wrote() {
     for name in FIXTURES {
         let (written, doc) = fixture(name);
-        let out = render::to_string(Format::Json.emitter(), &doc);
+        let out = emit(Format::Json, &doc);
         assert!(
             out == written,
             "{name}: the json emitter changed the document"
