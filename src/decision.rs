@@ -138,15 +138,29 @@ impl Document {
     pub fn max_severity(&self) -> Option<Severity> {
         self.decisions.iter().map(|d| d.severity).max()
     }
+
+    /// Every policy that ran (from the inputs) or decided something, sorted by name: the
+    /// order of the decisions. A policy that decided nothing is a result too, so reports
+    /// list it.
+    pub fn policies(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .inputs
+            .policies
+            .iter()
+            .map(|p| p.name.as_str())
+            .chain(self.decisions.iter().map(|d| d.policy.as_str()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
 }
 
-/// Counts decisions per severity.
-pub fn totals(decisions: &[Decision]) -> Totals {
-    let mut totals = Totals {
-        decisions: decisions.len(),
-        ..Totals::default()
-    };
+/// Counts decisions per severity (all of a document's, or one policy's).
+pub fn totals<'a>(decisions: impl IntoIterator<Item = &'a Decision>) -> Totals {
+    let mut totals = Totals::default();
     for d in decisions {
+        totals.decisions += 1;
         match d.severity {
             Severity::Info => totals.info += 1,
             Severity::Warn => totals.warn += 1,

@@ -13,6 +13,8 @@ use super::status::Status;
 enum Format {
     Json,
     Text,
+    Github,
+    Markdown,
 }
 
 impl super::args::Formats for Format {
@@ -24,6 +26,8 @@ impl From<Format> for render::Format {
         match format {
             Format::Json => Self::Json,
             Format::Text => Self::Text,
+            Format::Github => Self::Github,
+            Format::Markdown => Self::Markdown,
         }
     }
 }

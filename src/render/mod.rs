@@ -7,8 +7,10 @@
 pub mod check;
 pub mod diagnostic;
 mod emitter;
+pub mod github;
 pub mod impact;
 pub mod json;
+pub mod markdown;
 pub mod text;
 
 use std::path::PathBuf;
@@ -32,13 +34,17 @@ pub struct Context {
 pub enum Format {
     Text,
     Json,
+    Github,
+    Markdown,
 }
 
 impl Format {
-    pub fn emitter(self, _context: &Context) -> Box<dyn Emitter<Document>> {
+    pub fn emitter(self, context: &Context) -> Box<dyn Emitter<Document>> {
         match self {
             Self::Text => Box::new(text::TextEmitter),
             Self::Json => Box::new(json::JsonEmitter),
+            Self::Github => Box::new(github::GithubEmitter::new(&context.policies)),
+            Self::Markdown => Box::new(markdown::MarkdownEmitter::new(context.fail_on)),
         }
     }
 }

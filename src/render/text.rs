@@ -29,7 +29,7 @@ impl Emitter<Document> for TextEmitter {
             t.warn,
             t.deny
         )?;
-        for policy in policies(doc) {
+        for policy in doc.policies() {
             writeln!(out, "\n{policy}")?;
             let rows: Vec<[&str; 4]> = doc
                 .decisions
@@ -71,21 +71,6 @@ impl Emitter<Document> for TextEmitter {
         }
         Ok(())
     }
-}
-
-/// Every policy that ran (from the inputs) or decided something, by name: the order of
-/// the decisions.
-fn policies(doc: &Document) -> Vec<&str> {
-    let mut names: Vec<&str> = doc
-        .inputs
-        .policies
-        .iter()
-        .map(|p| p.name.as_str())
-        .chain(doc.decisions.iter().map(|d| d.policy.as_str()))
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names
 }
 
 /// The text followed by spaces up to `width` terminal columns.

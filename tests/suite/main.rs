@@ -17,5 +17,7 @@ mod pack;
 mod parallel;
 mod properties;
 mod render;
+mod render_github;
+mod render_markdown;
 mod stdin;
 mod support;

@@ -16,9 +16,14 @@ const FIXTURES: [&str; 4] = [
     "wide-subjects",
 ];
 
-const EMITTERS: [(&str, Format); 2] = [("text", Format::Text), ("json", Format::Json)];
+const EMITTERS: [(&str, Format); 4] = [
+    ("text", Format::Text),
+    ("json", Format::Json),
+    ("github", Format::Github),
+    ("markdown", Format::Markdown),
+];
 
-fn fixture(name: &str) -> (String, Document) {
+pub fn fixture(name: &str) -> (String, Document) {
     let path = support::root().join(format!("tests/fixtures/render/{name}.json"));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
