@@ -101,18 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     // written.
     output.write(rendered(args.output.format).as_bytes())?;
     for (format, output) in reports {
-        let name = output.name().to_owned();
-        output.write(rendered(format).as_bytes()).map_err(|e| {
-            match e.downcast::<bursar::Error>() {
-                Ok(bursar::Error::Write { source, .. }) => anyhow::anyhow!(
-                    "cannot write `{}` (the `{}` report): {source}",
-                    name.display(),
-                    report::name(&format)
-                ),
-                Ok(other) => other.into(),
-                Err(e) => e,
-            }
-        })?;
+        report::write(&format, output, rendered(format).as_bytes())?;
     }
     match threshold {
         Some(fail_on) if doc.max_severity().is_some_and(|max| max >= fail_on) => {

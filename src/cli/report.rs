@@ -94,6 +94,22 @@ pub fn open<F: ValueEnum + Copy>(
     Ok(opened)
 }
 
+/// Writes one report; an error names it as a report, for a run that writes several.
+pub fn write<F: ValueEnum>(format: &F, output: Output, bytes: &[u8]) -> anyhow::Result<()> {
+    let path = output.name().to_owned();
+    output
+        .write(bytes)
+        .map_err(|e| match e.downcast::<bursar::Error>() {
+            Ok(bursar::Error::Write { source, .. }) => anyhow::anyhow!(
+                "cannot write `{}` (the `{}` report): {source}",
+                path.display(),
+                name(format)
+            ),
+            Ok(other) => other.into(),
+            Err(e) => e,
+        })
+}
+
 /// The format as the user writes it (`json`).
 pub fn name<F: ValueEnum>(format: &F) -> String {
     format
