@@ -6,6 +6,7 @@ use bursar::decision::Severity;
 use bursar::render;
 
 use super::args::{LimitArgs, OutputArgs, PackArgs};
+use super::report::{self, Report};
 use super::status::Status;
 
 /// The formats `eval` writes.
@@ -48,10 +49,14 @@ pub struct Args {
     pack: PackArgs,
     #[command(flatten)]
     output: OutputArgs<Format>,
+    /// Also write the decisions in FORMAT (any --format value) to PATH; repeatable.
+    /// Written after --out, in the order given
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = report::parse::<Format>)]
+    reports: Vec<Report<Format>>,
     /// Exit 1 when a decision has this severity or higher
     #[arg(long, value_enum, default_value_t = FailOn::Deny)]
     fail_on: FailOn,
-    /// No progress line on stderr
+    /// No progress line on stderr, nor the failing decisions when exiting 1
     #[arg(long, short)]
     quiet: bool,
     #[command(flatten)]
@@ -59,10 +64,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
-    let output = args.output.open(&[
-        ("the snapshot", &args.snapshot),
+    let inputs = [
+        ("the snapshot", args.snapshot.as_path()),
         ("the policy pack", args.pack.dir()),
-    ])?;
+    ];
+    let output = args.output.open(&inputs)?;
+    let reports = report::open(&args.reports, &output, &inputs)?;
     let load = super::machine::load_options();
     let snapshot = super::machine::snapshot_source(&args.snapshot, &load)?;
     let mut progress =
@@ -89,12 +96,25 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         fail_on: threshold,
         policies: args.pack.dir().to_owned(),
     };
-    let format = render::Format::from(args.output.format);
-    output.write(render::to_string(&*format.emitter(&context), doc).as_bytes())?;
-    let flagged = matches!((threshold, doc.max_severity()), (Some(t), Some(max)) if max >= t);
-    Ok(if flagged {
-        Status::Flagged
-    } else {
-        Status::Clean
-    })
+    let rendered = |format: Format| {
+        let format = render::Format::from(format);
+        render::to_string(&*format.emitter(&context), doc)
+    };
+    // --out first, then the reports in the order given; the first that cannot be written
+    // stops the run (exit 2): those before it stay written whole, those after it are not
+    // written.
+    output.write(rendered(args.output.format).as_bytes())?;
+    for (format, output) in reports {
+        report::write(&format, output, rendered(format).as_bytes())?;
+    }
+    match threshold {
+        Some(fail_on) if doc.max_severity().is_some_and(|max| max >= fail_on) => {
+            if !args.quiet {
+                let summary = render::failures::FailureSummary { fail_on };
+                eprint!("{}", render::to_string(&summary, doc));
+            }
+            Ok(Status::Flagged)
+        }
+        _ => Ok(Status::Clean),
+    }
 }

@@ -8,6 +8,7 @@ mod impact;
 mod machine;
 mod output;
 mod progress;
+mod report;
 mod status;
 mod validate;
 

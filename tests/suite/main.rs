@@ -3,10 +3,12 @@
 
 mod arguments;
 mod cases;
+mod ci_examples;
 mod cli;
 mod compare;
 mod errors;
 mod example;
+mod failures;
 mod gen;
 mod impact;
 mod impact_cli;
@@ -19,5 +21,6 @@ mod properties;
 mod render;
 mod render_github;
 mod render_markdown;
+mod report;
 mod stdin;
 mod support;

@@ -57,6 +57,52 @@ pub fn write(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) 
     }
 }
 
+/// What an output writes to, one value however the path is spelled (`./`, links, `..`),
+/// so two outputs of one run that would overwrite each other are caught.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A regular file, existing or to be created, by its canonical path. Hard links are
+    /// different targets: each output replaces its own link.
+    File(PathBuf),
+    /// A device, FIFO or socket, by identity: its path may name nothing (`/dev/stdout`
+    /// on a pipe leads to `pipe:[1234]`), so it is never canonicalised.
+    InPlace(SpecialId),
+}
+
+#[cfg(unix)]
+type SpecialId = (u64, u64);
+#[cfg(not(unix))]
+type SpecialId = PathBuf;
+
+pub fn target(path: &Path) -> io::Result<Target> {
+    match resolve(path)? {
+        Destination::File {
+            path,
+            existing: Some(_),
+        } => Ok(Target::File(path)),
+        Destination::File {
+            path,
+            existing: None,
+        } => {
+            let name = path.file_name().unwrap_or(path.as_os_str());
+            Ok(Target::File(fs::canonicalize(folder_of(&path))?.join(name)))
+        }
+        Destination::InPlace { .. } => special_id(path).map(Target::InPlace),
+    }
+}
+
+#[cfg(unix)]
+fn special_id(path: &Path) -> io::Result<SpecialId> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = fs::metadata(path)?;
+    Ok((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn special_id(path: &Path) -> io::Result<SpecialId> {
+    Ok(path.to_owned())
+}
+
 fn resolve(path: &Path) -> io::Result<Destination> {
     // The system follows the links itself, including `/dev/stdout` and its kind, which
     // lead to things no path names (`pipe:[1234]`).

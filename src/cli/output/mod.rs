@@ -18,6 +18,8 @@ use replace::BUFFER_BYTES;
 pub struct Output {
     /// `None` is stdout.
     path: Option<PathBuf>,
+    /// What `path` writes to, spelled one way (`None`: stdout).
+    target: Option<destination::Target>,
 }
 
 impl Output {
@@ -27,7 +29,10 @@ impl Output {
     /// spelled: links, `./`, hard links) or a folder is refused here.
     pub fn new(out: Option<&Path>, inputs: &[(&str, &Path)]) -> Result<Output, bursar::Error> {
         let Some(path) = out.filter(|path| *path != Path::new("-")) else {
-            return Ok(Output { path: None });
+            return Ok(Output {
+                path: None,
+                target: None,
+            });
         };
         let refuse = |source| bursar::Error::Write {
             path: path.to_owned(),
@@ -35,9 +40,22 @@ impl Output {
         };
         destination::check(path).map_err(refuse)?;
         inputs::refuse_clobbering(path, inputs).map_err(refuse)?;
+        let target = destination::target(path).map_err(refuse)?;
         Ok(Output {
             path: Some(path.to_owned()),
+            target: Some(target),
         })
+    }
+
+    /// Whether both write to the same place (both stdout, or the same file or device
+    /// however spelled): the second would replace or interleave with the first.
+    pub fn same_target(&self, other: &Output) -> bool {
+        self.target == other.target
+    }
+
+    /// The path as the user gave it (`-` for stdout), for messages.
+    pub fn name(&self) -> &Path {
+        self.path.as_deref().unwrap_or(Path::new("-"))
     }
 
     /// Writes `bytes` as the whole output.

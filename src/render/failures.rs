@@ -1,0 +1,81 @@
+//! Why a run failed, for stderr: the decisions at or above `--fail-on`, most severe
+//! first, then the totals. A CI log shows this whatever format went to stdout or a file,
+//! so nobody has to open the document to learn what exit 1 was about.
+
+use std::io;
+
+use unicode_width::UnicodeWidthStr;
+
+use super::emitter::Emitter;
+use crate::decision::{Decision, Document, Severity};
+use crate::text::count;
+
+/// The decisions listed one per line; the rest are counted. A log stays readable when a
+/// broken snapshot fails every subject, and 20 is more than a healthy sprint fails.
+pub const SHOWN: usize = 20;
+
+/// The summary of a run that failed at `fail_on`.
+pub struct FailureSummary {
+    pub fail_on: Severity,
+}
+
+impl Emitter<Document> for FailureSummary {
+    fn emit(&self, out: &mut dyn io::Write, doc: &Document) -> io::Result<()> {
+        let mut failing: Vec<&Decision> = doc
+            .decisions
+            .iter()
+            .filter(|d| d.severity >= self.fail_on)
+            .collect();
+        // Stable: within a severity, the document's order (policy, then subject).
+        failing.sort_by_key(|d| std::cmp::Reverse(d.severity));
+        writeln!(
+            out,
+            "{} at or above `{}` (--fail-on {}):",
+            count(failing.len(), "decision"),
+            self.fail_on.as_str(),
+            self.fail_on.as_str()
+        )?;
+        let rows: Vec<[&str; 5]> = failing
+            .iter()
+            .take(SHOWN)
+            .map(|d| {
+                [
+                    d.severity.as_str(),
+                    d.policy.as_str(),
+                    d.subject.as_str(),
+                    d.outcome.as_str(),
+                    d.explanation.summary.as_str(),
+                ]
+            })
+            .collect();
+        let width = |c: usize| rows.iter().map(|r| r[c].width()).max().unwrap_or(0);
+        let widths = [width(0), width(1), width(2), width(3)];
+        for row in &rows {
+            for (cell, w) in row.iter().zip(widths) {
+                write!(
+                    out,
+                    "  {cell}{}",
+                    " ".repeat(w.saturating_sub(cell.width()))
+                )?;
+            }
+            writeln!(out, "  {}", row[4])?;
+        }
+        if failing.len() > SHOWN {
+            writeln!(out, "  ... and {} more", failing.len() - SHOWN)?;
+        }
+        let t = &doc.totals;
+        writeln!(
+            out,
+            "sprint {}{}: {} ({} info, {} warn, {} deny)",
+            doc.sprint,
+            doc.org
+                .as_deref()
+                .map(|o| format!(" ({o})"))
+                .unwrap_or_default(),
+            count(t.decisions, "decision"),
+            t.info,
+            t.warn,
+            t.deny
+        )
+    }
+}
