@@ -13,6 +13,8 @@ use super::status::Status;
 enum Format {
     Json,
     Text,
+    Junit,
+    Sarif,
 }
 
 impl super::args::Formats for Format {
@@ -24,6 +26,8 @@ impl From<Format> for render::Format {
         match format {
             Format::Json => Self::Json,
             Format::Text => Self::Text,
+            Format::Junit => Self::Junit,
+            Format::Sarif => Self::Sarif,
         }
     }
 }

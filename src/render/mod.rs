@@ -9,6 +9,8 @@ pub mod diagnostic;
 mod emitter;
 pub mod impact;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod text;
 
 use std::path::PathBuf;
@@ -32,13 +34,17 @@ pub struct Context {
 pub enum Format {
     Text,
     Json,
+    Junit,
+    Sarif,
 }
 
 impl Format {
-    pub fn emitter(self, _context: &Context) -> Box<dyn Emitter<Document>> {
+    pub fn emitter(self, context: &Context) -> Box<dyn Emitter<Document>> {
         match self {
             Self::Text => Box::new(text::TextEmitter),
             Self::Json => Box::new(json::JsonEmitter),
+            Self::Junit => Box::new(junit::JunitEmitter::new(context)),
+            Self::Sarif => Box::new(sarif::SarifEmitter::new(context)),
         }
     }
 }

@@ -82,7 +82,10 @@ fn a_format_a_command_does_not_write_is_refused_naming_those_it_does() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("[possible values: text]"), "{err}");
     assert!(out.stdout.is_empty());
-    for (command, values) in [("eval", "json, text"), ("impact", "text, json")] {
+    for (command, values) in [
+        ("eval", "json, text, junit, sarif"),
+        ("impact", "text, json"),
+    ] {
         let help = bursar(&[command, "--help"]);
         let text = String::from_utf8_lossy(&help.stdout);
         assert!(

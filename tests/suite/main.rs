@@ -10,6 +10,7 @@ mod example;
 mod gen;
 mod impact;
 mod impact_cli;
+mod junit;
 mod loader;
 #[cfg(unix)] // devices, FIFOs, sockets and file modes
 mod output;
@@ -17,5 +18,6 @@ mod pack;
 mod parallel;
 mod properties;
 mod render;
+mod sarif;
 mod stdin;
 mod support;
