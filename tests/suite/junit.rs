@@ -145,6 +145,20 @@ fn a_policy_that_decided_nothing_is_an_empty_suite() {
     }
 }
 
+/// Subjects and summaries come from snapshots and policies: XML's special characters in
+/// them are escaped, not markup.
+#[test]
+fn markup_in_subjects_and_summaries_is_text() {
+    let (_, mut doc) = fixture("one-decision");
+    doc.decisions[0].subject = r#"<squad a="1"> & 'b'"#.into();
+    doc.decisions[0].explanation.summary = "x < y && ]]> \"z\" </failure>".into();
+    let context = render::Context {
+        fail_on: Some(Severity::Info),
+        ..context()
+    };
+    assert_matches(&doc, &context, "markup");
+}
+
 #[test]
 fn example_junit_is_pinned() {
     let out = support::bursar(&[
