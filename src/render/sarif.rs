@@ -3,9 +3,12 @@
 //! `warn`, located on the policy line that decided it and named by its subject.
 //!
 //! Paths are relative to the base id `POLICIES`, which `originalUriBaseIds` sets to the
-//! pack folder as the user named it, so a viewer opened where bursar ran links to the
-//! policy. No timestamps or invocation details: the same document gives the same bytes.
+//! pack folder as the user named it, relative to `%SRCROOT%`, the folder bursar ran in
+//! (which only the consumer knows: SARIF wants a top-level base id absolute or left to
+//! the consumer), so a viewer that resolves base ids links to the policy line. No
+//! timestamps or invocation details: the same document gives the same bytes.
 
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Component, Path};
 
@@ -21,6 +24,9 @@ const SCHEMA: &str =
 
 /// The base id every policy path is relative to.
 const BASE: &str = "POLICIES";
+
+/// The base id of the folder bursar ran in, the one a relative `--policies` starts from.
+const ROOT: &str = "%SRCROOT%";
 
 pub struct SarifEmitter {
     context: Context,
@@ -57,13 +63,7 @@ impl Emitter<Document> for SarifEmitter {
                         rules,
                     },
                 },
-                original_uri_base_ids: [(
-                    BASE,
-                    BaseLocation {
-                        uri: folder_uri(&self.context.policies),
-                    },
-                )]
-                .into(),
+                original_uri_base_ids: base_ids(&self.context.policies),
                 column_kind: "unicodeCodePoints",
                 results,
             }],
@@ -153,6 +153,23 @@ fn where_decided(decision: &Decision) -> Option<(&Check, usize)> {
     Some((check, check.line?))
 }
 
+/// `POLICIES` as the pack folder: relative to `%SRCROOT%`, left for the consumer to
+/// resolve (in CI, the checkout), or on its own when the folder is absolute.
+fn base_ids(policies: &Path) -> BTreeMap<&'static str, BaseLocation> {
+    let uri = folder_uri(policies);
+    if uri.starts_with("file:") {
+        return [(BASE, BaseLocation::at(uri, None))].into();
+    }
+    let root = BaseLocation {
+        uri: None,
+        uri_base_id: None,
+        description: Some(Text {
+            text: "the folder bursar ran in",
+        }),
+    };
+    [(ROOT, root), (BASE, BaseLocation::at(uri, Some(ROOT)))].into()
+}
+
 /// A folder as a relative URI reference ending in `/` (`policies/`, `../pack/`), or a
 /// `file:` URI for an absolute one, percent-encoded so any path is a valid reference.
 fn folder_uri(folder: &Path) -> String {
@@ -213,7 +230,7 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
-    original_uri_base_ids: std::collections::BTreeMap<&'static str, BaseLocation>,
+    original_uri_base_ids: BTreeMap<&'static str, BaseLocation>,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
 }
@@ -246,8 +263,24 @@ struct Text<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct BaseLocation {
-    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<Text<'static>>,
+}
+
+impl BaseLocation {
+    fn at(uri: String, uri_base_id: Option<&'static str>) -> Self {
+        Self {
+            uri: Some(uri),
+            uri_base_id,
+            description: None,
+        }
+    }
 }
 
 #[derive(Serialize)]
