@@ -201,8 +201,9 @@ fn relative_uri(file: &str) -> String {
     file.split('/').map(encode).collect::<Vec<_>>().join("/")
 }
 
-/// Percent-encodes everything but RFC 3986's unreserved characters (and the UTF-8 bytes
-/// of other characters), so a name with spaces, `#`, `%` or `:` stays one path segment.
+/// Percent-encodes every byte but RFC 3986's unreserved characters (a non-ASCII
+/// character as its UTF-8 bytes), so a name with spaces, `#`, `%` or `:` stays one path
+/// segment.
 fn encode(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for byte in segment.bytes() {
