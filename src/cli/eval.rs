@@ -14,6 +14,8 @@ use super::status::Status;
 enum Format {
     Json,
     Text,
+    Junit,
+    Sarif,
     Github,
     Markdown,
 }
@@ -27,6 +29,8 @@ impl From<Format> for render::Format {
         match format {
             Format::Json => Self::Json,
             Format::Text => Self::Text,
+            Format::Junit => Self::Junit,
+            Format::Sarif => Self::Sarif,
             Format::Github => Self::Github,
             Format::Markdown => Self::Markdown,
         }

@@ -11,7 +11,9 @@ pub mod failures;
 pub mod github;
 pub mod impact;
 pub mod json;
+pub mod junit;
 pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use std::path::PathBuf;
@@ -35,6 +37,8 @@ pub struct Context {
 pub enum Format {
     Text,
     Json,
+    Junit,
+    Sarif,
     Github,
     Markdown,
 }
@@ -44,6 +48,8 @@ impl Format {
         match self {
             Self::Text => Box::new(text::TextEmitter),
             Self::Json => Box::new(json::JsonEmitter),
+            Self::Junit => Box::new(junit::JunitEmitter::new(context)),
+            Self::Sarif => Box::new(sarif::SarifEmitter::new(context)),
             Self::Github => Box::new(github::GithubEmitter::new(&context.policies)),
             Self::Markdown => Box::new(markdown::MarkdownEmitter::new(context.fail_on)),
         }

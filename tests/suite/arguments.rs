@@ -83,7 +83,7 @@ fn a_format_a_command_does_not_write_is_refused_naming_those_it_does() {
     assert!(err.contains("[possible values: text]"), "{err}");
     assert!(out.stdout.is_empty());
     for (command, values) in [
-        ("eval", "json, text, github, markdown"),
+        ("eval", "json, text, junit, sarif, github, markdown"),
         ("impact", "text, json"),
     ] {
         let help = bursar(&[command, "--help"]);

@@ -12,6 +12,7 @@ mod failures;
 mod gen;
 mod impact;
 mod impact_cli;
+mod junit;
 mod loader;
 #[cfg(unix)] // devices, FIFOs, sockets and file modes
 mod output;
@@ -22,5 +23,6 @@ mod render;
 mod render_github;
 mod render_markdown;
 mod report;
+mod sarif;
 mod stdin;
 mod support;

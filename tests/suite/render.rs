@@ -9,21 +9,24 @@ use crate::support;
 
 /// Each fixture is an edge a renderer must handle: the full example, policies that ran
 /// and decided nothing, a single decision, and squad and workflow ids in CJK script.
-const FIXTURES: [&str; 4] = [
+pub(crate) const FIXTURES: [&str; 4] = [
     "example",
     "silent-policies",
     "one-decision",
     "wide-subjects",
 ];
 
-const EMITTERS: [(&str, Format); 4] = [
+// A slice, so a format added beside these is one line.
+const EMITTERS: &[(&str, Format)] = &[
     ("text", Format::Text),
     ("json", Format::Json),
+    ("junit", Format::Junit),
+    ("sarif", Format::Sarif),
     ("github", Format::Github),
     ("markdown", Format::Markdown),
 ];
 
-pub fn fixture(name: &str) -> (String, Document) {
+pub(crate) fn fixture(name: &str) -> (String, Document) {
     let path = support::root().join(format!("tests/fixtures/render/{name}.json"));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
@@ -33,7 +36,7 @@ pub fn fixture(name: &str) -> (String, Document) {
 }
 
 /// The context `eval` gives emitters by default: `--fail-on deny`, `--policies policies`.
-fn context() -> render::Context {
+pub(crate) fn context() -> render::Context {
     render::Context {
         fail_on: Some(bursar::decision::Severity::Deny),
         policies: "policies".into(),
@@ -52,7 +55,7 @@ fn text(doc: &Document) -> String {
 fn every_emitter_is_pinned_on_every_fixture() {
     for name in FIXTURES {
         let (_, doc) = fixture(name);
-        for (emitter, format) in EMITTERS {
+        for &(emitter, format) in EMITTERS {
             let out = emit(format, &doc);
             insta::assert_snapshot!(format!("{emitter}__{name}"), out);
         }
