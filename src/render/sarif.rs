@@ -2,11 +2,14 @@
 //! Azure DevOps, IDE viewers) read: a rule per policy, a result per decision at or above
 //! `warn`, located on the policy line that decided it and named by its subject.
 //!
-//! Paths are relative to the base id `POLICIES`, which `originalUriBaseIds` sets to the
-//! pack folder as the user named it, relative to `%SRCROOT%`, the folder bursar ran in
-//! (which only the consumer knows: SARIF wants a top-level base id absolute or left to
-//! the consumer), so a viewer that resolves base ids links to the policy line. No
-//! timestamps or invocation details: the same document gives the same bytes.
+//! A policy file's path is the pack folder as the user named it joined with the file's
+//! path in the pack (`policies/topups.rhai`), relative to the base id `%SRCROOT%`, the
+//! folder bursar ran in, which only the consumer knows (SARIF wants a top-level base id
+//! absolute or left to the consumer). GitHub code scanning ignores base ids and reads a
+//! relative path from the repository root, so run from the root, both it and viewers
+//! that resolve base ids link to the policy line; an absolute `--policies` gives
+//! `file:` URIs. No timestamps or invocation details: the same document gives the same
+//! bytes.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -21,9 +24,6 @@ use crate::decision::{Check, Decision, Document, PolicyRecord, Severity};
 /// The schema the output follows (the OASIS errata 01 schema, whose copy the tests use).
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-
-/// The base id every policy path is relative to.
-const BASE: &str = "POLICIES";
 
 /// The base id of the folder bursar ran in, the one a relative `--policies` starts from.
 const ROOT: &str = "%SRCROOT%";
@@ -44,12 +44,13 @@ impl Emitter<Document> for SarifEmitter {
     fn emit(&self, out: &mut dyn io::Write, doc: &Document) -> io::Result<()> {
         let policies = &doc.inputs.policies;
         let rules: Vec<Rule> = policies.iter().map(rule).collect();
+        let folder = folder_uri(&self.context.policies);
         let results = doc
             .decisions
             .iter()
             .filter_map(|d| {
                 let index = policies.iter().position(|p| p.name == d.policy);
-                result(d, index.map(|i| (i, &policies[i])))
+                result(d, index.map(|i| (i, &policies[i])), &folder)
             })
             .collect();
         let log = Log {
@@ -63,7 +64,7 @@ impl Emitter<Document> for SarifEmitter {
                         rules,
                     },
                 },
-                original_uri_base_ids: base_ids(&self.context.policies),
+                original_uri_base_ids: base_ids(&folder),
                 column_kind: "unicodeCodePoints",
                 results,
             }],
@@ -91,6 +92,7 @@ fn rule(policy: &PolicyRecord) -> Rule<'_> {
 fn result<'a>(
     decision: &'a Decision,
     policy: Option<(usize, &'a PolicyRecord)>,
+    folder: &str,
 ) -> Option<SarifResult<'a>> {
     let level = match decision.severity {
         Severity::Deny => "error",
@@ -115,8 +117,8 @@ fn result<'a>(
     };
     let physical = (!file.is_empty()).then(|| PhysicalLocation {
         artifact_location: ArtifactLocation {
-            uri: relative_uri(file),
-            uri_base_id: BASE,
+            uri: format!("{folder}{}", relative_uri(file)),
+            uri_base_id: (!folder.starts_with("file:")).then_some(ROOT),
         },
         region,
     });
@@ -153,25 +155,23 @@ fn where_decided(decision: &Decision) -> Option<(&Check, usize)> {
     Some((check, check.line?))
 }
 
-/// `POLICIES` as the pack folder: relative to `%SRCROOT%`, left for the consumer to
-/// resolve (in CI, the checkout), or on its own when the folder is absolute.
-fn base_ids(policies: &Path) -> BTreeMap<&'static str, BaseLocation> {
-    let uri = folder_uri(policies);
-    if uri.starts_with("file:") {
-        return [(BASE, BaseLocation::at(uri, None))].into();
+/// `%SRCROOT%`, described and left for the consumer to resolve (in CI, the checkout);
+/// none when the pack folder is absolute and paths are `file:` URIs.
+fn base_ids(folder: &str) -> BTreeMap<&'static str, BaseLocation> {
+    if folder.starts_with("file:") {
+        return BTreeMap::new();
     }
     let root = BaseLocation {
-        uri: None,
-        uri_base_id: None,
-        description: Some(Text {
+        description: Text {
             text: "the folder bursar ran in",
-        }),
+        },
     };
-    [(ROOT, root), (BASE, BaseLocation::at(uri, Some(ROOT)))].into()
+    [(ROOT, root)].into()
 }
 
-/// A folder as a relative URI reference ending in `/` (`policies/`, `../pack/`), or a
-/// `file:` URI for an absolute one, percent-encoded so any path is a valid reference.
+/// A folder as a relative URI reference ending in `/` (`policies/`, `../pack/`; empty for
+/// the folder bursar ran in), or a `file:` URI for an absolute one, percent-encoded so
+/// any path is a valid reference.
 fn folder_uri(folder: &Path) -> String {
     let mut uri = String::new();
     for part in folder.components() {
@@ -184,14 +184,12 @@ fn folder_uri(folder: &Path) -> String {
                 uri.insert_str(0, "file:///");
                 continue;
             }
-            Component::CurDir => uri.push('.'),
+            // `./policies` is `policies`: GitHub matches paths from the repository root.
+            Component::CurDir => continue,
             Component::ParentDir => uri.push_str(".."),
             Component::Normal(name) => uri.push_str(&encode(&name.to_string_lossy())),
         }
         uri.push('/');
-    }
-    if uri.is_empty() {
-        uri.push_str("./");
     }
     uri
 }
@@ -231,6 +229,7 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     original_uri_base_ids: BTreeMap<&'static str, BaseLocation>,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
@@ -264,24 +263,8 @@ struct Text<'a> {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct BaseLocation {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    uri_base_id: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<Text<'static>>,
-}
-
-impl BaseLocation {
-    fn at(uri: String, uri_base_id: Option<&'static str>) -> Self {
-        Self {
-            uri: Some(uri),
-            uri_base_id,
-            description: None,
-        }
-    }
+    description: Text<'static>,
 }
 
 #[derive(Serialize)]
@@ -315,7 +298,8 @@ struct PhysicalLocation<'a> {
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation<'a> {
     uri: String,
-    uri_base_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'a str>,
 }
 
 #[derive(Serialize)]
