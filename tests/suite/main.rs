@@ -19,3 +19,4 @@ mod properties;
 mod render;
 mod stdin;
 mod support;
+mod warehouse;
