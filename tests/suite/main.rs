@@ -26,3 +26,4 @@ mod report;
 mod sarif;
 mod stdin;
 mod support;
+mod warehouse;
