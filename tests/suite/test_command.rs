@@ -202,3 +202,26 @@ fn without_cases_it_runs_the_packs_tests_folder() {
         "{text}"
     );
 }
+
+#[test]
+fn a_policy_that_fails_on_a_case_exits_2_naming_the_case_and_the_policy() {
+    // tu-2 has no approver, and this pack throws on that.
+    let dir = cases(&[("c.case", CASE)]);
+    let file = path(dir.path(), "c.case");
+    let out = bursar(&[
+        "test",
+        "--policies",
+        "tests/errors/policies/throw",
+        file.to_str().unwrap(),
+    ]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "while running the case `{}`:\nerror: tests/errors/policies/throw/strict.rhai:",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
