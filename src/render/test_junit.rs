@@ -8,7 +8,7 @@ use std::io;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::emitter::Emitter;
-use crate::testing::report::Result as Checked;
+use crate::testing::report::Verdict;
 use crate::testing::{Outcome, TestReport};
 
 pub struct TestJunitEmitter;
@@ -27,7 +27,7 @@ impl Emitter<TestReport> for TestJunitEmitter {
     }
 }
 
-fn test_case(policies: &str, file: &str, result: &Checked) -> TestCase {
+fn test_case(policies: &str, file: &str, result: &Verdict) -> TestCase {
     let status = match result.outcome {
         Outcome::Pass => TestCaseStatus::success(),
         Outcome::Fail => {
@@ -45,7 +45,7 @@ fn test_case(policies: &str, file: &str, result: &Checked) -> TestCase {
 
 /// Where the expectation is, what went wrong, and the decision's checks (at their places
 /// from where bursar ran: `policies/topups.rhai:30:24`).
-fn description(policies: &str, file: &str, result: &Checked) -> String {
+fn description(policies: &str, file: &str, result: &Verdict) -> String {
     let mut text = match result.line {
         Some(line) => format!("{file}:{line}\n"),
         None => format!("{file}: decision not listed\n"),

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::emitter::Emitter;
 use crate::decision::{Check, Decision};
-use crate::testing::report::{CaseReport, Result as Checked};
+use crate::testing::report::{CaseReport, Verdict};
 use crate::testing::{Outcome, TestReport};
 
 pub struct TestTextEmitter {
@@ -53,7 +53,7 @@ fn failure(
     out: &mut dyn io::Write,
     policies: &Path,
     case: &CaseReport,
-    result: &Checked,
+    result: &Verdict,
 ) -> io::Result<()> {
     let at = match result.line {
         Some(line) => format!("{}:{line}", case.file),

@@ -9,5 +9,5 @@ pub mod run;
 pub mod update;
 
 pub use case::{Case, Expectation, Expected};
-pub use report::{CaseReport, Outcome, TestReport};
+pub use report::{CaseReport, Outcome, TestReport, Verdict};
 pub use run::{run_case, Runner};

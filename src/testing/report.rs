@@ -16,7 +16,7 @@ pub enum Outcome {
 
 /// One expectation of a case, or a decision the case did not list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Result {
+pub struct Verdict {
     /// The expectation's line in the case file; `None` for an unexpected decision.
     pub line: Option<usize>,
     pub policy: String,
@@ -35,7 +35,7 @@ pub struct Result {
 pub struct CaseReport {
     /// The case file as the user named it (or as found under the folder they named).
     pub file: String,
-    pub results: Vec<Result>,
+    pub results: Vec<Verdict>,
 }
 
 impl CaseReport {

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::case::{Case, Expected};
 use super::defaults;
-use super::report::{CaseReport, Outcome, Result as Checked};
+use super::report::{CaseReport, Outcome, Verdict};
 use crate::decision::{Decision, Document};
 use crate::host::{Host, Pack};
 use crate::limits::Limits;
@@ -71,7 +71,7 @@ pub fn run_case(case: &Case, decisions: &[Decision]) -> CaseReport {
                 problems
             }
         };
-        results.push(Checked {
+        results.push(Verdict {
             line: Some(exp.line),
             policy: exp.policy.clone(),
             subject: exp.subject.clone(),
@@ -88,7 +88,7 @@ pub fn run_case(case: &Case, decisions: &[Decision]) -> CaseReport {
             .any(|e| e.policy == d.policy && e.subject == d.subject);
         if !listed && case.covers(&d.policy) {
             let problems = vec![format!("unexpected decision `{}`", d.outcome)];
-            results.push(Checked {
+            results.push(Verdict {
                 line: None,
                 policy: d.policy.clone(),
                 subject: d.subject.clone(),

@@ -1,7 +1,7 @@
 //! `--update`: a case's expectation lines rewritten from what the pack now decides, in
 //! place; comments, `scope` lines, blank lines and the snapshot are kept byte for byte.
 
-use super::case::{Case, SNAPSHOT_MARKER};
+use super::case::{Case, Expected, SNAPSHOT_MARKER};
 use super::run::spell;
 use crate::decision::Decision;
 
@@ -47,10 +47,10 @@ pub fn rewrite(case: &Case, decisions: &[Decision]) -> String {
                     ""
                 };
                 let names = match &exp.expected {
-                    super::Expected::Decision { values, .. } => {
+                    Expected::Decision { values, .. } => {
                         values.iter().map(|(k, _)| k.as_str()).collect()
                     }
-                    super::Expected::None => Vec::new(),
+                    Expected::None => Vec::new(),
                 };
                 out.push_str(&line(
                     &exp.policy,
