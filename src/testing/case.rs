@@ -27,10 +27,19 @@ pub enum Expected {
     /// A decision with this outcome and, for each name given, this value.
     Decision {
         outcome: String,
+        /// In the order written; as data, an object of the values as written (strings).
+        #[serde(serialize_with = "as_object")]
         values: Vec<(String, String)>,
     },
     /// No decision at all (`<policy> <subject> none`).
     None,
+}
+
+fn as_object<S: serde::Serializer>(
+    pairs: &[(String, String)],
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
 }
 
 /// One expectation line.

@@ -167,6 +167,7 @@ fn json_is_the_report_as_data() {
     assert_eq!(results[0]["line"], 3);
     assert_eq!(results[0]["outcome"], "fail");
     assert_eq!(results[0]["expected"]["outcome"], "reject");
+    assert_eq!(results[0]["expected"]["values"]["within_cap"], "false");
     assert_eq!(results[0]["actual"]["outcome"], "ok");
     assert_eq!(results[1]["expected"]["kind"], "none");
     assert_eq!(results[2]["outcome"], "pass");
