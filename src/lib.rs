@@ -18,6 +18,7 @@ pub mod problem;
 pub mod render;
 pub mod schema;
 pub mod snapshot;
+pub mod testing;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -10,6 +10,7 @@ mod output;
 mod progress;
 mod report;
 mod status;
+mod test;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -39,6 +40,8 @@ enum Command {
     Check(check::Args),
     /// Compare the decisions of two policy packs over many snapshots
     Impact(impact::Args),
+    /// Run the policy test cases kept beside a pack (`<pack>/tests/*.case`)
+    Test(test::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
@@ -48,5 +51,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Gen(args) => gen::run(args),
         Command::Check(args) => check::run(args),
         Command::Impact(args) => impact::run(args),
+        Command::Test(args) => test::run(args),
     }
 }

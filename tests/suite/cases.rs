@@ -1,131 +1,99 @@
-//! Data-driven policy cases: each `tests/cases/<name>/` holds a `snapshot.json` and an
-//! `expect.txt` listing every decision the shipped pack must give on it, one per line:
-//! `<policy> <subject> <outcome> [name=value ...]`.
+//! The shipped pack's cases (`policies/tests/*.case`), run through the same runner as
+//! `bursar test`: every case must give exactly its expected decisions, and every document
+//! must validate against the decisions schema.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
+use bursar::limits::Limits;
+use bursar::render::test_text::TestTextEmitter;
+use bursar::testing::{Case, Runner, TestReport};
 use serde_json::Value;
 
 use crate::support;
 
-#[derive(Debug, PartialEq)]
-struct Expected {
-    outcome: String,
-    values: Vec<(String, String)>,
-}
-
-fn parse_expect(text: &str, file: &Path) -> BTreeMap<(String, String), Expected> {
-    let mut out = BTreeMap::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let mut words = line.split_whitespace();
-        let (Some(policy), Some(subject), Some(outcome)) =
-            (words.next(), words.next(), words.next())
-        else {
-            panic!(
-                "{}:{}: expected `<policy> <subject> <outcome>`",
-                file.display(),
-                n + 1
-            );
-        };
-        let values = words
-            .map(|w| {
-                let (k, v) = w.split_once('=').unwrap_or_else(|| {
-                    panic!("{}:{}: `{w}` is not name=value", file.display(), n + 1)
-                });
-                (k.to_owned(), v.to_owned())
-            })
-            .collect();
-        let key = (policy.to_owned(), subject.to_owned());
-        let previous = out.insert(
-            key,
-            Expected {
-                outcome: outcome.to_owned(),
-                values,
-            },
-        );
-        assert!(
-            previous.is_none(),
-            "{}:{}: listed twice",
-            file.display(),
-            n + 1
-        );
+/// Every shipped case, run once: the report and each case's document as JSON.
+fn run_shipped() -> (TestReport, Vec<(String, Value)>) {
+    let files = support::case_files();
+    assert!(files.len() >= 30, "the shipped cases are found: {files:?}");
+    let runner = Runner::open(&support::policies(), Limits::default())
+        .unwrap_or_else(|e| panic!("{}", bursar::render::diagnostic::render(&e)));
+    let mut report = TestReport {
+        policies: "policies".to_owned(),
+        cases: Vec::new(),
+    };
+    let mut documents = Vec::new();
+    for file in &files {
+        let case = Case::read(file).unwrap_or_else(|e| panic!("{e}"));
+        let (case_report, document) = runner
+            .run(&case)
+            .unwrap_or_else(|e| panic!("{}", bursar::render::diagnostic::render(&e)));
+        report.cases.push(case_report);
+        let json = serde_json::from_str(&support::to_json(&document)).unwrap();
+        documents.push((file.display().to_string(), json));
     }
-    out
-}
-
-/// Compares an expected `name=value` with a decision value, numbers exactly.
-fn same(expected: &str, actual: &Value) -> bool {
-    match actual {
-        Value::Number(n) => expected.parse::<f64>().ok() == n.as_f64(),
-        Value::Bool(b) => expected == b.to_string(),
-        Value::String(s) => expected == s,
-        Value::Null => matches!(expected, "null" | "None"),
-        other => *other.to_string() == *expected,
-    }
+    (report, documents)
 }
 
 #[test]
-fn every_case_gives_exactly_its_expected_decisions() {
-    let cases = support::subdirs(Path::new("tests/cases"));
-    assert!(!cases.is_empty(), "no cases under tests/cases");
-    let mut failures = Vec::new();
-    for case in &cases {
-        let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let expect_file = case.join("expect.txt");
-        let text = std::fs::read_to_string(&expect_file)
-            .unwrap_or_else(|e| panic!("{}: {e}", expect_file.display()));
-        let expected = parse_expect(&text, &expect_file);
-        let doc = support::evaluate(&case.join("snapshot.json"));
-        let mut problems = Vec::new();
-        let mut seen = BTreeMap::new();
-        for d in &doc.decisions {
-            seen.insert((d.policy.clone(), d.subject.clone()), d);
-        }
-        for ((policy, subject), exp) in &expected {
-            let Some(d) = seen.get(&(policy.clone(), subject.clone())) else {
-                problems.push(format!("missing: {policy} {subject} {}", exp.outcome));
-                continue;
-            };
-            if d.outcome != exp.outcome {
-                problems.push(format!(
-                    "{policy} {subject}: outcome `{}`, expected `{}` ({})",
-                    d.outcome, exp.outcome, d.explanation.summary
-                ));
-            }
-            for (k, v) in &exp.values {
-                match d.values.get(k) {
-                    Some(actual) if same(v, actual) => {}
-                    actual => problems.push(format!(
-                        "{policy} {subject}: {k} is {}, expected {v}",
-                        actual.map_or("absent".to_owned(), Value::to_string)
-                    )),
-                }
-            }
-        }
-        for (policy, subject) in seen.keys() {
-            if !expected.contains_key(&(policy.clone(), subject.clone())) {
-                let d = seen[&(policy.clone(), subject.clone())];
-                problems.push(format!("unexpected: {policy} {subject} {}", d.outcome));
-            }
-        }
-        if !problems.is_empty() {
-            failures.push(format!("case `{name}`:\n  {}", problems.join("\n  ")));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+fn every_shipped_case_gives_exactly_its_expected_decisions() {
+    let (report, _) = run_shipped();
+    assert!(
+        report.passed(),
+        "{}",
+        bursar::render::to_string(&TestTextEmitter { quiet: true }, &report)
+    );
 }
 
 #[test]
-fn every_case_snapshot_is_schema_valid_and_decisions_validate() {
-    for case in support::subdirs(Path::new("tests/cases")) {
-        let doc = support::evaluate(&case.join("snapshot.json"));
-        let json: Value = serde_json::from_str(&support::to_json(&doc)).unwrap();
+fn every_shipped_case_document_validates_against_the_decisions_schema() {
+    for (file, json) in run_shipped().1 {
         let problems = bursar::schema::validate_decisions(&json);
-        assert!(problems.is_empty(), "{}: {problems:?}", case.display());
+        assert!(problems.is_empty(), "{file}: {problems:?}");
     }
+}
+
+/// A case as `bursar test` reads it, from text.
+fn case(text: &str) -> Case {
+    Case::parse(Path::new("partial.case"), text.to_owned()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_partial_snapshot_is_completed_with_the_documented_defaults() {
+    // Only a squad, its budget and one top-up: no sprint, no catalog, no runs.
+    let partial = case(
+        "scope topups\n\
+         topups tu-1 ok documented=true within_cap=true\n\
+         --- snapshot\n\
+         {\"squads\": [{\"id\": \"payments\", \"headcount\": 3}],\n \
+          \"budgets\": {\"exploration\": [{\"squad\": \"payments\", \"baseline_tokens\": 1000}]},\n \
+          \"topups\": [{\"id\": \"tu-1\", \"squad\": \"payments\", \"tokens\": 500, \"status\": \"granted\",\n \
+          \"reason\": \"incident-response\", \"justification\": \"a justification long enough\", \"approved_by\": \"dana\"}]}\n",
+    );
+    let loaded = bursar::testing::defaults::load(&partial).unwrap_or_else(|e| panic!("{e}"));
+    let s = &loaded.snapshot;
+    assert_eq!(s.sprint.id, "case");
+    assert_eq!(s.currency, "USD");
+    assert_eq!(s.budgets.central_tokens, 0);
+    assert!(s.catalog.is_empty());
+    let runner = Runner::open(&support::policies(), Limits::default()).unwrap();
+    let (report, _) = runner.run(&partial).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.passed(), "{report:?}");
+    // The scope is what lets the case ignore the other policies' decisions.
+    let unscoped = case(&partial.text.replacen("scope topups\n", "", 1));
+    let (report, _) = runner.run(&unscoped).unwrap();
+    assert!(
+        !report.passed(),
+        "the allocation and health decisions are unexpected"
+    );
+}
+
+#[test]
+fn a_complete_snapshot_reaches_the_loader_byte_for_byte() {
+    let file = support::case_files().remove(0);
+    let case = Case::read(&file).unwrap();
+    let loaded = bursar::testing::defaults::load(&case).unwrap();
+    assert_eq!(
+        loaded.sha256,
+        bursar::digest::sha256_hex(case.snapshot.as_bytes())
+    );
 }

@@ -144,6 +144,22 @@ fn the_pre_commit_hook_runs_bursar_check() {
     );
 }
 
+#[test]
+fn the_pre_commit_hooks_run_bursar_test_on_policies_and_cases() {
+    let commands = check_file(HOOKS);
+    let text = read(HOOKS);
+    assert!(text.contains("- id: bursar-test\n"), "{text}");
+    assert!(text.contains("\n  entry: bursar test\n"), "{text}");
+    assert!(
+        text.contains("\n  files: \\.(rhai|case)$\n"),
+        "a changed case reruns the cases too: {text}"
+    );
+    assert!(
+        commands.iter().any(|(sub, _)| sub == "test"),
+        "{commands:?}"
+    );
+}
+
 /// The values `eval --help` lists for `--format`.
 fn eval_formats() -> Vec<String> {
     let help = help(&["eval", "--help"]);

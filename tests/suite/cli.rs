@@ -32,8 +32,10 @@ fn fail_on_maps_severities_to_exit_codes() {
         .code()
     };
     let deny = "examples/sprint-2026-S24.json";
-    let warn = "tests/cases/health-attention-gini/snapshot.json";
-    let info = "tests/cases/health-healthy/snapshot.json";
+    let warn = support::case_snapshot("health-attention-gini");
+    let warn = warn.to_str().unwrap();
+    let info = support::case_snapshot("health-healthy");
+    let info = info.to_str().unwrap();
     let table = [
         (deny, "never", 0),
         (deny, "warn", 1),

@@ -54,7 +54,7 @@ fn every_handbook_outcome_appears_in_the_example() {
             "the example gives no `{outcome}` from `{policy}`"
         );
     }
-    // One health decision per snapshot: the other two labels are covered by tests/cases.
+    // One health decision per snapshot: the other two labels are covered by the shipped cases (policies/tests).
     let health: Vec<_> = doc
         .decisions
         .iter()

@@ -115,10 +115,11 @@ fn quiet_silences_the_summary_and_exit_0_has_none() {
     assert!(clean.stderr.is_empty(), "{}", stderr(&clean));
 
     // Only `info` decisions: nothing at `warn`, nothing to explain.
+    let healthy_snapshot = support::case_snapshot("health-healthy");
     let healthy = bursar(&[
         "eval",
         "--snapshot",
-        "tests/cases/health-healthy/snapshot.json",
+        healthy_snapshot.to_str().unwrap(),
         "--fail-on",
         "warn",
     ]);

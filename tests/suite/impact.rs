@@ -164,16 +164,18 @@ fn found(s: &impact::SnapshotImpact) -> Expected {
 }
 
 fn snapshots() -> Vec<PathBuf> {
-    [
-        "examples/sprint-2026-S24.json",
-        "tests/cases/promotion-uses-10-vs-9/snapshot.json",
-        "tests/cases/promotion-success-rate-boundary/snapshot.json",
-        "tests/cases/crediting-co-credit-25pct/snapshot.json",
-        "tests/cases/rungroups-mixed-with-runs/snapshot.json",
-        "tests/cases/health-healthy/snapshot.json",
-    ]
-    .map(PathBuf::from)
-    .to_vec()
+    let mut snapshots = vec![PathBuf::from("examples/sprint-2026-S24.json")];
+    snapshots.extend(
+        [
+            "promotion-uses-10-vs-9",
+            "promotion-success-rate-boundary",
+            "crediting-co-credit-25pct",
+            "rungroups-mixed-with-runs",
+            "health-healthy",
+        ]
+        .map(support::case_snapshot),
+    );
+    snapshots
 }
 
 fn run(new: &Path, snapshots: &[PathBuf], jobs: usize) -> impact::Impact {
@@ -286,7 +288,7 @@ fn without_details_values_are_not_compared() {
         jobs: 1,
         details: false,
     };
-    let snapshot = PathBuf::from("tests/cases/promotion-uses-10-vs-9/snapshot.json");
+    let snapshot = support::case_snapshot("promotion-uses-10-vs-9");
     let report = impact::run(
         pack.path(),
         &support::policies(),
@@ -313,7 +315,7 @@ fn an_unchanged_snapshot_with_one_decision_says_decision() {
     // A pack of one policy deciding one subject, against itself.
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy("policies/health.rhai", dir.path().join("health.rhai")).unwrap();
-    let snapshot = PathBuf::from("tests/cases/health-single-squad/snapshot.json");
+    let snapshot = support::case_snapshot("health-single-squad");
     let options = Options {
         limits: Limits::default(),
         load: Default::default(),

@@ -2,8 +2,6 @@
 //! failures reported for the first snapshot in the order given, the pinned text, and
 //! per-thread memory budgets.
 
-use std::path::Path;
-
 use serde_json::Value;
 
 use crate::impact::edited_pack;
@@ -50,9 +48,9 @@ fn output_is_the_same_whatever_the_number_of_jobs() {
         "const MIN_SUCCESS_RATE = 0.75;",
     );
     let mut args: Vec<String> = vec!["examples/sprint-2026-S24.json".into()];
-    for dir in support::subdirs(Path::new("tests/cases")) {
-        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        args.push(format!("tests/cases/{name}/snapshot.json"));
+    for name in support::case_names() {
+        let snapshot = support::case_snapshot(&name);
+        args.push(snapshot.to_str().unwrap().to_owned());
     }
     for format in ["text", "json"] {
         let outputs: Vec<Vec<u8>> = ["1", "4"]
@@ -78,13 +76,14 @@ fn a_broken_snapshot_exits_2_and_leaves_out_as_it_was() {
     let out_file = dir.path().join("impact.txt");
     std::fs::write(&out_file, "previous\n").unwrap();
     // Two broken snapshots: the first in the order given is reported, whatever the timing.
+    let healthy = support::case_snapshot("health-healthy");
     for jobs in ["1", "4"] {
         let out = impact_cli(
             "policies",
             &[
                 "examples/sprint-2026-S24.json",
                 "tests/errors/snapshots/duplicate-ids.json",
-                "tests/cases/health-healthy/snapshot.json",
+                healthy.to_str().unwrap(),
                 "tests/errors/snapshots/empty.json",
                 "--jobs",
                 jobs,
@@ -113,10 +112,11 @@ fn a_failing_policy_exits_2_and_names_the_snapshot() {
     assert_eq!(broken.status.code(), Some(2), "{}", stderr(&broken));
     assert!(stderr(&broken).starts_with("error: tests/errors/policies/syntax-error/broken.rhai:"));
 
+    let granted = support::case_snapshot("topups-granted-outcomes");
     let throws = impact_cli(
         "tests/errors/policies/throw",
         &[
-            "tests/cases/topups-granted-outcomes/snapshot.json",
+            granted.to_str().unwrap(),
             "examples/sprint-2026-S24.json",
             "-j",
             "1",
@@ -142,12 +142,15 @@ fn text_output_is_pinned() {
     let new = pack.path().to_str().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out_file = dir.path().join("impact.txt");
+    let uses = support::case_snapshot("promotion-uses-10-vs-9");
+    let healthy = support::case_snapshot("health-healthy");
+    let cases = uses.parent().unwrap().to_str().unwrap().to_owned();
     let out = impact_cli(
         new,
         &[
             "examples/sprint-2026-S24.json",
-            "tests/cases/promotion-uses-10-vs-9/snapshot.json",
-            "tests/cases/health-healthy/snapshot.json",
+            uses.to_str().unwrap(),
+            healthy.to_str().unwrap(),
             "--details",
             "--out",
             out_file.to_str().unwrap(),
@@ -156,7 +159,12 @@ fn text_output_is_pinned() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(out.stdout.is_empty());
     let text = std::fs::read_to_string(&out_file).unwrap();
-    insta::with_settings!({filters => vec![(regex_escape(new).as_str(), "[NEW]")]}, {
+    let filters = [
+        (regex_escape(new), "[NEW]"),
+        (regex_escape(&cases), "[CASES]"),
+    ];
+    let filters: Vec<(&str, &str)> = filters.iter().map(|(a, b)| (a.as_str(), *b)).collect();
+    insta::with_settings!({filters => filters}, {
         insta::assert_snapshot!("impact_text", text);
     });
 }

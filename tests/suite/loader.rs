@@ -25,9 +25,9 @@ fn decisions_json(loaded: Loaded) -> String {
 }
 
 fn valid_fixtures() -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = support::subdirs(Path::new("tests/cases"))
-        .into_iter()
-        .map(|d| d.join("snapshot.json"))
+    let mut files: Vec<_> = support::case_names()
+        .iter()
+        .map(|name| support::case_snapshot(name))
         .collect();
     files.push(support::root().join(support::example()));
     files
@@ -293,10 +293,7 @@ fn syntax_errors_are_located_on_a_real_character() {
 }
 
 fn read_case(name: &str) -> Value {
-    let file = support::root()
-        .join("tests/cases")
-        .join(name)
-        .join("snapshot.json");
+    let file = support::case_snapshot(name);
     serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()
 }
 

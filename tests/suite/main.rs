@@ -26,4 +26,5 @@ mod report;
 mod sarif;
 mod stdin;
 mod support;
+mod test_command;
 mod warehouse;

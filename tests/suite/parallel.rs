@@ -9,7 +9,9 @@ use std::time::Duration;
 use bursar::parallel::{self, Evaluate, Failure};
 use bursar::snapshot::{Loaded, Source};
 
-const SMALL: &str = "tests/cases/health-single-squad/snapshot.json";
+use crate::support;
+
+const SMALL: &str = "health-single-squad";
 
 /// What the workers did, watched by the test.
 #[derive(Default)]
@@ -71,7 +73,7 @@ impl Evaluate for SlowFirst {
     }
 
     fn load(&self, _: &Source) -> bursar::Result<Loaded> {
-        bursar::snapshot::load(Path::new(SMALL))
+        bursar::snapshot::load(&support::case_snapshot(SMALL))
     }
 
     fn evaluate(&self, _: &(), path: &Source, _: Loaded) -> Result<usize, String> {
@@ -140,7 +142,7 @@ impl Evaluate for FailTwice {
             self.watch.update(|l| l.failed_loads.push(i));
             return failed;
         }
-        bursar::snapshot::load(Path::new(SMALL))
+        bursar::snapshot::load(&support::case_snapshot(SMALL))
     }
 
     fn evaluate(&self, _: &(), path: &Source, _: Loaded) -> Result<(), String> {
@@ -191,7 +193,7 @@ impl Evaluate for PanicFirst {
     }
 
     fn load(&self, _: &Source) -> bursar::Result<Loaded> {
-        bursar::snapshot::load(Path::new(SMALL))
+        bursar::snapshot::load(&support::case_snapshot(SMALL))
     }
 
     fn evaluate(&self, _: &(), path: &Source, _: Loaded) -> Result<(), String> {

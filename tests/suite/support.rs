@@ -67,3 +67,34 @@ pub fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The shipped pack's case files (`policies/tests/*.case`), sorted.
+pub fn case_files() -> Vec<PathBuf> {
+    files(&policies().join("tests"), bursar::testing::case::EXTENSION)
+}
+
+/// The snapshot of the shipped case `name` (`policies/tests/<name>.case`) as a file of
+/// its own, for tests that hand a snapshot path to bursar: its bytes exactly as the case
+/// holds them, under Cargo's temporary folder for integration tests.
+pub fn case_snapshot(name: &str) -> PathBuf {
+    let case_file = root().join(policies()).join(format!("tests/{name}.case"));
+    let case = bursar::testing::Case::read(&case_file)
+        .unwrap_or_else(|e| panic!("{}: {e}", case_file.display()));
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cases");
+    std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
+    let path = dir.join(format!("{name}.json"));
+    // Tests run on many threads: each writes its own file and renames it into place, so
+    // a reader never sees half a snapshot.
+    let mut file = tempfile::NamedTempFile::new_in(&dir).expect("a temporary file");
+    std::io::Write::write_all(&mut file, case.snapshot.as_bytes()).expect("written");
+    file.persist(&path).expect("renamed into place");
+    path
+}
+
+/// The names of the shipped cases (`topups-reasons` for `policies/tests/topups-reasons.case`).
+pub fn case_names() -> Vec<String> {
+    case_files()
+        .iter()
+        .map(|f| f.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect()
+}

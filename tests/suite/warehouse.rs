@@ -200,9 +200,9 @@ fn every_policy_case_grouped_by_the_sql_decides_the_same() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let cases: Vec<PathBuf> = support::subdirs(Path::new("tests/cases"))
-        .into_iter()
-        .map(|case| case.join("snapshot.json"))
+    let cases: Vec<PathBuf> = support::case_names()
+        .iter()
+        .map(|name| support::case_snapshot(name))
         // A case that already ships groups has no itemised twin to compare with.
         .filter(|snapshot| read_json(snapshot).get("run_groups").is_none())
         .collect();

@@ -1,0 +1,118 @@
+//! `bursar test`: runs the case files kept beside a policy pack (`<pack>/tests/*.case`)
+//! and reports each; `--update` rewrites their expectations from what the pack decides.
+
+use std::path::PathBuf;
+
+use bursar::render::{self, Emitter};
+use bursar::testing::{self, Case, Runner, TestReport};
+
+use super::args::{LimitArgs, OutputArgs, PackArgs};
+use super::output::Output;
+use super::status::Status;
+
+/// The formats `test` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Junit,
+}
+
+impl super::args::Formats for Format {
+    const DEFAULT: &'static str = "text";
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Case files, or folders searched for `*.case` files [default: the pack's `tests/`]
+    #[arg(value_name = "CASE_OR_FOLDER")]
+    cases: Vec<PathBuf>,
+    #[command(flatten)]
+    pack: PackArgs,
+    /// Rewrite the expectation lines of the cases from the decisions the pack now gives,
+    /// keeping comments and the snapshot as they are
+    #[arg(long)]
+    update: bool,
+    #[command(flatten)]
+    output: OutputArgs<Format>,
+    /// In text, only the failing cases and the totals
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Status> {
+    let paths = if args.cases.is_empty() {
+        vec![args.pack.dir().join("tests")]
+    } else {
+        args.cases.clone()
+    };
+    let mut inputs = vec![("the policy pack", args.pack.dir())];
+    inputs.extend(paths.iter().map(|p| ("a case", p.as_path())));
+    let output = args.output.open(&inputs)?;
+    // The pack first: a missing or broken pack is named before any case is looked for.
+    let runner =
+        Runner::open(args.pack.dir(), args.limits.limits()).map_err(|e| args.pack.explain(e))?;
+    let files = testing::case::discover(&paths)?;
+    if files.is_empty() {
+        anyhow::bail!(
+            "no `*.{}` case files in {}",
+            testing::case::EXTENSION,
+            paths
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    // Every case is read before anything runs: a broken one stops the run (exit 2) with
+    // its file and line, before any case is rewritten.
+    let cases = files
+        .iter()
+        .map(|f| Case::read(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut report = TestReport {
+        policies: args.pack.dir().display().to_string(),
+        cases: Vec::new(),
+    };
+    let mut updates = Vec::new();
+    for case in &cases {
+        let (case_report, document) = runner.run(case).inspect_err(|e| {
+            // A policy error names the policy's file; which case it ran on is said here.
+            if matches!(e, bursar::Error::Policy(_)) {
+                eprintln!("while running the case `{}`:", case.path.display());
+            }
+        })?;
+        if args.update {
+            let text = testing::update::rewrite(case, &document.decisions);
+            let updated = Case::parse(&case.path, text.clone())?;
+            report
+                .cases
+                .push(testing::run_case(&updated, &document.decisions));
+            if text != case.text {
+                updates.push((case.path.clone(), text));
+            }
+        } else {
+            report.cases.push(case_report);
+        }
+    }
+    // Each rewritten case appears whole or not at all (temporary file, then rename).
+    for (path, text) in updates {
+        Output::new(Some(&path), &[])?.write(text.as_bytes())?;
+        if !args.quiet {
+            eprintln!("updated {}", path.display());
+        }
+    }
+    let emitter: Box<dyn Emitter<TestReport>> = match args.output.format {
+        Format::Text => Box::new(render::test_text::TestTextEmitter { quiet: args.quiet }),
+        Format::Json => Box::new(render::json::JsonEmitter),
+        Format::Junit => Box::new(render::test_junit::TestJunitEmitter),
+    };
+    output.write(render::to_string(&*emitter, &report).as_bytes())?;
+    Ok(if report.passed() {
+        Status::Clean
+    } else {
+        Status::Flagged
+    })
+}

@@ -1,0 +1,104 @@
+//! A test run as text for a person: a line per case file, and for each failure what was
+//! expected, what the pack decided and why (its summary and checks, with their places).
+
+use std::io;
+use std::path::Path;
+
+use super::emitter::Emitter;
+use crate::decision::{Check, Decision};
+use crate::testing::report::{CaseReport, Verdict};
+use crate::testing::{Outcome, TestReport};
+
+pub struct TestTextEmitter {
+    /// Only the failing cases and the totals.
+    pub quiet: bool,
+}
+
+impl Emitter<TestReport> for TestTextEmitter {
+    fn emit(&self, out: &mut dyn io::Write, report: &TestReport) -> io::Result<()> {
+        let policies = Path::new(&report.policies);
+        for case in &report.cases {
+            if case.passed() {
+                if !self.quiet {
+                    writeln!(out, "ok     {} ({})", case.file, expectations(case))?;
+                }
+                continue;
+            }
+            writeln!(
+                out,
+                "FAILED {} ({} of {} failed)",
+                case.file,
+                case.failed(),
+                expectations(case)
+            )?;
+            for result in case.results.iter().filter(|r| r.outcome == Outcome::Fail) {
+                failure(out, policies, case, result)?;
+            }
+        }
+        let failed = report.failed_cases();
+        writeln!(
+            out,
+            "{}: {} passed, {failed} failed",
+            crate::text::count(report.cases.len(), "case"),
+            report.cases.len() - failed
+        )
+    }
+}
+
+fn expectations(case: &CaseReport) -> String {
+    crate::text::count(case.results.len(), "result")
+}
+
+fn failure(
+    out: &mut dyn io::Write,
+    policies: &Path,
+    case: &CaseReport,
+    result: &Verdict,
+) -> io::Result<()> {
+    let at = match result.line {
+        Some(line) => format!("{}:{line}", case.file),
+        None => format!("{} (not listed)", case.file),
+    };
+    writeln!(out, "  {at}: {} {}", result.policy, result.subject)?;
+    for problem in &result.problems {
+        writeln!(out, "    {problem}")?;
+    }
+    if let Some(decision) = &result.actual {
+        explain(out, policies, decision)?;
+    }
+    Ok(())
+}
+
+/// The decision's own account: its summary, then every check with the value it saw.
+fn explain(out: &mut dyn io::Write, policies: &Path, decision: &Decision) -> io::Result<()> {
+    writeln!(
+        out,
+        "    decided `{}` ({}): {}",
+        decision.outcome,
+        decision.severity.as_str(),
+        decision.explanation.summary
+    )?;
+    for check in &decision.explanation.checks {
+        writeln!(
+            out,
+            "      {}: {}: {} {} {}, {}",
+            location(policies, check),
+            check.label,
+            check.actual,
+            check.op,
+            check.threshold,
+            if check.pass { "passed" } else { "failed" }
+        )?;
+    }
+    Ok(())
+}
+
+/// Where a check was made, from where bursar ran: `policies/topups.rhai:30:24`.
+fn location(policies: &Path, check: &Check) -> String {
+    let file = policies.join(&check.file).display().to_string();
+    match (check.line, check.column) {
+        (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
+        (Some(line), None) => format!("{file}:{line}"),
+        _ => file,
+    }
+}

@@ -1,0 +1,215 @@
+//! The case file: `#` comments, expectation lines, then `--- snapshot` and the snapshot as
+//! JSON to the end of the file.
+//!
+//! ```text
+//! # why this case exists
+//! scope topups
+//! topups tu-1 ok documented=true within_cap=true
+//! topups tu-9 none
+//! --- snapshot
+//! {"squads": [...], "topups": [...]}
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use crate::{Error, Result};
+
+/// The line that ends the expectations; everything after it is the snapshot.
+pub const SNAPSHOT_MARKER: &str = "--- snapshot";
+
+/// The file extension of a case.
+pub const EXTENSION: &str = "case";
+
+/// What a case expects for one (policy, subject).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Expected {
+    /// A decision with this outcome and, for each name given, this value.
+    Decision {
+        outcome: String,
+        /// In the order written; as data, an object of the values as written (strings).
+        #[serde(serialize_with = "as_object")]
+        values: Vec<(String, String)>,
+    },
+    /// No decision at all (`<policy> <subject> none`).
+    None,
+}
+
+fn as_object<S: serde::Serializer>(
+    pairs: &[(String, String)],
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
+}
+
+/// One expectation line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Expectation {
+    /// Line in the case file, from 1.
+    pub line: usize,
+    pub policy: String,
+    pub subject: String,
+    pub expected: Expected,
+}
+
+/// A parsed case file.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub path: PathBuf,
+    /// The whole file as read, so `--update` can keep all but the expectation lines.
+    pub text: String,
+    /// Policies whose decisions are checked (`scope` lines); empty: every policy.
+    pub scope: Vec<String>,
+    pub expectations: Vec<Expectation>,
+    /// The snapshot's text, and the file line its first line is on.
+    pub snapshot: String,
+    pub snapshot_line: usize,
+}
+
+impl Case {
+    pub fn read(path: &Path) -> Result<Case> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Case::parse(path, text)
+    }
+
+    pub fn parse(path: &Path, text: String) -> Result<Case> {
+        let broken = |line: usize, message: String| Error::Json {
+            origin: path.display().to_string(),
+            line,
+            column: 1,
+            message,
+        };
+        let mut scope = Vec::new();
+        let mut expectations: Vec<Expectation> = Vec::new();
+        let mut snapshot_at = None;
+        let mut offset = 0;
+        for (i, raw) in text.split_inclusive('\n').enumerate() {
+            let n = i + 1;
+            offset += raw.len();
+            let line = raw.trim();
+            if line == SNAPSHOT_MARKER {
+                snapshot_at = Some((offset, n + 1));
+                break;
+            }
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let words: Vec<&str> = line.split_whitespace().collect();
+            if words[0] == "scope" {
+                if words.len() == 1 {
+                    return Err(broken(n, "`scope` names no policy".to_owned()));
+                }
+                scope.extend(words[1..].iter().map(|w| (*w).to_owned()));
+                continue;
+            }
+            let [policy, subject, outcome, rest @ ..] = words.as_slice() else {
+                return Err(broken(
+                    n,
+                    format!(
+                        "expected `<policy> <subject> <outcome> [name=value...]`, found `{line}`"
+                    ),
+                ));
+            };
+            let expected = if *outcome == "none" {
+                if let Some(extra) = rest.first() {
+                    return Err(broken(
+                        n,
+                        format!("`none` takes no values, found `{extra}`"),
+                    ));
+                }
+                Expected::None
+            } else {
+                let mut values = Vec::new();
+                for word in rest {
+                    let Some((k, v)) = word.split_once('=') else {
+                        return Err(broken(n, format!("`{word}` is not name=value")));
+                    };
+                    values.push((k.to_owned(), v.to_owned()));
+                }
+                Expected::Decision {
+                    outcome: (*outcome).to_owned(),
+                    values,
+                }
+            };
+            if let Some(first) = expectations
+                .iter()
+                .find(|e| e.policy == *policy && e.subject == *subject)
+            {
+                return Err(broken(
+                    n,
+                    format!(
+                        "`{policy} {subject}` is listed twice (first on line {})",
+                        first.line
+                    ),
+                ));
+            }
+            expectations.push(Expectation {
+                line: n,
+                policy: (*policy).to_owned(),
+                subject: (*subject).to_owned(),
+                expected,
+            });
+        }
+        let Some((start, snapshot_line)) = snapshot_at else {
+            return Err(broken(
+                text.lines().count().max(1),
+                format!("no `{SNAPSHOT_MARKER}` line: the snapshot follows one"),
+            ));
+        };
+        Ok(Case {
+            path: path.to_owned(),
+            snapshot: text[start..].to_owned(),
+            snapshot_line,
+            text,
+            scope,
+            expectations,
+        })
+    }
+
+    /// Whether the case checks the decisions of `policy`.
+    pub fn covers(&self, policy: &str) -> bool {
+        self.scope.is_empty() || self.scope.iter().any(|p| p == policy)
+    }
+}
+
+/// Every case file named by `paths` (files as given, folders searched recursively),
+/// sorted within each folder; a path that is neither is an error.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut found)?;
+        } else {
+            std::fs::metadata(path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            found.push(path.clone());
+        }
+    }
+    Ok(found)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
+    let read = |source| Error::Read {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(read)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .map_err(read)?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, found)?;
+        } else if path.extension().is_some_and(|x| x == EXTENSION) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! Policy tests: case files kept beside a pack (`<pack>/tests/*.case`), each a snapshot
+//! (possibly partial) and the decisions the pack must give on it, run against a pack
+//! compiled once. The CLI's `bursar test` and the crate's own test suite use this runner.
+
+pub mod case;
+pub mod defaults;
+pub mod report;
+pub mod run;
+pub mod update;
+
+pub use case::{Case, Expectation, Expected};
+pub use report::{CaseReport, Outcome, TestReport, Verdict};
+pub use run::{run_case, Runner};

@@ -1,0 +1,71 @@
+//! What a test run found: per case file, each expectation against what the pack decided,
+//! and each decision the case did not expect. Serialised as is by `--format json`.
+
+use serde::Serialize;
+
+use super::case::Expected;
+use crate::decision::Decision;
+
+/// How one expectation (or one unexpected decision) came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Fail,
+}
+
+/// One expectation of a case, or a decision the case did not list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    /// The expectation's line in the case file; `None` for an unexpected decision.
+    pub line: Option<usize>,
+    pub policy: String,
+    pub subject: String,
+    /// What the case said; `None` for an unexpected decision.
+    pub expected: Option<Expected>,
+    /// The decision the pack gave, if any, with its explanation.
+    pub actual: Option<Decision>,
+    pub outcome: Outcome,
+    /// Why it failed, one line each (`outcome is `review`, expected `ok``); empty on a pass.
+    pub problems: Vec<String>,
+}
+
+/// One case file's results, in file order, then the unexpected decisions in document order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseReport {
+    /// The case file as the user named it (or as found under the folder they named).
+    pub file: String,
+    pub results: Vec<Verdict>,
+}
+
+impl CaseReport {
+    pub fn failed(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Fail)
+            .count()
+    }
+
+    pub fn passed(&self) -> bool {
+        self.failed() == 0
+    }
+}
+
+/// A whole run: every case, in the order they were named or found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestReport {
+    /// The policy pack folder as the user named it, for locations of checks.
+    pub policies: String,
+    pub cases: Vec<CaseReport>,
+}
+
+impl TestReport {
+    /// Case files with at least one failure.
+    pub fn failed_cases(&self) -> usize {
+        self.cases.iter().filter(|c| !c.passed()).count()
+    }
+
+    pub fn passed(&self) -> bool {
+        self.failed_cases() == 0
+    }
+}

@@ -1,0 +1,134 @@
+//! Running cases: the pack compiled once, each case's snapshot loaded and evaluated on its
+//! own, and its decisions held against its expectations.
+//!
+//! Unless the case has `scope` lines, every decision the pack gives must be listed: one
+//! it does not list is a failure, so a policy that starts deciding about more subjects is
+//! noticed. With `scope`, that holds for the named policies only.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::case::{Case, Expected};
+use super::defaults;
+use super::report::{CaseReport, Outcome, Verdict};
+use crate::decision::{Decision, Document};
+use crate::host::{Host, Pack};
+use crate::limits::Limits;
+use crate::Result;
+
+/// A compiled pack, ready to run any number of cases.
+pub struct Runner {
+    host: Host,
+    pack: Pack,
+}
+
+impl Runner {
+    pub fn open(policies: &Path, limits: Limits) -> Result<Runner> {
+        let (host, pack) = Host::open(policies, limits)?;
+        Ok(Runner { host, pack })
+    }
+
+    /// Evaluates one case: its report, and the whole document the pack gave.
+    pub fn run(&self, case: &Case) -> Result<(CaseReport, Document)> {
+        let loaded = defaults::load(case)?;
+        let evaluation = crate::eval::evaluate_loaded(&self.host, &self.pack, loaded)?;
+        let report = run_case(case, &evaluation.document.decisions);
+        Ok((report, evaluation.document))
+    }
+}
+
+/// Holds the decisions a pack gave against a case.
+pub fn run_case(case: &Case, decisions: &[Decision]) -> CaseReport {
+    let find = |policy: &str, subject: &str| {
+        decisions
+            .iter()
+            .find(|d| d.policy == policy && d.subject == subject)
+    };
+    let mut results = Vec::new();
+    for exp in &case.expectations {
+        let actual = find(&exp.policy, &exp.subject);
+        let problems = match (&exp.expected, actual) {
+            (Expected::None, None) => Vec::new(),
+            (Expected::None, Some(d)) => {
+                vec![format!("expected no decision, got `{}`", d.outcome)]
+            }
+            (Expected::Decision { outcome, .. }, None) => {
+                vec![format!("expected `{outcome}`, got no decision")]
+            }
+            (Expected::Decision { outcome, values }, Some(d)) => {
+                let mut problems = Vec::new();
+                if d.outcome != *outcome {
+                    problems.push(format!("expected `{outcome}`, got `{}`", d.outcome));
+                }
+                for (name, want) in values {
+                    match d.values.get(name) {
+                        Some(got) if same(want, got) => {}
+                        Some(got) => problems.push(format!("{name}: expected {want}, got {got}")),
+                        None => problems.push(format!("{name}: expected {want}, got no value")),
+                    }
+                }
+                problems
+            }
+        };
+        results.push(Verdict {
+            line: Some(exp.line),
+            policy: exp.policy.clone(),
+            subject: exp.subject.clone(),
+            expected: Some(exp.expected.clone()),
+            actual: actual.cloned(),
+            outcome: outcome(&problems),
+            problems,
+        });
+    }
+    for d in decisions {
+        let listed = case
+            .expectations
+            .iter()
+            .any(|e| e.policy == d.policy && e.subject == d.subject);
+        if !listed && case.covers(&d.policy) {
+            let problems = vec![format!("unexpected decision `{}`", d.outcome)];
+            results.push(Verdict {
+                line: None,
+                policy: d.policy.clone(),
+                subject: d.subject.clone(),
+                expected: None,
+                actual: Some(d.clone()),
+                outcome: Outcome::Fail,
+                problems,
+            });
+        }
+    }
+    CaseReport {
+        file: case.path.display().to_string(),
+        results,
+    }
+}
+
+fn outcome(problems: &[String]) -> Outcome {
+    if problems.is_empty() {
+        Outcome::Pass
+    } else {
+        Outcome::Fail
+    }
+}
+
+/// Whether an expected `name=value` matches a decision's value: numbers by value (`0.5`
+/// matches `0.50`), booleans and `null` by their JSON spelling, strings as written.
+pub fn same(expected: &str, actual: &Value) -> bool {
+    match actual {
+        Value::Number(n) => expected.parse::<f64>().ok() == n.as_f64(),
+        Value::Bool(b) => expected == b.to_string(),
+        Value::String(s) => expected == s,
+        Value::Null => matches!(expected, "null" | "None"),
+        other => *other.to_string() == *expected,
+    }
+}
+
+/// A decision value as an expectation writes it (the inverse of [`same`]).
+pub fn spell(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

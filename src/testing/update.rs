@@ -1,0 +1,84 @@
+//! `--update`: a case's expectation lines rewritten from what the pack now decides, in
+//! place; comments, `scope` lines, blank lines and the snapshot are kept byte for byte.
+
+use super::case::{Case, Expected, SNAPSHOT_MARKER};
+use super::run::spell;
+use crate::decision::Decision;
+
+/// The case file's new text. An expectation keeps its line and the value names it
+/// listed; one whose decision is gone becomes `<policy> <subject> none`; a decision the
+/// case did not list (within its scope) gets a line after the last expectation.
+pub fn rewrite(case: &Case, decisions: &[Decision]) -> String {
+    let find = |policy: &str, subject: &str| {
+        decisions
+            .iter()
+            .find(|d| d.policy == policy && d.subject == subject)
+    };
+    let new_lines: Vec<String> = decisions
+        .iter()
+        .filter(|d| case.covers(&d.policy))
+        .filter(|d| {
+            !case
+                .expectations
+                .iter()
+                .any(|e| e.policy == d.policy && e.subject == d.subject)
+        })
+        .map(|d| format!("{} {} {}\n", d.policy, d.subject, d.outcome))
+        .collect();
+    // After the last expectation, or just before the snapshot when there is none.
+    let insert_after = case.expectations.iter().map(|e| e.line).max();
+    let mut out = String::with_capacity(case.text.len());
+    let mut in_header = true;
+    for (i, raw) in case.text.split_inclusive('\n').enumerate() {
+        let n = i + 1;
+        if in_header && raw.trim() == SNAPSHOT_MARKER {
+            in_header = false;
+            if insert_after.is_none() {
+                out.extend(new_lines.iter().map(String::as_str));
+            }
+        }
+        match case.expectations.iter().find(|e| e.line == n && in_header) {
+            Some(exp) => {
+                let ending = if raw.ends_with("\r\n") {
+                    "\r\n"
+                } else if raw.ends_with('\n') {
+                    "\n"
+                } else {
+                    ""
+                };
+                let names = match &exp.expected {
+                    Expected::Decision { values, .. } => {
+                        values.iter().map(|(k, _)| k.as_str()).collect()
+                    }
+                    Expected::None => Vec::new(),
+                };
+                out.push_str(&line(
+                    &exp.policy,
+                    &exp.subject,
+                    find(&exp.policy, &exp.subject),
+                    &names,
+                ));
+                out.push_str(ending);
+            }
+            None => out.push_str(raw),
+        }
+        if insert_after == Some(n) {
+            out.extend(new_lines.iter().map(String::as_str));
+        }
+    }
+    out
+}
+
+/// One expectation line, without its ending.
+fn line(policy: &str, subject: &str, decision: Option<&Decision>, names: &[&str]) -> String {
+    let Some(d) = decision else {
+        return format!("{policy} {subject} none");
+    };
+    let mut text = format!("{policy} {subject} {}", d.outcome);
+    for name in names {
+        if let Some(value) = d.values.get(*name) {
+            text.push_str(&format!(" {name}={}", spell(value)));
+        }
+    }
+    text
+}
