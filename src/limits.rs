@@ -20,6 +20,9 @@ pub struct Limits {
     /// Memory one policy may allocate beyond what the process held when it started,
     /// enforced where the binary installs the counting allocator.
     pub max_memory_mb: u64,
+    /// Decisions one policy may record: a loop over a large snapshot that records far
+    /// more than anyone reads would otherwise fill memory and the document.
+    pub max_decisions: usize,
 }
 
 impl Default for Limits {
@@ -35,6 +38,7 @@ impl Default for Limits {
             max_map_size: 1 << 16,
             timeout_ms: 10_000,
             max_memory_mb: DEFAULT_MAX_MEMORY_MB,
+            max_decisions: 100_000,
         }
     }
 }

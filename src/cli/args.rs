@@ -32,6 +32,9 @@ pub struct LimitArgs {
     /// Memory one policy may allocate, in MiB (`BURSAR_MAX_MEMORY_MB` lowers the default)
     #[arg(long, value_name = "MIB", default_value_t = default_max_memory_mb(), value_parser = clap::value_parser!(u64).range(1..))]
     max_memory_mb: u64,
+    /// Most decisions one policy may record
+    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_decisions, value_parser = at_least_one())]
+    max_decisions: usize,
 }
 
 /// The policy memory limit's default: the library's, or less on a runner that says it
@@ -60,6 +63,7 @@ impl LimitArgs {
             max_map_size: self.max_map_size,
             timeout_ms: self.timeout_ms,
             max_memory_mb: self.max_memory_mb,
+            max_decisions: self.max_decisions,
         }
     }
 }

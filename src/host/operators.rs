@@ -12,6 +12,13 @@ fn as_number(v: &Dynamic) -> Option<f64> {
         .or_else(|| v.as_float().ok())
 }
 
+/// The operators `d.check` knows.
+const OPERATORS: [&str; 8] = [">=", ">", "<=", "<", "==", "!=", "in", "not in"];
+
+fn unknown(op: &str) -> String {
+    format!("unknown operator `{op}` (use >=, >, <=, <, ==, !=, in, not in)")
+}
+
 /// Applies a check operator; an error says why when the operator is unknown or the types
 /// do not compare.
 pub fn compare(
@@ -20,6 +27,10 @@ pub fn compare(
     op: &str,
     threshold: &Dynamic,
 ) -> Result<bool, String> {
+    // The operator is checked first: a typo must not hide behind an absent value.
+    if !OPERATORS.contains(&op) {
+        return Err(unknown(op));
+    }
     if actual.is_unit() {
         // An absent value (e.g. a ratio with no denominator) never satisfies a check.
         return Ok(false);
@@ -53,11 +64,7 @@ pub fn compare(
         ">" => ordering == Greater,
         "<=" => ordering != Greater,
         "<" => ordering == Less,
-        _ => {
-            return Err(format!(
-                "unknown operator `{op}` (use >=, >, <=, <, ==, !=, in, not in)"
-            ))
-        }
+        _ => return Err(unknown(op)),
     })
 }
 

@@ -44,6 +44,8 @@ pub struct State {
     pub recent: VecDeque<String>,
     /// Lines the running policy printed so far.
     pub printed: usize,
+    /// Most decisions one policy may record (`Limits::max_decisions`).
+    pub max_decisions: usize,
 }
 
 /// Most `print`/`debug` lines kept per policy; the rest are counted.
@@ -100,6 +102,31 @@ fn call_site(ctx: &NativeCallContext, state: &State) -> (String, Position) {
     (file, ctx.call_position())
 }
 
+/// Whether `text` says nothing: empty or only White_Space (Rust's `trim` is Unicode's
+/// White_Space), so a subject or outcome never looks blank in a table or a report.
+fn blank(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
+/// Refuses `d.<what>(..)` on a decision already recorded or discarded: what it adds
+/// would reach no document, and the author believes it did.
+fn still_open(d: &Draft, what: &str) -> RhaiResult<()> {
+    let d = d.0.borrow();
+    if d.recorded {
+        return fail(format!(
+            "the decision for `{}` was already recorded, so `{what}` would be lost (call it before `record`)",
+            d.subject
+        ));
+    }
+    if d.discarded {
+        return fail(format!(
+            "the decision for `{}` was discarded, so `{what}` would be lost",
+            d.subject
+        ));
+    }
+    Ok(())
+}
+
 /// `file:line:col`, as the `at` of a check shows it.
 fn at(file: &str, pos: Position) -> String {
     match (pos.line(), pos.position()) {
@@ -117,8 +144,11 @@ pub fn register(engine: &mut Engine, state: &Shared) {
     engine.register_fn(
         "decision",
         move |ctx: NativeCallContext, subject: &str| -> RhaiResult<Draft> {
-            if subject.is_empty() {
-                return fail("a decision needs a non-empty subject");
+            if blank(subject) {
+                return fail(format!(
+                    "a decision needs a subject that is not blank, got `{}`",
+                    subject.escape_debug()
+                ));
             }
             let mut state = s.borrow_mut();
             let (opened_in, opened_at) = call_site(&ctx, &state);
@@ -137,6 +167,7 @@ pub fn register(engine: &mut Engine, state: &Shared) {
     engine.register_fn(
         "value",
         |ctx: NativeCallContext, d: &mut Draft, name: &str, value: Dynamic| -> RhaiResult<()> {
+            still_open(d, "value")?;
             let json = to_json(&value, ctx.engine()).or_else(fail)?;
             d.0.borrow_mut().values.insert(name.to_owned(), json);
             Ok(())
@@ -152,6 +183,7 @@ pub fn register(engine: &mut Engine, state: &Shared) {
                       threshold: Dynamic,
                       unit: Option<&str>|
           -> RhaiResult<bool> {
+        still_open(d, "check")?;
         if threshold.is_unit() {
             return fail(format!("check `{label}` has no threshold"));
         }
@@ -195,12 +227,15 @@ pub fn register(engine: &mut Engine, state: &Shared) {
     engine.register_fn(
         "evidence",
         |ctx: NativeCallContext, d: &mut Draft, evidence: Dynamic| -> RhaiResult<()> {
+            still_open(d, "evidence")?;
             d.0.borrow_mut().evidence = Some(to_json(&evidence, ctx.engine()).or_else(fail)?);
             Ok(())
         },
     );
-    engine.register_fn("summary", |d: &mut Draft, text: &str| {
+    engine.register_fn("summary", |d: &mut Draft, text: &str| -> RhaiResult<()> {
+        still_open(d, "summary")?;
         d.0.borrow_mut().summary = Some(text.to_owned());
+        Ok(())
     });
 
     let s = state.clone();
@@ -216,8 +251,11 @@ pub fn register(engine: &mut Engine, state: &Shared) {
                     "unknown severity `{severity}` (use info, warn or deny)"
                 ));
             };
-            if outcome.is_empty() {
-                return fail("a decision needs a non-empty outcome");
+            if blank(outcome) {
+                return fail(format!(
+                    "a decision needs an outcome that is not blank, got `{}`",
+                    outcome.escape_debug()
+                ));
             }
             let mut draft = d.0.borrow_mut();
             if draft.recorded {
@@ -239,6 +277,12 @@ pub fn register(engine: &mut Engine, state: &Shared) {
                     state.policy,
                     draft.subject,
                     at(file, *pos)
+                ));
+            }
+            if state.decisions.len() >= state.max_decisions {
+                return fail(format!(
+                    "policy `{}` recorded more than the limit of {} decisions (raise it with --max-decisions)",
+                    state.policy, state.max_decisions
                 ));
             }
             let site = call_site(&ctx, &state);

@@ -37,7 +37,10 @@ impl Host {
     /// Builds an engine for the pack in `source`: only pure packages, no `eval`, no clock,
     /// no files (imports are served from `source`), and every size and time limit in force.
     pub fn new(source: &PackSource, limits: Limits) -> Self {
-        let state: record::Shared = Rc::new(RefCell::new(record::State::default()));
+        let state: record::Shared = Rc::new(RefCell::new(record::State {
+            max_decisions: limits.max_decisions,
+            ..record::State::default()
+        }));
         let watch = Rc::new(Watch::default());
         Self {
             engine: engine::build(&limits, source, &state, &watch),

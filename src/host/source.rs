@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::PolicyError;
 use crate::digest::sha256_hex;
+use crate::text::lowercase_first;
 
 /// One file of the pack, as read.
 #[derive(Debug)]
@@ -77,6 +78,47 @@ fn read(dir: &Path, file: String, what: &str) -> Result<SourceFile, Box<PolicyEr
     })
 }
 
+/// Refuses a `*.rhai` file that cannot be read as one: a link that leads nowhere or to
+/// itself, a named pipe, a device or a socket (`what` names it: "policy", "module").
+fn regular(path: &Path, what: &str) -> Result<(), Box<PolicyError>> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(()),
+        Ok(_) => Err(PolicyError::new(
+            path,
+            format!("the {what} is not a regular file (a named pipe, a device or a socket cannot be read as one)"),
+        )),
+        Err(e) => Err(unreadable(path, what, e)),
+    }
+}
+
+/// Why a `*.rhai` file whose metadata cannot be read is refused: a link that leads
+/// nowhere or around in a loop names its target, so the author knows what to fix.
+fn unreadable(path: &Path, what: &str, e: std::io::Error) -> Box<PolicyError> {
+    let Ok(target) = std::fs::read_link(path) else {
+        return PolicyError::new(path, format!("cannot read the {what}: {}", io_words(&e)));
+    };
+    let target = target.display();
+    let message = if e.kind() == std::io::ErrorKind::NotFound {
+        format!("the {what} is a link to `{target}`, which does not exist")
+    } else {
+        format!(
+            "the {what} is a link to `{target}`, which cannot be followed: {}",
+            io_words(&e)
+        )
+    };
+    PolicyError::new(path, message)
+}
+
+/// The system's words for an I/O error, lowercased and without ` (os error N)`.
+fn io_words(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    lowercase_first(text)
+}
+
 /// The names in a folder, sorted by bytes; names that are not UTF-8 cannot be imported
 /// (an import names its module in a string) and are left out.
 fn names(dir: &Path) -> std::io::Result<Vec<String>> {
@@ -127,9 +169,11 @@ impl PackSource {
                 folders.push(name);
                 continue;
             }
-            if !(path.is_file() && is_rhai(&name)) {
+            if !is_rhai(&name) {
                 continue;
             }
+            // Skipping it would drop a policy from the pack without a word.
+            regular(&path, "policy")?;
             // A link may point anywhere; the pack is what is inside the folder.
             let inside = path
                 .canonicalize()
@@ -274,10 +318,11 @@ fn walk(
         if !is_rhai(&name) {
             continue;
         }
-        // A broken link: no file, as if absent.
-        let Ok(real) = path.canonicalize() else {
-            continue;
-        };
+        // A link that leads nowhere (or to itself) is a module lost without a word: say
+        // so. A pipe or a device is kept, refused to the import that names it.
+        let real = path
+            .canonicalize()
+            .map_err(|e| unreadable(&path, "module", e))?;
         let entry = match real.strip_prefix(root) {
             Err(_) => Entry::Refused(LEADS_OUTSIDE.to_owned()),
             // A named pipe or a device would block the read, or never end it.

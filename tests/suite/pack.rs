@@ -273,3 +273,36 @@ fn impact_names_a_module_that_changed_alone() {
         json["old"]["modules"][0]["sha256"]
     );
 }
+
+/// A policy that is a named pipe is refused by name, by `eval` and `check` alike: reading
+/// it would block, and skipping it would lose a policy while the run exits 0.
+#[cfg(unix)]
+#[test]
+fn a_policy_that_is_a_named_pipe_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("squads.rhai"),
+        "const POLICY = \"squads\";\n",
+    )
+    .unwrap();
+    let pipe = dir.path().join("budget.rhai");
+    crate::output::mkfifo(&pipe);
+    let pack = dir.path().to_str().unwrap();
+    let expected = format!(
+        "error: {}: the policy is not a regular file (a named pipe, a device or a socket cannot be read as one)\n",
+        pipe.display()
+    );
+    let eval = support::bursar(&[
+        "eval",
+        "--snapshot",
+        "examples/sprint-2026-S24.json",
+        "--policies",
+        pack,
+    ]);
+    let check = support::bursar(&["check", "--policies", pack]);
+    for out in [eval, check] {
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
+        assert!(out.stdout.is_empty());
+    }
+}

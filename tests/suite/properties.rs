@@ -132,6 +132,7 @@ fn fuzz_limits() -> Limits {
         max_map_size: 1_000,
         timeout_ms: 2_000,
         max_memory_mb: 256,
+        max_decisions: 1_000,
     }
 }
 
