@@ -119,12 +119,24 @@ fn io_words(e: &std::io::Error) -> String {
     lowercase_first(text)
 }
 
-/// The names in a folder, sorted by bytes; names that are not UTF-8 cannot be imported
-/// (an import names its module in a string) and are left out.
-fn names(dir: &Path) -> std::io::Result<Vec<String>> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .collect();
+/// The names in a folder, sorted by bytes. A `*.rhai` name that is not UTF-8 is
+/// refused: no import can name it, and leaving it out would lose a policy unnoticed.
+/// Other names are only skipped, as files that are not `*.rhai` are.
+fn names(dir: &Path) -> Result<Vec<String>, Box<PolicyError>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| folder_error(dir, e))? {
+        let name = entry.map_err(|e| folder_error(dir, e))?.file_name();
+        match name.into_string() {
+            Ok(name) => names.push(name),
+            Err(name) if Path::new(&name).extension().is_some_and(|x| x == "rhai") => {
+                return Err(PolicyError::new(
+                    &dir.join(name),
+                    "the file name is not valid UTF-8, so the pack cannot name it (rename it)",
+                ));
+            }
+            Err(_) => {}
+        }
+    }
     names.sort();
     Ok(names)
 }
@@ -163,7 +175,7 @@ impl PackSource {
             sha256: String::new(),
         };
         let mut folders = Vec::new();
-        for name in names(dir).map_err(|e| folder_error(dir, e))? {
+        for name in names(dir)? {
             let path = dir.join(&name);
             if path.is_dir() {
                 folders.push(name);
@@ -307,7 +319,7 @@ fn walk(
         return Ok(());
     }
     ancestors.push(real);
-    let names = names(&dir).map_err(|e| folder_error(&dir, e))?;
+    let names = names(&dir)?;
     for name in names {
         let file = format!("{folder}/{name}");
         let path = inner.dir.join(&file);

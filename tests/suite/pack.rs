@@ -306,3 +306,29 @@ fn a_policy_that_is_a_named_pipe_is_refused_by_name() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// A policy whose file name is not UTF-8 is refused, not left out of the pack: skipping
+/// it would lose a policy while the run exits 0.
+#[cfg(target_os = "linux")] // macOS refuses such names when the file is created
+#[test]
+fn a_policy_whose_name_is_not_utf8_is_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("squads.rhai"),
+        "const POLICY = \"squads\";\n",
+    )
+    .unwrap();
+    let odd = std::ffi::OsStr::from_bytes(b"caf\xe9.rhai");
+    std::fs::write(dir.path().join(odd), "const POLICY = \"cafe\";\n").unwrap();
+    let pack = dir.path().to_str().unwrap();
+    let out = support::bursar(&["check", "--policies", pack]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: {}/caf\u{fffd}.rhai: the file name is not valid UTF-8, so the pack cannot name it (rename it)\n",
+            dir.path().display()
+        )
+    );
+}
