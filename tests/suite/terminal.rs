@@ -278,3 +278,45 @@ fn validate_is_escaped() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_clean("validate", &out.stdout);
 }
+
+#[test]
+fn the_commands_own_stderr_lines_escape_file_names() {
+    let s = setup();
+    let pack = s.dir.path().join("throws\u{1b}[2J");
+    std::fs::create_dir_all(pack.join("tests")).unwrap();
+    std::fs::write(
+        pack.join("throws.rhai"),
+        "const POLICY = \"throws\";\nconst DESCRIPTION = \"throws\";\nconst READS = [];\nthrow \"no\";\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pack.join("tests/case\u{7}\u{202e}.case"),
+        "throws plain none\n--- snapshot\n{}\n",
+    )
+    .unwrap();
+    // `test` names the case it was running when the policy failed.
+    let out = bursar(&["test", "--policies", pack.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_clean("test's stderr on a policy error", &out.stderr);
+    assert!(
+        stderr(&out).contains("case\\u{7}\\u{202e}.case"),
+        "{}",
+        stderr(&out)
+    );
+    // `impact` names the snapshot and the pack it was evaluating.
+    let out = bursar(&[
+        "impact",
+        "--policies",
+        pack.to_str().unwrap(),
+        "--against",
+        &path(s.dir.path(), "old"),
+        &s.snapshot,
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_clean("impact's stderr on a policy error", &out.stderr);
+    assert!(
+        stderr(&out).contains("throws\\u{1b}[2J"),
+        "{}",
+        stderr(&out)
+    );
+}
