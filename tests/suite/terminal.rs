@@ -277,6 +277,19 @@ fn validate_is_escaped() {
     let out = bursar(&["validate", &s.snapshot]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_clean("validate", &out.stdout);
+
+    // An invalid snapshot's problems quote ids and keys as written: escaped.
+    let text = std::fs::read_to_string(&s.snapshot).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let squads = doc["squads"].as_array_mut().unwrap();
+    squads.push(squads.last().unwrap().clone());
+    doc["\u{1b}[2Junknown\n"] = 1.into();
+    let invalid = path(s.dir.path(), "invalid.json");
+    std::fs::write(&invalid, serde_json::to_string(&doc).unwrap()).unwrap();
+    let out = bursar(&["validate", &invalid]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_clean("an invalid snapshot", &out.stderr);
+    assert!(stderr(&out).contains("x\\u{1b}[31mred"), "{}", stderr(&out));
 }
 
 #[test]
