@@ -34,7 +34,8 @@ fn main() -> ExitCode {
         Err(err) => {
             let text = match err.downcast_ref::<bursar::Error>() {
                 Some(e) => bursar::render::diagnostic::render(e),
-                None => format!("{err:#}\n"),
+                // Messages quote paths and values as given: escaped for the terminal.
+                None => format!("{}\n", bursar::text::escape_terminal(&format!("{err:#}"))),
             };
             eprint!("error: {text}");
             ExitCode::from(cli::Status::Failed as u8)

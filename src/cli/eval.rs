@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use bursar::decision::Severity;
 use bursar::render;
+use bursar::text::escape_terminal;
 
 use super::args::{LimitArgs, OutputArgs, PackArgs};
 use super::report::{self, Report};
@@ -87,8 +88,9 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     );
     progress.finish();
     let evaluation = evaluation.map_err(|e| args.pack.explain(e))?;
+    // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
     for line in &evaluation.log {
-        eprintln!("{line}");
+        eprintln!("{}", escape_terminal(line));
     }
     let doc = &evaluation.document;
     let threshold = match args.fail_on {

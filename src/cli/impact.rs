@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use bursar::render;
+use bursar::text::escape_terminal;
 
 use super::args::{LimitArgs, OutputArgs};
 use super::status::Status;
@@ -79,22 +80,23 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Err(failure) => {
             // A policy error names the policy file, not the snapshot it failed on.
             if let (Some(path), Some(side)) = (&failure.snapshot, failure.side) {
+                let pack = match side {
+                    bursar::impact::Side::New => &args.policies,
+                    bursar::impact::Side::Old => &args.against,
+                };
                 eprintln!(
                     "while evaluating `{}` with the {} pack `{}`:",
-                    path.display(),
+                    escape_terminal(&path.display().to_string()),
                     side.as_str(),
-                    match side {
-                        bursar::impact::Side::New => &args.policies,
-                        bursar::impact::Side::Old => &args.against,
-                    }
-                    .display()
+                    escape_terminal(&pack.display().to_string())
                 );
             }
             return Err(failure.error.into());
         }
     };
+    // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
     for line in &impact.log {
-        eprintln!("{line}");
+        eprintln!("{}", escape_terminal(line));
     }
     let report = &impact.report;
     output.write(

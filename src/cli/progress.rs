@@ -41,7 +41,8 @@ impl Progress {
 
     fn new(label: String, quiet: bool, min_total: u64, counts: fn(u64, u64) -> String) -> Self {
         Self {
-            label,
+            // The label names a file as given: escaped, it cannot move the cursor.
+            label: bursar::text::escape_terminal(&label).into_owned(),
             enabled: !quiet && std::io::stderr().is_terminal(),
             min_total,
             counts,

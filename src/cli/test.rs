@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use bursar::render::{self, Emitter};
 use bursar::testing::{self, Case, Runner, TestReport};
+use bursar::text::escape_terminal;
 
 use super::args::{LimitArgs, OutputArgs, PackArgs};
 use super::output::Output;
@@ -81,7 +82,10 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         let (case_report, document) = runner.run(case).inspect_err(|e| {
             // A policy error names the policy's file; which case it ran on is said here.
             if matches!(e, bursar::Error::Policy(_)) {
-                eprintln!("while running the case `{}`:", case.path.display());
+                eprintln!(
+                    "while running the case `{}`:",
+                    escape_terminal(&case.path.display().to_string())
+                );
             }
         })?;
         if args.update {
@@ -101,7 +105,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     for (path, text) in updates {
         Output::new(Some(&path), &[])?.write(text.as_bytes())?;
         if !args.quiet {
-            eprintln!("updated {}", path.display());
+            eprintln!("updated {}", escape_terminal(&path.display().to_string()));
         }
     }
     let emitter: Box<dyn Emitter<TestReport>> = match args.output.format {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use bursar::text::count;
+use bursar::text::{count, escape_terminal};
 
 use super::status::Status;
 
@@ -20,8 +20,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let entries = s.catalog.len();
     println!(
         "{}: valid snapshot of sprint {} ({}, {}, {}, {}, {entries} catalog {})",
-        source.origin(),
-        s.sprint.id,
+        escape_terminal(&source.origin().to_string()),
+        escape_terminal(&s.sprint.id),
         count(s.squads.len(), "squad"),
         count(s.runs.len(), "run"),
         count(s.run_groups.len(), "run group"),

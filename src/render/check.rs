@@ -1,10 +1,12 @@
 //! What `bursar check` prints: the policies of a compiled pack in evaluation order, with
-//! what each declares, then the modules they may import.
+//! what each declares, then the modules they may import. Names, files and descriptions
+//! are escaped for the terminal.
 
 use std::fmt::Write;
 use std::path::Path;
 
 use crate::host::Pack;
+use crate::text::escape_terminal as esc;
 
 /// The pack at `dir` as a numbered list (name, file, description, `DECIDES`, `READS`),
 /// then its modules.
@@ -12,13 +14,19 @@ pub fn listing(dir: &Path, pack: &Pack) -> String {
     let count = pack.policies.len();
     let mut out = format!(
         "{}: {count} polic{} compiled, in evaluation order:\n",
-        dir.display(),
+        esc(&dir.display().to_string()),
         if count == 1 { "y" } else { "ies" }
     );
     for (i, policy) in pack.policies.iter().enumerate() {
-        let _ = writeln!(out, "{:>3}. {} ({})", i + 1, policy.name, policy.file);
+        let _ = writeln!(
+            out,
+            "{:>3}. {} ({})",
+            i + 1,
+            esc(&policy.name),
+            esc(&policy.file)
+        );
         if !policy.description.is_empty() {
-            let _ = writeln!(out, "     {}", policy.description);
+            let _ = writeln!(out, "     {}", esc(&policy.description));
         }
         if let Some(decides) = &policy.decides {
             let _ = writeln!(
@@ -29,7 +37,7 @@ pub fn listing(dir: &Path, pack: &Pack) -> String {
             );
         }
         if !policy.reads.is_empty() {
-            let _ = writeln!(out, "     reads: {}", policy.reads.join(", "));
+            let _ = writeln!(out, "     reads: {}", esc(&policy.reads.join(", ")));
         }
     }
     let modules = pack.module_records();
@@ -40,7 +48,7 @@ pub fn listing(dir: &Path, pack: &Pack) -> String {
             crate::text::count(modules.len(), "module")
         );
         for module in &modules {
-            let _ = writeln!(out, "     {}", module.file);
+            let _ = writeln!(out, "     {}", esc(&module.file));
         }
     }
     out

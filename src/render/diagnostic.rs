@@ -1,10 +1,15 @@
 //! Renders errors for people: the location first, then the offending line with a caret,
-//! then every problem of an invalid input.
+//! then every problem of an invalid input. What a message quotes from a policy or a
+//! snapshot (and the quoted source line) is escaped for the terminal, so an error cannot
+//! print a forged line or recolour the log.
 
 use std::fmt::Write;
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::error::PolicyError;
 use crate::snapshot::MAX_PROBLEMS;
+use crate::text::{escape_terminal as esc, needs_escape, push_escaped};
 use crate::Error;
 
 /// Renders an error as the CLI prints it (without the leading `error: `).
@@ -12,11 +17,12 @@ pub fn render(err: &Error) -> String {
     match err {
         Error::Invalid { origin, problems } => {
             let mut out = format!(
-                "{origin}: invalid snapshot, {}:\n",
+                "{}: invalid snapshot, {}:\n",
+                esc(&origin.to_string()),
                 crate::text::count(problems.len(), "problem")
             );
             for p in problems.iter().take(MAX_PROBLEMS) {
-                let _ = writeln!(out, "  {p}");
+                let _ = writeln!(out, "  {}", esc(&p.to_string()));
             }
             if problems.len() > MAX_PROBLEMS {
                 let _ = writeln!(out, "  ... and {} more", problems.len() - MAX_PROBLEMS);
@@ -24,7 +30,7 @@ pub fn render(err: &Error) -> String {
             out
         }
         Error::Policy(e) => render_policy(e),
-        other => format!("{other}\n"),
+        other => format!("{}\n", esc(&other.to_string())),
     }
 }
 
@@ -32,7 +38,7 @@ pub fn render(err: &Error) -> String {
 const SHOWN_CHARS: usize = 100;
 
 fn render_policy(e: &PolicyError) -> String {
-    let mut out = format!("{e}\n");
+    let mut out = format!("{}\n", esc(&e.to_string()));
     render_code(&mut out, e);
     if !e.printed.is_empty() {
         let _ = writeln!(
@@ -42,7 +48,7 @@ fn render_policy(e: &PolicyError) -> String {
             e.printed_total
         );
         for line in &e.printed {
-            let _ = writeln!(out, "  {line}");
+            let _ = writeln!(out, "  {}", esc(line));
         }
     }
     out
@@ -65,7 +71,7 @@ fn render_code(out: &mut String, e: &PolicyError) {
             .saturating_sub(SHOWN_CHARS / 2)
             .min(length - SHOWN_CHARS)
     };
-    let shown: String = code.chars().skip(start).take(SHOWN_CHARS).collect();
+    let shown: Vec<char> = code.chars().skip(start).take(SHOWN_CHARS).collect();
     let before = if start > 0 { "…" } else { "" };
     let after = if start + SHOWN_CHARS < length {
         "…"
@@ -75,19 +81,30 @@ fn render_code(out: &mut String, e: &PolicyError) {
     let number = line.to_string();
     let gutter = " ".repeat(number.len());
     let _ = writeln!(out, "{gutter} |");
-    let _ = writeln!(out, "{number} | {before}{shown}{after}");
+    // Tabs stay tabs (the caret's padding repeats them); other control and bidi
+    // characters show escaped, as in the message above.
+    let visible = |c: char| {
+        let mut s = String::new();
+        if c == '\t' || !needs_escape(c) {
+            s.push(c);
+        } else {
+            push_escaped(&mut s, c);
+        }
+        s
+    };
+    let line_text: String = shown.iter().map(|&c| visible(c)).collect();
+    let _ = writeln!(out, "{number} | {before}{line_text}{after}");
     if e.column.is_some() {
-        // Columns count characters; keep tabs so the caret lines up under them.
-        let pad: String = before
-            .chars()
-            .map(|_| ' ')
-            .chain(
-                shown
-                    .chars()
-                    .take(col - 1 - start)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' }),
-            )
-            .collect();
+        // Columns count characters; the caret goes under the character, however many
+        // terminal columns each one before it takes once shown.
+        let mut pad: String = before.chars().map(|_| ' ').collect();
+        for &c in shown.iter().take(col - 1 - start) {
+            if c == '\t' {
+                pad.push('\t');
+            } else {
+                pad.push_str(&" ".repeat(visible(c).width()));
+            }
+        }
         let _ = writeln!(out, "{gutter} | {pad}^");
     }
 }

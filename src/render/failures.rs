@@ -1,14 +1,16 @@
 //! Why a run failed, for stderr: the decisions at or above `--fail-on`, most severe
 //! first, then the totals. A CI log shows this whatever format went to stdout or a file,
-//! so nobody has to open the document to learn what exit 1 was about.
+//! so nobody has to open the document to learn what exit 1 was about. Values are escaped
+//! for the terminal and widths measured on the escaped text.
 
+use std::borrow::Cow;
 use std::io;
 
 use unicode_width::UnicodeWidthStr;
 
 use super::emitter::Emitter;
 use crate::decision::{Decision, Document, Severity};
-use crate::text::count;
+use crate::text::{count, escape_terminal as esc};
 
 /// The decisions listed one per line; the rest are counted. A log stays readable when a
 /// broken snapshot fails every subject, and 20 is more than a healthy sprint fails.
@@ -35,16 +37,16 @@ impl Emitter<Document> for FailureSummary {
             self.fail_on.as_str(),
             self.fail_on.as_str()
         )?;
-        let rows: Vec<[&str; 5]> = failing
+        let rows: Vec<[Cow<str>; 5]> = failing
             .iter()
             .take(SHOWN)
             .map(|d| {
                 [
-                    d.severity.as_str(),
-                    d.policy.as_str(),
-                    d.subject.as_str(),
-                    d.outcome.as_str(),
-                    d.explanation.summary.as_str(),
+                    Cow::Borrowed(d.severity.as_str()),
+                    esc(&d.policy),
+                    esc(&d.subject),
+                    esc(&d.outcome),
+                    esc(&d.explanation.summary),
                 ]
             })
             .collect();
@@ -67,10 +69,10 @@ impl Emitter<Document> for FailureSummary {
         writeln!(
             out,
             "sprint {}{}: {} ({} info, {} warn, {} deny)",
-            doc.sprint,
+            esc(&doc.sprint),
             doc.org
                 .as_deref()
-                .map(|o| format!(" ({o})"))
+                .map(|o| format!(" ({})", esc(o)))
                 .unwrap_or_default(),
             count(t.decisions, "decision"),
             t.info,

@@ -1,5 +1,6 @@
 //! The impact report as text: which policy files differ, then per snapshot its differences
-//! grouped by policy, marked like a diff, then the totals. (Its JSON is `json`'s.)
+//! grouped by policy, marked like a diff, then the totals. (Its JSON is `json`'s.) Every
+//! name and value from the packs and snapshots is escaped for the terminal.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -10,7 +11,7 @@ use serde_json::Value;
 use super::emitter::Emitter;
 use crate::compare::ValueChange;
 use crate::impact::{PackInfo, Report, SnapshotImpact};
-use crate::text::{count, plural};
+use crate::text::{count, escape_terminal as esc, plural};
 
 pub struct ImpactText;
 
@@ -27,8 +28,8 @@ fn text(report: &Report) -> String {
     let _ = writeln!(
         out,
         "new pack `{}` against `{}`: {}",
-        report.new.dir,
-        report.old.dir,
+        esc(&report.new.dir),
+        esc(&report.old.dir),
         pack_changes(&report.old, &report.new)
     );
     for s in &report.snapshots {
@@ -84,13 +85,13 @@ fn changes(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Ve
     let mut parts = Vec::new();
     for (name, sha) in new {
         match old.get(name) {
-            None => parts.push(format!("{name} added")),
-            Some(o) if o != sha => parts.push(format!("{name} changed")),
+            None => parts.push(format!("{} added", esc(name))),
+            Some(o) if o != sha => parts.push(format!("{} changed", esc(name))),
             Some(_) => {}
         }
     }
     for name in old.keys().filter(|n| !new.contains_key(*n)) {
-        parts.push(format!("{name} removed"));
+        parts.push(format!("{} removed", esc(name)));
     }
     parts
 }
@@ -99,7 +100,7 @@ fn changes(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Ve
 /// `-` removed, `*` same outcome with different values.
 fn render_snapshot(out: &mut String, s: &SnapshotImpact) {
     let d = &s.diff;
-    let _ = write!(out, "\n{} (sprint {}): ", s.path, s.sprint);
+    let _ = write!(out, "\n{} (sprint {}): ", esc(&s.path), esc(&s.sprint));
     if d.is_empty() {
         let _ = writeln!(out, "no change, {}", count(d.unchanged, "decision"));
         return;
@@ -122,13 +123,13 @@ fn render_snapshot(out: &mut String, s: &SnapshotImpact) {
     for c in &d.changed {
         let mut text = format!(
             "    ~ {}: {} ({}) → {} ({})\n        old: {}\n        new: {}\n",
-            c.subject,
-            c.old.outcome,
+            esc(&c.subject),
+            esc(&c.old.outcome),
             c.old.severity.as_str(),
-            c.new.outcome,
+            esc(&c.new.outcome),
             c.new.severity.as_str(),
-            c.old.summary,
-            c.new.summary
+            esc(&c.old.summary),
+            esc(&c.new.summary)
         );
         render_values(&mut text, &c.values);
         entries.insert((&c.policy, &c.subject), text);
@@ -137,10 +138,10 @@ fn render_snapshot(out: &mut String, s: &SnapshotImpact) {
         for l in list {
             let text = format!(
                 "    {mark} {}: {} ({})\n        {}\n",
-                l.subject,
-                l.verdict.outcome,
+                esc(&l.subject),
+                esc(&l.verdict.outcome),
                 l.verdict.severity.as_str(),
-                l.verdict.summary
+                esc(&l.verdict.summary)
             );
             entries.insert((&l.policy, &l.subject), text);
         }
@@ -148,8 +149,8 @@ fn render_snapshot(out: &mut String, s: &SnapshotImpact) {
     for c in d.values_changed.iter().flatten() {
         let mut text = format!(
             "    * {}: {} ({})\n",
-            c.subject,
-            c.new.outcome,
+            esc(&c.subject),
+            esc(&c.new.outcome),
             c.new.severity.as_str()
         );
         render_values(&mut text, &c.values);
@@ -158,7 +159,7 @@ fn render_snapshot(out: &mut String, s: &SnapshotImpact) {
     let mut current = None;
     for ((policy, _), text) in entries {
         if current != Some(policy) {
-            let _ = writeln!(out, "  {policy}");
+            let _ = writeln!(out, "  {}", esc(policy));
             current = Some(policy);
         }
         out.push_str(&text);
@@ -166,12 +167,16 @@ fn render_snapshot(out: &mut String, s: &SnapshotImpact) {
 }
 
 fn render_values(out: &mut String, values: &[ValueChange]) {
-    let show = |v: &Option<Value>| v.as_ref().map_or("(none)".to_owned(), Value::to_string);
+    // JSON escapes control characters but leaves bidi overrides as they are.
+    let show = |v: &Option<Value>| {
+        v.as_ref()
+            .map_or("(none)".to_owned(), |v| esc(&v.to_string()).into_owned())
+    };
     for v in values {
         let _ = writeln!(
             out,
             "        {}: {} → {}",
-            v.name,
+            esc(&v.name),
             show(&v.old),
             show(&v.new)
         );

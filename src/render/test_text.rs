@@ -1,5 +1,6 @@
 //! A test run as text for a person: a line per case file, and for each failure what was
 //! expected, what the pack decided and why (its summary and checks, with their places).
+//! Everything from the cases and the pack is escaped for the terminal.
 
 use std::io;
 use std::path::Path;
@@ -8,6 +9,7 @@ use super::emitter::Emitter;
 use crate::decision::{Check, Decision};
 use crate::testing::report::{CaseReport, Verdict};
 use crate::testing::{Outcome, TestReport};
+use crate::text::escape_terminal as esc;
 
 pub struct TestTextEmitter {
     /// Only the failing cases and the totals.
@@ -20,14 +22,14 @@ impl Emitter<TestReport> for TestTextEmitter {
         for case in &report.cases {
             if case.passed() {
                 if !self.quiet {
-                    writeln!(out, "ok     {} ({})", case.file, expectations(case))?;
+                    writeln!(out, "ok     {} ({})", esc(&case.file), expectations(case))?;
                 }
                 continue;
             }
             writeln!(
                 out,
                 "FAILED {} ({} of {} failed)",
-                case.file,
+                esc(&case.file),
                 case.failed(),
                 expectations(case)
             )?;
@@ -55,13 +57,19 @@ fn failure(
     case: &CaseReport,
     result: &Verdict,
 ) -> io::Result<()> {
+    let file = esc(&case.file);
     let at = match result.line {
-        Some(line) => format!("{}:{line}", case.file),
-        None => format!("{} (not listed)", case.file),
+        Some(line) => format!("{file}:{line}"),
+        None => format!("{file} (not listed)"),
     };
-    writeln!(out, "  {at}: {} {}", result.policy, result.subject)?;
+    writeln!(
+        out,
+        "  {at}: {} {}",
+        esc(&result.policy),
+        esc(&result.subject)
+    )?;
     for problem in &result.problems {
-        writeln!(out, "    {problem}")?;
+        writeln!(out, "    {}", esc(&problem.to_string()))?;
     }
     if let Some(decision) = &result.actual {
         explain(out, policies, decision)?;
@@ -74,19 +82,19 @@ fn explain(out: &mut dyn io::Write, policies: &Path, decision: &Decision) -> io:
     writeln!(
         out,
         "    decided `{}` ({}): {}",
-        decision.outcome,
+        esc(&decision.outcome),
         decision.severity.as_str(),
-        decision.explanation.summary
+        esc(&decision.explanation.summary)
     )?;
     for check in &decision.explanation.checks {
         writeln!(
             out,
             "      {}: {}: {} {} {}, {}",
-            location(policies, check),
-            check.label,
-            check.actual,
-            check.op,
-            check.threshold,
+            esc(&location(policies, check)),
+            esc(&check.label),
+            esc(&check.actual.to_string()),
+            esc(&check.op.to_string()),
+            esc(&check.threshold.to_string()),
             if check.pass { "passed" } else { "failed" }
         )?;
     }

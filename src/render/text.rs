@@ -1,13 +1,16 @@
 //! The human-readable view of a decisions document: a table per policy, columns aligned
-//! by display width so wide (CJK) subjects line up in a terminal.
+//! by display width so wide (CJK) subjects line up in a terminal. Every value is escaped
+//! for the terminal first (a newline in a subject cannot start a row of its own) and
+//! widths are measured on what is printed.
 
+use std::borrow::Cow;
 use std::io;
 
 use unicode_width::UnicodeWidthStr;
 
 use super::emitter::Emitter;
 use crate::decision::Document;
-use crate::text::count;
+use crate::text::{count, escape_terminal as esc};
 
 pub struct TextEmitter;
 
@@ -19,10 +22,10 @@ impl Emitter<Document> for TextEmitter {
         writeln!(
             out,
             "sprint {}{}: {} ({} info, {} warn, {} deny)",
-            doc.sprint,
+            esc(&doc.sprint),
             doc.org
                 .as_deref()
-                .map(|o| format!(" ({o})"))
+                .map(|o| format!(" ({})", esc(o)))
                 .unwrap_or_default(),
             count(t.decisions, "decision"),
             t.info,
@@ -30,17 +33,17 @@ impl Emitter<Document> for TextEmitter {
             t.deny
         )?;
         for policy in doc.policies() {
-            writeln!(out, "\n{policy}")?;
-            let rows: Vec<[&str; 4]> = doc
+            writeln!(out, "\n{}", esc(policy))?;
+            let rows: Vec<[Cow<str>; 4]> = doc
                 .decisions
                 .iter()
                 .filter(|d| d.policy == policy)
                 .map(|d| {
                     [
-                        d.subject.as_str(),
-                        d.outcome.as_str(),
-                        d.severity.as_str(),
-                        d.explanation.summary.as_str(),
+                        esc(&d.subject),
+                        esc(&d.outcome),
+                        Cow::Borrowed(d.severity.as_str()),
+                        esc(&d.explanation.summary),
                     ]
                 })
                 .collect();
@@ -49,22 +52,23 @@ impl Emitter<Document> for TextEmitter {
                 writeln!(out, "  no decisions")?;
                 continue;
             }
+            let headers = HEADERS.map(Cow::Borrowed);
             let widths: Vec<usize> = (0..3)
                 .map(|c| {
                     rows.iter()
-                        .chain([&HEADERS])
+                        .chain([&headers])
                         .map(|r| r[c].width())
                         .max()
                         .unwrap_or(0)
                 })
                 .collect();
-            for row in [&HEADERS].into_iter().chain(&rows) {
+            for row in [&headers].into_iter().chain(&rows) {
                 writeln!(
                     out,
                     "  {}  {}  {}  {}",
-                    pad(row[0], widths[0]),
-                    pad(row[1], widths[1]),
-                    pad(row[2], widths[2]),
+                    pad(&row[0], widths[0]),
+                    pad(&row[1], widths[1]),
+                    pad(&row[2], widths[2]),
                     row[3]
                 )?;
             }

@@ -26,5 +26,6 @@ mod report;
 mod sarif;
 mod stdin;
 mod support;
+mod terminal;
 mod test_command;
 mod warehouse;
