@@ -131,7 +131,7 @@ fn assert_same_decisions(snapshot: &Path, grouped: &Path) -> BTreeMap<Subject, V
 }
 
 /// Run groups by key, their earliest instant parsed (the SQL writes UTC, gen an offset).
-fn groups_by_key(doc: &Value) -> BTreeMap<String, (Value, i128)> {
+fn groups_by_key(doc: &Value) -> BTreeMap<String, (Value, bursar::instant::Instant)> {
     let mut by_key = BTreeMap::new();
     for g in doc["run_groups"].as_array().expect("run_groups") {
         let key = ["squad", "workflow", "variant", "pool", "outcome"]
