@@ -20,15 +20,44 @@ pub struct Duplicate {
     pub second: usize,
 }
 
+/// An object's keys so far with where each starts. Most objects have a dozen keys or
+/// fewer: a list searched in place costs less than hashing each key (a million runs go
+/// through here); past `INDEXED` keys a map keeps a hostile object of many keys linear.
+#[derive(Default)]
+struct Keys<'a> {
+    list: Vec<(Cow<'a, str>, usize)>,
+    index: HashMap<Cow<'a, str>, usize>,
+}
+
+const INDEXED: usize = 16;
+
+impl<'a> Keys<'a> {
+    /// Records `key` at `at`; returns where it first was when it is a repeat.
+    fn insert(&mut self, key: Cow<'a, str>, at: usize) -> Option<usize> {
+        if self.list.len() < INDEXED {
+            if let Some((_, first)) = self.list.iter().find(|(k, _)| *k == key) {
+                return Some(*first);
+            }
+            self.list.push((key, at));
+            return None;
+        }
+        if self.index.is_empty() {
+            self.index.extend(self.list.drain(..));
+        }
+        match self.index.get(&key) {
+            Some(&first) => Some(first),
+            None => {
+                self.index.insert(key, at);
+                None
+            }
+        }
+    }
+}
+
 /// A container being read: an object's keys so far, or an array's index.
 enum Frame<'a> {
-    Object {
-        keys: HashMap<Cow<'a, str>, usize>,
-        expecting_key: bool,
-    },
-    Array {
-        index: usize,
-    },
+    Object { keys: Keys<'a>, expecting_key: bool },
+    Array { index: usize },
 }
 
 /// Every repeated key in `text`, a JSON document that already parsed (so it is valid,
@@ -44,7 +73,7 @@ pub fn find(text: &[u8], base: &str, limit: usize) -> Vec<Duplicate> {
         match text[i] {
             b'{' => {
                 stack.push(Frame::Object {
-                    keys: HashMap::new(),
+                    keys: Keys::default(),
                     expecting_key: true,
                 });
                 tokens.push(String::new());
@@ -78,19 +107,17 @@ pub fn find(text: &[u8], base: &str, limit: usize) -> Vec<Duplicate> {
                     *expecting_key = false;
                     let key = decode(&text[start..i]);
                     let token = escape_token(&key);
-                    if let Some(&first) = keys.get(&key) {
+                    if let Some(first) = keys.insert(key.clone(), start) {
                         let parents: String = tokens[..tokens.len() - 1]
                             .iter()
                             .map(|t| format!("/{t}"))
                             .collect();
                         found.push(Duplicate {
                             pointer: format!("{base}{parents}/{token}"),
-                            key: key.clone().into_owned(),
+                            key: key.into_owned(),
                             first,
                             second: start,
                         });
-                    } else {
-                        keys.insert(key, start);
                     }
                     if let Some(last) = tokens.last_mut() {
                         *last = token;
@@ -163,5 +190,18 @@ mod tests {
     fn distinct_keys_and_strings_that_look_like_keys_pass() {
         let text = br#"{"a": "a", "s": ["a", "a"], "o": {"a": {"a": 1}}, "e": "\"a\""}"#;
         assert!(find(text, "", 10).is_empty());
+    }
+
+    #[test]
+    fn repeats_are_found_in_objects_past_the_indexed_size() {
+        let mut text = String::from("{");
+        for i in 0..40 {
+            text.push_str(&format!("\"k{i}\": {i}, "));
+        }
+        text.push_str("\"k3\": 0, \"k39\": 0}");
+        let found = find(text.as_bytes(), "/o", 10);
+        let pointers: Vec<&str> = found.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/o/k3", "/o/k39"]);
+        assert_eq!(found[0].first, text.find("\"k3\"").unwrap());
     }
 }
