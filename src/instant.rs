@@ -1,8 +1,37 @@
 //! RFC 3339 timestamps and calendar dates, parsed to instants so offsets are applied
 //! before comparing.
 
-/// An instant as nanoseconds since 1970-01-01T00:00:00Z.
-pub type Instant = i128;
+/// A point in UTC time, ordered as time runs. A leap second (`23:59:60`) has no place in
+/// a count of nanoseconds since the epoch (the next day's first second would take it), so
+/// each second since 1970-01-01T00:00:00Z carries a rank: 0 for the second itself, 1 for
+/// a leap second inserted after it. Instants are only compared and formatted, never
+/// subtracted, so the rank costs nothing elsewhere.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Instant(i128);
+
+const NANOS: i128 = 1_000_000_000;
+
+impl Instant {
+    /// An ordinary instant, `nanos` nanoseconds since 1970-01-01T00:00:00Z.
+    pub fn from_unix_nanos(nanos: i128) -> Self {
+        Self::ranked(nanos.div_euclid(NANOS), 0, nanos.rem_euclid(NANOS))
+    }
+
+    /// Second `secs` since the epoch (`rank` 1: the leap second after it), plus `nanos`.
+    fn ranked(secs: i128, rank: i128, nanos: i128) -> Self {
+        Self((secs * 2 + rank) * NANOS + nanos)
+    }
+
+    /// (seconds since the epoch, whether it is the leap second after them, nanoseconds).
+    fn parts(self) -> (i128, bool, i128) {
+        let ranked = self.0.div_euclid(NANOS);
+        (
+            ranked.div_euclid(2),
+            ranked.rem_euclid(2) == 1,
+            self.0.rem_euclid(NANOS),
+        )
+    }
+}
 
 fn digits(s: &[u8]) -> Option<u32> {
     if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
@@ -53,7 +82,9 @@ pub fn parse_date(s: &str) -> Option<i64> {
 }
 
 /// Parses an RFC 3339 date-time (`2026-11-17T10:02:00Z`, `...+02:00`, fractional
-/// seconds allowed) into an instant; `None` when it is not one.
+/// seconds allowed) into an instant; `None` when it is not one. Second `60` is a leap
+/// second, valid only at 23:59:60 UTC (once the offset is applied): anywhere else it names
+/// no instant, and reading it as the next second would tie it with that second.
 pub fn parse_rfc3339(s: &str) -> Option<Instant> {
     let b = s.as_bytes();
     if b.len() < 20 || !matches!(b[10], b'T' | b't' | b' ') {
@@ -65,7 +96,6 @@ pub fn parse_rfc3339(s: &str) -> Option<Instant> {
     }
     let hour = digits(&b[11..13])?;
     let minute = digits(&b[14..16])?;
-    // A leap second (60) is valid RFC 3339; it is counted as the next second.
     let second = digits(&b[17..19])?;
     if hour > 23 || minute > 59 || second > 60 {
         return None;
@@ -101,8 +131,27 @@ pub fn parse_rfc3339(s: &str) -> Option<Instant> {
         }
         _ => return None,
     };
+    if second == 60 {
+        // The leap second follows second 59 of the same minute, which must be the last
+        // minute of a UTC day.
+        let before = days * 86_400 + i64::from(hour * 3600 + minute * 60 + 59) - offset_secs;
+        if before.rem_euclid(86_400) != 86_399 {
+            return None;
+        }
+        return Some(Instant::ranked(i128::from(before), 1, nanos));
+    }
     let secs = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second) - offset_secs;
-    Some(i128::from(secs) * 1_000_000_000 + nanos)
+    Some(Instant::ranked(i128::from(secs), 0, nanos))
+}
+
+/// Whether `s` is a date-time that would be valid but for its second `60` outside the
+/// last minute of a UTC day, so the refusal can say why.
+pub fn misplaced_leap_second(s: &str) -> bool {
+    if s.get(17..19) != Some("60") || parse_rfc3339(s).is_some() {
+        return false;
+    }
+    let ordinary = format!("{}59{}", &s[..17], &s[19..]);
+    parse_rfc3339(&ordinary).is_some()
 }
 
 /// Proleptic Gregorian date of a day count since 1970-01-01 (inverse of `days_from_civil`).
@@ -121,12 +170,11 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 /// Formats an instant as RFC 3339 in UTC, with fractional seconds only when present.
 pub fn format_utc(instant: Instant) -> String {
-    let secs = instant.div_euclid(1_000_000_000);
-    let nanos = instant.rem_euclid(1_000_000_000);
+    let (secs, leap, nanos) = instant.parts();
     let days = i64::try_from(secs.div_euclid(86_400)).unwrap_or(0);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    let (hh, mm, ss) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    let (hh, mm, ss) = (rem / 3600, rem % 3600 / 60, rem % 60 + i128::from(leap));
     let mut out = format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}");
     if nanos > 0 {
         let frac = format!("{nanos:09}");
@@ -148,7 +196,10 @@ mod tests {
             parse_rfc3339("2026-11-17T12:00:00+02:00")
         );
         assert!(parse_rfc3339("2026-11-17T09:00:00-05:00") > parse_rfc3339("2026-11-17T10:00:00Z"));
-        assert_eq!(parse_rfc3339("1970-01-01T00:00:00.5Z"), Some(500_000_000));
+        assert_eq!(
+            parse_rfc3339("1970-01-01T00:00:00.5Z"),
+            Some(Instant::from_unix_nanos(500_000_000))
+        );
     }
 
     #[test]
@@ -157,6 +208,8 @@ mod tests {
             "2026-11-17T10:02:00Z",
             "1969-12-31T23:59:59.5Z",
             "2400-02-29T00:00:00Z",
+            "2016-12-31T23:59:60Z",
+            "2016-12-31T23:59:60.25Z",
         ] {
             assert_eq!(format_utc(parse_rfc3339(text).unwrap()), text);
         }
@@ -171,5 +224,28 @@ mod tests {
         assert_eq!(parse_rfc3339("2026-11-17T24:00:00Z"), None);
         assert_eq!(parse_rfc3339("2026-11-17 10:00:00"), None);
         assert_eq!(parse_rfc3339("yesterday"), None);
+    }
+
+    #[test]
+    fn a_leap_second_ends_a_utc_day_and_nothing_else() {
+        let at = |s| parse_rfc3339(s).unwrap_or_else(|| panic!("`{s}` is refused"));
+        let leap = at("2016-12-31T23:59:60Z");
+        assert!(at("2016-12-31T23:59:59.999999999Z") < leap);
+        assert!(leap < at("2016-12-31T23:59:60.5Z"));
+        assert!(at("2016-12-31T23:59:60.999999999Z") < at("2017-01-01T00:00:00Z"));
+        // The same leap second seen from another offset.
+        assert_eq!(at("2017-01-01T01:59:60+02:00"), leap);
+        assert_eq!(
+            format_utc(at("2016-12-31T18:59:60-05:00")),
+            "2016-12-31T23:59:60Z"
+        );
+        for nowhere in [
+            "2016-12-31T23:58:60Z",
+            "2016-12-31T12:00:60Z",
+            "2016-12-31T23:59:60+01:00",
+            "2016-12-31T23:59:61Z",
+        ] {
+            assert_eq!(parse_rfc3339(nowhere), None, "{nowhere}");
+        }
     }
 }

@@ -102,7 +102,9 @@ mod tests {
                 assert_eq!(pushed, text.as_bytes());
                 assert_eq!(
                     crate::instant::parse_rfc3339(&text),
-                    Some(i128::from(at_ms) * 1_000_000),
+                    Some(crate::instant::Instant::from_unix_nanos(
+                        i128::from(at_ms) * 1_000_000
+                    )),
                     "{text}"
                 );
             }

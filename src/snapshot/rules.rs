@@ -266,10 +266,12 @@ fn check_u64(v: &Value, at: &str, problems: &mut Vec<Problem>) {
 fn check_instant(record: &Value, field: &str, base: &str, problems: &mut Vec<Problem>) {
     if let Some(text) = str_at(record, field) {
         if instant::parse_rfc3339(text).is_none() {
-            problems.push(Problem::new(
-                pointer(base, field),
-                format!("`{text}` is not an RFC 3339 date-time"),
-            ));
+            let message = if instant::misplaced_leap_second(text) {
+                format!("`{text}` has second 60, a leap second, which only 23:59:60 UTC can have")
+            } else {
+                format!("`{text}` is not an RFC 3339 date-time")
+            };
+            problems.push(Problem::new(pointer(base, field), message));
         }
     }
 }

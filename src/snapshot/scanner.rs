@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::duplicates;
 use super::terms::{Outcome, Pool};
 
 /// Why the fast path gave up.
@@ -215,7 +216,12 @@ impl<'p> Scanner<'p> {
                     rest.insert(key, Value::Array(Vec::new()));
                 } else {
                     let range = self.value()?;
-                    let value: Value = Self::parse(&self.buf[range], std::marker::PhantomData)?;
+                    let value: Value =
+                        Self::parse(&self.buf[range.clone()], std::marker::PhantomData)?;
+                    // The tree keeps the last of a repeated key: the tree loader reports it.
+                    if !duplicates::find(&self.buf[range], "", 1).is_empty() {
+                        return Err(Fallback::Unusual);
+                    }
                     if rest.insert(key, value).is_some() {
                         return Err(Fallback::Unusual);
                     }

@@ -5,12 +5,13 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::duplicates::{self, Duplicate};
 use super::model::Snapshot;
 use super::rules::{self, validate};
 use super::runs::{NewRun, RunTable};
 use super::terms::{Outcome, Pool};
 use crate::instant;
-use crate::problem::Problem;
+use crate::problem::{Problem, MAX_PROBLEMS};
 use crate::{Error, Result};
 
 /// A run as written in the snapshot, for the tree path only.
@@ -47,6 +48,15 @@ pub fn parse(text: &[u8], origin: &str) -> Result<Snapshot> {
             message: json_message(&e, text),
         }
     })?;
+    // One reading or none: a repeated key is refused before anything reads the tree,
+    // which kept only its last value.
+    let repeated = duplicates::find(text, "", MAX_PROBLEMS);
+    if !repeated.is_empty() {
+        return Err(Error::Invalid {
+            origin: origin.to_owned(),
+            problems: repeated.iter().map(|d| repeated_key(text, d)).collect(),
+        });
+    }
     let problems = validate(&value);
     if !problems.is_empty() {
         return Err(Error::Invalid {
@@ -89,6 +99,19 @@ pub fn parse(text: &[u8], origin: &str) -> Result<Snapshot> {
     }
     rules::finish(&mut snapshot);
     Ok(snapshot)
+}
+
+/// A repeated key in the author's words: both places, by line and column.
+fn repeated_key(text: &[u8], d: &Duplicate) -> Problem {
+    let (line1, col1) = duplicates::line_column(text, d.first);
+    let (line2, col2) = duplicates::line_column(text, d.second);
+    Problem::new(
+        d.pointer.clone(),
+        format!(
+            "key `{}` appears twice in this object (first at line {line1} column {col1}, again at line {line2} column {col2}): JSON leaves open which one counts",
+            d.key
+        ),
+    )
 }
 
 /// Where an error is, 1-based. serde_json says column 0 once it has read a newline: the

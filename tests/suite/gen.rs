@@ -116,7 +116,7 @@ struct Aggregate {
     input_tokens: u64,
     output_tokens: u64,
     cost_micros: i64,
-    first: (i128, String),
+    first: (bursar::instant::Instant, String),
 }
 
 #[test]

@@ -432,3 +432,63 @@ fn a_stream_is_refused_once_it_outgrows_the_budget() {
         other => panic!("expected TooLarge, got {other:?}"),
     }
 }
+
+/// A leap second is an instant of its own: after 23:59:59 and before the next day's
+/// 00:00:00, so the earliest run of a variant is not decided by ids on a false tie.
+#[test]
+fn a_leap_second_orders_before_the_next_day_in_both_loaders() {
+    let mut doc = base();
+    doc["runs"][0]["started_at"] = json!("2026-11-17T23:59:60Z");
+    let mut later = doc["runs"][0].clone();
+    later["id"] = json!("r-0");
+    later["started_at"] = json!("2026-11-18T01:00:00+01:00");
+    doc["runs"].as_array_mut().unwrap().push(later);
+    let bytes = serde_json::to_vec(&doc).unwrap();
+    let fast = parse_streaming(&bytes).expect("streaming accepts a leap second at 23:59:60Z");
+    let tree = parse_tree(&bytes, "tree").expect("the tree loader accepts it too");
+    for loaded in [fast, tree] {
+        let facts = bursar::facts::Facts::new(loaded.snapshot);
+        let first = facts.variant("w/B").unwrap().first.clone().unwrap();
+        assert_eq!(first.id, "r-1");
+        assert_eq!(
+            bursar::instant::format_utc(first.started),
+            "2026-11-17T23:59:60Z"
+        );
+    }
+}
+
+/// A repeated key has two readings: both loaders refuse it, wherever it is, with the
+/// pointer of the second occurrence and the line of each.
+#[test]
+fn a_repeated_key_at_any_depth_is_refused_by_both_loaders() {
+    let text = serde_json::to_string_pretty(&base()).unwrap();
+    let repeats = [
+        ("\"schema_version\": 1,", "/schema_version"),
+        ("\"id\": \"S1\",", "/sprint/id"),
+        ("\"headcount\": 3", "/squads/1/headcount"),
+        ("\"central_tokens\": 1000,", "/budgets/central_tokens"),
+        ("\"approved_by\": \"ann\",", "/topups/0/approved_by"),
+        ("\"cost\": 1.5,", "/runs/2/cost"),
+    ];
+    for (member, pointer) in repeats {
+        let doubled = member.trim_end_matches(',');
+        let bytes = text.replacen(member, &format!("{doubled}, {member}"), 1);
+        assert_ne!(bytes, text, "{member}");
+        let bytes = bytes.into_bytes();
+        assert!(
+            parse_streaming(&bytes).is_none(),
+            "streaming accepted {pointer}"
+        );
+        let err = parse_tree(&bytes, "tree")
+            .err()
+            .unwrap_or_else(|| panic!("{pointer}"));
+        let problems = located_problems(&err, &bytes);
+        assert_eq!(problems.len(), 1, "{pointer}: {problems:?}");
+        assert_eq!(problems[0].pointer, pointer);
+        assert!(
+            problems[0].message.contains("appears twice"),
+            "{}",
+            problems[0]
+        );
+    }
+}

@@ -131,7 +131,7 @@ fn assert_same_decisions(snapshot: &Path, grouped: &Path) -> BTreeMap<Subject, V
 }
 
 /// Run groups by key, their earliest instant parsed (the SQL writes UTC, gen an offset).
-fn groups_by_key(doc: &Value) -> BTreeMap<String, (Value, i128)> {
+fn groups_by_key(doc: &Value) -> BTreeMap<String, (Value, bursar::instant::Instant)> {
     let mut by_key = BTreeMap::new();
     for g in doc["run_groups"].as_array().expect("run_groups") {
         let key = ["squad", "workflow", "variant", "pool", "outcome"]
@@ -192,6 +192,16 @@ fn generated_runs_grouped_by_the_sql_give_the_same_decisions() {
     }
 }
 
+/// Whether a run starts in a leap second (second `60`).
+fn has_leap_second(snapshot: &Value) -> bool {
+    snapshot["runs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["started_at"].as_str())
+        .any(|at| at.get(17..19) == Some("60"))
+}
+
 /// The policy cases pin every boundary of the handbook with itemised runs; grouped by
 /// the SQL, each must decide the same.
 #[test]
@@ -205,6 +215,9 @@ fn every_policy_case_grouped_by_the_sql_decides_the_same() {
         .map(|name| support::case_snapshot(name))
         // A case that already ships groups has no itemised twin to compare with.
         .filter(|snapshot| read_json(snapshot).get("run_groups").is_none())
+        // DuckDB refuses a leap second (`:60`, as run_groups.sql says): a case with one
+        // has no SQL twin.
+        .filter(|snapshot| !has_leap_second(&read_json(snapshot)))
         .collect();
     assert!(cases.len() >= 30, "the policy cases are found");
     let pairs: Vec<_> = cases
