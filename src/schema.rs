@@ -121,6 +121,9 @@ fn message(e: &ValidationError<'_>) -> String {
         ValidationErrorKind::Minimum { limit } => {
             format!("{} is below the minimum `{limit}`", brief(instance))
         }
+        ValidationErrorKind::Maximum { limit } => {
+            format!("{} is above the maximum `{limit}`", brief(instance))
+        }
         ValidationErrorKind::ExclusiveMinimum { limit } => {
             format!("{} must be greater than `{limit}`", brief(instance))
         }

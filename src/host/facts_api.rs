@@ -12,6 +12,9 @@ use crate::snapshot::{CatalogEntry, Topup};
 /// Untagged runs' row in by-family tables.
 pub const UNTAGGED: &str = "(untagged)";
 
+/// A count or token total as a script integer. Both loaders refuse a snapshot whose values
+/// or totals pass `i64::MAX` (`snapshot::rules::check_totals`), so the fallback is never
+/// taken; it stays so that a broken invariant cannot panic.
 fn int(x: u64) -> i64 {
     i64::try_from(x).unwrap_or(i64::MAX)
 }
