@@ -69,11 +69,52 @@ pub fn compare(
 }
 
 fn equal(engine: &Engine, a: &Dynamic, b: &Dynamic) -> bool {
+    // Two integers compare exactly: through f64, integers above 2^53 that differ would
+    // round to the same value and compare equal.
+    if let (Ok(x), Ok(y)) = (a.as_int(), b.as_int()) {
+        return x == y;
+    }
     if let (Some(x), Some(y)) = (as_number(a), as_number(b)) {
         return x == y;
     }
     match (to_json(a, engine), to_json(b, engine)) {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(actual: Dynamic, op: &str, threshold: Dynamic) -> bool {
+        compare(&Engine::new_raw(), &actual, op, &threshold).unwrap()
+    }
+
+    /// 2^53 + 1 and 2^53 are the same f64: only an integer comparison tells them apart.
+    #[test]
+    fn integers_above_2_pow_53_compare_as_integers() {
+        let (a, b) = (9_007_199_254_740_993_i64, 9_007_199_254_740_992_i64);
+        assert!(!check(a.into(), "==", b.into()));
+        assert!(check(a.into(), "!=", b.into()));
+        assert!(check(a.into(), "==", a.into()));
+        let list = || Dynamic::from_array(vec![b.into()]);
+        assert!(!check(a.into(), "in", list()));
+        assert!(check(a.into(), "not in", list()));
+        assert!(check(a.into(), ">", b.into()));
+        assert!(!check(a.into(), "<=", b.into()));
+        assert!(check(i64::MAX.into(), "!=", (i64::MAX - 1).into()));
+    }
+
+    /// An integer and a float still compare as numbers.
+    #[test]
+    fn mixed_integers_and_floats_compare_as_numbers() {
+        assert!(check(2_i64.into(), "==", 2.0_f64.into()));
+        assert!(check(
+            2.0_f64.into(),
+            "in",
+            Dynamic::from_array(vec![2_i64.into()])
+        ));
+        assert!(check(3_i64.into(), ">", 2.5_f64.into()));
     }
 }
