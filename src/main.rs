@@ -11,8 +11,9 @@ mod cli;
 static ALLOCATOR: bursar::host::memory::Counting = bursar::host::memory::Counting;
 
 /// Stack for the worker thread: policies recurse as deep as `--max-call-levels` allows,
-/// and a raised limit should end in a limit error, never a stack overflow.
-const STACK_BYTES: usize = 256 << 20;
+/// and a raised limit should end in a limit error, never a stack overflow (the CLI
+/// refuses limits this stack cannot hold).
+const STACK_BYTES: usize = bursar::limits::POLICY_STACK_BYTES;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();

@@ -82,7 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let evaluation = bursar::eval::evaluate_with_progress(
         &snapshot,
         args.pack.dir(),
-        args.limits.limits(),
+        args.limits.limits()?,
         &load,
         &mut |done, total| progress.update(done, total),
     );

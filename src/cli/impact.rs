@@ -59,7 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let load = super::machine::load_options();
     let snapshots = super::machine::snapshot_sources(&args.snapshots, &load)?;
     let options = bursar::impact::Options {
-        limits: args.limits.limits(),
+        limits: args.limits.limits()?,
         load,
         jobs: args.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)

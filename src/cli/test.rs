@@ -54,7 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let output = args.output.open(&inputs)?;
     // The pack first: a missing or broken pack is named before any case is looked for.
     let runner =
-        Runner::open(args.pack.dir(), args.limits.limits()).map_err(|e| args.pack.explain(e))?;
+        Runner::open(args.pack.dir(), args.limits.limits()?).map_err(|e| args.pack.explain(e))?;
     let files = testing::case::discover(&paths)?;
     if files.is_empty() {
         anyhow::bail!(

@@ -24,6 +24,7 @@ mod render_github;
 mod render_markdown;
 mod report;
 mod sarif;
+mod stack;
 mod stdin;
 mod support;
 mod terminal;
