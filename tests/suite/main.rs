@@ -8,6 +8,7 @@ mod cli;
 mod compare;
 mod errors;
 mod example;
+mod extent;
 mod failures;
 mod gen;
 mod impact;
