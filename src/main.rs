@@ -16,6 +16,8 @@ static ALLOCATOR: bursar::host::memory::Counting = bursar::host::memory::Countin
 const STACK_BYTES: usize = bursar::limits::POLICY_STACK_BYTES;
 
 fn main() -> ExitCode {
+    // First: whether stdout was closed at start, before anything else runs.
+    cli::streams::guard();
     let args = cli::Cli::parse();
     let worker = std::thread::Builder::new()
         .name("bursar".into())
@@ -38,7 +40,7 @@ fn main() -> ExitCode {
                 // Messages quote paths and values as given: escaped for the terminal.
                 None => format!("{}\n", bursar::text::escape_terminal(&format!("{err:#}"))),
             };
-            eprint!("error: {text}");
+            cli::stderr::print(&format!("error: {text}"));
             ExitCode::from(cli::Status::Failed as u8)
         }
     }

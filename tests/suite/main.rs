@@ -27,6 +27,8 @@ mod report;
 mod sarif;
 mod stack;
 mod stdin;
+#[cfg(unix)] // closing and breaking descriptors with `sh` and `pipe`
+mod streams;
 mod support;
 mod terminal;
 mod test_command;
