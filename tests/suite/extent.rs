@@ -42,15 +42,16 @@ fn refused(dir: &Path) -> Vec<String> {
 
 #[test]
 fn a_policy_past_line_65535_is_refused_at_load() {
-    // A syntax error, a bad declaration, and a declaration on line 65,536 (which Rhai's
-    // 16-bit line would read as line 0).
-    for (lines, last) in [
-        (70_000, "let = ;"),
-        (70_000, "const DECIDES = 5;"),
-        (65_536, "const DESCRIPTION = 5;"),
+    // A syntax error, a bad declaration, and the only `POLICY`, wrong, on line 65,536
+    // (narrowed to Rhai's 16 bits, line 0: `Position::new` panicked on it).
+    let line_0 = long_policy(65_536, "const POLICY = 5;").replacen("const POLICY", "// P", 1);
+    for (lines, text) in [
+        (70_000, long_policy(70_000, "let = ;")),
+        (70_000, long_policy(70_000, "const DECIDES = 5;")),
+        (65_536, line_0),
     ] {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("big.rhai"), long_policy(lines, last)).unwrap();
+        std::fs::write(dir.path().join("big.rhai"), text).unwrap();
         for stderr in refused(dir.path()) {
             let expected = format!("big.rhai: the policy has {lines} lines, more than the 65534");
             assert!(stderr.contains(&expected), "{stderr}");
