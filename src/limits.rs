@@ -7,6 +7,16 @@ use serde::{Deserialize, Serialize};
 /// aggregates needs, far below a CI runner's memory. The CLI may lower it.
 pub const DEFAULT_MAX_MEMORY_MB: u64 = 1024;
 
+/// Stack of the threads that run policies (the binary's worker and `parallel`'s).
+pub const POLICY_STACK_BYTES: usize = 256 << 20;
+
+/// Stack one call level may take, plus one nesting level inside it: measured in a debug
+/// build (about 5.4 KiB and 1.3 KiB; release frames are smaller) and doubled.
+const CALL_LEVEL_BYTES: u64 = 12 << 10;
+const NESTING_LEVEL_BYTES: u64 = 3 << 10;
+/// What the limits may use of that stack: half stays free.
+const STACK_BUDGET: u64 = POLICY_STACK_BYTES as u64 / 2;
+
 /// Sandbox limits, recorded in every decisions document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
@@ -23,6 +33,38 @@ pub struct Limits {
     /// Decisions one policy may record: a loop over a large snapshot that records far
     /// more than anyone reads would otherwise fill memory and the document.
     pub max_decisions: usize,
+}
+
+impl Limits {
+    /// The stack a policy may need at these limits: every call level can hold a call
+    /// nested as deep as `max_expr_depth` allows (Rhai checks neither at run time
+    /// against the stack, so a limit the stack cannot hold would abort the process).
+    pub fn stack_needed(&self) -> u64 {
+        let calls = self.max_call_levels as u64 + 1;
+        let depth = self.max_expr_depth as u64;
+        calls.saturating_mul(
+            CALL_LEVEL_BYTES.saturating_add(depth.saturating_mul(NESTING_LEVEL_BYTES)),
+        )
+    }
+
+    /// Whether the policy threads' stack holds these limits with room to spare (half of it
+    /// stays free for the host, the loaders and what the measurement missed).
+    pub fn fit_stack(&self) -> bool {
+        self.stack_needed() <= STACK_BUDGET
+    }
+
+    /// The most call levels the stack holds at this nesting depth.
+    pub fn most_call_levels(&self) -> u64 {
+        let depth = self.max_expr_depth as u64;
+        (STACK_BUDGET / CALL_LEVEL_BYTES.saturating_add(depth.saturating_mul(NESTING_LEVEL_BYTES)))
+            .saturating_sub(1)
+    }
+
+    /// The deepest nesting the stack holds at these call levels.
+    pub fn most_expr_depth(&self) -> u64 {
+        let calls = self.max_call_levels as u64 + 1;
+        (STACK_BUDGET / calls).saturating_sub(CALL_LEVEL_BYTES) / NESTING_LEVEL_BYTES
+    }
 }
 
 impl Default for Limits {

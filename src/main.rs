@@ -11,10 +11,13 @@ mod cli;
 static ALLOCATOR: bursar::host::memory::Counting = bursar::host::memory::Counting;
 
 /// Stack for the worker thread: policies recurse as deep as `--max-call-levels` allows,
-/// and a raised limit should end in a limit error, never a stack overflow.
-const STACK_BYTES: usize = 256 << 20;
+/// and a raised limit should end in a limit error, never a stack overflow (the CLI
+/// refuses limits this stack cannot hold).
+const STACK_BYTES: usize = bursar::limits::POLICY_STACK_BYTES;
 
 fn main() -> ExitCode {
+    // First: whether stdout was closed at start, before anything else runs.
+    cli::streams::guard();
     let args = cli::Cli::parse();
     let worker = std::thread::Builder::new()
         .name("bursar".into())
@@ -37,7 +40,7 @@ fn main() -> ExitCode {
                 // Messages quote paths and values as given: escaped for the terminal.
                 None => format!("{}\n", bursar::text::escape_terminal(&format!("{err:#}"))),
             };
-            eprint!("error: {text}");
+            cli::stderr::print(&format!("error: {text}"));
             ExitCode::from(cli::Status::Failed as u8)
         }
     }

@@ -14,7 +14,7 @@ use crate::Error;
 
 /// Stack for each worker: policies recurse as deep as `--max-call-levels` allows, so a
 /// worker needs the same room as the binary's main worker thread.
-const WORKER_STACK_BYTES: usize = 256 << 20;
+const WORKER_STACK_BYTES: usize = crate::limits::POLICY_STACK_BYTES;
 
 /// How many results per worker may wait for an earlier one before workers pause.
 const AHEAD_PER_WORKER: usize = 2;

@@ -11,10 +11,12 @@ pub struct LimitArgs {
     /// Most script operations per policy
     #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_operations, value_parser = clap::value_parser!(u64).range(1..))]
     max_operations: u64,
-    /// Deepest nesting of function calls
+    /// Deepest nesting of function calls (bounded by the stack together with
+    /// --max-expr-depth: at most 641 at the default depth)
     #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_call_levels, value_parser = at_least_one())]
     max_call_levels: usize,
-    /// Deepest nesting of expressions (also at parse time)
+    /// Deepest nesting of expressions (also at parse time; bounded by the stack together
+    /// with --max-call-levels: at most 887 at the default call levels)
     #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_expr_depth, value_parser = at_least_one())]
     max_expr_depth: usize,
     /// Longest string a script may build, in bytes
@@ -53,8 +55,10 @@ pub fn at_least_one() -> clap::builder::RangedU64ValueParser<usize> {
 }
 
 impl LimitArgs {
-    pub fn limits(&self) -> bursar::limits::Limits {
-        bursar::limits::Limits {
+    /// The limits, or an error when the stack policies run on cannot hold them (a runaway
+    /// recursion would abort the process instead of ending in the limit error).
+    pub fn limits(&self) -> anyhow::Result<bursar::limits::Limits> {
+        let limits = bursar::limits::Limits {
             max_operations: self.max_operations,
             max_call_levels: self.max_call_levels,
             max_expr_depth: self.max_expr_depth,
@@ -64,7 +68,19 @@ impl LimitArgs {
             timeout_ms: self.timeout_ms,
             max_memory_mb: self.max_memory_mb,
             max_decisions: self.max_decisions,
+        };
+        if !limits.fit_stack() {
+            anyhow::bail!(
+                "`--max-call-levels {}` with `--max-expr-depth {}` needs more stack than \
+                 policies run on: at most {} call levels at this depth, or at most {} \
+                 nesting levels at these call levels",
+                limits.max_call_levels,
+                limits.max_expr_depth,
+                limits.most_call_levels(),
+                limits.most_expr_depth()
+            );
         }
+        Ok(limits)
     }
 }
 

@@ -30,7 +30,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Status> {
     let dir = args.pack.dir();
     let output = args.output.open(&[("the policy pack", dir)])?;
-    let (_, pack) = Host::open(dir, args.limits.limits()).map_err(|e| args.pack.explain(e))?;
+    let (_, pack) = Host::open(dir, args.limits.limits()?).map_err(|e| args.pack.explain(e))?;
     output.write(render(args.output.format, dir, &pack).as_bytes())?;
     Ok(Status::Clean)
 }

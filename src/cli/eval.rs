@@ -82,7 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let evaluation = bursar::eval::evaluate_with_progress(
         &snapshot,
         args.pack.dir(),
-        args.limits.limits(),
+        args.limits.limits()?,
         &load,
         &mut |done, total| progress.update(done, total),
     );
@@ -90,7 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let evaluation = evaluation.map_err(|e| args.pack.explain(e))?;
     // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
     for line in &evaluation.log {
-        eprintln!("{}", escape_terminal(line));
+        super::stderr::line(&escape_terminal(line));
     }
     let doc = &evaluation.document;
     let threshold = match args.fail_on {
@@ -117,7 +117,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Some(fail_on) if doc.max_severity().is_some_and(|max| max >= fail_on) => {
             if !args.quiet {
                 let summary = render::failures::FailureSummary { fail_on };
-                eprint!("{}", render::to_string(&summary, doc));
+                super::stderr::print(&render::to_string(&summary, doc));
             }
             Ok(Status::Flagged)
         }

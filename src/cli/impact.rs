@@ -59,7 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let load = super::machine::load_options();
     let snapshots = super::machine::snapshot_sources(&args.snapshots, &load)?;
     let options = bursar::impact::Options {
-        limits: args.limits.limits(),
+        limits: args.limits.limits()?,
         load,
         jobs: args.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
@@ -84,19 +84,19 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
                     bursar::impact::Side::New => &args.policies,
                     bursar::impact::Side::Old => &args.against,
                 };
-                eprintln!(
+                super::stderr::line(&format!(
                     "while evaluating `{}` with the {} pack `{}`:",
                     escape_terminal(&path.display().to_string()),
                     side.as_str(),
                     escape_terminal(&pack.display().to_string())
-                );
+                ));
             }
             return Err(failure.error.into());
         }
     };
     // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
     for line in &impact.log {
-        eprintln!("{}", escape_terminal(line));
+        super::stderr::line(&escape_terminal(line));
     }
     let report = &impact.report;
     output.write(

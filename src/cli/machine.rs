@@ -1,5 +1,6 @@
 //! What the CLI reads off the machine for the library, which never does: the memory
-//! available for loading a snapshot, and standard input when a snapshot is `-`.
+//! available for loading a snapshot, standard input when a snapshot is `-`, and whether
+//! stdout was closed at start.
 
 use std::path::{Path, PathBuf};
 
@@ -62,4 +63,24 @@ pub fn snapshot_sources(args: &[PathBuf], options: &LoadOptions) -> anyhow::Resu
         );
     }
     args.iter().map(|a| snapshot_source(a, options)).collect()
+}
+
+/// Whether stdout is `/dev/null` opened read-write: what the Rust runtime puts on a
+/// standard descriptor closed at start (a shell's `>/dev/null` opens it write-only).
+#[cfg(target_os = "linux")]
+pub fn stdout_reopened_on_null() -> bool {
+    const READ_WRITE: u32 = 0o2;
+    let null = std::fs::read_link("/proc/self/fd/1")
+        .is_ok_and(|target| target == std::path::Path::new("/dev/null"));
+    null && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+        info.lines()
+            .find_map(|line| line.strip_prefix("flags:"))
+            .and_then(|flags| u32::from_str_radix(flags.trim(), 8).ok())
+            .is_some_and(|flags| flags & 0o3 == READ_WRITE)
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn stdout_reopened_on_null() -> bool {
+    false
 }

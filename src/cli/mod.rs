@@ -10,6 +10,8 @@ mod output;
 mod progress;
 mod report;
 mod status;
+pub mod stderr;
+pub mod streams;
 mod test;
 mod validate;
 

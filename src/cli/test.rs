@@ -54,7 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let output = args.output.open(&inputs)?;
     // The pack first: a missing or broken pack is named before any case is looked for.
     let runner =
-        Runner::open(args.pack.dir(), args.limits.limits()).map_err(|e| args.pack.explain(e))?;
+        Runner::open(args.pack.dir(), args.limits.limits()?).map_err(|e| args.pack.explain(e))?;
     let files = testing::case::discover(&paths)?;
     if files.is_empty() {
         anyhow::bail!(
@@ -82,10 +82,10 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         let (case_report, document) = runner.run(case).inspect_err(|e| {
             // A policy error names the policy's file; which case it ran on is said here.
             if matches!(e, bursar::Error::Policy(_)) {
-                eprintln!(
+                super::stderr::line(&format!(
                     "while running the case `{}`:",
                     escape_terminal(&case.path.display().to_string())
-                );
+                ));
             }
         })?;
         if args.update {
@@ -105,7 +105,10 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     for (path, text) in updates {
         Output::new(Some(&path), &[])?.write(text.as_bytes())?;
         if !args.quiet {
-            eprintln!("updated {}", escape_terminal(&path.display().to_string()));
+            super::stderr::line(&format!(
+                "updated {}",
+                escape_terminal(&path.display().to_string())
+            ));
         }
     }
     let emitter: Box<dyn Emitter<TestReport>> = match args.output.format {

@@ -18,8 +18,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let loaded = bursar::snapshot::load_from(&source, &options, &mut |_, _| {})?;
     let s = &loaded.snapshot;
     let entries = s.catalog.len();
-    println!(
-        "{}: valid snapshot of sprint {} ({}, {}, {}, {}, {entries} catalog {})",
+    let line = format!(
+        "{}: valid snapshot of sprint {} ({}, {}, {}, {}, {entries} catalog {})\n",
         escape_terminal(&source.origin().to_string()),
         escape_terminal(&s.sprint.id),
         count(s.squads.len(), "squad"),
@@ -28,5 +28,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         count(s.topups.len(), "top-up"),
         if entries == 1 { "entry" } else { "entries" },
     );
+    // Through the same stdout writer as every command: a reader gone early (`| head`)
+    // stops it quietly, a closed stdout is an error, neither a panic.
+    super::output::Output::new(None, &[])?.write(line.as_bytes())?;
     Ok(Status::Clean)
 }

@@ -49,6 +49,19 @@ impl PolicyError {
         })
     }
 
+    /// Placed at a line and column bursar found itself (not narrowed to Rhai's 16 bits).
+    pub(crate) fn at_line(
+        mut self: Box<Self>,
+        line: usize,
+        column: usize,
+        source: Option<&Arc<str>>,
+    ) -> Box<Self> {
+        self.line = Some(line);
+        self.column = Some(column);
+        self.source_text = source.cloned();
+        self
+    }
+
     pub(crate) fn at(mut self: Box<Self>, pos: Position, source: Option<&Arc<str>>) -> Box<Self> {
         self.line = pos.line();
         self.column = pos.position();

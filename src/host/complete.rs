@@ -99,10 +99,7 @@ pub fn domain(policy: &Policy, facts: &Facts, s: &State) -> Result<(), Box<Polic
         ),
     );
     Err(match decides.line {
-        Some(line) => error.at(
-            Position::new(line as u16, decides.column as u16),
-            Some(&policy.source),
-        ),
+        Some(line) => error.at_line(line, decides.column, Some(&policy.source)),
         None => error,
     })
 }

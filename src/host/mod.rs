@@ -4,6 +4,7 @@
 mod complete;
 mod domain;
 mod engine;
+mod extent;
 mod facts_api;
 pub mod memory;
 mod operators;

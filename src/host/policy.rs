@@ -59,10 +59,7 @@ fn declaration(source: &str, name: &str) -> Option<(usize, usize)> {
 pub fn declared_at(policy: &Policy, name: &str, message: String) -> Box<PolicyError> {
     let error = PolicyError::new(&policy.path, message);
     match declaration(&policy.source, name) {
-        Some((line, column)) => error.at(
-            rhai::Position::new(line as u16, column as u16),
-            Some(&policy.source),
-        ),
+        Some((line, column)) => error.at_line(line, column, Some(&policy.source)),
         None => error,
     }
 }
@@ -85,10 +82,7 @@ pub fn compile(
     ast.set_source(file.as_str());
 
     let at = |name: &str, error: Box<PolicyError>| match declaration(text, name) {
-        Some((line, column)) => error.at(
-            rhai::Position::new(line as u16, column as u16),
-            Some(source),
-        ),
+        Some((line, column)) => error.at_line(line, column, Some(source)),
         None => error,
     };
     let declared = |name: &str| -> Result<Option<String>, Box<PolicyError>> {

@@ -70,6 +70,7 @@ fn read(dir: &Path, file: String, what: &str) -> Result<SourceFile, Box<PolicyEr
     let sha256 = sha256_hex(&bytes);
     let text = String::from_utf8(bytes)
         .map_err(|_| PolicyError::new(&path, format!("the {what} is not valid UTF-8")))?;
+    super::extent::locatable(&path, &text, what)?;
     Ok(SourceFile {
         file,
         path,

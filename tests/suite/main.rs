@@ -8,6 +8,7 @@ mod cli;
 mod compare;
 mod errors;
 mod example;
+mod extent;
 mod failures;
 mod gen;
 mod impact;
@@ -24,7 +25,10 @@ mod render_github;
 mod render_markdown;
 mod report;
 mod sarif;
+mod stack;
 mod stdin;
+#[cfg(unix)] // closing and breaking descriptors with `sh` and `pipe`
+mod streams;
 mod support;
 mod terminal;
 mod test_command;

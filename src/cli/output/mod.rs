@@ -79,6 +79,11 @@ impl Output {
 }
 
 fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::Result<()> {
+    // The standard library drops writes to a closed stdout (`>&-`) as if they succeeded:
+    // the document would be lost with exit 0.
+    if super::streams::stdout_closed() {
+        anyhow::bail!("cannot write to stdout: it is closed (`>&-`): redirect it or use --out");
+    }
     let mut out = io::BufWriter::with_capacity(BUFFER_BYTES, io::stdout().lock());
     match write(&mut out).and_then(|()| out.flush()) {
         // The reader stopped early (`| head`): what it wanted has been written.
