@@ -133,6 +133,19 @@ pub struct Document {
     pub decisions: Vec<Decision>,
 }
 
+impl Check {
+    /// Where the check was made, as the user reaches the file from where bursar ran
+    /// (`pack` is the policy folder as they named it): `policies/topups.rhai:30:24`.
+    pub fn location_from(&self, pack: &std::path::Path) -> String {
+        let file = pack.join(&self.file).display().to_string();
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
+            (Some(line), None) => format!("{file}:{line}"),
+            _ => file,
+        }
+    }
+}
+
 impl Document {
     /// Highest severity among the decisions, if any.
     pub fn max_severity(&self) -> Option<Severity> {

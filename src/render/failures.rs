@@ -65,19 +65,6 @@ impl Emitter<Document> for FailureSummary {
         if failing.len() > SHOWN {
             writeln!(out, "  ... and {} more", failing.len() - SHOWN)?;
         }
-        let t = &doc.totals;
-        writeln!(
-            out,
-            "sprint {}{}: {} ({} info, {} warn, {} deny)",
-            esc(&doc.sprint),
-            doc.org
-                .as_deref()
-                .map(|o| format!(" ({})", esc(o)))
-                .unwrap_or_default(),
-            count(t.decisions, "decision"),
-            t.info,
-            t.warn,
-            t.deny
-        )
+        writeln!(out, "{}", super::text::headline(doc))
     }
 }

@@ -5,12 +5,11 @@
 //! the same bytes.
 
 use std::io;
-use std::path::Path;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
+use super::emitter::Context;
 use super::emitter::Emitter;
-use super::Context;
 use crate::decision::{Check, Decision, Document};
 
 pub struct JunitEmitter {
@@ -58,7 +57,7 @@ impl JunitEmitter {
         for check in failing {
             text.push_str(&format!(
                 "{}: {}: expected {} {}, got {}\n",
-                location(&self.context.policies, check),
+                check.location_from(&self.context.policies),
                 check.label,
                 check.op,
                 check.threshold,
@@ -72,7 +71,8 @@ impl JunitEmitter {
 impl Emitter<Document> for JunitEmitter {
     fn emit(&self, out: &mut dyn io::Write, doc: &Document) -> io::Result<()> {
         let mut report = Report::new(format!("bursar {}", doc.sprint));
-        for policy in policies(doc) {
+        // A policy that decided nothing is an empty suite, so the report shows it ran.
+        for policy in doc.policies() {
             let mut suite = TestSuite::new(policy);
             for decision in doc.decisions.iter().filter(|d| d.policy == policy) {
                 suite.add_test_case(self.case(decision));
@@ -81,30 +81,4 @@ impl Emitter<Document> for JunitEmitter {
         }
         report.serialize(out).map_err(io::Error::other)
     }
-}
-
-/// Where a check was made, as the user reaches the file from where they ran bursar:
-/// `policies/topups.rhai:30:24`.
-fn location(policies: &Path, check: &Check) -> String {
-    let file = policies.join(&check.file).display().to_string();
-    match (check.line, check.column) {
-        (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
-        (Some(line), None) => format!("{file}:{line}"),
-        _ => file,
-    }
-}
-
-/// Every policy that ran (from the inputs) or decided something, by name: a policy that
-/// decided nothing is an empty suite, so a report shows it ran.
-fn policies(doc: &Document) -> Vec<&str> {
-    let mut names: Vec<&str> = doc
-        .inputs
-        .policies
-        .iter()
-        .map(|p| p.name.as_str())
-        .chain(doc.decisions.iter().map(|d| d.policy.as_str()))
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names
 }

@@ -18,21 +18,8 @@ pub mod test_junit;
 pub mod test_text;
 pub mod text;
 
-use std::path::PathBuf;
-
-use crate::decision::{Document, Severity};
-pub use emitter::{to_string, Emitter};
-
-/// What a format may need beyond the document, set by the command from its flags: the
-/// library never guesses it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Context {
-    /// Decisions at or above this severity fail the run (`--fail-on`); `None`: never.
-    pub fail_on: Option<Severity>,
-    /// The policy pack folder as the user named it, for formats that link to a policy
-    /// file (`policies`, `governance/pack`).
-    pub policies: PathBuf,
-}
+use crate::decision::Document;
+pub use emitter::{to_string, Context, Emitter};
 
 /// The output formats of a decisions document; each command picks the ones it offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

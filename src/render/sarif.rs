@@ -17,8 +17,8 @@ use std::path::{Component, Path};
 
 use serde::Serialize;
 
+use super::emitter::Context;
 use super::emitter::Emitter;
-use super::Context;
 use crate::decision::{Check, Decision, Document, PolicyRecord, Severity};
 
 /// The schema the output follows (the OASIS errata 01 schema, whose copy the tests use).

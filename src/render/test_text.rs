@@ -6,7 +6,7 @@ use std::io;
 use std::path::Path;
 
 use super::emitter::Emitter;
-use crate::decision::{Check, Decision};
+use crate::decision::Decision;
 use crate::testing::report::{CaseReport, Verdict};
 use crate::testing::{Outcome, TestReport};
 use crate::text::escape_terminal as esc;
@@ -90,7 +90,7 @@ fn explain(out: &mut dyn io::Write, policies: &Path, decision: &Decision) -> io:
         writeln!(
             out,
             "      {}: {}: {} {} {}, {}",
-            esc(&location(policies, check)),
+            esc(&check.location_from(policies)),
             esc(&check.label),
             esc(&check.actual.to_string()),
             esc(&check.op.to_string()),
@@ -99,14 +99,4 @@ fn explain(out: &mut dyn io::Write, policies: &Path, decision: &Decision) -> io:
         )?;
     }
     Ok(())
-}
-
-/// Where a check was made, from where bursar ran: `policies/topups.rhai:30:24`.
-fn location(policies: &Path, check: &Check) -> String {
-    let file = policies.join(&check.file).display().to_string();
-    match (check.line, check.column) {
-        (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
-        (Some(line), None) => format!("{file}:{line}"),
-        _ => file,
-    }
 }

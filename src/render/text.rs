@@ -18,20 +18,7 @@ const HEADERS: [&str; 4] = ["subject", "outcome", "severity", "summary"];
 
 impl Emitter<Document> for TextEmitter {
     fn emit(&self, out: &mut dyn io::Write, doc: &Document) -> io::Result<()> {
-        let t = &doc.totals;
-        writeln!(
-            out,
-            "sprint {}{}: {} ({} info, {} warn, {} deny)",
-            esc(&doc.sprint),
-            doc.org
-                .as_deref()
-                .map(|o| format!(" ({})", esc(o)))
-                .unwrap_or_default(),
-            count(t.decisions, "decision"),
-            t.info,
-            t.warn,
-            t.deny
-        )?;
+        writeln!(out, "{}", headline(doc))?;
         for policy in doc.policies() {
             writeln!(out, "\n{}", esc(policy))?;
             let rows: Vec<[Cow<str>; 4]> = doc
@@ -80,4 +67,22 @@ impl Emitter<Document> for TextEmitter {
 /// The text followed by spaces up to `width` terminal columns.
 fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+/// `sprint 2026-S24 (acme): 54 decisions (39 info, 11 warn, 4 deny)`: the first line of
+/// the text table and the last of a failing run's summary on stderr.
+pub fn headline(doc: &Document) -> String {
+    let t = &doc.totals;
+    format!(
+        "sprint {}{}: {} ({} info, {} warn, {} deny)",
+        esc(&doc.sprint),
+        doc.org
+            .as_deref()
+            .map(|o| format!(" ({})", esc(o)))
+            .unwrap_or_default(),
+        count(t.decisions, "decision"),
+        t.info,
+        t.warn,
+        t.deny
+    )
 }
