@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     // First: whether stdout was closed at start, before anything else runs.
     cli::streams::guard();
     let args = cli::Cli::parse();
+    let error_format = args.error_format;
     let worker = std::thread::Builder::new()
         .name("bursar".into())
         .stack_size(STACK_BYTES)
@@ -35,12 +36,24 @@ fn main() -> ExitCode {
     match result {
         Ok(status) => ExitCode::from(status as u8),
         Err(err) => {
-            let text = match err.downcast_ref::<bursar::Error>() {
-                Some(e) => bursar::render::diagnostic::render(e),
+            let text = match (error_format, err.downcast_ref::<bursar::Error>()) {
+                (cli::ErrorFormat::Human, Some(e)) => {
+                    format!("error: {}", bursar::render::diagnostic::render(e))
+                }
                 // Messages quote paths and values as given: escaped for the terminal.
-                None => format!("{}\n", bursar::text::escape_terminal(&format!("{err:#}"))),
+                (cli::ErrorFormat::Human, None) => format!(
+                    "error: {}\n",
+                    bursar::text::escape_terminal(&format!("{err:#}"))
+                ),
+                (cli::ErrorFormat::Json, Some(e)) => {
+                    format!("{}\n", bursar::render::diagnostic::json(e))
+                }
+                (cli::ErrorFormat::Json, None) => format!(
+                    "{}\n",
+                    serde_json::json!({"code": "error", "message": format!("{err:#}")})
+                ),
             };
-            cli::stderr::print(&format!("error: {text}"));
+            cli::stderr::print(&text);
             ExitCode::from(cli::Status::Failed as u8)
         }
     }

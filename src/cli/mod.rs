@@ -26,8 +26,18 @@ pub use status::Status;
     about = "Evaluate split-budget governance policies (Rhai) against a sprint snapshot"
 )]
 pub struct Cli {
+    /// How errors are written to stderr: for people, or one JSON object per line
+    #[arg(long, global = true, value_enum, default_value = "human")]
+    pub error_format: ErrorFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How errors and policy findings are written to stderr; stdout carries only the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ErrorFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -19,6 +19,13 @@ pub struct PolicyError {
     /// otherwise lost with the run), and how many it printed in all.
     pub printed: Vec<String>,
     pub printed_total: usize,
+    /// A stable name for the kind of mistake (`unknown-field`, `syntax`...), for editors
+    /// and `--error-format json`.
+    pub code: Option<&'static str>,
+    /// What to do about it, in the author's words ("did you mean `success_rate`?").
+    pub hint: Option<String>,
+    /// How many characters from `column` the mistake spans (1 when unknown).
+    pub span: Option<usize>,
 }
 
 impl std::fmt::Display for PolicyError {
@@ -46,7 +53,25 @@ impl PolicyError {
             source_text: None,
             printed: Vec::new(),
             printed_total: 0,
+            code: None,
+            hint: None,
+            span: None,
         })
+    }
+
+    pub fn with_code(mut self: Box<Self>, code: &'static str) -> Box<Self> {
+        self.code = Some(code);
+        self
+    }
+
+    pub fn with_hint(mut self: Box<Self>, hint: impl Into<String>) -> Box<Self> {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_span(mut self: Box<Self>, chars: usize) -> Box<Self> {
+        self.span = Some(chars);
+        self
     }
 
     /// Placed at a line and column bursar found itself (not narrowed to Rhai's 16 bits).

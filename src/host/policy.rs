@@ -25,6 +25,9 @@ pub struct Policy {
     pub description: String,
     pub reads: Vec<String>,
     pub decides: Option<Decides>,
+    /// The outcome labels the policy says it records (`const OUTCOMES = [...]`), if it
+    /// says; coverage counts them and `check` holds recorded labels to them.
+    pub outcomes: Option<Vec<String>>,
     /// File name within the pack, as recorded in decisions (`promotion.rhai`).
     pub file: String,
     /// Path as the user gave it, for error messages.
@@ -115,6 +118,22 @@ pub fn compile(
                 )
             })?,
     };
+    let outcomes = match constant(&ast, "OUTCOMES") {
+        None => None,
+        Some(v) => Some(
+            v.into_typed_array::<rhai::ImmutableString>()
+                .map(|a| a.into_iter().map(|s| s.to_string()).collect())
+                .map_err(|_| {
+                    at(
+                        "OUTCOMES",
+                        PolicyError::new(
+                            path,
+                            "`const OUTCOMES` must be an array of outcome labels",
+                        ),
+                    )
+                })?,
+        ),
+    };
     let decides = match declared("DECIDES")? {
         None => None,
         Some(name) => {
@@ -147,6 +166,7 @@ pub fn compile(
         description,
         reads,
         decides,
+        outcomes,
         file,
         path: path.clone(),
         source: source.clone(),

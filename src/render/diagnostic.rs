@@ -29,7 +29,7 @@ pub fn render(err: &Error) -> String {
             }
             out
         }
-        Error::Policy(e) => render_policy(e),
+        Error::Policy(e) => policy(e),
         other => format!("{}\n", esc(&other.to_string())),
     }
 }
@@ -37,9 +37,14 @@ pub fn render(err: &Error) -> String {
 /// Widest slice of a source line shown under an error, in characters.
 const SHOWN_CHARS: usize = 100;
 
-fn render_policy(e: &PolicyError) -> String {
+/// Renders one policy error or finding as a person reads it: location and message, the
+/// source line with a caret, then the hint.
+pub fn policy(e: &PolicyError) -> String {
     let mut out = format!("{}\n", esc(&e.to_string()));
     render_code(&mut out, e);
+    if let Some(hint) = &e.hint {
+        let _ = writeln!(out, "help: {}", esc(hint));
+    }
     if !e.printed.is_empty() {
         let _ = writeln!(
             out,
@@ -107,4 +112,34 @@ fn render_code(out: &mut String, e: &PolicyError) {
         }
         let _ = writeln!(out, "{gutter} | {pad}^");
     }
+}
+
+/// The same as data, for editors and CI (`--error-format json`): one object per error.
+pub fn json(err: &Error) -> serde_json::Value {
+    match err {
+        Error::Policy(e) => policy_json(e),
+        Error::Invalid { origin, problems } => serde_json::json!({
+            "code": "invalid-snapshot",
+            "message": err.to_string(),
+            "file": origin,
+            "problems": problems
+                .iter()
+                .map(|p| serde_json::json!({"pointer": p.pointer, "message": p.message}))
+                .collect::<Vec<_>>(),
+        }),
+        other => serde_json::json!({"code": "error", "message": other.to_string()}),
+    }
+}
+
+/// One policy error or finding as data: code, message, file, line, column, span, hint.
+pub fn policy_json(e: &PolicyError) -> serde_json::Value {
+    serde_json::json!({
+        "code": e.code.unwrap_or("policy-error"),
+        "message": e.message,
+        "file": e.path.display().to_string(),
+        "line": e.line,
+        "column": e.column,
+        "span": e.span.or(e.column.map(|_| 1)),
+        "hint": e.hint,
+    })
 }
