@@ -215,8 +215,10 @@ pub fn run(
     // Read once and compiled here first: a broken pack is reported before any snapshot is
     // read, as by `eval`, and the report needs the packs' digests. Workers compile their
     // own from the same bytes (the host is not `Send`), a few milliseconds each.
-    let new_pack = PackSource::read(new_dir).map_err(|e| failure(None, Some(Side::New), e))?;
-    let old_pack = PackSource::read(old_dir).map_err(|e| failure(None, Some(Side::Old), e))?;
+    let new_pack = PackSource::read(new_dir, &options.limits)
+        .map_err(|e| failure(None, Some(Side::New), e))?;
+    let old_pack = PackSource::read(old_dir, &options.limits)
+        .map_err(|e| failure(None, Some(Side::Old), e))?;
     let new_info = build(&new_pack, options.limits)
         .map(|(_, pack)| PackInfo::of(&pack))
         .map_err(|e| failure(None, Some(Side::New), e))?;

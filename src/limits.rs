@@ -7,6 +7,18 @@ use serde::{Deserialize, Serialize};
 /// aggregates needs, far below a CI runner's memory. The CLI may lower it.
 pub const DEFAULT_MAX_MEMORY_MB: u64 = 1024;
 
+/// Largest snapshot read by default, in MiB: four times the largest measured export (a
+/// million runs is about 230 MB), and a bound on what a stream with no end (`/dev/zero`)
+/// can make bursar read before it is refused.
+pub const DEFAULT_MAX_SNAPSHOT_MB: u64 = 1024;
+
+/// Largest policy or module file by default, in KiB: thirty times this repository's
+/// largest policy. Rhai's parser searches the variables in scope, and the keys of a map
+/// literal, one by one for each new one, so compiling takes time quadratic in the size
+/// of a file (measured: a 64 KiB file of map keys compiles in about a second, a 1 MiB one
+/// in minutes). This size bounds that time.
+pub const DEFAULT_MAX_POLICY_KB: u64 = 64;
+
 /// Stack of the threads that run policies (the binary's worker and `parallel`'s).
 pub const POLICY_STACK_BYTES: usize = 256 << 20;
 
@@ -33,6 +45,22 @@ pub struct Limits {
     /// Decisions one policy may record: a loop over a large snapshot that records far
     /// more than anyone reads would otherwise fill memory and the document.
     pub max_decisions: usize,
+    /// Largest snapshot read, in MiB: a file, a pipe or standard input past it is refused
+    /// before more is read. Documents written before it was recorded read as the default.
+    #[serde(default = "default_max_snapshot_mb")]
+    pub max_snapshot_mb: u64,
+    /// Largest policy or module file, in KiB: what bounds the time the pack takes to
+    /// compile (see [`DEFAULT_MAX_POLICY_KB`]).
+    #[serde(default = "default_max_policy_kb")]
+    pub max_policy_kb: u64,
+}
+
+fn default_max_snapshot_mb() -> u64 {
+    DEFAULT_MAX_SNAPSHOT_MB
+}
+
+fn default_max_policy_kb() -> u64 {
+    DEFAULT_MAX_POLICY_KB
 }
 
 impl Limits {
@@ -51,6 +79,16 @@ impl Limits {
     /// stays free for the host, the loaders and what the measurement missed).
     pub fn fit_stack(&self) -> bool {
         self.stack_needed() <= STACK_BUDGET
+    }
+
+    /// [`Limits::max_snapshot_mb`] in bytes.
+    pub fn max_snapshot_bytes(&self) -> u64 {
+        self.max_snapshot_mb.saturating_mul(1 << 20)
+    }
+
+    /// [`Limits::max_policy_kb`] in bytes.
+    pub fn max_policy_bytes(&self) -> u64 {
+        self.max_policy_kb.saturating_mul(1 << 10)
     }
 
     /// The most call levels the stack holds at this nesting depth.
@@ -81,6 +119,8 @@ impl Default for Limits {
             timeout_ms: 10_000,
             max_memory_mb: DEFAULT_MAX_MEMORY_MB,
             max_decisions: 100_000,
+            max_snapshot_mb: DEFAULT_MAX_SNAPSHOT_MB,
+            max_policy_kb: DEFAULT_MAX_POLICY_KB,
         }
     }
 }

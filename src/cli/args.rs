@@ -37,6 +37,27 @@ pub struct LimitArgs {
     /// Most decisions one policy may record
     #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_decisions, value_parser = at_least_one())]
     max_decisions: usize,
+    /// Largest policy or module file, in KiB (compiling takes time that grows with the
+    /// square of a file's size)
+    #[arg(long, value_name = "KIB", default_value_t = bursar::limits::DEFAULT_MAX_POLICY_KB, value_parser = clap::value_parser!(u64).range(1..))]
+    max_policy_kb: u64,
+    #[command(flatten)]
+    snapshot: SnapshotLimitArgs,
+}
+
+/// The snapshot size limit, for every command that reads a snapshot (`validate` too,
+/// which runs no policy).
+#[derive(Debug, Clone, clap::Args)]
+pub struct SnapshotLimitArgs {
+    /// Largest snapshot read, in MiB (a file, a pipe or standard input)
+    #[arg(long, value_name = "MIB", default_value_t = bursar::limits::DEFAULT_MAX_SNAPSHOT_MB, value_parser = clap::value_parser!(u64).range(1..))]
+    max_snapshot_mb: u64,
+}
+
+impl SnapshotLimitArgs {
+    pub fn mb(&self) -> u64 {
+        self.max_snapshot_mb
+    }
 }
 
 /// The policy memory limit's default: the library's, or less on a runner that says it
@@ -68,6 +89,8 @@ impl LimitArgs {
             timeout_ms: self.timeout_ms,
             max_memory_mb: self.max_memory_mb,
             max_decisions: self.max_decisions,
+            max_snapshot_mb: self.snapshot.mb(),
+            max_policy_kb: self.max_policy_kb,
         };
         if !limits.fit_stack() {
             anyhow::bail!(

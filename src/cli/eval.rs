@@ -75,14 +75,15 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     ];
     let output = args.output.open(&inputs)?;
     let reports = report::open(&args.reports, &output, &inputs)?;
-    let load = super::machine::load_options();
+    let limits = args.limits.limits()?;
+    let load = super::machine::load_options(limits.max_snapshot_mb);
     let snapshot = super::machine::snapshot_source(&args.snapshot, &load)?;
     let mut progress =
         super::progress::Progress::bytes(format!("loading {}", snapshot.origin()), args.quiet);
     let evaluation = bursar::eval::evaluate_with_progress(
         &snapshot,
         args.pack.dir(),
-        args.limits.limits()?,
+        limits,
         &load,
         &mut |done, total| progress.update(done, total),
     );

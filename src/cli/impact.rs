@@ -56,10 +56,11 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     ];
     inputs.extend(args.snapshots.iter().map(|s| ("the snapshot", s.as_path())));
     let output = args.output.open(&inputs)?;
-    let load = super::machine::load_options();
+    let limits = args.limits.limits()?;
+    let load = super::machine::load_options(limits.max_snapshot_mb);
     let snapshots = super::machine::snapshot_sources(&args.snapshots, &load)?;
     let options = bursar::impact::Options {
-        limits: args.limits.limits()?,
+        limits,
         load,
         jobs: args.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)

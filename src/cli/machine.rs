@@ -31,10 +31,12 @@ pub fn available_memory() -> Option<u64> {
     }
 }
 
-/// What loading a snapshot may use on this machine.
-pub fn load_options() -> LoadOptions {
+/// What loading a snapshot may use on this machine, and the largest snapshot read
+/// (`--max-snapshot-mb`, in MiB).
+pub fn load_options(max_snapshot_mb: u64) -> LoadOptions {
     LoadOptions {
         available_memory: available_memory(),
+        max_bytes: Some(max_snapshot_mb.saturating_mul(1 << 20)),
     }
 }
 

@@ -53,8 +53,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     inputs.extend(paths.iter().map(|p| ("a case", p.as_path())));
     let output = args.output.open(&inputs)?;
     // The pack first: a missing or broken pack is named before any case is looked for.
-    let runner =
-        Runner::open(args.pack.dir(), args.limits.limits()?).map_err(|e| args.pack.explain(e))?;
+    let limits = args.limits.limits()?;
+    let runner = Runner::open(args.pack.dir(), limits).map_err(|e| args.pack.explain(e))?;
     let files = testing::case::discover(&paths)?;
     if files.is_empty() {
         anyhow::bail!(
@@ -69,10 +69,13 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     }
     // Every case is read before anything runs: a broken one stops the run (exit 2) with
     // its file and line, before any case is rewritten.
+    // A case carries a snapshot: it is read once, and no more of it than a snapshot may
+    // be, so a path such as `/dev/zero` stops at the limit.
+    let load = super::machine::load_options(limits.max_snapshot_mb);
     let cases = files
         .iter()
-        .map(|f| Case::read(f))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|f| read_case(f, &load))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let mut report = TestReport {
         policies: args.pack.dir().display().to_string(),
         cases: Vec::new(),
@@ -122,4 +125,17 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     } else {
         Status::Flagged
     })
+}
+
+/// One case file, read once within the snapshot size limit.
+fn read_case(path: &std::path::Path, load: &bursar::snapshot::LoadOptions) -> anyhow::Result<Case> {
+    let bytes = bursar::snapshot::read_within(path, "case", load)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "`{}`: the case is not valid UTF-8 (at byte {})",
+            escape_terminal(&path.display().to_string()),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(Case::parse(path, text)?)
 }

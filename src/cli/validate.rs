@@ -10,10 +10,12 @@ use super::status::Status;
 pub struct Args {
     /// The snapshot to check (`-` for standard input)
     snapshot: PathBuf,
+    #[command(flatten)]
+    limit: super::args::SnapshotLimitArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
-    let options = super::machine::load_options();
+    let options = super::machine::load_options(args.limit.mb());
     let source = super::machine::snapshot_source(&args.snapshot, &options)?;
     let loaded = bursar::snapshot::load_from(&source, &options, &mut |_, _| {})?;
     let s = &loaded.snapshot;

@@ -48,4 +48,13 @@ pub enum Error {
         needed: u64,
         available: u64,
     },
+
+    /// An input past a size limit the caller set (`flag` raises it).
+    #[error("`{}`: the {what} is larger than the limit of {limit} (raise it with {flag})", path.display())]
+    OverLimit {
+        path: PathBuf,
+        what: &'static str,
+        limit: String,
+        flag: &'static str,
+    },
 }

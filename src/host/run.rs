@@ -57,7 +57,7 @@ impl Host {
     /// Reads the pack in `dir`, builds a host for it and compiles it: what a caller that
     /// runs one pack on one thread needs.
     pub fn open(dir: &Path, limits: Limits) -> crate::Result<(Self, Pack)> {
-        let source = PackSource::read(dir)?;
+        let source = PackSource::read(dir, &limits)?;
         let host = Self::new(&source, limits);
         let pack = host.load_pack()?;
         Ok((host, pack))

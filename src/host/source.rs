@@ -47,6 +47,8 @@ struct Inner {
     outside: Vec<String>,
     /// One digest over every policy and module, computed once they are all read.
     sha256: String,
+    /// Largest file read (`Limits::max_policy_bytes`): what bounds compile time.
+    max_file_bytes: u64,
 }
 
 /// A pack folder read into memory. Cheap to clone and `Send + Sync`: the workers of
@@ -62,11 +64,37 @@ fn folder_error(dir: &Path, e: std::io::Error) -> Box<PolicyError> {
     PolicyError::new(dir, format!("cannot read the policy folder: {e}"))
 }
 
-/// A file as read, refusing what is not UTF-8 (`what` names it: "policy", "module").
-fn read(dir: &Path, file: String, what: &str) -> Result<SourceFile, Box<PolicyError>> {
+/// The flag that raises the policy size limit, for the message at the limit.
+pub const MAX_POLICY_FLAG: &str = "--max-policy-kb";
+
+/// A file as read, refusing what is not UTF-8 or is larger than `max` bytes (`what` names
+/// it: "policy", "module"). Rhai's parser takes time quadratic in a file's size (it
+/// searches the variables in scope and a map literal's keys one by one), so the size
+/// limit is what bounds compiling; nothing past it is read.
+fn read(dir: &Path, file: String, what: &str, max: u64) -> Result<SourceFile, Box<PolicyError>> {
+    use std::io::Read;
     let path = dir.join(&file);
-    let bytes = std::fs::read(&path)
-        .map_err(|e| PolicyError::new(&path, format!("cannot read the {what}: {e}")))?;
+    let cannot =
+        |e: std::io::Error| PolicyError::new(&path, format!("cannot read the {what}: {e}"));
+    let mut bytes = Vec::new();
+    std::fs::File::open(&path)
+        .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > max {
+        let limit = if max % 1024 == 0 {
+            format!("{} KiB", max / 1024)
+        } else {
+            format!("{max} bytes")
+        };
+        return Err(PolicyError::new(
+            &path,
+            format!(
+                "the {what} is larger than the limit of {limit} (raise it with \
+                 {MAX_POLICY_FLAG}, or move code into modules: compiling takes time that \
+                 grows with the square of a file's size)"
+            ),
+        ));
+    }
     let sha256 = sha256_hex(&bytes);
     let text = String::from_utf8(bytes)
         .map_err(|_| PolicyError::new(&path, format!("the {what} is not valid UTF-8")))?;
@@ -163,7 +191,10 @@ fn is_rhai(name: &str) -> bool {
 impl PackSource {
     /// Reads the top-level `*.rhai` files of `dir` as policies and every `*.rhai` file in
     /// its sub-folders as a module. Links are followed only within the folder.
-    pub fn read(dir: &Path) -> crate::Result<Self> {
+    ///
+    /// A file larger than `limits.max_policy_kb` is refused (compiling it would take
+    /// time quadratic in its size).
+    pub fn read(dir: &Path, limits: &crate::limits::Limits) -> crate::Result<Self> {
         let root = dir.canonicalize().map_err(|source| crate::Error::Read {
             path: dir.to_owned(),
             source,
@@ -174,6 +205,7 @@ impl PackSource {
             imports: BTreeMap::new(),
             outside: Vec::new(),
             sha256: String::new(),
+            max_file_bytes: limits.max_policy_bytes(),
         };
         let mut folders = Vec::new();
         for name in names(dir)? {
@@ -201,7 +233,10 @@ impl PackSource {
             inner
                 .imports
                 .insert(name.clone(), Entry::Refused(policy_refused(&name)));
-            inner.policies.push(Arc::new(read(dir, name, "policy")?));
+            let max = inner.max_file_bytes;
+            inner
+                .policies
+                .push(Arc::new(read(dir, name, "policy", max)?));
         }
         if inner.policies.is_empty() {
             return Err(PolicyError::new(dir, "no `*.rhai` policy files in this folder").into());
@@ -346,7 +381,12 @@ fn walk(
             }
             Ok(inside) => Entry::Module {
                 real: slashed(inside),
-                source: Arc::new(read(&inner.dir, file.clone(), "module")?),
+                source: Arc::new(read(
+                    &inner.dir,
+                    file.clone(),
+                    "module",
+                    inner.max_file_bytes,
+                )?),
             },
         };
         inner.imports.insert(file, entry);

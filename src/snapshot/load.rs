@@ -15,11 +15,47 @@ use crate::{Error, Result};
 /// How errors name a snapshot read from standard input.
 pub const STDIN_ORIGIN: &str = "<stdin>";
 
-/// What loading may use. The default has no memory budget.
+/// What loading may use. The default has no memory budget and no size limit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LoadOptions {
     /// Bytes of memory loading may take; `None` when unknown (nothing is refused).
     pub available_memory: Option<u64>,
+    /// Most bytes of snapshot read (`Limits::max_snapshot_bytes`); `None` for no limit.
+    /// A stream past it is refused before more is read, so one with no end (`/dev/zero`)
+    /// stops here.
+    pub max_bytes: Option<u64>,
+}
+
+/// The flag that raises `LoadOptions::max_bytes`, for the message at the limit.
+pub const MAX_SNAPSHOT_FLAG: &str = "--max-snapshot-mb";
+
+/// Refuses a snapshot of `size` bytes (or of at least that many, for a stream) past the
+/// size limit.
+fn within_limit(size: u64, origin: &str, options: &LoadOptions) -> Result<()> {
+    match options.max_bytes {
+        Some(max) if size > max => Err(Error::OverLimit {
+            path: PathBuf::from(origin),
+            what: "snapshot",
+            limit: mebibytes(max),
+            flag: MAX_SNAPSHOT_FLAG,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// A size limit in the unit its flag takes.
+fn mebibytes(bytes: u64) -> String {
+    if bytes % (1 << 20) == 0 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// What may be read of a file that passed the size limit: a file that grows meanwhile is
+/// still read no further than the limit.
+fn limited<'f>(file: &'f std::fs::File, options: &LoadOptions) -> impl Read + Send + 'f {
+    file.take(options.max_bytes.unwrap_or(u64::MAX))
 }
 
 /// Where a snapshot comes from.
@@ -124,8 +160,9 @@ pub fn load_from(
         return parse_within(&bytes, &origin, options, progress);
     }
     let size = metadata.len();
+    within_limit(size, &origin, options)?;
     fits(size, STREAM_BYTES_PER_BYTE, "load", &origin, options)?;
-    match stream::load(&file, size, progress) {
+    match stream::load(limited(&file, options), size, progress) {
         Ok((snapshot, sha256)) => Ok(Loaded { snapshot, sha256 }),
         Err(Fallback::Io(source)) => Err(read_error(source)),
         // Anything unusual: the tree loader reports every problem. The same open file is
@@ -134,17 +171,39 @@ pub fn load_from(
             fits(size, TREE_BYTES_PER_BYTE, TREE_WHAT, &origin, options)?;
             let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
             file.seek(SeekFrom::Start(0))
-                .and_then(|_| file.read_to_end(&mut bytes))
+                .and_then(|_| limited(&file, options).read_to_end(&mut bytes))
                 .map_err(read_error)?;
             parse_tree(&bytes, &origin)
         }
     }
 }
 
+/// Reads a file that is not a snapshot but carries one (a policy case, `what`), once and
+/// whole, within the size limit and the memory budget of `options`.
+pub fn read_within(path: &Path, what: &'static str, options: &LoadOptions) -> Result<Vec<u8>> {
+    let origin = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    read_all(&file, &origin, options, &mut |_, _| {}).map_err(|e| match e {
+        Error::OverLimit {
+            path, limit, flag, ..
+        } => Error::OverLimit {
+            path,
+            what,
+            limit,
+            flag,
+        },
+        e => e,
+    })
+}
+
 /// Memory bytes read into memory need per byte: themselves, and the streaming loader.
 const IN_MEMORY_BYTES_PER_BYTE: f64 = 1.0 + STREAM_BYTES_PER_BYTE;
 
-/// Reads a stream to its end, stopping as soon as what was read no longer fits.
+/// Reads a stream to its end, stopping as soon as what was read no longer fits the
+/// memory or passes the size limit: a stream with no end is never read past the limit.
 fn read_all(
     mut reader: impl Read,
     origin: &str,
@@ -165,8 +224,10 @@ fn read_all(
                 })
             }
         };
+        // Checked before the bytes are kept, so memory never holds more than the limit.
+        let read = bytes.len() as u64 + n as u64;
+        within_limit(read, origin, options)?;
         bytes.extend_from_slice(&chunk[..n]);
-        let read = bytes.len() as u64;
         fits(
             read,
             IN_MEMORY_BYTES_PER_BYTE,
@@ -187,6 +248,7 @@ fn parse_within(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Loaded> {
     let size = bytes.len() as u64;
+    within_limit(size, origin, options)?;
     fits(size, STREAM_BYTES_PER_BYTE, "load", origin, options)?;
     match stream::load(bytes, size, progress) {
         Ok((snapshot, sha256)) => Ok(Loaded { snapshot, sha256 }),

@@ -19,6 +19,7 @@ mod tree;
 
 pub use crate::problem::MAX_PROBLEMS;
 pub use load::{
-    load, load_from, parse, parse_streaming, parse_tree, LoadOptions, Source, STDIN_ORIGIN,
+    load, load_from, parse, parse_streaming, parse_tree, read_within, LoadOptions, Source,
+    MAX_SNAPSHOT_FLAG, STDIN_ORIGIN,
 };
 pub use model::*;

@@ -379,6 +379,7 @@ fn the_library_refuses_a_snapshot_larger_than_the_budget_it_is_given() {
     for source in &sources {
         let tight = LoadOptions {
             available_memory: Some(size / 4),
+            ..LoadOptions::default()
         };
         match load_from(source, &tight, &mut |_, _| {}) {
             Err(e @ Error::TooLarge { .. }) => {
@@ -393,6 +394,7 @@ fn the_library_refuses_a_snapshot_larger_than_the_budget_it_is_given() {
         }
         let ample = LoadOptions {
             available_memory: Some(size * 2),
+            ..LoadOptions::default()
         };
         load_from(source, &ample, &mut |_, _| {}).expect("the snapshot fits twice its size");
         load_from(source, &LoadOptions::default(), &mut |_, _| {}).expect("no budget, no limit");
@@ -403,6 +405,7 @@ fn the_library_refuses_a_snapshot_larger_than_the_budget_it_is_given() {
     broken.truncate(bytes.len() - 2);
     let budget = LoadOptions {
         available_memory: Some(size * 2),
+        ..LoadOptions::default()
     };
     let source = Source::Bytes {
         origin: "broken".to_owned(),
@@ -424,6 +427,7 @@ fn a_stream_is_refused_once_it_outgrows_the_budget() {
     let endless = std::io::Read::take(std::io::repeat(b' '), 64 << 20);
     let budget = LoadOptions {
         available_memory: Some(8 << 20),
+        ..LoadOptions::default()
     };
     match Source::read(endless, "<stdin>", &budget) {
         Err(e @ Error::TooLarge { .. }) => {

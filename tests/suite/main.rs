@@ -11,6 +11,8 @@ mod example;
 mod extent;
 mod failures;
 mod gen;
+#[cfg(unix)] // FIFOs and /dev/zero
+mod hostile;
 mod impact;
 mod impact_cli;
 mod junit;

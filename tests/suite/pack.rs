@@ -189,7 +189,7 @@ fn a_pack_runs_the_bytes_it_read_whatever_happens_on_disk_after() {
     use bursar::host::{Host, PackSource};
     let dir = tempfile::tempdir().unwrap();
     pack_with_module(dir.path(), 100);
-    let source = PackSource::read(dir.path()).unwrap();
+    let source = PackSource::read(dir.path(), &bursar::limits::Limits::default()).unwrap();
     // Changed, then gone: an engine built afterwards still compiles and serves what was read.
     write_module(dir.path(), 5);
     std::fs::remove_dir_all(dir.path()).unwrap();

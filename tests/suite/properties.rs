@@ -133,6 +133,7 @@ fn fuzz_limits() -> Limits {
         timeout_ms: 2_000,
         max_memory_mb: 256,
         max_decisions: 1_000,
+        ..Limits::default()
     }
 }
 
