@@ -1,6 +1,7 @@
 //! Scale benchmark: bursar eval against a plain streaming parse of the same file, side by
-//! side in the same run, at 10k / 100k / 1M runs, with peak memory; and the end-to-end
-//! time of a CI-sized (5,000-run) snapshot. Run with `cargo bench --bench scale`;
+//! side in the same run, at 10k / 100k / 1M runs, with peak memory; the same sizes written
+//! as `run_groups` (a warehouse export), per byte beside runs; and the end-to-end time of
+//! a CI-sized (5,000-run) snapshot. Run with `cargo bench --bench scale`;
 //! `BURSAR_BENCH_SIZES=10000,100000` picks other sizes, `BURSAR_BENCH_REPEAT` the runs
 //! per measurement (median reported).
 
@@ -143,14 +144,51 @@ fn eval_command(policies: &Path, snapshot: &Path) -> Command {
 }
 
 fn generate(dir: &Path, runs: u64) -> PathBuf {
-    let path = dir.join(format!("bench-{runs}.json"));
+    gen(
+        dir,
+        &format!("bench-{runs}.json"),
+        &["--runs", &runs.to_string()],
+    )
+}
+
+/// `runs` runs aggregated into `run_groups`, over enough squads and variants that most
+/// groups hold a few runs: about 250 bytes a group, as warehouse exports are.
+fn generate_groups(dir: &Path, runs: u64) -> PathBuf {
+    let runs = runs.to_string();
+    let args = [
+        "--groups",
+        "--runs",
+        &runs,
+        "--squads",
+        "4000",
+        "--families",
+        "40",
+        "--variants",
+        "6",
+    ];
+    gen(dir, &format!("bench-groups-{runs}.json"), &args)
+}
+
+fn gen(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
+    let path = dir.join(name);
     let status = Command::new(BURSAR)
-        .args(["gen", "--runs", &runs.to_string(), "--seed", "7", "--out"])
+        .arg("gen")
+        .args(args)
+        .args(["--seed", "7", "--out"])
         .arg(&path)
         .status()
         .expect("bursar gen runs");
     assert!(status.success(), "bursar gen failed");
     path
+}
+
+/// Run groups in a generated file (each has one `first_run_id`).
+fn count_groups(path: &Path) -> usize {
+    let bytes = std::fs::read(path).expect("generated");
+    bytes
+        .windows(14)
+        .filter(|w| w == b"\"first_run_id\"")
+        .count()
 }
 
 fn main() {
@@ -176,6 +214,7 @@ fn main() {
         "{:>9} {:>9} {:>11} {:>9} {:>7} {:>10} {:>11} {:>8}",
         "runs", "file MB", "baseline s", "eval s", "ratio", "eval MB", "mem/file", "ns/run"
     );
+    let mut runs_ns_per_byte = Vec::new();
     for &runs in &sizes {
         let file = generate(dir.path(), runs);
         let file_bytes = std::fs::metadata(&file).expect("generated").len();
@@ -194,6 +233,31 @@ fn main() {
             peak as f64 / 1e6,
             peak as f64 / file_bytes as f64,
             eval.as_nanos() as f64 / runs as f64
+        );
+        runs_ns_per_byte.push(eval.as_nanos() as f64 / file_bytes as f64);
+        std::fs::remove_file(&file).ok();
+    }
+
+    // Run groups load as fast per byte as runs: both are streamed a record at a time.
+    println!(
+        "{:>9} {:>9} {:>9} {:>9} {:>10} {:>11} {:>14}",
+        "groups of", "groups", "file MB", "eval s", "eval MB", "ns/byte", "vs runs/byte"
+    );
+    for (&runs, runs_ns) in sizes.iter().zip(&runs_ns_per_byte) {
+        let file = generate_groups(dir.path(), runs);
+        let file_bytes = std::fs::metadata(&file).expect("generated").len();
+        let groups = count_groups(&file);
+        let (eval, peak) = median(&mut || measure(&mut eval_command(&policies, &file)), repeat);
+        let ns_per_byte = eval.as_nanos() as f64 / file_bytes as f64;
+        println!(
+            "{:>9} {:>9} {:>9.1} {:>9.3} {:>10.1} {:>11.2} {:>13.2}x",
+            runs,
+            groups,
+            file_bytes as f64 / 1e6,
+            eval.as_secs_f64(),
+            peak as f64 / 1e6,
+            ns_per_byte,
+            ns_per_byte / runs_ns
         );
         std::fs::remove_file(&file).ok();
     }

@@ -186,19 +186,15 @@ impl<'p> Scanner<'p> {
         Ok(value)
     }
 
-    /// The whole document: `runs` streamed into `state`, every other (small) section
-    /// returned as a tree.
-    pub fn document(
-        &mut self,
-        mut on_run: impl FnMut(RawRun<'_>) -> Scan<()>,
-    ) -> Scan<Map<String, Value>> {
+    /// The whole document: `runs` and `run_groups` streamed into `sink` one record at a
+    /// time, every other (small) section returned as a tree.
+    pub fn document(&mut self, sink: &mut impl Sink) -> Scan<Map<String, Value>> {
         self.fill()?;
         if self.buf.starts_with(b"\xEF\xBB\xBF") {
             self.pos = 3;
         }
         self.expect(b'{')?;
         let mut rest = Map::new();
-        let mut saw_runs = false;
         if self.peek()? == Some(b'}') {
             self.pos += 1;
         } else {
@@ -206,13 +202,16 @@ impl<'p> Scanner<'p> {
                 let key = self.value()?;
                 let key: String = Self::parse(&self.buf[key], std::marker::PhantomData)?;
                 self.expect(b':')?;
-                if key == "runs" {
-                    if saw_runs {
+                if key == "runs" || key == "run_groups" {
+                    if rest.contains_key(&key) {
                         return Err(Fallback::Unusual);
                     }
-                    saw_runs = true;
-                    self.runs(&mut on_run)?;
-                    // The schema sees an empty list; the runs were checked here.
+                    if key == "runs" {
+                        self.array(|text| one(text, |run| sink.run(run)))?;
+                    } else {
+                        self.array(|text| one(text, |group| sink.group(group)))?;
+                    }
+                    // The schema sees an empty list; the records were checked here.
                     rest.insert(key, Value::Array(Vec::new()));
                 } else {
                     let range = self.value()?;
@@ -243,29 +242,26 @@ impl<'p> Scanner<'p> {
         Ok(rest)
     }
 
-    fn runs(&mut self, on_run: &mut impl FnMut(RawRun<'_>) -> Scan<()>) -> Scan<()> {
+    /// An array read one element at a time: `one` parses an element at the start of the
+    /// text and says how many bytes it took, or `None` when the window ends inside it.
+    /// Never the whole array in the window: finding the end of a 200 MB array again
+    /// after every chunk made `run_groups` load in time quadratic in its size.
+    fn array(&mut self, mut one: impl FnMut(&str) -> Scan<Option<usize>>) -> Scan<()> {
         self.expect(b'[')?;
         if self.peek()? == Some(b']') {
             self.pos += 1;
             return Ok(());
         }
         loop {
-            // serde finds the end of the run itself; a run cut by the window's end is
-            // parsed again once the next chunk is in.
+            // An element cut by the window's end is parsed again once the next chunk is in.
             loop {
-                let mut runs =
-                    serde_json::Deserializer::from_str(self.text()).into_iter::<RawRun>();
-                match runs.next() {
-                    Some(Ok(run)) => {
-                        let used = runs.byte_offset();
-                        on_run(run)?;
+                match one(self.text())? {
+                    Some(used) => {
                         self.pos += used;
                         break;
                     }
-                    // The window ended inside the run, or before it started.
-                    Some(Err(e)) if e.is_eof() && !self.eof => self.fill()?,
                     None if !self.eof => self.fill()?,
-                    _ => return Err(Fallback::Unusual),
+                    None => return Err(Fallback::Unusual),
                 }
             }
             match self.peek()? {
@@ -277,6 +273,31 @@ impl<'p> Scanner<'p> {
                 _ => return Err(Fallback::Unusual),
             }
         }
+    }
+}
+
+/// Where the streamed records go.
+pub trait Sink {
+    fn run(&mut self, run: RawRun<'_>) -> Scan<()>;
+    fn group(&mut self, group: RawGroup) -> Scan<()>;
+}
+
+/// Parses one record at the start of `text` (serde finds its end) and hands it to `take`;
+/// the bytes it took, or `None` when the text ends inside it (or before it starts).
+fn one<'t, T: Deserialize<'t>>(
+    text: &'t str,
+    take: impl FnOnce(T) -> Scan<()>,
+) -> Scan<Option<usize>> {
+    let mut records = serde_json::Deserializer::from_str(text).into_iter::<T>();
+    match records.next() {
+        Some(Ok(record)) => {
+            let used = records.byte_offset();
+            take(record)?;
+            Ok(Some(used))
+        }
+        Some(Err(e)) if e.is_eof() => Ok(None),
+        None => Ok(None),
+        Some(Err(_)) => Err(Fallback::Unusual),
     }
 }
 
@@ -358,7 +379,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
 }
 
 /// A nullable field that must still be present (serde would default a missing `Option`).
-fn present<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Text<'a>>, D::Error> {
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
     Option::deserialize(d)
 }
 
@@ -381,4 +402,24 @@ pub struct RawRun<'a> {
     pub outcome: Outcome,
     #[serde(borrow)]
     pub started_at: Text<'a>,
+}
+
+/// One run group, exactly as the schema has it: every field required, no other field.
+/// Owned: the snapshot keeps each group's strings.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    pub squad: String,
+    #[serde(deserialize_with = "present")]
+    pub workflow: Option<String>,
+    #[serde(deserialize_with = "present")]
+    pub variant: Option<String>,
+    pub pool: Pool,
+    pub outcome: Outcome,
+    pub count: u64,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cost_micros: u64,
+    pub first_started_at: String,
+    pub first_run_id: String,
 }

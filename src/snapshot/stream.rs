@@ -9,10 +9,10 @@ use std::io::Read;
 
 use serde_json::Value;
 
-use super::model::Snapshot;
+use super::model::{RunGroup, Snapshot};
 use super::rules;
 use super::runs::{NewRun, RunTable};
-use super::scanner::{read_and_hash, RawRun, Scan, Scanner, Text};
+use super::scanner::{read_and_hash, RawGroup, RawRun, Scan, Scanner, Sink, Text};
 use crate::instant;
 
 pub use super::scanner::Fallback;
@@ -22,11 +22,6 @@ pub use super::scanner::Fallback;
 /// collision-proof, and it need not be: a repeat only sends the file to the complete
 /// path, which compares the ids themselves.
 fn id_hash(id: &str) -> u64 {
-    fn mix(mut z: u64) -> u64 {
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
     let bytes = id.as_bytes();
     let mut state = mix(bytes.len() as u64 ^ 0x9e37_79b9_7f4a_7c15);
     let mut words = bytes.chunks_exact(8);
@@ -38,12 +33,51 @@ fn id_hash(id: &str) -> u64 {
     mix(state ^ u64::from_le_bytes(tail))
 }
 
-/// What loading needs between runs: the table and the ids seen.
+/// SplitMix64's finaliser.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A hash of what makes a run group one group (squad, workflow, variant, pool, outcome):
+/// a repeat (or a collision) sends the file to the complete path, as for run ids.
+fn group_key_hash(g: &RawGroup) -> u64 {
+    // Absent names hash apart from every present one, and from each other by position.
+    let name = |n: &Option<String>, absent: u64| n.as_deref().map_or(absent, id_hash);
+    let mut h = id_hash(&g.squad);
+    h = mix(h ^ name(&g.workflow, 1));
+    h = mix(h ^ name(&g.variant, 2));
+    mix(h ^ ((g.pool as u64) << 8 | g.outcome as u64))
+}
+
+/// What loading needs between records: the runs' table, the groups, and what must not
+/// repeat.
 struct State {
     table: RunTable,
-    /// Hashes of run ids; a repeat (or a collision) sends the file to the complete path.
-    /// Sorted once at the end: cheaper than a million random inserts into a set.
+    groups: Vec<RunGroup>,
+    /// Hashes of run ids and of groups' first run ids, which share one namespace: a run
+    /// id twice, a first run id twice, or a run that is also a group's first run are all
+    /// refused. A repeat (or a collision) sends the file to the complete path. Sorted
+    /// once at the end: cheaper than a million random inserts into a set.
     ids: Vec<u64>,
+    /// Hashes of the groups' keys, checked the same way.
+    group_keys: Vec<u64>,
+}
+
+impl Sink for State {
+    fn run(&mut self, run: RawRun<'_>) -> Scan<()> {
+        accept(self, run)
+    }
+
+    fn group(&mut self, group: RawGroup) -> Scan<()> {
+        accept_group(self, group)
+    }
+}
+
+/// Whether a sorted list holds a value twice.
+fn repeats(sorted: &[u64]) -> bool {
+    sorted.windows(2).any(|w| w[0] == w[1])
 }
 
 /// Loads a snapshot in one pass; returns it with the SHA-256 of every byte read.
@@ -56,14 +90,16 @@ pub fn load(
     let expected_runs = usize::try_from(size / 256).unwrap_or(0);
     let mut state = State {
         table: RunTable::with_capacity(expected_runs),
+        groups: Vec::new(),
         ids: Vec::with_capacity(expected_runs),
+        group_keys: Vec::new(),
     };
     // One thread reads and hashes, the other parses: on two cores the digest is free.
     let (rest, sha256) = std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
         let reader = scope.spawn(move || read_and_hash(reader, &tx));
         let mut scanner = Scanner::new(rx, size, progress);
-        let rest = scanner.document(|run| accept(&mut state, run));
+        let rest = scanner.document(&mut state);
         // Dropping the receiver stops the reader early when parsing gave up.
         drop(scanner);
         let sha256 = reader.join().expect("the reader thread does not panic");
@@ -73,11 +109,18 @@ pub fn load(
     let Some(sha256) = sha256 else {
         return Err(Fallback::Unusual);
     };
-    let State { table, mut ids, .. } = state;
+    let State {
+        table,
+        groups,
+        mut ids,
+        mut group_keys,
+    } = state;
     ids.sort_unstable();
-    if ids.windows(2).any(|w| w[0] == w[1]) {
+    group_keys.sort_unstable();
+    if repeats(&ids) || repeats(&group_keys) {
         return Err(Fallback::Unusual);
     }
+    drop((ids, group_keys));
 
     let doc = Value::Object(rest);
     if !rules::validate(&doc).is_empty() {
@@ -89,31 +132,19 @@ pub fn load(
         .flatten()
         .filter_map(|s| s["id"].as_str())
         .collect();
-    if table
-        .squad_names()
-        .iter()
-        .any(|s| !squads.contains(s.as_str()))
-    {
+    let run_squads = table.squad_names().iter().map(String::as_str);
+    let group_squads = groups.iter().map(|g| g.squad.as_str());
+    if run_squads.chain(group_squads).any(|s| !squads.contains(s)) {
         return Err(Fallback::Unusual);
     }
-    let grouped_first_ids = doc
-        .get("run_groups")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|g| g["first_run_id"].as_str());
-    for id in grouped_first_ids {
-        if ids.binary_search(&id_hash(id)).is_ok() {
-            return Err(Fallback::Unusual);
-        }
-    }
-    drop(ids);
     let mut snapshot: Snapshot = serde_json::from_value(doc).map_err(|_| Fallback::Unusual)?;
     snapshot.runs = table;
+    // Finished as they were accepted (their instants parsed), so `rules::finish` is not
+    // needed here.
+    snapshot.run_groups = groups;
     if !rules::check_totals(&snapshot).is_empty() {
         return Err(Fallback::Unusual);
     }
-    rules::finish(&mut snapshot);
     Ok((snapshot, sha256))
 }
 
@@ -148,6 +179,39 @@ fn accept(state: &mut State, run: RawRun<'_>) -> Scan<()> {
         output_tokens: run.output_tokens,
         cost_micros,
         started,
+    });
+    Ok(())
+}
+
+/// Checks one run group as strictly as the schema and the rules would, and keeps it.
+fn accept_group(state: &mut State, g: RawGroup) -> Scan<()> {
+    if rules::tag(g.workflow.as_deref(), g.variant.as_deref()).is_none()
+        || g.squad.is_empty()
+        || g.first_run_id.is_empty()
+        || g.count == 0
+    {
+        return Err(Fallback::Unusual);
+    }
+    let first_started = instant::parse_rfc3339(&g.first_started_at);
+    let (Some(first_started), Ok(cost_micros)) = (first_started, i64::try_from(g.cost_micros))
+    else {
+        return Err(Fallback::Unusual);
+    };
+    state.ids.push(id_hash(&g.first_run_id));
+    state.group_keys.push(group_key_hash(&g));
+    state.groups.push(RunGroup {
+        squad: g.squad,
+        workflow: g.workflow,
+        variant: g.variant,
+        pool: g.pool,
+        outcome: g.outcome,
+        count: g.count,
+        input_tokens: g.input_tokens,
+        output_tokens: g.output_tokens,
+        cost_micros,
+        first_started_at: g.first_started_at,
+        first_run_id: g.first_run_id,
+        first_started,
     });
     Ok(())
 }

@@ -15,7 +15,7 @@ use bursar::Error;
 
 use crate::support;
 
-fn decisions_json(loaded: Loaded) -> String {
+pub fn decisions_json(loaded: Loaded) -> String {
     let (host, pack) = Host::open(Path::new("policies"), Limits::default()).unwrap();
     support::to_json(
         &bursar::eval::evaluate_loaded(&host, &pack, loaded)
@@ -75,7 +75,7 @@ fn a_byte_order_mark_is_accepted_and_still_digested() {
     assert!(parse_streaming(&marked).is_some());
 }
 
-fn base() -> Value {
+pub fn base() -> Value {
     json!({
         "schema_version": 1,
         "sprint": {"id": "S1", "start": "2026-11-16", "end": "2026-11-29"},
@@ -91,7 +91,7 @@ fn base() -> Value {
     })
 }
 
-fn odd_value() -> impl Strategy<Value = Value> {
+pub fn odd_value() -> impl Strategy<Value = Value> {
     prop_oneof![
         Just(Value::Null),
         Just(json!(-1)),
@@ -231,7 +231,7 @@ proptest! {
 /// The problems of a refusal, after checking it is located: a syntax error at a line and
 /// column inside the text, or problems whose JSON Pointers each name a place in the
 /// document. Panics otherwise.
-fn located_problems(e: &Error, bytes: &[u8]) -> Vec<bursar::problem::Problem> {
+pub fn located_problems(e: &Error, bytes: &[u8]) -> Vec<bursar::problem::Problem> {
     match e {
         Error::Json { line, column, .. } => {
             let lines = bytes.split(|&b| b == b'\n').count();

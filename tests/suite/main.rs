@@ -17,6 +17,7 @@ mod impact;
 mod impact_cli;
 mod junit;
 mod loader;
+mod loader_groups;
 #[cfg(unix)] // devices, FIFOs, sockets and file modes
 mod output;
 mod pack;
