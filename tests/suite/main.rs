@@ -1,6 +1,7 @@
 //! The one test binary: data-driven policy cases, schemas, rendered output, the CLI,
 //! and properties.
 
+mod any_input;
 mod arguments;
 mod cases;
 mod ci_examples;
