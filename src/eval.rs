@@ -42,7 +42,7 @@ pub fn evaluate_with_progress(
 ) -> Result<Evaluation> {
     // Policies first: a broken pack is reported before a large snapshot is read.
     let (host, pack) = Host::open(policies, limits)?;
-    let loaded = snapshot::load_from(snapshot, load, progress)?;
+    let loaded = snapshot::load_from(snapshot, &load.within(&limits), progress)?;
     evaluate_loaded(&host, &pack, loaded)
 }
 

@@ -287,7 +287,8 @@ impl Evaluate for BothPacks<'_> {
     }
 
     fn load(&self, source: &Source) -> crate::Result<Loaded> {
-        snapshot::load_from(source, &self.options.load, &mut |_, _| {})
+        let load = self.options.load.within(&self.options.limits);
+        snapshot::load_from(source, &load, &mut |_, _| {})
     }
 
     fn evaluate(

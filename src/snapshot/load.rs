@@ -26,6 +26,18 @@ pub struct LoadOptions {
     pub max_bytes: Option<u64>,
 }
 
+impl LoadOptions {
+    /// These options within the snapshot size limit of `limits`, so the limit a document
+    /// records is the one loading kept, whatever the caller passed.
+    pub fn within(&self, limits: &crate::limits::Limits) -> LoadOptions {
+        let max = limits.max_snapshot_bytes();
+        LoadOptions {
+            max_bytes: Some(self.max_bytes.map_or(max, |m| m.min(max))),
+            ..*self
+        }
+    }
+}
+
 /// The flag that raises `LoadOptions::max_bytes`, for the message at the limit.
 pub const MAX_SNAPSHOT_FLAG: &str = "--max-snapshot-mb";
 

@@ -289,3 +289,30 @@ fn the_costliest_policy_the_default_allows_compiles() {
     let out = check(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn the_library_keeps_the_snapshot_limit_it_records() {
+    use bursar::limits::Limits;
+    use bursar::snapshot::{LoadOptions, Source};
+    let dir = tempfile::tempdir().unwrap();
+    let past = Source::from(padded_example(dir.path(), (1 << 20) + 1).as_path());
+    let limits = Limits {
+        max_snapshot_mb: 1,
+        ..Limits::default()
+    };
+    // No size limit in the load options: the limits recorded still bind.
+    let result = bursar::eval::evaluate_with_progress(
+        &past,
+        Path::new("policies"),
+        limits,
+        &LoadOptions::default(),
+        &mut |_, _| {},
+    );
+    match result {
+        Err(e @ bursar::Error::OverLimit { .. }) => {
+            assert!(e.to_string().contains("limit of 1 MiB"), "{e}")
+        }
+        Err(e) => panic!("expected the size limit, got {e}"),
+        Ok(_) => panic!("a snapshot past the recorded limit was evaluated"),
+    }
+}
