@@ -54,6 +54,9 @@ pub fn snapshot_source(arg: &Path, options: &LoadOptions) -> anyhow::Result<Sour
 }
 
 /// Snapshot arguments, of which at most one may be `-`: standard input can be read once.
+/// A pipe or a device named more than once (`impact ... p p` with a FIFO `p`) is read
+/// once, here, and its bytes shared: a second open would wait for a writer that never
+/// comes.
 pub fn snapshot_sources(args: &[PathBuf], options: &LoadOptions) -> anyhow::Result<Vec<Source>> {
     let stdin = args
         .iter()
@@ -64,7 +67,59 @@ pub fn snapshot_sources(args: &[PathBuf], options: &LoadOptions) -> anyhow::Resu
             "`-` (standard input) is given {stdin} times among the snapshots; it can be read only once"
         );
     }
-    args.iter().map(|a| snapshot_source(a, options)).collect()
+    let ids: Vec<Option<FileId>> = args.iter().map(|a| stream_id(a)).collect();
+    let mut streams: Vec<(FileId, Source)> = Vec::new();
+    let mut sources = Vec::with_capacity(args.len());
+    for (arg, id) in args.iter().zip(&ids) {
+        let source = match *id {
+            Some(id) if ids.iter().filter(|other| **other == Some(id)).count() > 1 => {
+                match streams.iter().find(|(seen, _)| *seen == id) {
+                    Some((_, read)) => read.clone(),
+                    None => {
+                        let read = read_stream(arg, options)?;
+                        streams.push((id, read.clone()));
+                        read
+                    }
+                }
+            }
+            _ => snapshot_source(arg, options)?,
+        };
+        sources.push(source);
+    }
+    Ok(sources)
+}
+
+/// What tells two names of one file apart from two files (device and inode on Unix).
+type FileId = (u64, u64);
+
+/// The identity of a path that is neither a regular file nor a folder (a pipe, a device),
+/// if it is one.
+fn stream_id(path: &Path) -> Option<FileId> {
+    if path == Path::new("-") {
+        return None;
+    }
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.is_file() || meta.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// A pipe or a device read once, whole, under the limits of `options`, named by its path.
+fn read_stream(path: &Path, options: &LoadOptions) -> anyhow::Result<Source> {
+    let file = std::fs::File::open(path).map_err(|source| bursar::Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(Source::read(file, &path.display().to_string(), options)?)
 }
 
 /// Whether stdout is `/dev/null` opened read-write: what the Rust runtime puts on a

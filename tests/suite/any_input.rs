@@ -32,7 +32,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Edit::Flip(i, b)),
         (
             any::<usize>(),
-            prop::sample::select(b"{}[](),;:.\"\\'`#$0123456789-+*/=<>!&|eE ntfu\n\xff\xc3".to_vec())
+            prop::sample::select(
+                b"{}[](),;:.\"\\'`#$0123456789-+*/=<>!&|eE ntfu\n\xff\xc3".to_vec()
+            )
         )
             .prop_map(|(i, b)| Edit::Insert(i, b)),
         (any::<usize>(), 1..40usize).prop_map(|(i, n)| Edit::Delete(i, n)),
@@ -100,7 +102,11 @@ fn run(cwd: &Path, args: &[&str], stdin: &[u8]) -> Result<(), TestCaseError> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bursar"))
         .args(args)
         // `validate` runs no policy.
-        .args(if args[0] == "validate" { &[][..] } else { &LIMITS[..] })
+        .args(if args[0] == "validate" {
+            &[][..]
+        } else {
+            &LIMITS[..]
+        })
         .current_dir(cwd)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

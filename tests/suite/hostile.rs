@@ -316,3 +316,31 @@ fn the_library_keeps_the_snapshot_limit_it_records() {
         Ok(_) => panic!("a snapshot past the recorded limit was evaluated"),
     }
 }
+
+#[test]
+fn a_fifo_named_twice_among_impacts_snapshots_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("snapshot.json");
+    mkfifo(&fifo);
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut pipe = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        let bytes = std::fs::read(root().join(example())).unwrap();
+        let _ = pipe.write_all(&bytes);
+    });
+    let fifo = fifo.to_str().unwrap();
+    let args = [
+        "impact",
+        "--policies",
+        "policies",
+        "--against",
+        "policies",
+        fifo,
+        fifo,
+    ];
+    let out = run_guarded(&args);
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("2 snapshots"), "{text}");
+}
