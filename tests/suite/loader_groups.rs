@@ -181,3 +181,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_key_repeated_in_a_run_group_is_refused_by_both_loaders() {
+    let text = serde_json::to_string(&grouped()).unwrap();
+    let bytes = text
+        .replacen("\"count\":4,", "\"count\":4,\"count\":5,", 1)
+        .into_bytes();
+    assert_ne!(bytes, text.as_bytes());
+    assert!(
+        parse_streaming(&bytes).is_none(),
+        "streaming took one reading"
+    );
+    let e = parse_tree(&bytes, "tree")
+        .err()
+        .expect("the tree loader refuses it");
+    let problems = located_problems(&e, &bytes);
+    assert_eq!(problems[0].pointer, "/run_groups/0/count", "{problems:?}");
+}
