@@ -193,9 +193,7 @@ fn a_key_repeated_in_a_run_group_is_refused_by_both_loaders() {
         parse_streaming(&bytes).is_none(),
         "streaming took one reading"
     );
-    let e = parse_tree(&bytes, "tree")
-        .err()
-        .expect("the tree loader refuses it");
+    let e = parse_tree(&bytes, "tree").expect_err("the tree loader refuses it");
     let problems = located_problems(&e, &bytes);
     assert_eq!(problems[0].pointer, "/run_groups/0/count", "{problems:?}");
 }
