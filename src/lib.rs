@@ -6,6 +6,7 @@ pub mod decision;
 pub mod digest;
 pub mod error;
 pub mod eval;
+pub mod exceptions;
 pub mod facts;
 pub mod gen;
 pub mod host;
