@@ -62,7 +62,8 @@ impl Exceptions {
             column: e.column(),
             message: without_position(&e),
         })?;
-        let invalid = |problems: Vec<Problem>| Error::Invalid {
+        let invalid = |problems: Vec<Problem>| Error::InvalidInput {
+            kind: "exceptions file",
             origin: origin.to_owned(),
             problems,
         };
@@ -162,7 +163,8 @@ impl Exceptions {
             plan.pending.insert(key, (i, e.clone()));
         }
         if !problems.is_empty() {
-            return Err(Error::Invalid {
+            return Err(Error::InvalidInput {
+                kind: "exceptions file",
                 origin: self.origin.clone(),
                 problems,
             });
