@@ -93,11 +93,19 @@ fn row(d: &Decision, with_severity: bool) -> String {
     } else {
         String::new()
     };
+    // An exception's outcome is marked, and the summary says what the policy decided.
+    let (outcome, summary) = match &d.exception {
+        Some(e) => (
+            format!("{} (exception)", d.outcome),
+            format!("{} ({})", d.explanation.summary, e.describe()),
+        ),
+        None => (d.outcome.clone(), d.explanation.summary.clone()),
+    };
     format!(
         "| {} | {} |{severity} {} |\n",
         cell(&d.subject),
-        cell(&d.outcome),
-        cell(&d.explanation.summary)
+        cell(&outcome),
+        cell(&summary)
     )
 }
 

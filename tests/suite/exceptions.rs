@@ -323,3 +323,29 @@ fn a_case_evaluates_with_its_exceptions_section() {
         Some(0)
     );
 }
+
+#[test]
+fn the_text_format_marks_an_applied_exception_and_lists_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let ex = json!([
+        exception("EX-1", "topups", "tu-15", "ok", "info"),
+        exception("EX-2", "topups", "tu-404", "ok", "info")
+    ]);
+    let file = write(dir.path(), "exceptions.json", &ex.to_string());
+    let out = bursar(&[
+        "eval",
+        "--snapshot",
+        "examples/sprint-2026-S24.json",
+        "--exceptions",
+        file.to_str().unwrap(),
+        "--format",
+        "text",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The topups table (where the exception shows) and what follows it.
+    let topups = &text[text.find("\ntopups\n").unwrap() + 1..];
+    insta::assert_snapshot!(topups);
+}
