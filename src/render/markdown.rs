@@ -181,6 +181,13 @@ impl MarkdownEmitter {
         if !silent.is_empty() {
             let _ = writeln!(out, "**Decided nothing:** {}.\n", silent.join(", "));
         }
+        if !doc.warnings.is_empty() {
+            out.push_str("**Warnings:**\n\n");
+            for w in &doc.warnings {
+                let _ = writeln!(out, "- {}", escape(&w.message));
+            }
+            out.push('\n');
+        }
         let inputs = &doc.inputs;
         let _ = writeln!(
             out,
@@ -190,6 +197,9 @@ impl MarkdownEmitter {
             escape(&doc.engine),
             escape(&doc.rhai)
         );
+        if let Some(sha256) = &inputs.exceptions_sha256 {
+            let _ = writeln!(out, "- exceptions: sha256 {}", escape(sha256));
+        }
         out
     }
 
