@@ -226,11 +226,11 @@ fn a_broken_exceptions_file_is_refused_with_its_pointers() {
             .to_string(),
         ),
         (
-            "dates-and-ids",
+            "dates-ids-and-blanks",
             json!([
                 {"id": "EX-1", "policy": "topups", "subject": "tu-6", "outcome": "ok",
                  "severity": "info", "expires": "2026-02-30"},
-                {"id": "EX-1", "policy": "topups", "subject": "tu-7", "outcome": "ok",
+                {"id": "EX-1", "policy": "topups", "subject": "tu-7", "outcome": " ",
                  "severity": "info", "expires": "2026-12-01"}
             ])
             .to_string(),
