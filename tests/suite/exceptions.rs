@@ -282,6 +282,23 @@ fn a_case_evaluates_with_its_exceptions_section() {
     let case = write(dir.path(), "without.case", &without);
     let out = bursar(&["test", case.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
+    // A failure report says the outcome it shows came from the exception.
+    let wrong = text.replace(
+        "promotion review/X candidate uses=5",
+        "promotion review/X not-yet uses=5",
+    );
+    let case = write(dir.path(), "wrong.case", &wrong);
+    let out = bursar(&["test", case.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains(
+            "    decided `candidate` (info): review/X → not-yet: uses 5 < 10, success rate \
+             1.00 ≥ 0.80\n      exception `EX-2026-01` approved by `forum-2026-01-02` until \
+             2026-01-05 (the policy decided `not-yet`, info): "
+        ),
+        "{report}"
+    );
     // A broken section is placed at its line in the case file.
     let broken = text.replace("\"severity\": \"info\",", "\"severity\": \"info\"");
     let case = write(dir.path(), "broken.case", &broken);
