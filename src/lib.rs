@@ -4,8 +4,11 @@
 pub mod compare;
 pub mod decision;
 pub mod digest;
+pub mod document;
 pub mod error;
 pub mod eval;
+pub mod exceptions;
+pub mod explain;
 pub mod facts;
 pub mod gen;
 pub mod host;

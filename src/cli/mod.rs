@@ -3,6 +3,7 @@
 mod args;
 mod check;
 mod eval;
+mod explain;
 mod gen;
 mod impact;
 mod machine;
@@ -52,6 +53,8 @@ enum Command {
     Check(check::Args),
     /// Compare the decisions of two policy packs over many snapshots
     Impact(impact::Args),
+    /// Explain one decision of a decisions document, with the decisions it drew on
+    Explain(explain::Args),
     /// Run the policy test cases kept beside a pack (`<pack>/tests/*.case`)
     Test(test::Args),
 }
@@ -64,5 +67,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Check(args) => check::run(args),
         Command::Impact(args) => impact::run(args),
         Command::Test(args) => test::run(args),
+        Command::Explain(args) => explain::run(args),
     }
 }

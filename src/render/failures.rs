@@ -45,14 +45,18 @@ impl Emitter<Document> for FailureSummary {
                     Cow::Borrowed(d.severity.as_str()),
                     esc(&d.policy),
                     esc(&d.subject),
-                    esc(&d.outcome),
+                    // Marked when an exception set it; the exception follows the row.
+                    match d.exception {
+                        Some(_) => Cow::Owned(format!("{}*", esc(&d.outcome))),
+                        None => esc(&d.outcome),
+                    },
                     esc(&d.explanation.summary),
                 ]
             })
             .collect();
         let width = |c: usize| rows.iter().map(|r| r[c].width()).max().unwrap_or(0);
         let widths = [width(0), width(1), width(2), width(3)];
-        for row in &rows {
+        for (row, d) in rows.iter().zip(&failing) {
             for (cell, w) in row.iter().zip(widths) {
                 write!(
                     out,
@@ -61,6 +65,9 @@ impl Emitter<Document> for FailureSummary {
                 )?;
             }
             writeln!(out, "  {}", row[4])?;
+            if let Some(e) = &d.exception {
+                writeln!(out, "    * {}", super::text::exception_note(e))?;
+            }
         }
         if failing.len() > SHOWN {
             writeln!(out, "  ... and {} more", failing.len() - SHOWN)?;

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod diagnostic;
 mod emitter;
+pub mod explain_text;
 pub mod failures;
 pub mod github;
 pub mod impact;

@@ -86,6 +86,10 @@ fn explain(out: &mut dyn io::Write, policies: &Path, decision: &Decision) -> io:
         decision.severity.as_str(),
         esc(&decision.explanation.summary)
     )?;
+    // The outcome is the exception's: say so, with what the policy itself decided.
+    if let Some(e) = &decision.exception {
+        writeln!(out, "      {}", super::text::exception_note(e))?;
+    }
     for check in &decision.explanation.checks {
         writeln!(
             out,

@@ -306,6 +306,7 @@ fn the_library_keeps_the_snapshot_limit_it_records() {
         Path::new("policies"),
         limits,
         &LoadOptions::default(),
+        &bursar::exceptions::Exceptions::none(),
         &mut |_, _| {},
     );
     match result {

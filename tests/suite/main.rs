@@ -9,6 +9,8 @@ mod cli;
 mod compare;
 mod errors;
 mod example;
+mod exceptions;
+mod explain;
 mod extent;
 mod failures;
 mod gen;
