@@ -2,6 +2,7 @@
 
 mod args;
 mod check;
+mod diff;
 mod eval;
 mod gen;
 mod impact;
@@ -52,6 +53,9 @@ enum Command {
     Check(check::Args),
     /// Compare the decisions of two policy packs over many snapshots
     Impact(impact::Args),
+    /// Compare two decisions documents, or two snapshots under two packs with the cause of
+    /// each change
+    Diff(diff::Args),
     /// Run the policy test cases kept beside a pack (`<pack>/tests/*.case`)
     Test(test::Args),
 }
@@ -64,5 +68,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Check(args) => check::run(args),
         Command::Impact(args) => impact::run(args),
         Command::Test(args) => test::run(args),
+        Command::Diff(args) => diff::run(args),
     }
 }

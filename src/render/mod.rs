@@ -6,6 +6,8 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod diff_markdown;
+pub mod diff_text;
 mod emitter;
 pub mod failures;
 pub mod github;
