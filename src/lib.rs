@@ -24,6 +24,7 @@ pub mod schema;
 pub mod snapshot;
 pub mod testing;
 pub mod text;
+pub mod verify;
 
 pub use error::{Error, Result};
 

@@ -15,6 +15,7 @@ pub mod stderr;
 pub mod streams;
 mod test;
 mod validate;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -56,6 +57,8 @@ enum Command {
     /// Compare two decisions documents, or two snapshots under two packs with the cause of
     /// each change
     Diff(diff::Args),
+    /// Re-evaluate the inputs a decisions document names and confirm it byte for byte
+    Verify(verify::Args),
     /// Run the policy test cases kept beside a pack (`<pack>/tests/*.case`)
     Test(test::Args),
 }
@@ -69,5 +72,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Impact(args) => impact::run(args),
         Command::Test(args) => test::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }

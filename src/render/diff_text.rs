@@ -10,7 +10,7 @@ use std::io;
 use serde_json::Value;
 
 use super::emitter::Emitter;
-use crate::compare::{Cause, Change, CheckFlip, CheckResult, Lone};
+use crate::compare::{Cause, Change, CheckFlip, CheckResult, Diff, Lone};
 use crate::diff_report::Report;
 use crate::inputs_diff::{FieldChange, FileChange, InputChanges};
 use crate::text::{escape_terminal as esc, plural};
@@ -50,7 +50,14 @@ fn text(report: &Report) -> String {
             .collect();
         let _ = writeln!(out, "causes: {}", parts.join(", "));
     }
-    for (policy, entries) in by_policy(report) {
+    out.push_str(&listing(&report.diff));
+    out
+}
+
+/// The listed differences grouped by policy, each policy's in subject order.
+pub(crate) fn listing(diff: &Diff) -> String {
+    let mut out = String::new();
+    for (policy, entries) in by_policy(diff) {
         let _ = writeln!(out, "  {}", esc(policy));
         for entry in entries {
             out.push_str(&entry);
@@ -128,8 +135,7 @@ fn cause(c: Option<Cause>) -> String {
 }
 
 /// Each policy's entries, in subject order.
-fn by_policy(report: &Report) -> BTreeMap<&str, Vec<String>> {
-    let d = &report.diff;
+fn by_policy(d: &Diff) -> BTreeMap<&str, Vec<String>> {
     let mut entries: BTreeMap<(&str, &str), String> = BTreeMap::new();
     for c in &d.changed {
         let mut text = format!(

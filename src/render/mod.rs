@@ -19,6 +19,7 @@ pub mod sarif;
 pub mod test_junit;
 pub mod test_text;
 pub mod text;
+pub mod verify;
 
 use crate::decision::Document;
 pub use emitter::{to_string, Context, Emitter};
