@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::decision::Document;
 use crate::eval::DOCUMENT_FORMAT;
-use crate::problem::{Problem, MAX_PROBLEMS};
+use crate::problem::Problem;
 use crate::text::count;
 
 /// The document formats this version reads: those the shipped schema describes.
@@ -41,6 +41,9 @@ pub enum RecordError {
     },
 }
 
+/// Problems listed in the one-line message; the rest are counted.
+const LISTED: usize = 5;
+
 impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -50,17 +53,24 @@ impl fmt::Display for RecordError {
                 column,
                 message,
             } => write!(f, "{origin}:{line}:{column}: {message}"),
+            // One line: messages are printed escaped, so a line break would show as `\n`.
             Self::Invalid { origin, problems } => {
+                let listed: Vec<String> = problems
+                    .iter()
+                    .take(LISTED)
+                    .map(ToString::to_string)
+                    .collect();
                 write!(
                     f,
-                    "{origin}: not a decisions document this bursar reads, {}:",
-                    count(problems.len(), "problem")
+                    "{origin}: not a decisions document this bursar reads: {}",
+                    listed.join("; ")
                 )?;
-                for p in problems.iter().take(MAX_PROBLEMS) {
-                    write!(f, "\n  {p}")?;
-                }
-                if problems.len() > MAX_PROBLEMS {
-                    write!(f, "\n  ... and {} more", problems.len() - MAX_PROBLEMS)?;
+                if problems.len() > LISTED {
+                    write!(
+                        f,
+                        "; and {} more",
+                        count(problems.len() - LISTED, "problem")
+                    )?;
                 }
                 Ok(())
             }
@@ -76,13 +86,28 @@ fn formats_read() -> String {
     names.join(" and ")
 }
 
+/// serde_json's message without the position it appends (the location says it already),
+/// lowercased unless it starts with an acronym (`EOF`).
+fn json_words(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let text = text
+        .rfind(" at line ")
+        .map_or(text.as_str(), |i| &text[..i]);
+    let acronym = text.chars().nth(1).is_some_and(char::is_uppercase);
+    if acronym {
+        text.to_owned()
+    } else {
+        crate::text::lowercase_first(text)
+    }
+}
+
 /// Reads a decisions document from its bytes; `origin` names the file in messages.
 pub fn read(bytes: Vec<u8>, origin: &str) -> Result<Recorded, RecordError> {
     let json: Value = serde_json::from_slice(&bytes).map_err(|e| RecordError::Json {
         origin: origin.to_owned(),
         line: e.line(),
         column: e.column(),
-        message: format!("not JSON: {}", crate::text::lowercase_first(&e.to_string())),
+        message: format!("not JSON: {}", json_words(&e)),
     })?;
     let invalid = |problems| RecordError::Invalid {
         origin: origin.to_owned(),
