@@ -7,6 +7,7 @@ mod ci_examples;
 mod cli;
 mod compare;
 mod diff;
+mod diff_attribution;
 mod errors;
 mod example;
 mod extent;
