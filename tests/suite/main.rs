@@ -34,4 +34,5 @@ mod streams;
 mod support;
 mod terminal;
 mod test_command;
+mod verify;
 mod warehouse;
