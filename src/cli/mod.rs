@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod eval;
 mod gen;
+mod git;
 mod impact;
 mod machine;
 mod output;

@@ -15,6 +15,7 @@ mod failures;
 mod gen;
 mod impact;
 mod impact_cli;
+mod impact_git;
 mod junit;
 mod loader;
 #[cfg(unix)] // devices, FIFOs, sockets and file modes
