@@ -1,14 +1,15 @@
 //! Attribution: given two snapshots and two packs, which input caused each change. The
 //! old pack on the old snapshot and the new pack on the new one give the two sides; the
 //! cross combinations say whether the new pack alone (on the old data) or the new data
-//! alone (under the old pack) already gives the new result. Each pack is read and
+//! alone (under the old pack) already gives the new result. Exceptions count as policy. Each pack is read and
 //! compiled once, each snapshot loaded once.
 
 use std::collections::BTreeMap;
 
 use crate::compare::{Cause, Change, Diff};
 use crate::decision::{Decision, Document};
-use crate::eval::evaluate_loaded;
+use crate::eval::evaluate_loaded_with;
+use crate::exceptions::Exceptions;
 use crate::host::{Host, Pack, PackSource};
 use crate::limits::Limits;
 use crate::snapshot::{self, LoadOptions, Source};
@@ -26,10 +27,12 @@ pub struct Crossed {
     pub log: Vec<String>,
 }
 
-/// One side's inputs.
+/// One side's inputs. Exceptions go with the pack: both are what governance decided,
+/// so "the new policy on the old data" applies the new exceptions too.
 pub struct Inputs<'a> {
     pub snapshot: &'a Source,
     pub policies: &'a PackSource,
+    pub exceptions: &'a Exceptions,
 }
 
 fn compile(source: &PackSource, limits: Limits) -> crate::Result<(Host, Pack)> {
@@ -46,16 +49,16 @@ pub fn evaluate(
     limits: Limits,
     load: &LoadOptions,
 ) -> crate::Result<Crossed> {
-    let old_pack = compile(old.policies, limits)?;
-    let new_pack = compile(new.policies, limits)?;
+    let old_pack = (compile(old.policies, limits)?, old.exceptions);
+    let new_pack = (compile(new.policies, limits)?, new.exceptions);
     let old_data = snapshot::load_from(old.snapshot, load, &mut |_, _| {})?;
     let new_data = snapshot::load_from(new.snapshot, load, &mut |_, _| {})?;
     let mut log = Vec::new();
-    let mut run = |(host, pack): &(Host, Pack),
+    let mut run = |((host, pack), exceptions): &((Host, Pack), &Exceptions),
                    data: snapshot::Loaded,
                    what: &str|
      -> crate::Result<Document> {
-        let evaluation = evaluate_loaded(host, pack, data)?;
+        let evaluation = evaluate_loaded_with(host, pack, data, exceptions)?;
         log.extend(evaluation.log.into_iter().map(|l| format!("{what}: {l}")));
         Ok(evaluation.document)
     };

@@ -65,7 +65,10 @@ pub struct Explanation {
     pub evidence: Option<Value>,
 }
 
-/// What one policy concluded about one subject.
+/// What one policy concluded about one subject. `outcome` and `severity` are the
+/// effective ones: an audited exception, when one applied, replaced what the policy
+/// computed (kept in `exception.computed`), so exit codes, reports and later policies all
+/// follow the exception.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
     pub policy: String,
@@ -74,6 +77,51 @@ pub struct Decision {
     pub severity: Severity,
     pub values: BTreeMap<String, Value>,
     pub explanation: Explanation,
+    /// The decisions of other policies this one drew on (`d.because(..)`), sorted and
+    /// without repeats; absent from the document when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub because: Vec<Link>,
+    /// The audited exception that set `outcome` and `severity`, if one applied.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub exception: Option<AppliedException>,
+}
+
+/// A pointer from one decision to another it drew on, by the key decisions are unique by.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Link {
+    pub policy: String,
+    pub subject: String,
+}
+
+/// What a policy decided before an exception replaced it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Computed {
+    pub outcome: String,
+    pub severity: Severity,
+}
+
+/// An exception as it was applied to one decision: who granted it, why, until when, and
+/// what the policy had computed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedException {
+    pub id: String,
+    pub reason: String,
+    pub approved_by: String,
+    /// Last sprint start date it applies to, `YYYY-MM-DD`.
+    pub expires: String,
+    pub computed: Computed,
+}
+
+/// Something an evaluation noticed that did not stop it, such as an exception that was
+/// not applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    /// A stable name for the kind of warning: `exception-unmatched`, `exception-expired`,
+    /// `exception-incomplete`.
+    pub code: String,
+    /// The id of the exception it is about.
+    pub exception: String,
+    pub message: String,
 }
 
 /// A policy file that took part, with its digest so the decision can be reproduced.
@@ -105,6 +153,9 @@ pub struct Inputs {
     pub policies: Vec<PolicyRecord>,
     /// Every module the policies could import, sorted by path, whether or not one did.
     pub modules: Vec<ModuleRecord>,
+    /// SHA-256 of the exceptions file's bytes as read, when `--exceptions` gave one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub exceptions_sha256: Option<String>,
 }
 
 /// Counts per severity, for dashboards and CI logs.
@@ -131,6 +182,10 @@ pub struct Document {
     pub limits: crate::limits::Limits,
     pub totals: Totals,
     pub decisions: Vec<Decision>,
+    /// What did not stop the evaluation but an auditor must see (exceptions not applied),
+    /// in the order of the exceptions file; absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub warnings: Vec<Warning>,
 }
 
 impl Check {
@@ -142,6 +197,16 @@ impl Check {
             (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
             (Some(line), None) => format!("{file}:{line}"),
             _ => file,
+        }
+    }
+}
+
+impl Decision {
+    /// The key decisions are unique by, as a link to this one.
+    pub fn link(&self) -> Link {
+        Link {
+            policy: self.policy.clone(),
+            subject: self.subject.clone(),
         }
     }
 }
@@ -166,6 +231,14 @@ impl Document {
         names.sort_unstable();
         names.dedup();
         names
+    }
+
+    /// The decision `policy` made about `subject`, if any.
+    pub fn find(&self, policy: &str, subject: &str) -> Option<&Decision> {
+        // A document read from a file need not be sorted: search it all.
+        self.decisions
+            .iter()
+            .find(|d| d.policy == policy && d.subject == subject)
     }
 }
 

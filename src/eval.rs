@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::decision::{totals, Document, Inputs};
+use crate::exceptions::Exceptions;
 use crate::facts::Facts;
 use crate::host::{Host, RHAI_VERSION};
 use crate::limits::Limits;
@@ -10,7 +11,7 @@ use crate::snapshot::{self, LoadOptions, Source};
 use crate::Result;
 
 /// Format version of the decisions document (`schemas/decisions.schema.json`).
-pub const DOCUMENT_FORMAT: u32 = 2;
+pub const DOCUMENT_FORMAT: u32 = 3;
 
 /// A finished evaluation: the document, plus what scripts printed (for stderr).
 pub struct Evaluation {
@@ -27,37 +28,51 @@ pub fn evaluate(snapshot_path: &Path, policies: &Path, limits: Limits) -> Result
         policies,
         limits,
         &LoadOptions::default(),
+        &Exceptions::none(),
         &mut |_, _| {},
     )
 }
 
-/// Like [`evaluate`], for any source of snapshot, loaded within `load`, reporting (bytes
-/// read, snapshot size) while loading.
+/// Like [`evaluate`], for any source of snapshot, loaded within `load`, with `exceptions`
+/// applied, reporting (bytes read, snapshot size) while loading.
 pub fn evaluate_with_progress(
     snapshot: &Source,
     policies: &Path,
     limits: Limits,
     load: &LoadOptions,
+    exceptions: &Exceptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Evaluation> {
     // Policies first: a broken pack is reported before a large snapshot is read.
     let (host, pack) = Host::open(policies, limits)?;
     let loaded = snapshot::load_from(snapshot, load, progress)?;
-    evaluate_loaded(&host, &pack, loaded)
+    evaluate_loaded_with(&host, &pack, loaded, exceptions)
 }
 
-/// Evaluates an already loaded snapshot with an already loaded pack.
+/// Evaluates an already loaded snapshot with an already loaded pack, without exceptions.
 pub fn evaluate_loaded(
     host: &Host,
     pack: &crate::host::Pack,
     loaded: snapshot::Loaded,
 ) -> Result<Evaluation> {
+    evaluate_loaded_with(host, pack, loaded, &Exceptions::none())
+}
+
+/// Evaluates an already loaded snapshot with an already loaded pack, applying the
+/// exceptions that hold for its sprint; those that do not are the document's warnings.
+pub fn evaluate_loaded_with(
+    host: &Host,
+    pack: &crate::host::Pack,
+    loaded: snapshot::Loaded,
+    exceptions: &Exceptions,
+) -> Result<Evaluation> {
     let snapshot::Loaded { snapshot, sha256 } = loaded;
     let sprint = snapshot.sprint.id.clone();
     let org = snapshot.org.clone();
     let currency = snapshot.currency.clone();
+    let mut plan = exceptions.for_sprint(&snapshot.sprint.start)?;
     let facts = Facts::new(snapshot);
-    let (decisions, log) = host.evaluate(pack, &facts)?;
+    let (decisions, log) = host.evaluate(pack, &facts, &mut plan)?;
     let document = Document {
         engine: format!("bursar {}", crate::ENGINE_VERSION),
         rhai: RHAI_VERSION.to_owned(),
@@ -70,10 +85,12 @@ pub fn evaluate_loaded(
             pack_sha256: pack.sha256(),
             policies: pack.records(),
             modules: pack.module_records(),
+            exceptions_sha256: exceptions.sha256.clone(),
         },
         limits: host.limits(),
         totals: totals(&decisions),
         decisions,
+        warnings: plan.finish(),
     };
     Ok(Evaluation { document, log })
 }

@@ -12,6 +12,7 @@ use crate::problem::Problem;
 
 pub const SNAPSHOT_SCHEMA: &str = include_str!("../schemas/snapshot.schema.json");
 pub const DECISIONS_SCHEMA: &str = include_str!("../schemas/decisions.schema.json");
+pub const EXCEPTIONS_SCHEMA: &str = include_str!("../schemas/exceptions.schema.json");
 
 /// Most schema errors collected from one document.
 const MAX_SCHEMA_ERRORS: usize = 10_000;
@@ -31,6 +32,16 @@ fn snapshot_validator() -> &'static Validator {
 fn decisions_validator() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();
     V.get_or_init(|| compile(DECISIONS_SCHEMA, "decisions.schema.json"))
+}
+
+fn exceptions_validator() -> &'static Validator {
+    static V: OnceLock<Validator> = OnceLock::new();
+    V.get_or_init(|| compile(EXCEPTIONS_SCHEMA, "exceptions.schema.json"))
+}
+
+/// Validates an exceptions file against `schemas/exceptions.schema.json`.
+pub fn validate_exceptions(doc: &Value) -> Vec<Problem> {
+    collect(exceptions_validator(), doc)
 }
 
 /// Validates a snapshot document against `schemas/snapshot.schema.json`.

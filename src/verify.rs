@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use crate::compare::{diff, Diff};
 use crate::decision::Document;
-use crate::eval::{evaluate_loaded, Evaluation};
+use crate::eval::{evaluate_loaded_with, Evaluation};
+use crate::exceptions::Exceptions;
 use crate::host::{Host, PackSource};
 use crate::inputs_diff::{self, InputChanges};
 use crate::recorded::Recorded;
@@ -29,18 +30,19 @@ pub struct Verdict {
     pub first_difference: Option<usize>,
 }
 
-/// Re-evaluates the snapshot with the pack under the limits the document records. The
+/// Re-evaluates the snapshot with the pack (and exceptions) under the limits the document records. The
 /// caller checks the limits fit the stack policies run on before calling.
 pub fn reproduce(
     recorded: &Recorded,
     snapshot: &Source,
     pack: &PackSource,
+    exceptions: &Exceptions,
     load: &LoadOptions,
 ) -> crate::Result<Evaluation> {
     let host = Host::new(pack, recorded.document.limits);
     let compiled = host.load_pack()?;
     let loaded = snapshot::load_from(snapshot, load, &mut |_, _| {})?;
-    evaluate_loaded(&host, &compiled, loaded)
+    evaluate_loaded_with(&host, &compiled, loaded, exceptions)
 }
 
 /// Compares the document with its re-evaluation (`again`, written as `bytes`).

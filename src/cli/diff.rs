@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use bursar::diff_report::{Report, Side};
+use bursar::exceptions::Exceptions;
 use bursar::host::PackSource;
 use bursar::render;
 use bursar::text::escape_terminal;
@@ -48,6 +49,12 @@ pub struct Args {
     /// The new policy pack, evaluated on both snapshots
     #[arg(long, value_name = "DIR")]
     new_policies: Option<PathBuf>,
+    /// Exceptions applied with the old pack (`eval --exceptions`), on both snapshots
+    #[arg(long, value_name = "FILE", requires = "old_snapshot")]
+    old_exceptions: Option<PathBuf>,
+    /// Exceptions applied with the new pack, on both snapshots
+    #[arg(long, value_name = "FILE", requires = "old_snapshot")]
+    new_exceptions: Option<PathBuf>,
     /// Also list decisions with the same outcome whose values differ, and every changed
     /// value (always in json)
     #[arg(long)]
@@ -67,12 +74,18 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         &args.new_policies,
     ) {
         (Some(s1), Some(p1), Some(s2), Some(p2)) => {
-            let inputs = [
+            let mut inputs = vec![
                 ("the old snapshot", s1.as_path()),
                 ("the old policy pack", p1.as_path()),
                 ("the new snapshot", s2.as_path()),
                 ("the new policy pack", p2.as_path()),
             ];
+            for (name, path) in [
+                ("the old exceptions", &args.old_exceptions),
+                ("the new exceptions", &args.new_exceptions),
+            ] {
+                inputs.extend(path.as_deref().map(|p| (name, p)));
+            }
             let output = args.output.open(&inputs)?;
             let report = attributed(&args, [s1, p1, s2, p2], details)?;
             (output, report)
@@ -133,16 +146,26 @@ fn attributed(
     let load = super::machine::load_options();
     let old_pack = PackSource::read(p1)?;
     let new_pack = PackSource::read(p2)?;
+    let exceptions = |path: &Option<PathBuf>| match path {
+        Some(path) => Exceptions::read(path),
+        None => Ok(Exceptions::none()),
+    };
+    let (old_exceptions, new_exceptions) = (
+        exceptions(&args.old_exceptions)?,
+        exceptions(&args.new_exceptions)?,
+    );
     let old_snapshot = super::machine::snapshot_source(s1, &load)?;
     let new_snapshot = super::machine::snapshot_source(s2, &load)?;
     let crossed = bursar::attribution::evaluate(
         bursar::attribution::Inputs {
             snapshot: &old_snapshot,
             policies: &old_pack,
+            exceptions: &old_exceptions,
         },
         bursar::attribution::Inputs {
             snapshot: &new_snapshot,
             policies: &new_pack,
+            exceptions: &new_exceptions,
         },
         args.limits.limits()?,
         &load,

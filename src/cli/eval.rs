@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use bursar::decision::Severity;
+use bursar::exceptions::Exceptions;
 use bursar::render;
 use bursar::text::escape_terminal;
 
@@ -58,6 +59,10 @@ pub struct Args {
     /// Written after --out, in the order given
     #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = report::parse::<Format>)]
     reports: Vec<Report<Format>>,
+    /// Audited exceptions to apply (JSON, `schemas/exceptions.schema.json`): each sets the
+    /// outcome and severity of one decision; those not applied are warned about
+    #[arg(long, value_name = "FILE")]
+    exceptions: Option<PathBuf>,
     /// Exit 1 when a decision has this severity or higher
     #[arg(long, value_enum, default_value_t = FailOn::Deny)]
     fail_on: FailOn,
@@ -69,12 +74,19 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
-    let inputs = [
+    let mut inputs = vec![
         ("the snapshot", args.snapshot.as_path()),
         ("the policy pack", args.pack.dir()),
     ];
+    if let Some(path) = &args.exceptions {
+        inputs.push(("the exceptions", path.as_path()));
+    }
     let output = args.output.open(&inputs)?;
     let reports = report::open(&args.reports, &output, &inputs)?;
+    let exceptions = match &args.exceptions {
+        Some(path) => Exceptions::read(path)?,
+        None => Exceptions::none(),
+    };
     let load = super::machine::load_options();
     let snapshot = super::machine::snapshot_source(&args.snapshot, &load)?;
     let mut progress =
@@ -84,6 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         args.pack.dir(),
         args.limits.limits()?,
         &load,
+        &exceptions,
         &mut |done, total| progress.update(done, total),
     );
     progress.finish();
@@ -93,6 +106,10 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         super::stderr::line(&escape_terminal(line));
     }
     let doc = &evaluation.document;
+    // Not applied or matching nothing: the auditor's attention, whatever the exit code.
+    for warning in &doc.warnings {
+        super::stderr::line(&format!("warning: {}", escape_terminal(&warning.message)));
+    }
     let threshold = match args.fail_on {
         FailOn::Deny => Some(Severity::Deny),
         FailOn::Warn => Some(Severity::Warn),

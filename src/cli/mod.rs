@@ -4,6 +4,7 @@ mod args;
 mod check;
 mod diff;
 mod eval;
+mod explain;
 mod gen;
 mod git;
 mod impact;
@@ -60,6 +61,8 @@ enum Command {
     Diff(diff::Args),
     /// Re-evaluate the inputs a decisions document names and confirm it byte for byte
     Verify(verify::Args),
+    /// Explain one decision of a decisions document, with the decisions it drew on
+    Explain(explain::Args),
     /// Run the policy test cases kept beside a pack (`<pack>/tests/*.case`)
     Test(test::Args),
 }
@@ -74,5 +77,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Test(args) => test::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Explain(args) => explain::run(args),
     }
 }

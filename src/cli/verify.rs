@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use bursar::exceptions::Exceptions;
 use bursar::host::PackSource;
 use bursar::render;
 
@@ -31,16 +32,23 @@ pub struct Args {
     /// The policy pack it was computed with
     #[arg(long, value_name = "DIR")]
     policies: PathBuf,
+    /// The exceptions file it was computed with (`eval --exceptions`)
+    #[arg(long, value_name = "FILE")]
+    exceptions: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs<Format>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
-    let output = args.output.open(&[
+    let mut inputs = vec![
         ("the decisions document", args.document.as_path()),
         ("the snapshot", args.snapshot.as_path()),
         ("the policy pack", args.policies.as_path()),
-    ])?;
+    ];
+    if let Some(path) = &args.exceptions {
+        inputs.push(("the exceptions", path.as_path()));
+    }
+    let output = args.output.open(&inputs)?;
     let recorded = super::diff::read(&args.document)?;
     let limits = recorded.document.limits;
     if !limits.fit_stack() {
@@ -53,9 +61,13 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         );
     }
     let pack = PackSource::read(&args.policies)?;
+    let exceptions = match &args.exceptions {
+        Some(path) => Exceptions::read(path)?,
+        None => Exceptions::none(),
+    };
     let load = super::machine::load_options();
     let snapshot = super::machine::snapshot_source(&args.snapshot, &load)?;
-    let again = bursar::verify::reproduce(&recorded, &snapshot, &pack, &load)?;
+    let again = bursar::verify::reproduce(&recorded, &snapshot, &pack, &exceptions, &load)?;
     // The bytes `eval --format json` writes: the same emitter.
     let bytes = render::to_string(&render::json::JsonEmitter, &again.document);
     let verdict = bursar::verify::judge(&recorded, &again.document, bytes.as_bytes());

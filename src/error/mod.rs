@@ -38,6 +38,15 @@ pub enum Error {
         problems: Vec<Problem>,
     },
 
+    /// An input other than the snapshot (an exceptions file, a decisions document read
+    /// back) with problems located by JSON Pointer; `kind` names it in messages.
+    #[error("{origin}: invalid {kind}, {} found", crate::text::count(problems.len(), "problem"))]
+    InvalidInput {
+        origin: String,
+        kind: &'static str,
+        problems: Vec<Problem>,
+    },
+
     #[error("{0}")]
     Policy(#[from] Box<PolicyError>),
 

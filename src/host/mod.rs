@@ -10,6 +10,7 @@ pub mod memory;
 mod operators;
 mod pack;
 mod policy;
+mod provenance;
 mod record;
 mod resolver;
 mod run;

@@ -12,12 +12,12 @@ use serde_json::Value;
 use super::operators::compare;
 use super::summary::render_check;
 use super::value::{from_json, to_json};
-use crate::decision::{Check, Decision, Explanation, Severity};
+use crate::decision::{Check, Decision, Explanation, Link, Severity};
 use crate::money;
 
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 
-fn fail<T>(message: impl Into<String>) -> RhaiResult<T> {
+pub(super) fn fail<T>(message: impl Into<String>) -> RhaiResult<T> {
     Err(Box::new(EvalAltResult::ErrorRuntime(
         Dynamic::from(message.into()),
         Position::NONE,
@@ -46,6 +46,17 @@ pub struct State {
     pub printed: usize,
     /// Most decisions one policy may record (`Limits::max_decisions`).
     pub max_decisions: usize,
+    /// Every `d.because(..)` of the recorded decisions, across the run: checked at its end.
+    pub links: Vec<LinkSite>,
+}
+
+/// One `d.because(..)` of a recorded decision, with the call that made it.
+#[derive(Debug, Clone)]
+pub struct LinkSite {
+    pub from: Link,
+    pub to: Link,
+    pub file: String,
+    pub pos: Position,
 }
 
 /// Most `print`/`debug` lines kept per policy; the rest are counted.
@@ -63,6 +74,8 @@ struct DraftInner {
     checks: Vec<Check>,
     evidence: Option<Value>,
     summary: Option<String>,
+    /// `d.because(..)` links, each with the first call that made it.
+    because: BTreeMap<Link, (String, Position)>,
     recorded: bool,
     discarded: bool,
     /// Where `decision(subject)` was called: file within the pack, and position.
@@ -90,11 +103,18 @@ impl Draft {
         let d = self.0.borrow();
         (d.opened_in.clone(), d.opened_at)
     }
+
+    /// Records that the decision drew on `to`, called at `site`; refused once it is closed.
+    pub fn link(&self, to: Link, site: (String, Position)) -> RhaiResult<()> {
+        still_open(self, "because")?;
+        self.0.borrow_mut().because.entry(to).or_insert(site);
+        Ok(())
+    }
 }
 
 /// Where a native function was called from: the file within the pack (the policy, or
 /// the module the call is in), line and column.
-fn call_site(ctx: &NativeCallContext, state: &State) -> (String, Position) {
+pub(super) fn call_site(ctx: &NativeCallContext, state: &State) -> (String, Position) {
     let file = match ctx.call_source() {
         Some(source) if !source.is_empty() => source.to_owned(),
         _ => state.file.clone(),
@@ -296,6 +316,19 @@ pub fn register(engine: &mut Engine, state: &Shared) {
                     format!("{} → {outcome}: {}", draft.subject, checks.join(", "))
                 }
             });
+            let because = std::mem::take(&mut draft.because);
+            for (to, (file, pos)) in &because {
+                let from = Link {
+                    policy: state.policy.clone(),
+                    subject: draft.subject.clone(),
+                };
+                state.links.push(LinkSite {
+                    from,
+                    to: to.clone(),
+                    file: file.clone(),
+                    pos: *pos,
+                });
+            }
             let decision = Decision {
                 policy: state.policy.clone(),
                 subject: draft.subject.clone(),
@@ -307,6 +340,8 @@ pub fn register(engine: &mut Engine, state: &Shared) {
                     checks: std::mem::take(&mut draft.checks),
                     evidence: draft.evidence.take(),
                 },
+                because: because.into_keys().collect(),
+                exception: None,
             };
             state.decisions.push(decision);
             Ok(())

@@ -16,8 +16,9 @@ use super::engine::{self, Watch};
 use super::pack::{self, Pack};
 use super::policy::Policy;
 use super::source::PackSource;
-use super::{complete, facts_api, memory, record, translate, PolicyError};
+use super::{complete, facts_api, memory, provenance, record, translate, PolicyError};
 use crate::decision::Decision;
+use crate::exceptions::Plan;
 use crate::facts::Facts;
 use crate::limits::Limits;
 
@@ -73,24 +74,27 @@ impl Host {
         pack::load(&self.engine, &self.source, &self.limits).map_err(crate::Error::Policy)
     }
 
-    /// Runs every policy of the pack in order; returns all decisions and the lines
-    /// scripts printed. `pack` must come from this host's [`Host::load_pack`]: its
+    /// Runs every policy of the pack in order, applying the exceptions of `plan` to each
+    /// policy's decisions before later policies read them; returns all decisions and the
+    /// lines scripts printed. `pack` must come from this host's [`Host::load_pack`]: its
     /// imports are served from the host's pack.
     pub fn evaluate(
         &self,
         pack: &Pack,
         facts: &Arc<Facts>,
+        plan: &mut Plan,
     ) -> Result<(Vec<Decision>, Vec<String>), Box<PolicyError>> {
         assert!(
             pack.source.is(&self.source),
             "a pack is evaluated by the host that compiled it"
         );
-        let result = self.evaluate_all(pack, facts);
+        let result = self.evaluate_all(pack, facts, plan);
         let mut s = self.state.borrow_mut();
         s.done.clear();
         s.decisions.clear();
         s.subjects.clear();
         s.opened.clear();
+        s.links.clear();
         result
     }
 
@@ -98,6 +102,7 @@ impl Host {
         &self,
         pack: &Pack,
         facts: &Arc<Facts>,
+        plan: &mut Plan,
     ) -> Result<(Vec<Decision>, Vec<String>), Box<PolicyError>> {
         let mut all = Vec::new();
         let mut log = Vec::new();
@@ -138,11 +143,14 @@ impl Host {
             let mut s = self.state.borrow_mut();
             let mut decisions = std::mem::take(&mut s.decisions);
             decisions.sort_by(|a, b| a.subject.cmp(&b.subject));
+            // Before the next policy reads them: it sees the effective outcomes.
+            plan.apply(&mut decisions);
             s.done
                 .insert(policy.name.clone(), Rc::new(decisions.clone()));
             all.extend(decisions);
         }
         all.sort_by(|a, b| (&a.policy, &a.subject).cmp(&(&b.policy, &b.subject)));
+        provenance::check(&self.state.borrow().links, &all, &self.source)?;
         Ok((all, log))
     }
 

@@ -15,9 +15,16 @@ use crate::Error;
 /// Renders an error as the CLI prints it (without the leading `error: `).
 pub fn render(err: &Error) -> String {
     match err {
-        Error::Invalid { origin, problems } => {
+        Error::Invalid { origin, problems }
+        | Error::InvalidInput {
+            origin, problems, ..
+        } => {
+            let kind = match err {
+                Error::InvalidInput { kind, .. } => kind,
+                _ => "snapshot",
+            };
             let mut out = format!(
-                "{}: invalid snapshot, {}:\n",
+                "{}: invalid {kind}, {}:\n",
                 esc(&origin.to_string()),
                 crate::text::count(problems.len(), "problem")
             );
@@ -118,8 +125,14 @@ fn render_code(out: &mut String, e: &PolicyError) {
 pub fn json(err: &Error) -> serde_json::Value {
     match err {
         Error::Policy(e) => policy_json(e),
-        Error::Invalid { origin, problems } => serde_json::json!({
-            "code": "invalid-snapshot",
+        Error::Invalid { origin, problems }
+        | Error::InvalidInput {
+            origin, problems, ..
+        } => serde_json::json!({
+            "code": match err {
+                Error::InvalidInput { kind, .. } => format!("invalid-{}", kind.replace(' ', "-")),
+                _ => "invalid-snapshot".to_owned(),
+            },
             "message": err.to_string(),
             "file": origin,
             "problems": problems

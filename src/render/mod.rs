@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod diff_markdown;
 pub mod diff_text;
 mod emitter;
+pub mod explain_text;
 pub mod failures;
 pub mod github;
 pub mod impact;

@@ -9,7 +9,7 @@ use std::io;
 use unicode_width::UnicodeWidthStr;
 
 use super::emitter::Emitter;
-use crate::decision::Document;
+use crate::decision::{AppliedException, Document};
 use crate::text::{count, escape_terminal as esc};
 
 pub struct TextEmitter;
@@ -21,14 +21,21 @@ impl Emitter<Document> for TextEmitter {
         writeln!(out, "{}", headline(doc))?;
         for policy in doc.policies() {
             writeln!(out, "\n{}", esc(policy))?;
-            let rows: Vec<[Cow<str>; 4]> = doc
+            let decisions: Vec<_> = doc
                 .decisions
                 .iter()
                 .filter(|d| d.policy == policy)
+                .collect();
+            let rows: Vec<[Cow<str>; 4]> = decisions
+                .iter()
                 .map(|d| {
                     [
                         esc(&d.subject),
-                        esc(&d.outcome),
+                        // The effective outcome, marked when an exception set it.
+                        match d.exception {
+                            Some(_) => Cow::Owned(format!("{}*", esc(&d.outcome))),
+                            None => esc(&d.outcome),
+                        },
                         Cow::Borrowed(d.severity.as_str()),
                         esc(&d.explanation.summary),
                     ]
@@ -49,7 +56,10 @@ impl Emitter<Document> for TextEmitter {
                         .unwrap_or(0)
                 })
                 .collect();
-            for row in [&headers].into_iter().chain(&rows) {
+            let exceptions = [None]
+                .into_iter()
+                .chain(decisions.iter().map(|d| d.exception.as_ref()));
+            for (row, exception) in [&headers].into_iter().chain(&rows).zip(exceptions) {
                 writeln!(
                     out,
                     "  {}  {}  {}  {}",
@@ -58,10 +68,33 @@ impl Emitter<Document> for TextEmitter {
                     pad(&row[2], widths[2]),
                     row[3]
                 )?;
+                if let Some(e) = exception {
+                    writeln!(out, "  {}  * {}", pad("", widths[0]), exception_note(e))?;
+                }
+            }
+        }
+        if !doc.warnings.is_empty() {
+            writeln!(out)?;
+            for w in &doc.warnings {
+                writeln!(out, "warning: {}", esc(&w.message))?;
             }
         }
         Ok(())
     }
+}
+
+/// An applied exception in one line: ``exception `EX-7` approved by `forum` until
+/// 2026-12-31 (the policy decided `violation`, deny): <reason>``.
+pub fn exception_note(e: &AppliedException) -> String {
+    format!(
+        "exception `{}` approved by `{}` until {} (the policy decided `{}`, {}): {}",
+        esc(&e.id),
+        esc(&e.approved_by),
+        esc(&e.expires),
+        esc(&e.computed.outcome),
+        e.computed.severity.as_str(),
+        esc(&e.reason)
+    )
 }
 
 /// The text followed by spaces up to `width` terminal columns.

@@ -1,21 +1,28 @@
-//! The case file: `#` comments, expectation lines, then `--- snapshot` and the snapshot as
-//! JSON to the end of the file.
+//! The case file: `#` comments, expectation lines, optionally `--- exceptions` and a JSON
+//! list of audited exceptions, then `--- snapshot` and the snapshot as JSON to the end of
+//! the file.
 //!
 //! ```text
 //! # why this case exists
 //! scope topups
 //! topups tu-1 ok documented=true within_cap=true
 //! topups tu-9 none
+//! --- exceptions
+//! [{"id": "EX-1", "policy": "topups", "subject": "tu-2", ...}]
 //! --- snapshot
 //! {"squads": [...], "topups": [...]}
 //! ```
 
 use std::path::{Path, PathBuf};
 
+use crate::exceptions::Exceptions;
 use crate::{Error, Result};
 
 /// The line that ends the expectations; everything after it is the snapshot.
 pub const SNAPSHOT_MARKER: &str = "--- snapshot";
+
+/// The line that starts the optional exceptions, a JSON list up to the snapshot marker.
+pub const EXCEPTIONS_MARKER: &str = "--- exceptions";
 
 /// The file extension of a case.
 pub const EXTENSION: &str = "case";
@@ -64,6 +71,8 @@ pub struct Case {
     /// The snapshot's text, and the file line its first line is on.
     pub snapshot: String,
     pub snapshot_line: usize,
+    /// The exceptions the case evaluates with (`--- exceptions`); none without the section.
+    pub exceptions: Exceptions,
 }
 
 impl Case {
@@ -85,6 +94,7 @@ impl Case {
         let mut scope = Vec::new();
         let mut expectations: Vec<Expectation> = Vec::new();
         let mut snapshot_at = None;
+        let mut exceptions_at: Option<(usize, usize)> = None;
         let mut offset = 0;
         for (i, raw) in text.split_inclusive('\n').enumerate() {
             let n = i + 1;
@@ -93,6 +103,14 @@ impl Case {
             if line == SNAPSHOT_MARKER {
                 snapshot_at = Some((offset, n + 1));
                 break;
+            }
+            if exceptions_at.is_some() {
+                // The exceptions' JSON, read whole once the snapshot marker is found.
+                continue;
+            }
+            if line == EXCEPTIONS_MARKER {
+                exceptions_at = Some((offset, n + 1));
+                continue;
             }
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -159,8 +177,18 @@ impl Case {
                 format!("no `{SNAPSHOT_MARKER}` line: the snapshot follows one"),
             ));
         };
+        let exceptions = match exceptions_at {
+            Some((from, line)) => {
+                // Up to the snapshot marker's line, which starts where `start` ends it.
+                let marker = text[..start].trim_end_matches(['\r', '\n']);
+                let end = marker.rfind('\n').map_or(0, |i| i + 1);
+                exceptions(path, &text[from..end.max(from)], line)?
+            }
+            None => Exceptions::none(),
+        };
         Ok(Case {
             path: path.to_owned(),
+            exceptions,
             snapshot: text[start..].to_owned(),
             snapshot_line,
             text,
@@ -173,6 +201,35 @@ impl Case {
     pub fn covers(&self, policy: &str) -> bool {
         self.scope.is_empty() || self.scope.iter().any(|p| p == policy)
     }
+}
+
+/// The `--- exceptions` section of the case at `path`, whose first line is line `first`
+/// of the file: errors are placed in the file, not in the section.
+fn exceptions(path: &Path, section: &str, first: usize) -> Result<Exceptions> {
+    let origin = path.display().to_string();
+    Exceptions::parse(section.as_bytes(), &origin).map_err(|e| match e {
+        Error::Json {
+            origin,
+            line,
+            column,
+            message,
+        } => Error::Json {
+            origin,
+            line: line + first - 1,
+            column,
+            message: format!("in the exceptions: {message}"),
+        },
+        Error::InvalidInput {
+            origin,
+            kind,
+            problems,
+        } => Error::InvalidInput {
+            origin: format!("{origin}: the exceptions from line {first}"),
+            kind,
+            problems,
+        },
+        other => other,
+    })
 }
 
 /// Every case file named by `paths` (files as given, folders searched recursively),

@@ -32,7 +32,8 @@ impl Runner {
     /// Evaluates one case: its report, and the whole document the pack gave.
     pub fn run(&self, case: &Case) -> Result<(CaseReport, Document)> {
         let loaded = defaults::load(case)?;
-        let evaluation = crate::eval::evaluate_loaded(&self.host, &self.pack, loaded)?;
+        let evaluation =
+            crate::eval::evaluate_loaded_with(&self.host, &self.pack, loaded, &case.exceptions)?;
         let report = run_case(case, &evaluation.document.decisions);
         Ok((report, evaluation.document))
     }

@@ -1,7 +1,7 @@
 //! `--update`: a case's expectation lines rewritten from what the pack now decides, in
 //! place; comments, `scope` lines, blank lines and the snapshot are kept byte for byte.
 
-use super::case::{Case, Expected, SNAPSHOT_MARKER};
+use super::case::{Case, Expected, EXCEPTIONS_MARKER, SNAPSHOT_MARKER};
 use super::run::spell;
 use crate::decision::Decision;
 
@@ -31,7 +31,8 @@ pub fn rewrite(case: &Case, decisions: &[Decision]) -> String {
     let mut in_header = true;
     for (i, raw) in case.text.split_inclusive('\n').enumerate() {
         let n = i + 1;
-        if in_header && raw.trim() == SNAPSHOT_MARKER {
+        // New lines go before the first marker: after `--- exceptions` they would be JSON.
+        if in_header && [SNAPSHOT_MARKER, EXCEPTIONS_MARKER].contains(&raw.trim()) {
             in_header = false;
             if insert_after.is_none() {
                 out.extend(new_lines.iter().map(String::as_str));

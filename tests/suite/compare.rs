@@ -19,6 +19,8 @@ fn decision(policy: &str, subject: &str, outcome: &str, severity: Severity, v: i
             checks: Vec::new(),
             evidence: None,
         },
+        because: Vec::new(),
+        exception: None,
     }
 }
 

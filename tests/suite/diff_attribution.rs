@@ -59,12 +59,19 @@ fn only_the_data_changed() {
         dir.path(),
         "sprint.json",
         "grown.json",
-        &[("", r#""search", "headcount": 2"#, r#""search", "headcount": 4"#)],
+        &[(
+            "",
+            r#""search", "headcount": 2"#,
+            r#""search", "headcount": 4"#,
+        )],
     );
     let json = run_json((&old, &pack), (&new, &pack));
     let (listed, totals) = causes(&json);
     assert_eq!(listed, [("search".to_owned(), "data".to_owned())]);
-    assert_eq!(totals, serde_json::json!({"policy": 0, "data": 1, "both": 0, "either": 0}));
+    assert_eq!(
+        totals,
+        serde_json::json!({"policy": 0, "data": 1, "both": 0, "either": 0})
+    );
 }
 
 #[test]
@@ -76,7 +83,11 @@ fn only_the_policy_changed() {
         dir.path(),
         "pack",
         "pack2",
-        &[("lib/staffing.rhai", "MIN_HEADCOUNT = 3", "MIN_HEADCOUNT = 2")],
+        &[(
+            "lib/staffing.rhai",
+            "MIN_HEADCOUNT = 3",
+            "MIN_HEADCOUNT = 2",
+        )],
     );
     let sprint = support::root().join(SPRINT);
     let json = run_json((&sprint, &old_pack), (&sprint, &new_pack));
@@ -99,14 +110,22 @@ fn both_changed_and_each_change_is_attributed() {
         dir.path(),
         "pack",
         "renamed",
-        &[("squads.rhai", r#"d.record("staffed""#, r#"d.record("well-staffed""#)],
+        &[(
+            "squads.rhai",
+            r#"d.record("staffed""#,
+            r#"d.record("well-staffed""#,
+        )],
     );
     let new_sprint = edited(
         dir.path(),
         "sprint.json",
         "next.json",
         &[
-            ("", r#""search", "headcount": 2"#, r#""search", "headcount": 4"#),
+            (
+                "",
+                r#""search", "headcount": 2"#,
+                r#""search", "headcount": 4"#,
+            ),
             (
                 "",
                 r#"{"id": "infra", "headcount": 4}"#,
@@ -131,7 +150,10 @@ fn both_changed_and_each_change_is_attributed() {
     .map(|(s, c)| (s.to_string(), c.to_string()))
     .collect();
     assert_eq!(listed, want);
-    assert_eq!(totals, serde_json::json!({"policy": 2, "data": 0, "both": 2, "either": 0}));
+    assert_eq!(
+        totals,
+        serde_json::json!({"policy": 2, "data": 0, "both": 2, "either": 0})
+    );
 
     let filters = [(literal(dir.path()), "[TMP]")];
     let filters: Vec<(&str, &str)> = filters.iter().map(|(a, b)| (a.as_str(), *b)).collect();
@@ -147,7 +169,19 @@ fn both_changed_and_each_change_is_attributed() {
 
 #[test]
 fn a_missing_fourth_input_is_refused() {
-    let out = bursar(&["diff", "--old-snapshot", SPRINT, "--old-policies", PACK, "--new-snapshot", SPRINT]);
+    let out = bursar(&[
+        "diff",
+        "--old-snapshot",
+        SPRINT,
+        "--old-policies",
+        PACK,
+        "--new-snapshot",
+        SPRINT,
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("takes all four of"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("takes all four of"),
+        "{}",
+        stderr(&out)
+    );
 }
