@@ -105,6 +105,7 @@ pub(crate) fn field_name(pointer: &str) -> String {
     match pointer {
         "/inputs/snapshot_sha256" => "snapshot digest".to_owned(),
         "/inputs/pack_sha256" => "pack digest".to_owned(),
+        "/inputs/exceptions_sha256" => "exceptions digest".to_owned(),
         "/engine" => "engine version".to_owned(),
         "/rhai" => "Rhai version".to_owned(),
         "/format" => "document format".to_owned(),

@@ -185,3 +185,45 @@ fn a_missing_fourth_input_is_refused() {
         stderr(&out)
     );
 }
+
+#[test]
+fn exceptions_go_with_their_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = support::root().join(PACK);
+    let sprint = support::root().join(SPRINT);
+    let exceptions = dir.path().join("exceptions.json");
+    std::fs::write(
+        &exceptions,
+        r#"[{"id": "EX-1", "policy": "squads", "subject": "search", "outcome": "staffed", "severity": "info", "reason": "a hire starts next week", "approved_by": "forum", "expires": "2026-12-31"}]"#,
+    )
+    .unwrap();
+    let (s, p, e) = (
+        sprint.to_str().unwrap(),
+        pack.to_str().unwrap(),
+        exceptions.to_str().unwrap(),
+    );
+    let out = bursar(&[
+        "diff",
+        "--old-snapshot",
+        s,
+        "--old-policies",
+        p,
+        "--new-snapshot",
+        s,
+        "--new-policies",
+        p,
+        "--new-exceptions",
+        e,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    valid(&json);
+    let (listed, _) = causes(&json);
+    assert_eq!(listed, [("search".to_owned(), "policy".to_owned())]);
+    assert_eq!(
+        json["inputs"]["fields"][0]["field"],
+        "/inputs/exceptions_sha256"
+    );
+}

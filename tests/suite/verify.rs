@@ -129,3 +129,48 @@ fn the_example_is_reproduced_and_a_broken_document_exits_2() {
         stderr(&broken)
     );
 }
+
+#[test]
+fn exceptions_are_an_input_verify_takes_and_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pack, sprint) = (support::root().join(PACK), support::root().join(SPRINT));
+    let exceptions = dir.path().join("exceptions.json");
+    std::fs::write(
+        &exceptions,
+        r#"[{"id": "EX-1", "policy": "squads", "subject": "search", "outcome": "staffed", "severity": "info", "reason": "a hire starts next week", "approved_by": "forum", "expires": "2026-12-31"}]"#,
+    )
+    .unwrap();
+    let document = dir.path().join("decisions.json");
+    let run = bursar(&[
+        "eval",
+        "--snapshot",
+        sprint.to_str().unwrap(),
+        "--policies",
+        pack.to_str().unwrap(),
+        "--exceptions",
+        exceptions.to_str().unwrap(),
+        "--out",
+        document.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+
+    let mut with = vec!["verify", document.to_str().unwrap(), "--snapshot"];
+    with.extend([
+        sprint.to_str().unwrap(),
+        "--policies",
+        pack.to_str().unwrap(),
+    ]);
+    let without = bursar(&with);
+    assert_eq!(without.status.code(), Some(1), "{}", stderr(&without));
+    let text = stdout(&without);
+    assert!(text.contains("exceptions digest: \""), "{text}");
+    assert!(text.contains("\" → (none)\n"), "{text}");
+    assert!(
+        text.contains("~ search: staffed (info) → understaffed (warn)"),
+        "{text}"
+    );
+
+    with.extend(["--exceptions", exceptions.to_str().unwrap()]);
+    let given = bursar(&with);
+    assert_eq!(given.status.code(), Some(0), "{}", stdout(&given));
+}
