@@ -9,6 +9,9 @@ use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context};
 
+/// Files of a pack as read: (path within the pack with `/`, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;
+
 /// The prefix of an `--against` that names a revision rather than a folder.
 pub const PREFIX: &str = "git:";
 
@@ -99,10 +102,7 @@ fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> anyhow::Result<Vec<u8
 /// The files of the pack at the revision, as `(path within the pack, bytes)`, and how
 /// messages name it (`git:REV:PATH`). `policies` is the pack folder on disk: its
 /// repository is the one read, and its path there is the default PATH.
-pub fn read_pack(
-    revision: &Revision,
-    policies: &Path,
-) -> anyhow::Result<(PathBuf, Vec<(String, Vec<u8>)>)> {
+pub fn read_pack(revision: &Revision, policies: &Path) -> anyhow::Result<(PathBuf, Files)> {
     let top = git(policies, &["rev-parse", "--show-toplevel"], None)
         .with_context(|| format!("`{}` is not in a git repository", policies.display()))?;
     let top = PathBuf::from(String::from_utf8_lossy(&top).trim_end());
