@@ -311,3 +311,41 @@ fn documents_it_cannot_read_are_refused_with_their_location() {
         insta::assert_snapshot!("diff_unreadable", messages);
     });
 }
+
+/// A document of `n` decisions of one policy, each `outcome`.
+fn document(n: usize, outcome: &str) -> bursar::decision::Document {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.json");
+    eval(&support::root().join(SPRINT), &support::root().join(PACK), &path);
+    let mut doc: bursar::decision::Document =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let template = doc.decisions[0].clone();
+    doc.decisions = (0..n)
+        .map(|i| {
+            let mut d = template.clone();
+            d.subject = format!("squad-{i:02}");
+            d.outcome = outcome.to_owned();
+            d
+        })
+        .collect();
+    doc
+}
+
+#[test]
+fn markdown_folds_a_policy_with_more_than_ten_differences() {
+    for (n, folded) in [(10, false), (11, true)] {
+        let (old, new) = (document(n, "staffed"), document(n, "understaffed"));
+        let json = |d: &bursar::decision::Document| serde_json::to_value(d).unwrap();
+        let side = bursar::diff_report::Side::default();
+        let report = bursar::diff_report::Report::new(
+            (side.clone(), &json(&old), &old),
+            (side, &json(&new), &new),
+            false,
+        );
+        let md = bursar::render::to_string(&bursar::render::diff_markdown::DiffMarkdown, &report);
+        let summary = format!("<details><summary>{n} differences</summary>");
+        assert_eq!(md.contains(&summary), folded, "{n}:\n{md}");
+        assert_eq!(md.contains("</details>"), folded, "{n}:\n{md}");
+        assert_eq!(md.matches("| changed | squad-").count(), n);
+    }
+}
