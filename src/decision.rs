@@ -112,6 +112,22 @@ pub struct AppliedException {
     pub computed: Computed,
 }
 
+impl AppliedException {
+    /// The exception in one line, as every report shows it: ``exception `EX-7` approved by
+    /// `forum` until 2026-12-31 (the policy decided `violation`, deny): <reason>``.
+    pub fn describe(&self) -> String {
+        format!(
+            "exception `{}` approved by `{}` until {} (the policy decided `{}`, {}): {}",
+            self.id,
+            self.approved_by,
+            self.expires,
+            self.computed.outcome,
+            self.computed.severity.as_str(),
+            self.reason
+        )
+    }
+}
+
 /// Something an evaluation noticed that did not stop it, such as an exception that was
 /// not applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

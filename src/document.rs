@@ -47,15 +47,17 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Document> {
             }
         }
         Some(f) if (OLDEST_FORMAT..u64::from(DOCUMENT_FORMAT)).contains(&f) => {}
-        _ => return Err(invalid(vec![Problem::new(
-            "/format",
-            format!(
+        _ => {
+            return Err(invalid(vec![Problem::new(
+                "/format",
+                format!(
                 "expected a document format from {OLDEST_FORMAT} to {DOCUMENT_FORMAT}, found {}",
                 value
                     .get("format")
                     .map_or("none".to_owned(), |f| format!("`{f}`"))
             ),
-        )])),
+            )]))
+        }
     }
     serde_json::from_value(value).map_err(|e| invalid(vec![Problem::new("", e.to_string())]))
 }

@@ -78,6 +78,13 @@ impl Exceptions {
         })?;
         let mut first: HashMap<&str, usize> = HashMap::new();
         for (i, e) in list.iter().enumerate() {
+            // A blank outcome would look like no decision at all in every report.
+            if e.outcome.trim().is_empty() {
+                problems.push(Problem::new(
+                    format!("/{i}/outcome"),
+                    format!("the outcome `{}` is blank", e.outcome.escape_debug()),
+                ));
+            }
             if crate::instant::parse_date(&e.expires).is_none() {
                 problems.push(Problem::new(
                     format!("/{i}/expires"),
@@ -93,6 +100,7 @@ impl Exceptions {
             }
         }
         if !problems.is_empty() {
+            problems.sort();
             return Err(invalid(problems));
         }
         Ok(Self {

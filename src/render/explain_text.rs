@@ -35,9 +35,13 @@ impl Emitter<Explanation<'_>> for ExplainTextEmitter {
 fn emit_node(out: &mut dyn io::Write, node: &Node<'_>, depth: usize) -> io::Result<()> {
     let d = node.decision;
     let pad = "    ".repeat(depth);
+    let by = match &d.exception {
+        Some(e) => format!(" by exception `{}`", esc(&e.id)),
+        None => String::new(),
+    };
     writeln!(
         out,
-        "{pad}{} `{}`: {} ({})",
+        "{pad}{} `{}`: {} ({}){by}",
         esc(&d.policy),
         esc(&d.subject),
         esc(&d.outcome),

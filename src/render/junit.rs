@@ -44,6 +44,9 @@ impl JunitEmitter {
     /// (or an editor's jump-to-error) lands on the comparison that decided it.
     fn failure_text(&self, decision: &Decision) -> String {
         let mut text = format!("{} ({})\n", decision.outcome, decision.severity.as_str());
+        if let Some(e) = &decision.exception {
+            text.push_str(&format!("{}\n", e.describe()));
+        }
         let failing: Vec<&Check> = decision
             .explanation
             .checks

@@ -93,11 +93,19 @@ fn row(d: &Decision, with_severity: bool) -> String {
     } else {
         String::new()
     };
+    // An exception's outcome is marked, and the summary says what the policy decided.
+    let (outcome, summary) = match &d.exception {
+        Some(e) => (
+            format!("{} (exception)", d.outcome),
+            format!("{} ({})", d.explanation.summary, e.describe()),
+        ),
+        None => (d.outcome.clone(), d.explanation.summary.clone()),
+    };
     format!(
         "| {} | {} |{severity} {} |\n",
         cell(&d.subject),
-        cell(&d.outcome),
-        cell(&d.explanation.summary)
+        cell(&outcome),
+        cell(&summary)
     )
 }
 
@@ -173,6 +181,13 @@ impl MarkdownEmitter {
         if !silent.is_empty() {
             let _ = writeln!(out, "**Decided nothing:** {}.\n", silent.join(", "));
         }
+        if !doc.warnings.is_empty() {
+            out.push_str("**Warnings:**\n\n");
+            for w in &doc.warnings {
+                let _ = writeln!(out, "- {}", escape(&w.message));
+            }
+            out.push('\n');
+        }
         let inputs = &doc.inputs;
         let _ = writeln!(
             out,
@@ -182,6 +197,9 @@ impl MarkdownEmitter {
             escape(&doc.engine),
             escape(&doc.rhai)
         );
+        if let Some(sha256) = &inputs.exceptions_sha256 {
+            let _ = writeln!(out, "- exceptions: sha256 {}", escape(sha256));
+        }
         out
     }
 

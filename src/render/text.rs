@@ -83,20 +83,6 @@ impl Emitter<Document> for TextEmitter {
     }
 }
 
-/// An applied exception in one line: ``exception `EX-7` approved by `forum` until
-/// 2026-12-31 (the policy decided `violation`, deny): <reason>``.
-pub fn exception_note(e: &AppliedException) -> String {
-    format!(
-        "exception `{}` approved by `{}` until {} (the policy decided `{}`, {}): {}",
-        esc(&e.id),
-        esc(&e.approved_by),
-        esc(&e.expires),
-        esc(&e.computed.outcome),
-        e.computed.severity.as_str(),
-        esc(&e.reason)
-    )
-}
-
 /// The text followed by spaces up to `width` terminal columns.
 fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
@@ -118,4 +104,9 @@ pub fn headline(doc: &Document) -> String {
         t.warn,
         t.deny
     )
+}
+
+/// An applied exception in one line, escaped for the terminal.
+pub fn exception_note(e: &AppliedException) -> String {
+    esc(&e.describe()).into_owned()
 }

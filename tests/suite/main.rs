@@ -10,6 +10,8 @@ mod diff;
 mod diff_attribution;
 mod errors;
 mod example;
+mod exceptions;
+mod explain;
 mod extent;
 mod failures;
 mod gen;

@@ -8,12 +8,14 @@ use bursar::render::{self, Format};
 use crate::support;
 
 /// Each fixture is an edge a renderer must handle: the full example, policies that ran
-/// and decided nothing, a single decision, and squad and workflow ids in CJK script.
-pub(crate) const FIXTURES: [&str; 4] = [
+/// and decided nothing, a single decision, squad and workflow ids in CJK script, and the
+/// example with audited exceptions applied and not applied.
+pub(crate) const FIXTURES: [&str; 5] = [
     "example",
     "silent-policies",
     "one-decision",
     "wide-subjects",
+    "exceptions",
 ];
 
 // A slice, so a format added beside these is one line.
