@@ -316,7 +316,11 @@ fn documents_it_cannot_read_are_refused_with_their_location() {
 fn document(n: usize, outcome: &str) -> bursar::decision::Document {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.json");
-    eval(&support::root().join(SPRINT), &support::root().join(PACK), &path);
+    eval(
+        &support::root().join(SPRINT),
+        &support::root().join(PACK),
+        &path,
+    );
     let mut doc: bursar::decision::Document =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let template = doc.decisions[0].clone();
