@@ -115,7 +115,7 @@ impl Report {
 
     /// Whether the sides are a snapshot and a pack each, so causes were worked out.
     pub fn attributed(&self) -> bool {
-        self.old.document.is_none() && self.new.document.is_none()
+        self.old.snapshot.is_some() && self.new.snapshot.is_some()
     }
 
     /// True when the inputs or the decisions differ: `diff`'s exit 1.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
 
-use super::diff_text::{field_name, flip};
+use super::diff_text::{field_name, flip_words};
 use super::emitter::Emitter;
 use super::markdown::{cell, MAX_ROWS};
 use crate::compare::{Cause, Change, Lone};
@@ -182,7 +182,7 @@ fn details(c: &Change) -> String {
     let mut lines: Vec<String> = c
         .checks
         .iter()
-        .map(|f| cell(&format!("check {}", flip(f))))
+        .map(|f| cell(&format!("check {}", flip_words(f))))
         .collect();
     for v in &c.values {
         let show = |v: &Option<serde_json::Value>| {

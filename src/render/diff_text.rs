@@ -203,17 +203,22 @@ fn details(out: &mut String, c: &Change) {
     }
 }
 
-/// `uses: 8 < 10 fails → 8 >= 8 passes`.
+/// `uses: 8 >= 10 fails → 8 >= 8 passes`, escaped for the terminal.
 pub(crate) fn flip(f: &CheckFlip) -> String {
-    format!("{}: {} → {}", esc(&f.label), result(&f.old), result(&f.new))
+    esc(&flip_words(f)).into_owned()
+}
+
+/// The same words unescaped, for formats that escape by their own rules.
+pub(crate) fn flip_words(f: &CheckFlip) -> String {
+    format!("{}: {} → {}", f.label, result(&f.old), result(&f.new))
 }
 
 fn result(r: &CheckResult) -> String {
     format!(
         "{} {} {} {}",
-        esc(&r.actual.to_string()),
-        esc(&r.op),
-        esc(&r.threshold.to_string()),
+        r.actual,
+        r.op,
+        r.threshold,
         if r.pass { "passes" } else { "fails" }
     )
 }

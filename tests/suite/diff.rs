@@ -314,6 +314,11 @@ fn documents_it_cannot_read_are_refused_with_their_location() {
 
 /// A document of `n` decisions of one policy, each `outcome`.
 fn document(n: usize, outcome: &str) -> bursar::decision::Document {
+    document_of(n, outcome, "squad-")
+}
+
+/// Like `document`, subjects starting with `prefix`.
+fn document_of(n: usize, outcome: &str, prefix: &str) -> bursar::decision::Document {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.json");
     eval(
@@ -327,7 +332,7 @@ fn document(n: usize, outcome: &str) -> bursar::decision::Document {
     doc.decisions = (0..n)
         .map(|i| {
             let mut d = template.clone();
-            d.subject = format!("squad-{i:02}");
+            d.subject = format!("{prefix}{i:02}");
             d.outcome = outcome.to_owned();
             d
         })
@@ -340,7 +345,10 @@ fn markdown_folds_a_policy_with_more_than_ten_differences() {
     for (n, folded) in [(10, false), (11, true)] {
         let (old, new) = (document(n, "staffed"), document(n, "understaffed"));
         let json = |d: &bursar::decision::Document| serde_json::to_value(d).unwrap();
-        let side = bursar::diff_report::Side::default();
+        let side = bursar::diff_report::Side {
+            document: Some("d.json".into()),
+            ..Default::default()
+        };
         let report = bursar::diff_report::Report::new(
             (side.clone(), &json(&old), &old),
             (side, &json(&new), &new),
@@ -352,4 +360,55 @@ fn markdown_folds_a_policy_with_more_than_ten_differences() {
         assert_eq!(md.contains("</details>"), folded, "{n}:\n{md}");
         assert_eq!(md.matches("| changed | squad-").count(), n);
     }
+}
+
+/// The cells of every table row of a Markdown text, read back as GitHub renders it
+/// (tables and math on); `<br>` reads as a line break, anything else Markdown made of the
+/// text as `{marker}`.
+fn cells(markdown: &str) -> Vec<Vec<String>> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let options = Options::ENABLE_TABLES | Options::ENABLE_MATH | Options::ENABLE_GFM;
+    let (mut rows, mut cell): (Vec<Vec<String>>, Option<String>) = (Vec::new(), None);
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Start(Tag::TableHead | Tag::TableRow) => rows.push(Vec::new()),
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => rows.last_mut().unwrap().push(cell.take().unwrap()),
+            Event::Text(t) if cell.is_some() => cell.as_mut().unwrap().push_str(&t),
+            Event::InlineHtml(h) if cell.is_some() && &*h == "<br>" => {
+                cell.as_mut().unwrap().push('\n')
+            }
+            other if cell.is_some() => cell.as_mut().unwrap().push_str(&format!("{{{other:?}}}")),
+            _ => {}
+        }
+    }
+    rows
+}
+
+#[test]
+fn markdown_shows_hostile_subjects_as_written() {
+    let hostile = "a|b *c* <b>d</b> $x$ `e`\nf-";
+    let (old, new) = (
+        document_of(1, "staffed", hostile),
+        document_of(1, "under|staffed", hostile),
+    );
+    let json = |d: &bursar::decision::Document| serde_json::to_value(d).unwrap();
+    let side = bursar::diff_report::Side {
+        document: Some("d.json".into()),
+        ..Default::default()
+    };
+    let report = bursar::diff_report::Report::new(
+        (side.clone(), &json(&old), &old),
+        (side, &json(&new), &new),
+        false,
+    );
+    let md = bursar::render::to_string(&bursar::render::diff_markdown::DiffMarkdown, &report);
+    let rows = cells(&md);
+    let row = rows
+        .iter()
+        .find(|r| r.first().is_some_and(|c| c == "changed"))
+        .unwrap_or_else(|| panic!("no changed row:\n{md}"));
+    assert_eq!(row.len(), 5, "{row:?}\n{md}");
+    assert_eq!(row[1], format!("{hostile}00"));
+    assert_eq!(row[3], "under|staffed (info)");
 }
