@@ -174,3 +174,30 @@ fn exceptions_are_an_input_verify_takes_and_names() {
     let given = bursar(&with);
     assert_eq!(given.status.code(), Some(0), "{}", stdout(&given));
 }
+
+#[test]
+fn the_recorded_limits_are_the_ones_used_again() {
+    // Evaluated under limits other than the defaults: verify must take them from the
+    // record, or the limits in the output would differ from the file's.
+    let dir = tempfile::tempdir().unwrap();
+    let (pack, sprint) = (support::root().join(PACK), support::root().join(SPRINT));
+    let document = dir.path().join("decisions.json");
+    let run = bursar(&[
+        "eval",
+        "--snapshot",
+        sprint.to_str().unwrap(),
+        "--policies",
+        pack.to_str().unwrap(),
+        "--max-operations",
+        "123456",
+        "--max-decisions",
+        "77",
+        "--fail-on",
+        "never",
+        "--out",
+        document.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let out = verify(&document, &sprint, &pack);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
