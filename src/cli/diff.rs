@@ -35,7 +35,7 @@ const FOUR: [&str; 4] = [
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Two decisions documents (`eval --format json`): the old one, then the new one
-    #[arg(value_name = "DOCUMENT", num_args = 2, required_unless_present_any = FOUR, conflicts_with_all = FOUR)]
+    #[arg(value_names = ["OLD", "NEW"], num_args = 2, required_unless_present_any = FOUR, conflicts_with_all = FOUR)]
     documents: Vec<PathBuf>,
     /// The old snapshot, evaluated with both packs (instead of two documents)
     #[arg(long, value_name = "FILE")]
