@@ -1,6 +1,8 @@
 //! The pure comparison of two decision sets, matched by (policy, subject): what changed,
 //! what only one side decided, and what stayed. No host, no files, no threads, so `impact`,
-//! and later `diff`, `verify` and trends, compare the same way.
+//! `diff`, `verify` and trends compare the same way.
+
+mod checks;
 
 use std::collections::BTreeMap;
 
@@ -8,6 +10,35 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::decision::{Decision, Severity};
+pub use checks::{flipped, CheckFlip, CheckResult};
+
+/// Why a decision changed, when both cross combinations were evaluated (`diff` given two
+/// snapshots and two packs): which input alone already gives the new result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cause {
+    /// The new pack on the old snapshot already gives it.
+    Policy,
+    /// The old pack on the new snapshot already gives it.
+    Data,
+    /// Neither alone gives it: the two changes together do.
+    Both,
+    /// Each alone already gives it: either change would have been enough.
+    Either,
+}
+
+impl Cause {
+    pub const ALL: [Cause; 4] = [Cause::Policy, Cause::Data, Cause::Both, Cause::Either];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Policy => "policy",
+            Self::Data => "data",
+            Self::Both => "both",
+            Self::Either => "either",
+        }
+    }
+}
 
 /// What a decision concluded, and its one-line why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,9 +77,15 @@ pub struct Change {
     pub subject: String,
     pub old: Verdict,
     pub new: Verdict,
+    /// Checks that passed on one side and failed on the other.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckFlip>,
     /// Filled only when details were asked for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<ValueChange>,
+    /// Set only when the cross combinations were evaluated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
 }
 
 /// A decision only one of the packs made.
@@ -58,6 +95,9 @@ pub struct Lone {
     pub subject: String,
     #[serde(flatten)]
     pub verdict: Verdict,
+    /// Set only when the cross combinations were evaluated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
 }
 
 impl Lone {
@@ -66,6 +106,7 @@ impl Lone {
             policy: d.policy.clone(),
             subject: d.subject.clone(),
             verdict: Verdict::of(d),
+            cause: None,
         }
     }
 }
@@ -88,6 +129,14 @@ pub struct Diff {
 }
 
 impl Diff {
+    /// Listed differences: outcome changes, additions, removals and value changes.
+    pub fn listed(&self) -> usize {
+        self.changed.len()
+            + self.added.len()
+            + self.removed.len()
+            + self.values_changed.as_ref().map_or(0, Vec::len)
+    }
+
     /// True when nothing is listed.
     pub fn is_empty(&self) -> bool {
         self.changed.is_empty()
@@ -127,7 +176,9 @@ pub fn diff(old: &[Decision], new: &[Decision], details: bool) -> Diff {
                     subject: subject.to_owned(),
                     old: Verdict::of(o),
                     new: Verdict::of(n),
+                    checks: flipped(&o.explanation.checks, &n.explanation.checks),
                     values,
+                    cause: None,
                 };
                 if o.outcome != n.outcome || o.severity != n.severity {
                     out.changed.push(change(values));

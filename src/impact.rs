@@ -205,6 +205,20 @@ pub fn run(
     options: &Options,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Impact, Box<Failure>> {
+    let new = PackSource::read(new_dir, &options.limits);
+    let old = PackSource::read(old_dir, &options.limits);
+    run_read(new, old, snapshots, options, progress)
+}
+
+/// Like [`run`], with the packs already read (or the error reading each): the old pack
+/// may come from elsewhere than a folder, such as a revision in git.
+pub fn run_read(
+    new: crate::Result<PackSource>,
+    old: crate::Result<PackSource>,
+    snapshots: &[Source],
+    options: &Options,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Impact, Box<Failure>> {
     let failure = |snapshot: Option<usize>, side, error| {
         Box::new(Failure {
             error,
@@ -215,10 +229,8 @@ pub fn run(
     // Read once and compiled here first: a broken pack is reported before any snapshot is
     // read, as by `eval`, and the report needs the packs' digests. Workers compile their
     // own from the same bytes (the host is not `Send`), a few milliseconds each.
-    let new_pack = PackSource::read(new_dir, &options.limits)
-        .map_err(|e| failure(None, Some(Side::New), e))?;
-    let old_pack = PackSource::read(old_dir, &options.limits)
-        .map_err(|e| failure(None, Some(Side::Old), e))?;
+    let new_pack = new.map_err(|e| failure(None, Some(Side::New), e))?;
+    let old_pack = old.map_err(|e| failure(None, Some(Side::Old), e))?;
     let new_info = build(&new_pack, options.limits)
         .map(|(_, pack)| PackInfo::of(&pack))
         .map_err(|e| failure(None, Some(Side::New), e))?;

@@ -1,8 +1,10 @@
 //! bursar: evaluates governance policies written in Rhai against a sprint snapshot
 //! of AI-agent runs and budgets, and produces decisions that explain themselves.
 
+pub mod attribution;
 pub mod compare;
 pub mod decision;
+pub mod diff_report;
 pub mod digest;
 pub mod document;
 pub mod error;
@@ -13,16 +15,19 @@ pub mod facts;
 pub mod gen;
 pub mod host;
 pub mod impact;
+pub mod inputs_diff;
 pub mod instant;
 pub mod limits;
 pub mod money;
 pub mod parallel;
 pub mod problem;
+pub mod recorded;
 pub mod render;
 pub mod schema;
 pub mod snapshot;
 pub mod testing;
 pub mod text;
+pub mod verify;
 
 pub use error::{Error, Result};
 

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use bursar::host::PackSource;
 use bursar::render;
 use bursar::text::escape_terminal;
 
@@ -24,8 +25,10 @@ pub struct Args {
     /// The policy pack to try (the change under review)
     #[arg(long, value_name = "NEW_DIR")]
     policies: PathBuf,
-    /// The policy pack in force, to compare against
-    #[arg(long, value_name = "OLD_DIR")]
+    /// The policy pack in force, to compare against: a folder, or `git:REV[:PATH]` for
+    /// the pack at a git revision (PATH from the repository's root, by default where
+    /// --policies is), read with git without a checkout
+    #[arg(long, value_name = "OLD_DIR|git:REV[:PATH]")]
     against: PathBuf,
     /// Sprint snapshots (JSON), each read once and evaluated with both packs (`-`, once,
     /// for standard input)
@@ -47,13 +50,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
-    let mut inputs = vec![
-        ("the new policy pack", args.policies.as_path()),
-        (
+    let revision = match args.against.to_str() {
+        Some(text) => super::git::Revision::parse(text)?,
+        None => None,
+    };
+    let mut inputs = vec![("the new policy pack", args.policies.as_path())];
+    if revision.is_none() {
+        inputs.push((
             "the policy pack it is compared against",
             args.against.as_path(),
-        ),
-    ];
+        ));
+    }
     inputs.extend(args.snapshots.iter().map(|s| ("the snapshot", s.as_path())));
     let output = args.output.open(&inputs)?;
     let limits = args.limits.limits()?;
@@ -68,13 +75,17 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         details: args.details,
     };
     let mut progress = super::progress::Progress::snapshots("impact", args.quiet);
-    let result = bursar::impact::run(
-        &args.policies,
-        &args.against,
-        &snapshots,
-        &options,
-        &mut |done, total| progress.update(done as u64, total as u64),
-    );
+    let new = PackSource::read(&args.policies, &options.limits);
+    let old = match &revision {
+        Some(revision) => {
+            let (name, files) = super::git::read_pack(revision, &args.policies)?;
+            PackSource::from_files(name, files, &options.limits)
+        }
+        None => PackSource::read(&args.against, &options.limits),
+    };
+    let result = bursar::impact::run_read(new, old, &snapshots, &options, &mut |done, total| {
+        progress.update(done as u64, total as u64)
+    });
     progress.finish();
     let impact = match result {
         Ok(impact) => impact,

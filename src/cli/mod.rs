@@ -2,9 +2,11 @@
 
 mod args;
 mod check;
+mod diff;
 mod eval;
 mod explain;
 mod gen;
+mod git;
 mod impact;
 mod machine;
 mod output;
@@ -15,6 +17,7 @@ pub mod stderr;
 pub mod streams;
 mod test;
 mod validate;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -53,6 +56,11 @@ enum Command {
     Check(check::Args),
     /// Compare the decisions of two policy packs over many snapshots
     Impact(impact::Args),
+    /// Compare two decisions documents, or two snapshots under two packs with the cause of
+    /// each change
+    Diff(diff::Args),
+    /// Re-evaluate the inputs a decisions document names and confirm it byte for byte
+    Verify(verify::Args),
     /// Explain one decision of a decisions document, with the decisions it drew on
     Explain(explain::Args),
     /// Run the policy test cases kept beside a pack (`<pack>/tests/*.case`)
@@ -67,6 +75,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Check(args) => check::run(args),
         Command::Impact(args) => impact::run(args),
         Command::Test(args) => test::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Verify(args) => verify::run(args),
         Command::Explain(args) => explain::run(args),
     }
 }

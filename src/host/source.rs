@@ -80,6 +80,12 @@ fn read(dir: &Path, file: String, what: &str, max: u64) -> Result<SourceFile, Bo
     std::fs::File::open(&path)
         .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
         .map_err(cannot)?;
+    within_size(&path, &bytes, what, max)?;
+    source_file(dir, file, bytes, what)
+}
+
+/// Refuses a file larger than `max` bytes, naming the flag that raises the limit.
+fn within_size(path: &Path, bytes: &[u8], what: &str, max: u64) -> Result<(), Box<PolicyError>> {
     if bytes.len() as u64 > max {
         let limit = if max % 1024 == 0 {
             format!("{} KiB", max / 1024)
@@ -87,7 +93,7 @@ fn read(dir: &Path, file: String, what: &str, max: u64) -> Result<SourceFile, Bo
             format!("{max} bytes")
         };
         return Err(PolicyError::new(
-            &path,
+            path,
             format!(
                 "the {what} is larger than the limit of {limit} (raise it with \
                  {MAX_POLICY_FLAG}, or move code into modules: compiling takes time that \
@@ -95,6 +101,17 @@ fn read(dir: &Path, file: String, what: &str, max: u64) -> Result<SourceFile, Bo
             ),
         ));
     }
+    Ok(())
+}
+
+/// A file from its bytes, refusing what is not UTF-8 or cannot be located.
+fn source_file(
+    dir: &Path,
+    file: String,
+    bytes: Vec<u8>,
+    what: &str,
+) -> Result<SourceFile, Box<PolicyError>> {
+    let path = dir.join(&file);
     let sha256 = sha256_hex(&bytes);
     let text = String::from_utf8(bytes)
         .map_err(|_| PolicyError::new(&path, format!("the {what} is not valid UTF-8")))?;
@@ -244,6 +261,50 @@ impl PackSource {
         // Modules after policies: a folder that holds no pack is reported as such first.
         for folder in folders {
             walk(&mut inner, &root, &folder, &mut vec![root.clone()])?;
+        }
+        inner.sha256 = pack_sha256(&inner);
+        Ok(Self(Arc::new(inner)))
+    }
+
+    /// A pack from files already read (a revision in git, say): each `(path within the
+    /// pack with `/`, bytes)`; top-level `*.rhai` files are policies, those in
+    /// sub-folders modules, anything else is ignored. `dir` names the pack in messages
+    /// (`git:origin/main:policies`).
+    pub fn from_files(
+        dir: PathBuf,
+        files: Vec<(String, Vec<u8>)>,
+        limits: &crate::limits::Limits,
+    ) -> crate::Result<Self> {
+        let mut inner = Inner {
+            dir,
+            policies: Vec::new(),
+            imports: BTreeMap::new(),
+            outside: Vec::new(),
+            sha256: String::new(),
+            max_file_bytes: limits.max_policy_bytes(),
+        };
+        let mut files: Vec<(String, Vec<u8>)> =
+            files.into_iter().filter(|(f, _)| is_rhai(f)).collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        for (file, bytes) in files {
+            let what = if file.contains('/') { "module" } else { "policy" };
+            within_size(&inner.dir.join(&file), &bytes, what, limits.max_policy_bytes())?;
+            if file.contains('/') {
+                let source = Arc::new(source_file(&inner.dir, file.clone(), bytes, "module")?);
+                let real = file.clone();
+                inner.imports.insert(file, Entry::Module { real, source });
+            } else {
+                inner
+                    .imports
+                    .insert(file.clone(), Entry::Refused(policy_refused(&file)));
+                let policy = source_file(&inner.dir, file, bytes, "policy")?;
+                inner.policies.push(Arc::new(policy));
+            }
+        }
+        if inner.policies.is_empty() {
+            return Err(
+                PolicyError::new(&inner.dir, "no `*.rhai` policy files in this folder").into(),
+            );
         }
         inner.sha256 = pack_sha256(&inner);
         Ok(Self(Arc::new(inner)))

@@ -131,6 +131,9 @@ fn render_snapshot(out: &mut String, s: &SnapshotImpact) {
             esc(&c.old.summary),
             esc(&c.new.summary)
         );
+        for f in &c.checks {
+            let _ = writeln!(text, "        check {}", super::diff_text::flip(f));
+        }
         render_values(&mut text, &c.values);
         entries.insert((&c.policy, &c.subject), text);
     }

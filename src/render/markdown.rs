@@ -259,7 +259,7 @@ fn counts(t: &Totals) -> String {
 }
 
 /// A table cell: escaped, and cut at `MAX_CELL` characters.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     if text.chars().count() <= MAX_CELL {
         return escape(text);
     }

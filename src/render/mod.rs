@@ -6,6 +6,8 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod diff_markdown;
+pub mod diff_text;
 mod emitter;
 pub mod explain_text;
 pub mod failures;
@@ -18,6 +20,7 @@ pub mod sarif;
 pub mod test_junit;
 pub mod test_text;
 pub mod text;
+pub mod verify;
 
 use crate::decision::Document;
 pub use emitter::{to_string, Context, Emitter};

@@ -1,0 +1,197 @@
+//! `bursar diff`: what differs between two decisions documents, or, given two snapshots
+//! and two packs, between the old pack on the old snapshot and the new pack on the new
+//! one, with the cause of each change. Exit 0 no difference, 1 differences, 2 error.
+
+use std::path::{Path, PathBuf};
+
+use bursar::diff_report::{Report, Side};
+use bursar::exceptions::Exceptions;
+use bursar::host::PackSource;
+use bursar::render;
+use bursar::text::escape_terminal;
+
+use super::args::{LimitArgs, OutputArgs};
+use super::status::Status;
+
+/// The formats `diff` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+impl super::args::Formats for Format {
+    const DEFAULT: &'static str = "text";
+}
+
+const FOUR: [&str; 4] = [
+    "old_snapshot",
+    "old_policies",
+    "new_snapshot",
+    "new_policies",
+];
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Two decisions documents (`eval --format json`): the old one, then the new one
+    #[arg(value_names = ["OLD", "NEW"], num_args = 2, required_unless_present_any = FOUR, conflicts_with_all = FOUR)]
+    documents: Vec<PathBuf>,
+    /// The old snapshot, evaluated with both packs (instead of two documents)
+    #[arg(long, value_name = "FILE")]
+    old_snapshot: Option<PathBuf>,
+    /// The old policy pack, evaluated on both snapshots
+    #[arg(long, value_name = "DIR")]
+    old_policies: Option<PathBuf>,
+    /// The new snapshot, evaluated with both packs
+    #[arg(long, value_name = "FILE")]
+    new_snapshot: Option<PathBuf>,
+    /// The new policy pack, evaluated on both snapshots
+    #[arg(long, value_name = "DIR")]
+    new_policies: Option<PathBuf>,
+    /// Exceptions applied with the old pack (`eval --exceptions`), on both snapshots
+    #[arg(long, value_name = "FILE", requires = "old_snapshot")]
+    old_exceptions: Option<PathBuf>,
+    /// Exceptions applied with the new pack, on both snapshots
+    #[arg(long, value_name = "FILE", requires = "old_snapshot")]
+    new_exceptions: Option<PathBuf>,
+    /// Also list decisions with the same outcome whose values differ, and every changed
+    /// value (always in json)
+    #[arg(long)]
+    details: bool,
+    #[command(flatten)]
+    output: OutputArgs<Format>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Status> {
+    let details = args.details || args.output.format == Format::Json;
+    let report = match (
+        &args.old_snapshot,
+        &args.old_policies,
+        &args.new_snapshot,
+        &args.new_policies,
+    ) {
+        (Some(s1), Some(p1), Some(s2), Some(p2)) => {
+            let mut inputs = vec![
+                ("the old snapshot", s1.as_path()),
+                ("the old policy pack", p1.as_path()),
+                ("the new snapshot", s2.as_path()),
+                ("the new policy pack", p2.as_path()),
+            ];
+            for (name, path) in [
+                ("the old exceptions", &args.old_exceptions),
+                ("the new exceptions", &args.new_exceptions),
+            ] {
+                inputs.extend(path.as_deref().map(|p| (name, p)));
+            }
+            let output = args.output.open(&inputs)?;
+            let report = attributed(&args, [s1, p1, s2, p2], details)?;
+            (output, report)
+        }
+        (None, None, None, None) => {
+            let [old, new] = [&args.documents[0], &args.documents[1]];
+            let output = args
+                .output
+                .open(&[("the old document", old), ("the new document", new)])?;
+            let old_doc = read(old)?;
+            let new_doc = read(new)?;
+            let side = |path: &Path, doc: &bursar::recorded::Recorded| Side {
+                document: Some(path.display().to_string()),
+                sprint: doc.document.sprint.clone(),
+                ..Side::default()
+            };
+            let report = Report::new(
+                (side(old, &old_doc), &old_doc.json, &old_doc.document),
+                (side(new, &new_doc), &new_doc.json, &new_doc.document),
+                details,
+            );
+            (output, report)
+        }
+        _ => anyhow::bail!(
+            "comparing two snapshots under two packs takes all four of --old-snapshot, \
+             --old-policies, --new-snapshot and --new-policies"
+        ),
+    };
+    let (output, report) = report;
+    let text = match args.output.format {
+        Format::Text => render::to_string(&render::diff_text::DiffText, &report),
+        Format::Json => render::to_string(&render::json::JsonEmitter, &report),
+        Format::Markdown => render::to_string(&render::diff_markdown::DiffMarkdown, &report),
+    };
+    output.write(text.as_bytes())?;
+    Ok(if report.has_differences() {
+        Status::Flagged
+    } else {
+        Status::Clean
+    })
+}
+
+/// A decisions document read whole and checked; errors name the file.
+pub(super) fn read(path: &Path) -> anyhow::Result<bursar::recorded::Recorded> {
+    let bytes = std::fs::read(path).map_err(|source| bursar::Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(bursar::recorded::read(bytes, &path.display().to_string())?)
+}
+
+/// The four evaluations, compared, each change labelled with its cause.
+fn attributed(
+    args: &Args,
+    [s1, p1, s2, p2]: [&PathBuf; 4],
+    details: bool,
+) -> anyhow::Result<Report> {
+    let limits = args.limits.limits()?;
+    let load = super::machine::load_options(limits.max_snapshot_mb);
+    let old_pack = PackSource::read(p1, &limits)?;
+    let new_pack = PackSource::read(p2, &limits)?;
+    let exceptions = |path: &Option<PathBuf>| match path {
+        Some(path) => Exceptions::read(path),
+        None => Ok(Exceptions::none()),
+    };
+    let (old_exceptions, new_exceptions) = (
+        exceptions(&args.old_exceptions)?,
+        exceptions(&args.new_exceptions)?,
+    );
+    let old_snapshot = super::machine::snapshot_source(s1, &load)?;
+    let new_snapshot = super::machine::snapshot_source(s2, &load)?;
+    let crossed = bursar::attribution::evaluate(
+        bursar::attribution::Inputs {
+            snapshot: &old_snapshot,
+            policies: &old_pack,
+            exceptions: &old_exceptions,
+        },
+        bursar::attribution::Inputs {
+            snapshot: &new_snapshot,
+            policies: &new_pack,
+            exceptions: &new_exceptions,
+        },
+        limits,
+        &load,
+    )?;
+    // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
+    for line in &crossed.log {
+        super::stderr::line(&escape_terminal(line));
+    }
+    let side = |s: &Path, p: &Path, doc: &bursar::decision::Document| Side {
+        snapshot: Some(s.display().to_string()),
+        policies: Some(p.display().to_string()),
+        sprint: doc.sprint.clone(),
+        ..Side::default()
+    };
+    let json = |doc| serde_json::to_value(doc).expect("a document is JSON");
+    let (old_json, new_json) = (json(&crossed.old), json(&crossed.new));
+    let mut report = Report::new(
+        (side(s1, p1, &crossed.old), &old_json, &crossed.old),
+        (side(s2, p2, &crossed.new), &new_json, &crossed.new),
+        details,
+    );
+    bursar::attribution::attribute(
+        &mut report.diff,
+        &crossed.policy_only.decisions,
+        &crossed.data_only.decisions,
+    );
+    Ok(report.counted())
+}

@@ -1,0 +1,224 @@
+//! The diff report as text for a terminal: what differs in the inputs, the counts, then
+//! the differences grouped by policy and marked like a diff (`~` outcome changed, `+`
+//! added, `-` removed, `*` same outcome, other values), each flipped check and changed
+//! value under its decision. Everything from the documents is escaped for the terminal.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::io;
+
+use serde_json::Value;
+
+use super::emitter::Emitter;
+use crate::compare::{Cause, Change, CheckFlip, CheckResult, Diff, Lone};
+use crate::diff_report::Report;
+use crate::inputs_diff::{FieldChange, FileChange, InputChanges};
+use crate::text::{escape_terminal as esc, plural};
+
+pub struct DiffText;
+
+impl Emitter<Report> for DiffText {
+    fn emit(&self, out: &mut dyn io::Write, report: &Report) -> io::Result<()> {
+        out.write_all(text(report).as_bytes())
+    }
+}
+
+fn text(report: &Report) -> String {
+    let mut out = format!(
+        "diff `{}` → `{}`\n",
+        esc(&report.old.name()),
+        esc(&report.new.name())
+    );
+    out.push_str(&inputs(&report.inputs));
+    let t = &report.totals;
+    let _ = write!(
+        out,
+        "\n{} outcome{} changed, {} added, {} removed",
+        t.changed,
+        plural(t.changed),
+        t.added,
+        t.removed
+    );
+    if let Some(n) = t.values_changed {
+        let _ = write!(out, ", {n} with values changed");
+    }
+    let _ = writeln!(out, ", {} unchanged", t.unchanged);
+    if let Some(causes) = &t.causes {
+        let parts: Vec<String> = causes
+            .iter()
+            .map(|(cause, n)| format!("{n} {}", cause.as_str()))
+            .collect();
+        let _ = writeln!(out, "causes: {}", parts.join(", "));
+    }
+    out.push_str(&listing(&report.diff));
+    out
+}
+
+/// The listed differences grouped by policy, each policy's in subject order.
+pub(crate) fn listing(diff: &Diff) -> String {
+    let mut out = String::new();
+    for (policy, entries) in by_policy(diff) {
+        let _ = writeln!(out, "  {}", esc(policy));
+        for entry in entries {
+            out.push_str(&entry);
+        }
+    }
+    out
+}
+
+/// What differs in the recorded inputs, one line each, or that nothing does.
+pub(crate) fn inputs(changes: &InputChanges) -> String {
+    if changes.is_empty() {
+        return "same inputs\n".to_owned();
+    }
+    let mut out = String::from("inputs that differ:\n");
+    for f in &changes.files {
+        let _ = writeln!(out, "  {}", file_line(f));
+    }
+    for f in &changes.fields {
+        let _ = writeln!(out, "  {}", field_line(f));
+    }
+    out
+}
+
+/// `policy promotion.rhai changed`, `module lib/limits.rhai added`.
+pub(crate) fn file_line(f: &FileChange) -> String {
+    let kind = match f.list.as_str() {
+        "policies" => "policy".to_owned(),
+        "modules" => "module".to_owned(),
+        other => format!("{} file", esc(other)),
+    };
+    let mut line = format!("{kind} {} {}", esc(&f.file), f.status.as_str());
+    if let (Some(o), Some(n)) = (&f.old_sha256, &f.new_sha256) {
+        let _ = write!(line, " (sha256 {} → {})", esc(short(o)), esc(short(n)));
+    }
+    line
+}
+
+/// A digest's first 12 characters: enough to tell two apart in a line a person reads.
+fn short(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}
+
+/// What a field of the header is, in an auditor's words.
+pub(crate) fn field_name(pointer: &str) -> String {
+    match pointer {
+        "/inputs/snapshot_sha256" => "snapshot digest".to_owned(),
+        "/inputs/pack_sha256" => "pack digest".to_owned(),
+        "/inputs/exceptions_sha256" => "exceptions digest".to_owned(),
+        "/engine" => "engine version".to_owned(),
+        "/rhai" => "Rhai version".to_owned(),
+        "/format" => "document format".to_owned(),
+        other => match other.strip_prefix("/limits/") {
+            Some(limit) => format!("limit {limit}"),
+            None => other.trim_start_matches('/').to_owned(),
+        },
+    }
+}
+
+pub(crate) fn field_line(f: &FieldChange) -> String {
+    format!(
+        "{}: {} → {}",
+        esc(&field_name(&f.field)),
+        shown(&f.old),
+        shown(&f.new)
+    )
+}
+
+/// A JSON value on one line (JSON escapes control characters but not bidi overrides).
+fn shown(v: &Option<Value>) -> String {
+    v.as_ref()
+        .map_or("(none)".to_owned(), |v| esc(&v.to_string()).into_owned())
+}
+
+fn cause(c: Option<Cause>) -> String {
+    c.map(|c| format!(" [{}]", c.as_str())).unwrap_or_default()
+}
+
+/// Each policy's entries, in subject order.
+fn by_policy(d: &Diff) -> BTreeMap<&str, Vec<String>> {
+    let mut entries: BTreeMap<(&str, &str), String> = BTreeMap::new();
+    for c in &d.changed {
+        let mut text = format!(
+            "    ~ {}: {} ({}) → {} ({}){}\n",
+            esc(&c.subject),
+            esc(&c.old.outcome),
+            c.old.severity.as_str(),
+            esc(&c.new.outcome),
+            c.new.severity.as_str(),
+            cause(c.cause)
+        );
+        details(&mut text, c);
+        let _ = writeln!(text, "        old: {}", esc(&c.old.summary));
+        let _ = writeln!(text, "        new: {}", esc(&c.new.summary));
+        entries.insert((&c.policy, &c.subject), text);
+    }
+    for (mark, list) in [('+', &d.added), ('-', &d.removed)] {
+        for l in list {
+            entries.insert((&l.policy, &l.subject), lone(mark, l));
+        }
+    }
+    for c in d.values_changed.iter().flatten() {
+        let mut text = format!(
+            "    * {}: {} ({}){}\n",
+            esc(&c.subject),
+            esc(&c.new.outcome),
+            c.new.severity.as_str(),
+            cause(c.cause)
+        );
+        details(&mut text, c);
+        entries.insert((&c.policy, &c.subject), text);
+    }
+    let mut grouped: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for ((policy, _), text) in entries {
+        grouped.entry(policy).or_default().push(text);
+    }
+    grouped
+}
+
+fn lone(mark: char, l: &Lone) -> String {
+    format!(
+        "    {mark} {}: {} ({}){}\n        {}\n",
+        esc(&l.subject),
+        esc(&l.verdict.outcome),
+        l.verdict.severity.as_str(),
+        cause(l.cause),
+        esc(&l.verdict.summary)
+    )
+}
+
+/// The flipped checks, then the changed values.
+fn details(out: &mut String, c: &Change) {
+    for f in &c.checks {
+        let _ = writeln!(out, "        check {}", flip(f));
+    }
+    for v in &c.values {
+        let _ = writeln!(
+            out,
+            "        {}: {} → {}",
+            esc(&v.name),
+            shown(&v.old),
+            shown(&v.new)
+        );
+    }
+}
+
+/// `uses: 8 >= 10 fails → 8 >= 8 passes`, escaped for the terminal.
+pub(crate) fn flip(f: &CheckFlip) -> String {
+    esc(&flip_words(f)).into_owned()
+}
+
+/// The same words unescaped, for formats that escape by their own rules.
+pub(crate) fn flip_words(f: &CheckFlip) -> String {
+    format!("{}: {} → {}", f.label, result(&f.old), result(&f.new))
+}
+
+fn result(r: &CheckResult) -> String {
+    format!(
+        "{} {} {} {}",
+        r.actual,
+        r.op,
+        r.threshold,
+        if r.pass { "passes" } else { "fails" }
+    )
+}
