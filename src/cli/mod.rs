@@ -61,7 +61,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Validate(args) => validate::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Gen(args) => gen::run(args),
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(args, cli.error_format),
         Command::Impact(args) => impact::run(args),
         Command::Test(args) => test::run(args),
     }
