@@ -27,7 +27,8 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// The candidate closest to `word`, if one is close enough to be a slip of the keyboard
-/// (at most a third of the word's length in edits, and at least one).
+/// (at most a third of the word's length in edits, and at least one, or one a prefix of
+/// the other).
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let most = (word.chars().count() / 3).max(1);
     candidates
@@ -36,7 +37,10 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             let lengths = word.chars().count().abs_diff(c.chars().count());
             (distance(word, c), lengths, c)
         })
-        .filter(|&(d, ..)| d <= most)
+        // A word cut short or run on (`warning` for `warn`) is a slip too.
+        .filter(|&(d, _, c)| {
+            d <= most || (c.len() >= 3 && (word.starts_with(c) || c.starts_with(word)))
+        })
         .min()
         .map(|(.., c)| c)
 }
@@ -62,5 +66,6 @@ mod tests {
         assert_eq!(closest("headcount", names), None);
         // A swap is one edit, and a word of the same length is the likelier slip.
         assert_eq!(closest("=<", [">=", ">", "<=", "<"]), Some("<="));
+        assert_eq!(closest("warning", ["info", "warn", "deny"]), Some("warn"));
     }
 }

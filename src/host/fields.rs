@@ -284,3 +284,43 @@ pub fn registered<T: Scripted>(field: &str) {
         T::TYPE
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Squadish;
+    impl Scripted for Squadish {
+        const TYPE: &'static str = "Squad";
+    }
+
+    #[test]
+    fn a_getter_in_the_table_registers() {
+        registered::<Squadish>("headcount");
+        registered::<Squadish>("success_rate");
+    }
+
+    #[test]
+    #[should_panic(expected = "getter `Squad.head_count` is registered but not in host/fields.rs")]
+    fn a_getter_missing_from_the_table_fails_the_build_that_tests() {
+        registered::<Squadish>("head_count");
+    }
+
+    /// The guide lists types by name: no two share one, and every handle a field leads to
+    /// is a type of the table.
+    #[test]
+    fn every_handle_is_a_type_of_the_table() {
+        for ty in TYPES {
+            assert_eq!(TYPES.iter().filter(|t| t.name == ty.name).count(), 1);
+            for kind in ty
+                .all_fields()
+                .map(|f| f.kind)
+                .chain(ty.methods.iter().map(|m| m.kind))
+            {
+                if let Kind::Of(t) | Kind::OptOf(t) | Kind::ListOf(t) = kind {
+                    assert!(lookup(t).is_some(), "`{}` leads to unknown `{t}`", ty.name);
+                }
+            }
+        }
+    }
+}

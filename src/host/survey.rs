@@ -32,14 +32,23 @@ impl Survey {
         let mut errors = Vec::new();
         for module in source.modules() {
             if let Err(e) = engine.compile(&*module.text) {
-                errors.push(syntax(parse_error(&module.path, &module.text, &e, &limits)));
+                errors.push(coded(
+                    parse_error(&module.path, &module.text, &e, &limits),
+                    "syntax",
+                ));
             }
         }
         let mut policies = Vec::new();
         for read in source.policies() {
             match compile(&engine, read, &limits) {
                 Ok(policy) => policies.push(policy),
-                Err(e) => errors.push(syntax(e)),
+                Err(e) => {
+                    // The same compile with the declarations left unread tells the two apart.
+                    let mut names = rhai::Scope::new();
+                    names.push("facts", ());
+                    let parses = engine.compile_with_scope(&names, &*read.text).is_ok();
+                    errors.push(coded(e, if parses { "declaration" } else { "syntax" }));
+                }
             }
         }
         Self {
@@ -68,7 +77,7 @@ impl Survey {
 }
 
 /// A compile error with the code an editor groups it by, unless it carries its own.
-fn syntax(mut e: Box<PolicyError>) -> Box<PolicyError> {
-    e.code.get_or_insert("syntax");
+fn coded(mut e: Box<PolicyError>, code: &'static str) -> Box<PolicyError> {
+    e.code.get_or_insert(code);
     e
 }

@@ -3,6 +3,7 @@
 
 mod arguments;
 mod cases;
+mod check;
 mod ci_examples;
 mod cli;
 mod compare;
