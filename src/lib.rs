@@ -9,6 +9,7 @@ pub mod error;
 pub mod eval;
 pub mod facts;
 pub mod gen;
+pub mod guide;
 pub mod host;
 pub mod impact;
 pub mod instant;

@@ -12,6 +12,7 @@ mod example;
 mod extent;
 mod failures;
 mod gen;
+mod guide;
 mod impact;
 mod impact_cli;
 mod junit;
