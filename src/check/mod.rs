@@ -18,7 +18,7 @@ pub use suggest::closest;
 /// What `check` found in a pack.
 pub struct Report {
     /// Every finding, by file, line and column.
-    pub findings: Vec<Box<PolicyError>>,
+    pub findings: Vec<PolicyError>,
     /// The pack in evaluation order, when every file compiles and the reads hold together.
     pub pack: Option<Pack>,
 }
@@ -26,7 +26,7 @@ pub struct Report {
 /// Checks every policy and module of `source`.
 pub fn check(source: &PackSource, limits: Limits) -> Report {
     let survey = Survey::new(source, limits);
-    let mut findings = survey.errors.clone();
+    let mut findings: Vec<PolicyError> = survey.errors.iter().map(|e| (**e).clone()).collect();
     findings.extend(reads::declarations(&survey.policies));
     let names: Vec<String> = survey.policies.iter().map(|p| p.name.clone()).collect();
     let compiles = findings.is_empty();
@@ -52,7 +52,7 @@ pub fn check(source: &PackSource, limits: Limits) -> Report {
         match survey.load() {
             Ok(pack) => Some(pack),
             Err(e) => {
-                findings.push(e);
+                findings.push(*e);
                 None
             }
         }
@@ -73,7 +73,7 @@ fn analyse(
     policy: Option<&crate::host::Policy>,
     names: &[String],
     is_policy: bool,
-) -> Vec<Box<PolicyError>> {
+) -> Vec<PolicyError> {
     let Some(ast) = survey.as_written(text) else {
         return Vec::new();
     };

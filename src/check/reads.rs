@@ -11,13 +11,13 @@ use super::suggest::did_you_mean;
 use crate::host::{declared_at, Policy, PolicyError};
 
 /// The pack-wide findings over the policies that compiled.
-pub fn declarations(policies: &[Policy]) -> Vec<Box<PolicyError>> {
+pub fn declarations(policies: &[Policy]) -> Vec<PolicyError> {
     let mut findings = Vec::new();
     let mut by_name: BTreeMap<&str, &Policy> = BTreeMap::new();
     for policy in policies {
         match by_name.get(policy.name.as_str()) {
             Some(first) => findings.push(
-                declared_at(
+                *declared_at(
                     policy,
                     "POLICY",
                     format!(
@@ -37,7 +37,7 @@ pub fn declarations(policies: &[Policy]) -> Vec<Box<PolicyError>> {
         for read in &policy.reads {
             if !by_name.contains_key(read.as_str()) {
                 findings.push(
-                    declared_at(
+                    *declared_at(
                         policy,
                         "READS",
                         format!("`READS` names `{read}`, which is not a policy in this pack"),
@@ -60,7 +60,7 @@ pub fn declarations(policies: &[Policy]) -> Vec<Box<PolicyError>> {
             .map(|n| format!("`{n}`"))
             .collect();
         findings.push(
-            declared_at(
+            *declared_at(
                 first,
                 "READS",
                 format!("policies read each other in a cycle: {}", path.join(" → ")),

@@ -17,7 +17,7 @@ pub struct Site<'a> {
     pub policy: Option<&'a Policy>,
     /// The names of the pack's policies that compiled.
     pub names: &'a [String],
-    pub findings: Vec<Box<PolicyError>>,
+    pub findings: Vec<PolicyError>,
 }
 
 impl Site<'_> {
@@ -37,7 +37,7 @@ impl Site<'_> {
         if let Some(hint) = hint {
             finding = finding.with_hint(hint);
         }
-        self.findings.push(finding);
+        self.findings.push(*finding);
     }
 }
 

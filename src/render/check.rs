@@ -59,7 +59,7 @@ pub fn listing(dir: &Path, pack: &Pack) -> String {
 
 /// The findings of `check` for people: each as `diagnostic::policy` renders an error, then
 /// how many there are in how many files.
-pub fn findings(findings: &[Box<PolicyError>]) -> String {
+pub fn findings(findings: &[PolicyError]) -> String {
     let mut out = String::new();
     for finding in findings {
         let _ = write!(out, "error: {}", diagnostic::policy(finding));
@@ -75,7 +75,7 @@ pub fn findings(findings: &[Box<PolicyError>]) -> String {
 }
 
 /// The findings as data: one JSON object per line, as `diagnostic::policy_json` writes it.
-pub fn findings_json(findings: &[Box<PolicyError>]) -> String {
+pub fn findings_json(findings: &[PolicyError]) -> String {
     findings
         .iter()
         .map(|f| format!("{}\n", diagnostic::policy_json(f)))
