@@ -145,16 +145,15 @@ pub fn check(site: &mut Site, args: &[Arg]) {
 
 /// A threshold whose type the operator cannot use.
 fn wrong(site: &mut Site, threshold: &Arg, why: String, fix: Option<String>) {
-    let what = match (&threshold.literal, threshold.ty().words()) {
-        (Some(l), Some(w)) => format!("{w} (`{}`)", l.written()),
-        (_, Some(w)) => w,
-        _ => return,
+    let Some(words) = threshold.ty().words() else {
+        return;
     };
-    let message = if threshold.constant.is_some() || threshold.text.is_some() {
-        format!("threshold {} is {what}, but {why}", threshold.named())
-    } else {
-        format!("threshold {what}, but {why}")
+    let named = threshold.constant.is_some() || threshold.text.is_some();
+    let what = match &threshold.literal {
+        Some(l) if named => format!("{words} (`{}`)", l.written()),
+        _ => words,
     };
+    let message = format!("threshold {} is {what}, but {why}", threshold.named());
     site.report(threshold.pos, threshold.span, "wrong-type", message, fix);
 }
 

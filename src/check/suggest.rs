@@ -35,14 +35,25 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .into_iter()
         .map(|c| {
             let lengths = word.chars().count().abs_diff(c.chars().count());
-            (distance(word, c), lengths, c)
+            (distance(word, c), lengths, !same_letters(word, c), c)
         })
         // A word cut short or run on (`warning` for `warn`) is a slip too.
-        .filter(|&(d, _, c)| {
+        .filter(|&(d, _, _, c)| {
             d <= most || (c.len() >= 3 && (word.starts_with(c) || c.starts_with(word)))
         })
         .min()
         .map(|(.., c)| c)
+}
+
+/// Whether the two hold the same characters in another order (`=>` and `>=`): a swap is
+/// the likelier slip than a different character.
+fn same_letters(a: &str, b: &str) -> bool {
+    let sorted = |s: &str| {
+        let mut chars: Vec<char> = s.chars().collect();
+        chars.sort_unstable();
+        chars
+    };
+    sorted(a) == sorted(b)
 }
 
 /// `did you mean `x`? ` or nothing, to start a hint.
@@ -67,5 +78,6 @@ mod tests {
         // A swap is one edit, and a word of the same length is the likelier slip.
         assert_eq!(closest("=<", [">=", ">", "<=", "<"]), Some("<="));
         assert_eq!(closest("warning", ["info", "warn", "deny"]), Some("warn"));
+        assert_eq!(closest("=>", [">=", "==", "<="]), Some(">="));
     }
 }

@@ -212,10 +212,9 @@ impl Walker<'_, '_> {
                 let on = self.expr(&chain.lhs);
                 self.member(on, &chain.rhs)
             }
-            Expr::Index(chain, ..) => {
+            Expr::Index(chain, flags, _) => {
                 let on = self.expr(&chain.lhs);
-                self.expr(&chain.rhs);
-                on.element()
+                self.index(on, &chain.rhs, *flags)
             }
             Expr::And(items, _) | Expr::Or(items, _) => {
                 for item in items.iter() {
@@ -243,14 +242,37 @@ impl Walker<'_, '_> {
                 let next = self.member(on, &chain.lhs);
                 self.member(next, &chain.rhs)
             }
-            Expr::Index(chain, ..) => {
+            Expr::Index(chain, flags, _) => {
                 let next = self.member(on, &chain.lhs);
-                self.expr(&chain.rhs);
-                next.element()
+                self.index(next, &chain.rhs, *flags)
             }
             other => {
                 self.expr(other);
                 Ty::Unknown
+            }
+        }
+    }
+
+    /// What indexing a value of type `on` gives. Rhai writes `a[i].b` as an index whose
+    /// right side is `i` followed by the rest of the chain; `BREAK` marks an index that
+    /// ends the chain, its right side being only the index.
+    fn index(&mut self, on: Ty, rhs: &Expr, flags: ASTFlags) -> Ty {
+        if flags.intersects(ASTFlags::BREAK) {
+            self.expr(rhs);
+            return on.element();
+        }
+        match rhs {
+            Expr::Dot(rest, ..) => {
+                self.expr(&rest.lhs);
+                self.member(on.element(), &rest.rhs)
+            }
+            Expr::Index(rest, flags, _) => {
+                self.expr(&rest.lhs);
+                self.index(on.element(), &rest.rhs, *flags)
+            }
+            other => {
+                self.expr(other);
+                on.element()
             }
         }
     }

@@ -227,3 +227,19 @@ fn every_field_in_the_table_is_readable() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn reads_through_indexes_and_loops_are_followed_and_nothing_unclear_is_judged() {
+    let stderr = findings(
+        "chains",
+        &[
+            "p.rhai:7:24: `Run` has no field `idd`",
+            "p.rhai:10:16: `Run` has no field `squadd`",
+            "`Family` has no field `standard_cost_per_succes`",
+            "check: 3 findings in 1 file",
+        ],
+    );
+    for silent in ["anything", "whatever", "not_judged", "payments"] {
+        assert!(!stderr.contains(silent), "{silent}: {stderr}");
+    }
+}
