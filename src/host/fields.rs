@@ -301,6 +301,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(debug_assertions)]
     #[should_panic(expected = "getter `Squad.head_count` is registered but not in host/fields.rs")]
     fn a_getter_missing_from_the_table_fails_the_build_that_tests() {
         registered::<Squadish>("head_count");

@@ -7,6 +7,7 @@ mod engine;
 mod extent;
 mod facts_api;
 pub mod fields;
+mod handles;
 pub mod memory;
 mod operators;
 mod pack;
