@@ -3,6 +3,7 @@
 //! exist, and literal arguments the decision API refuses (see each family's file).
 
 mod calls;
+mod declarations;
 mod fields;
 mod reads;
 mod site;
@@ -85,5 +86,12 @@ fn analyse(
         findings: Vec::new(),
     };
     walk::file(&mut site, &ast, is_policy);
+    let broken = survey
+        .errors
+        .iter()
+        .find(|e| e.path == path && e.code == Some("declaration"));
+    if let Some(first) = broken {
+        declarations::after_first(&mut site, &ast, &first.message);
+    }
     site.findings
 }

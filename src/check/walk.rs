@@ -12,6 +12,7 @@ use super::site::Site;
 use super::ty::{Literal, Ty};
 
 /// A name in scope and what it holds.
+#[derive(Clone)]
 struct Binding {
     name: String,
     ty: Ty,
@@ -41,11 +42,7 @@ pub fn file(site: &mut Site, ast: &AST, policy: bool) {
         .scope
         .iter()
         .filter(|b| b.constant.is_some())
-        .map(|b| Binding {
-            name: b.name.clone(),
-            ty: b.ty.clone(),
-            constant: b.constant.clone(),
-        })
+        .cloned()
         .collect();
     // Function bodies are reached through Rhai's own walk: each top-level statement of a
     // body comes with a path of one; a new body starts where the last one ended.
@@ -66,14 +63,7 @@ pub fn file(site: &mut Site, ast: &AST, policy: bool) {
             });
             if body != current || body.is_none() {
                 current = body;
-                w.scope = constants
-                    .iter()
-                    .map(|b| Binding {
-                        name: b.name.clone(),
-                        ty: b.ty.clone(),
-                        constant: b.constant.clone(),
-                    })
-                    .collect();
+                w.scope.clone_from(&constants);
             }
             w.stmt(stmt);
         }
@@ -164,8 +154,8 @@ impl Walker<'_, '_> {
                     }
                 }
             }
-            Stmt::FnCall(call, pos) => {
-                self.call(call, *pos);
+            Stmt::FnCall(call, _) => {
+                self.call(call);
             }
             Stmt::Block(block) => self.block(block),
             Stmt::Expr(e) => {
@@ -207,7 +197,7 @@ impl Walker<'_, '_> {
                 self.block(block);
                 Ty::Unknown
             }
-            Expr::FnCall(call, pos) => self.call(call, *pos),
+            Expr::FnCall(call, _) => self.call(call),
             Expr::Dot(chain, ..) => {
                 let on = self.expr(&chain.lhs);
                 self.member(on, &chain.rhs)
@@ -237,7 +227,7 @@ impl Walker<'_, '_> {
                 Ty::Handle(t) => fields::property(self.site, t, &p.2, *pos),
                 _ => Ty::Unknown,
             },
-            Expr::MethodCall(call, pos) => self.method(on, call, *pos),
+            Expr::MethodCall(call, _) => self.method(on, call),
             Expr::Dot(chain, ..) => {
                 let next = self.member(on, &chain.lhs);
                 self.member(next, &chain.rhs)
@@ -314,7 +304,7 @@ impl Walker<'_, '_> {
             .collect()
     }
 
-    fn method(&mut self, on: Ty, call: &FnCallExpr, _pos: rhai::Position) -> Ty {
+    fn method(&mut self, on: Ty, call: &FnCallExpr) -> Ty {
         let args = self.args(call);
         match (on, call.name.as_str(), args.len()) {
             (Ty::Handle(t), name, _) => fields::method(t, name),
@@ -330,7 +320,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn call(&mut self, call: &FnCallExpr, _pos: rhai::Position) -> Ty {
+    fn call(&mut self, call: &FnCallExpr) -> Ty {
         let args = self.args(call);
         if !call.namespace.is_empty() {
             return Ty::Unknown;

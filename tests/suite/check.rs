@@ -243,3 +243,18 @@ fn reads_through_indexes_and_loops_are_followed_and_nothing_unclear_is_judged() 
         assert!(!stderr.contains(silent), "{silent}: {stderr}");
     }
 }
+
+#[test]
+fn every_broken_declaration_of_a_file_is_found() {
+    findings(
+        "declarations",
+        &[
+            "p.rhai:2:1: `const DESCRIPTION` must be a string literal",
+            "p.rhai:3:1: `const READS` must be an array of policy names",
+            "p.rhai:5:1: `DECIDES` names `everything`, which is not a domain",
+            "q.rhai: the policy declares no name",
+            "q.rhai:2:1: `const OUTCOMES` must be an array of outcome labels",
+            "check: 5 findings in 2 files",
+        ],
+    );
+}
