@@ -2,6 +2,7 @@
 //! of AI-agent runs and budgets, and produces decisions that explain themselves.
 
 pub mod attribution;
+pub mod check;
 pub mod compare;
 pub mod decision;
 pub mod diff_report;
@@ -13,6 +14,7 @@ pub mod exceptions;
 pub mod explain;
 pub mod facts;
 pub mod gen;
+pub mod guide;
 pub mod host;
 pub mod impact;
 pub mod inputs_diff;

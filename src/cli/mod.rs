@@ -7,6 +7,7 @@ mod eval;
 mod explain;
 mod gen;
 mod git;
+mod guide;
 mod impact;
 mod machine;
 mod output;
@@ -65,6 +66,8 @@ enum Command {
     Explain(explain::Args),
     /// Run the policy test cases kept beside a pack (`<pack>/tests/*.case`)
     Test(test::Args),
+    /// Write the policy authoring guide (`policies/README.md`), generated from the engine
+    Guide(guide::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
@@ -72,11 +75,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Validate(args) => validate::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Gen(args) => gen::run(args),
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(args, cli.error_format),
         Command::Impact(args) => impact::run(args),
         Command::Test(args) => test::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Guide(args) => guide::run(args),
     }
 }

@@ -4,6 +4,7 @@
 mod any_input;
 mod arguments;
 mod cases;
+mod check;
 mod ci_examples;
 mod cli;
 mod compare;
@@ -18,6 +19,7 @@ mod failures;
 mod gen;
 #[cfg(unix)] // FIFOs and /dev/zero
 mod hostile;
+mod guide;
 mod impact;
 mod impact_cli;
 mod impact_git;
