@@ -19,6 +19,7 @@ mod summary;
 mod syntax;
 mod translate;
 mod value;
+mod words;
 
 pub use crate::error::PolicyError;
 pub use domain::Domain;
