@@ -1,8 +1,8 @@
 //! Scale benchmark: bursar eval against a plain streaming parse of the same file, side by
-//! side in the same run, at 10k / 100k / 1M runs, with peak memory; and the end-to-end
-//! time of a CI-sized (5,000-run) snapshot. Run with `cargo bench --bench scale`;
-//! `BURSAR_BENCH_SIZES=10000,100000` picks other sizes, `BURSAR_BENCH_REPEAT` the runs
-//! per measurement (median reported).
+//! side in the same run, at 10k / 100k / 1M runs, with peak memory; the end-to-end time of
+//! a CI-sized (5,000-run) snapshot; and `check` of the default pack, start to exit. Run
+//! with `cargo bench --bench scale`; `BURSAR_BENCH_SIZES=10000,100000` picks other sizes,
+//! `BURSAR_BENCH_REPEAT` the runs per measurement (median reported).
 
 use std::fs::File;
 use std::io::BufReader;
@@ -207,5 +207,19 @@ fn main() {
         "5000-run snapshot, process start to exit: {:.1} ms (peak {:.1} MB)",
         e2e.as_secs_f64() * 1e3,
         peak as f64 / 1e6
+    );
+
+    // `check` runs on every save in an editor: the default pack, start to exit.
+    let (check, _) = median(
+        &mut || {
+            let mut cmd = Command::new(BURSAR);
+            cmd.arg("check").arg("--policies").arg(&policies);
+            measure(&mut cmd)
+        },
+        repeat.max(11),
+    );
+    println!(
+        "check of the default pack, process start to exit: {:.1} ms",
+        check.as_secs_f64() * 1e3
     );
 }

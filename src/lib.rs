@@ -1,6 +1,7 @@
 //! bursar: evaluates governance policies written in Rhai against a sprint snapshot
 //! of AI-agent runs and budgets, and produces decisions that explain themselves.
 
+pub mod check;
 pub mod compare;
 pub mod decision;
 pub mod digest;
@@ -8,6 +9,7 @@ pub mod error;
 pub mod eval;
 pub mod facts;
 pub mod gen;
+pub mod guide;
 pub mod host;
 pub mod impact;
 pub mod instant;

@@ -1,11 +1,10 @@
-//! `bursar check`: compiles a policy pack without a snapshot, so a broken policy or module
-//! is caught in review; prints the policies in evaluation order with what they declare,
-//! then the modules they may import.
-
-use bursar::host::Host;
+//! `bursar check`: finds the mistakes in a policy pack before any sprint runs, every one
+//! of every file, on stderr (for people, or one JSON object each); stdout keeps the listing
+//! of the policies in evaluation order and the modules they may import.
 
 use super::args::{LimitArgs, OutputArgs, PackArgs};
 use super::status::Status;
+use super::ErrorFormat;
 
 /// The formats `check` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -27,12 +26,24 @@ pub struct Args {
     limits: LimitArgs,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Status> {
+pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
     let dir = args.pack.dir();
     let output = args.output.open(&[("the policy pack", dir)])?;
-    let (_, pack) = Host::open(dir, args.limits.limits()?).map_err(|e| args.pack.explain(e))?;
-    output.write(render(args.output.format, dir, &pack).as_bytes())?;
-    Ok(Status::Clean)
+    let limits = args.limits.limits()?;
+    let source = bursar::host::PackSource::read(dir).map_err(|e| args.pack.explain(e))?;
+    let report = bursar::check::check(&source, limits);
+    if let Some(pack) = &report.pack {
+        output.write(render(args.output.format, dir, pack).as_bytes())?;
+    }
+    if report.findings.is_empty() {
+        return Ok(Status::Clean);
+    }
+    let text = match errors {
+        ErrorFormat::Human => bursar::render::check::findings(&report.findings),
+        ErrorFormat::Json => bursar::render::check::findings_json(&report.findings),
+    };
+    super::stderr::print(&text);
+    Ok(Status::Flagged)
 }
 
 /// The one place `check` turns a compiled pack into output.

@@ -4,6 +4,7 @@ mod args;
 mod check;
 mod eval;
 mod gen;
+mod guide;
 mod impact;
 mod machine;
 mod output;
@@ -54,6 +55,8 @@ enum Command {
     Impact(impact::Args),
     /// Run the policy test cases kept beside a pack (`<pack>/tests/*.case`)
     Test(test::Args),
+    /// Write the policy authoring guide (`policies/README.md`), generated from the engine
+    Guide(guide::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
@@ -61,8 +64,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Validate(args) => validate::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Gen(args) => gen::run(args),
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(args, cli.error_format),
         Command::Impact(args) => impact::run(args),
         Command::Test(args) => test::run(args),
+        Command::Guide(args) => guide::run(args),
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use rhai::{Array, Dynamic, Engine, Map};
 
+use super::fields::{registered, Scripted};
 use crate::facts::{Facts, FamilyFacts, SquadFacts, Stats, VariantFacts};
 use crate::snapshot::runs::RunView;
 use crate::snapshot::{CatalogEntry, Topup};
@@ -33,6 +34,27 @@ fn strings<'a>(items: impl Iterator<Item = &'a String>) -> Array {
 
 #[derive(Clone)]
 pub struct FactsRef(pub Arc<Facts>);
+
+/// Registers a getter named in the fields table (`host/fields.rs`), so the table, `check`
+/// and the guide cannot drift from what scripts read.
+macro_rules! field {
+    ($engine:ident, $name:literal, |$x:ident: &mut $ty:ty| $($body:tt)*) => {{
+        registered::<$ty>($name);
+        $engine.register_get($name, |$x: &mut $ty| $($body)*);
+    }};
+}
+
+macro_rules! scripted {
+    ($($ty:ty => $name:literal),*) => {
+        $(impl Scripted for $ty {
+            const TYPE: &'static str = $name;
+        })*
+    };
+}
+
+scripted!(FactsRef => "Facts", VariantRef => "Variant", SquadRef => "Squad",
+    FamilyRef => "Family", TopupRef => "Topup", CatalogRef => "CatalogEntry",
+    RunRef => "Run", Runs => "Runs");
 
 macro_rules! handle {
     ($name:ident, $target:ty, |$f:ident, $i:ident| $get:expr) => {
@@ -74,22 +96,28 @@ pub struct Runs(Arc<Facts>);
 /// Registers the counters every aggregate shares, read through `stats_of`.
 macro_rules! stats_getters {
     ($engine:ident, $ty:ty, |$x:ident| $stats:expr) => {{
-        $engine.register_get("uses", |$x: &mut $ty| int($stats.uses));
-        $engine.register_get("successes", |$x: &mut $ty| int($stats.successes));
-        $engine.register_get("failures", |$x: &mut $ty| int($stats.failures));
-        $engine.register_get("abandoned", |$x: &mut $ty| int($stats.abandoned));
-        $engine.register_get("tokens", |$x: &mut $ty| int($stats.tokens()));
-        $engine.register_get("input_tokens", |$x: &mut $ty| int($stats.input_tokens));
-        $engine.register_get("output_tokens", |$x: &mut $ty| int($stats.output_tokens));
-        $engine.register_get("exploration_tokens", |$x: &mut $ty| {
+        field!($engine, "uses", |$x: &mut $ty| int($stats.uses));
+        field!($engine, "successes", |$x: &mut $ty| int($stats.successes));
+        field!($engine, "failures", |$x: &mut $ty| int($stats.failures));
+        field!($engine, "abandoned", |$x: &mut $ty| int($stats.abandoned));
+        field!($engine, "tokens", |$x: &mut $ty| int($stats.tokens()));
+        field!($engine, "input_tokens", |$x: &mut $ty| int(
+            $stats.input_tokens
+        ));
+        field!($engine, "output_tokens", |$x: &mut $ty| int(
+            $stats.output_tokens
+        ));
+        field!($engine, "exploration_tokens", |$x: &mut $ty| {
             int($stats.exploration_tokens)
         });
-        $engine.register_get("central_tokens", |$x: &mut $ty| int($stats.central_tokens));
-        $engine.register_get("cost_micros", |$x: &mut $ty| $stats.cost_micros);
-        $engine.register_get("success_rate", |$x: &mut $ty| {
+        field!($engine, "central_tokens", |$x: &mut $ty| int(
+            $stats.central_tokens
+        ));
+        field!($engine, "cost_micros", |$x: &mut $ty| $stats.cost_micros);
+        field!($engine, "success_rate", |$x: &mut $ty| {
             opt_float($stats.success_rate())
         });
-        $engine.register_get("cost_per_success", |$x: &mut $ty| {
+        field!($engine, "cost_per_success", |$x: &mut $ty| {
             opt_float($stats.cost_per_success())
         });
     }};
@@ -147,7 +175,7 @@ pub fn register(engine: &mut Engine) {
     ));
 
     // The snapshot as a whole.
-    engine.register_get("sprint", |f: &mut FactsRef| {
+    field!(engine, "sprint", |f: &mut FactsRef| {
         let s = &f.0.snapshot.sprint;
         let mut m = Map::new();
         m.insert("id".into(), s.id.clone().into());
@@ -155,37 +183,43 @@ pub fn register(engine: &mut Engine) {
         m.insert("end".into(), s.end.clone().into());
         m
     });
-    engine.register_get("org", |f: &mut FactsRef| opt_str(f.0.snapshot.org.as_ref()));
-    engine.register_get("currency", |f: &mut FactsRef| f.0.snapshot.currency.clone());
-    engine.register_get("central_tokens", |f: &mut FactsRef| {
+    field!(engine, "org", |f: &mut FactsRef| opt_str(
+        f.0.snapshot.org.as_ref()
+    ));
+    field!(engine, "currency", |f: &mut FactsRef| f
+        .0
+        .snapshot
+        .currency
+        .clone());
+    field!(engine, "central_tokens", |f: &mut FactsRef| {
         int(f.0.snapshot.budgets.central_tokens)
     });
-    engine.register_get("variants", |f: &mut FactsRef| -> Array {
+    field!(engine, "variants", |f: &mut FactsRef| -> Array {
         (0..f.0.variants.len())
             .map(|i| Dynamic::from(VariantRef(f.0.clone(), i)))
             .collect()
     });
-    engine.register_get("squads", |f: &mut FactsRef| -> Array {
+    field!(engine, "squads", |f: &mut FactsRef| -> Array {
         (0..f.0.squads.len())
             .map(|i| Dynamic::from(SquadRef(f.0.clone(), i)))
             .collect()
     });
-    engine.register_get("families", |f: &mut FactsRef| -> Array {
+    field!(engine, "families", |f: &mut FactsRef| -> Array {
         (0..f.0.families.len())
             .map(|i| Dynamic::from(FamilyRef(f.0.clone(), i)))
             .collect()
     });
-    engine.register_get("topups", |f: &mut FactsRef| -> Array {
+    field!(engine, "topups", |f: &mut FactsRef| -> Array {
         (0..f.0.snapshot.topups.len())
             .map(|i| Dynamic::from(TopupRef(f.0.clone(), i)))
             .collect()
     });
-    engine.register_get("catalog", |f: &mut FactsRef| -> Array {
+    field!(engine, "catalog", |f: &mut FactsRef| -> Array {
         (0..f.0.snapshot.catalog.len())
             .map(|i| Dynamic::from(CatalogRef(f.0.clone(), i)))
             .collect()
     });
-    engine.register_get("runs", |f: &mut FactsRef| Runs(f.0.clone()));
+    field!(engine, "runs", |f: &mut FactsRef| Runs(f.0.clone()));
     engine.register_fn("variant", |f: &mut FactsRef, key: &str| {
         f.0.variant_index.get(key).map_or(Dynamic::UNIT, |&i| {
             Dynamic::from(VariantRef(f.0.clone(), i))
@@ -203,7 +237,7 @@ pub fn register(engine: &mut Engine) {
             .map_or(Dynamic::UNIT, |i| Dynamic::from(FamilyRef(f.0.clone(), i)))
     });
     stats_getters!(engine, FactsRef, |f| f.0.all);
-    engine.register_get("untagged", |f: &mut FactsRef| {
+    field!(engine, "untagged", |f: &mut FactsRef| {
         let u = &f.0.untagged;
         let mut m = Map::new();
         m.insert("uses".into(), int(u.uses).into());
@@ -216,53 +250,67 @@ pub fn register(engine: &mut Engine) {
         m.insert("cost_micros".into(), u.cost_micros.into());
         m
     });
-    engine.register_get("exploration_tokens_by_family", |f: &mut FactsRef| {
-        let mut m: Map =
-            f.0.families
+    field!(
+        engine,
+        "exploration_tokens_by_family",
+        |f: &mut FactsRef| {
+            let mut m: Map =
+                f.0.families
+                    .iter()
+                    .map(|(name, fam)| {
+                        (
+                            name.as_str().into(),
+                            int(fam.stats.exploration_tokens).into(),
+                        )
+                    })
+                    .collect();
+            m.insert(UNTAGGED.into(), int(f.0.untagged.exploration_tokens).into());
+            m
+        }
+    );
+    field!(
+        engine,
+        "exploration_tokens_by_squad",
+        |f: &mut FactsRef| -> Map {
+            f.0.squads
                 .iter()
-                .map(|(name, fam)| {
-                    (
-                        name.as_str().into(),
-                        int(fam.stats.exploration_tokens).into(),
-                    )
-                })
-                .collect();
-        m.insert(UNTAGGED.into(), int(f.0.untagged.exploration_tokens).into());
-        m
-    });
-    engine.register_get("exploration_tokens_by_squad", |f: &mut FactsRef| -> Map {
-        f.0.squads
-            .iter()
-            .map(|s| (s.id.as_str().into(), int(s.stats.exploration_tokens).into()))
-            .collect()
-    });
+                .map(|s| (s.id.as_str().into(), int(s.stats.exploration_tokens).into()))
+                .collect()
+        }
+    );
 
     // Variant keys seen in tagged runs.
-    engine.register_get("key", |v: &mut VariantRef| v.get().key.clone());
-    engine.register_get("workflow", |v: &mut VariantRef| v.get().workflow.clone());
-    engine.register_get("variant", |v: &mut VariantRef| v.get().variant.clone());
-    engine.register_get("in_catalog", |v: &mut VariantRef| {
+    field!(engine, "key", |v: &mut VariantRef| v.get().key.clone());
+    field!(engine, "workflow", |v: &mut VariantRef| v
+        .get()
+        .workflow
+        .clone());
+    field!(engine, "variant", |v: &mut VariantRef| v
+        .get()
+        .variant
+        .clone());
+    field!(engine, "in_catalog", |v: &mut VariantRef| {
         v.get().catalog_status.is_some()
     });
-    engine.register_get("catalog_status", |v: &mut VariantRef| {
+    field!(engine, "catalog_status", |v: &mut VariantRef| {
         v.get()
             .catalog_status
             .map_or(Dynamic::UNIT, |s| s.as_str().into())
     });
-    engine.register_get("origin_squad", |v: &mut VariantRef| {
+    field!(engine, "origin_squad", |v: &mut VariantRef| {
         v.get()
             .first
             .as_ref()
             .map_or(Dynamic::UNIT, |r| r.squad.clone().into())
     });
-    engine.register_get("squad_uses", |v: &mut VariantRef| -> Map {
+    field!(engine, "squad_uses", |v: &mut VariantRef| -> Map {
         v.get()
             .squad_uses
             .iter()
             .map(|(s, n)| (s.as_str().into(), int(*n).into()))
             .collect()
     });
-    engine.register_get("evidence", |v: &mut VariantRef| {
+    field!(engine, "evidence", |v: &mut VariantRef| {
         let v = v.get();
         let mut m = Map::new();
         m.insert("runs".into(), int(v.stats.uses).into());
@@ -279,80 +327,94 @@ pub fn register(engine: &mut Engine) {
     stats_getters!(engine, VariantRef, |v| v.get().stats);
 
     // Squads, in snapshot order.
-    engine.register_get("id", |s: &mut SquadRef| s.get().id.clone());
-    engine.register_get("name", |s: &mut SquadRef| opt_str(s.get().name.as_ref()));
-    engine.register_get("headcount", |s: &mut SquadRef| int(s.get().headcount));
-    engine.register_get("tags", |s: &mut SquadRef| strings(s.get().tags.iter()));
-    engine.register_get("has_budget", |s: &mut SquadRef| {
+    field!(engine, "id", |s: &mut SquadRef| s.get().id.clone());
+    field!(engine, "name", |s: &mut SquadRef| opt_str(
+        s.get().name.as_ref()
+    ));
+    field!(engine, "headcount", |s: &mut SquadRef| int(s
+        .get()
+        .headcount));
+    field!(engine, "tags", |s: &mut SquadRef| strings(
+        s.get().tags.iter()
+    ));
+    field!(engine, "has_budget", |s: &mut SquadRef| {
         s.get().baseline_tokens.is_some()
     });
-    engine.register_get("baseline_tokens", |s: &mut SquadRef| {
+    field!(engine, "baseline_tokens", |s: &mut SquadRef| {
         int(s.get().baseline_tokens.unwrap_or(0))
     });
-    engine.register_get("granted_topup_tokens", |s: &mut SquadRef| {
+    field!(engine, "granted_topup_tokens", |s: &mut SquadRef| {
         int(s.get().granted_topup_tokens)
     });
-    engine.register_get("requested_topup_tokens", |s: &mut SquadRef| {
+    field!(engine, "requested_topup_tokens", |s: &mut SquadRef| {
         int(s.get().requested_topup_tokens)
     });
-    engine.register_get("untagged_exploration_tokens", |s: &mut SquadRef| {
+    field!(engine, "untagged_exploration_tokens", |s: &mut SquadRef| {
         int(s.get().untagged.exploration_tokens)
     });
     stats_getters!(engine, SquadRef, |s| s.get().stats);
 
     // Workflow families.
-    engine.register_get("name", |f: &mut FamilyRef| f.get().name.clone());
-    engine.register_get("variants", |f: &mut FamilyRef| {
+    field!(engine, "name", |f: &mut FamilyRef| f.get().name.clone());
+    field!(engine, "variants", |f: &mut FamilyRef| {
         strings(f.get().variants.iter())
     });
-    engine.register_get("standard_uses", |f: &mut FamilyRef| {
+    field!(engine, "standard_uses", |f: &mut FamilyRef| {
         int(f.get().standard.uses)
     });
-    engine.register_get("standard_successes", |f: &mut FamilyRef| {
+    field!(engine, "standard_successes", |f: &mut FamilyRef| {
         int(f.get().standard.successes)
     });
-    engine.register_get("standard_cost_micros", |f: &mut FamilyRef| {
+    field!(engine, "standard_cost_micros", |f: &mut FamilyRef| {
         f.get().standard.cost_micros
     });
-    engine.register_get("standard_cost_per_success", |f: &mut FamilyRef| {
+    field!(engine, "standard_cost_per_success", |f: &mut FamilyRef| {
         opt_float(f.get().standard.cost_per_success())
     });
     stats_getters!(engine, FamilyRef, |f| f.get().stats);
 
     // Top-ups, in snapshot order.
-    engine.register_get("id", |t: &mut TopupRef| t.get().id.clone());
-    engine.register_get("squad", |t: &mut TopupRef| t.get().squad.clone());
-    engine.register_get("tokens", |t: &mut TopupRef| int(t.get().tokens));
-    engine.register_get("status", |t: &mut TopupRef| {
+    field!(engine, "id", |t: &mut TopupRef| t.get().id.clone());
+    field!(engine, "squad", |t: &mut TopupRef| t.get().squad.clone());
+    field!(engine, "tokens", |t: &mut TopupRef| int(t.get().tokens));
+    field!(engine, "status", |t: &mut TopupRef| {
         t.get().status.as_str().to_owned()
     });
-    engine.register_get("reason", |t: &mut TopupRef| {
+    field!(engine, "reason", |t: &mut TopupRef| {
         opt_str(t.get().reason.as_ref())
     });
-    engine.register_get("justification", |t: &mut TopupRef| {
+    field!(engine, "justification", |t: &mut TopupRef| {
         opt_str(t.get().justification.as_ref())
     });
-    engine.register_get("approved_by", |t: &mut TopupRef| {
+    field!(engine, "approved_by", |t: &mut TopupRef| {
         opt_str(t.get().approved_by.as_ref())
     });
 
     // Catalog entries, with the stats of their runs in this snapshot.
-    engine.register_get("workflow", |c: &mut CatalogRef| c.get().workflow.clone());
-    engine.register_get("variant", |c: &mut CatalogRef| c.get().variant.clone());
-    engine.register_get("key", |c: &mut CatalogRef| c.get().key());
-    engine.register_get("status", |c: &mut CatalogRef| {
+    field!(engine, "workflow", |c: &mut CatalogRef| c
+        .get()
+        .workflow
+        .clone());
+    field!(engine, "variant", |c: &mut CatalogRef| c
+        .get()
+        .variant
+        .clone());
+    field!(engine, "key", |c: &mut CatalogRef| c.get().key());
+    field!(engine, "status", |c: &mut CatalogRef| {
         c.get().status.as_str().to_owned()
     });
-    engine.register_get("origin_squad", |c: &mut CatalogRef| {
+    field!(engine, "origin_squad", |c: &mut CatalogRef| {
         opt_str(c.get().origin_squad.as_ref())
     });
-    engine.register_get("promoted_in", |c: &mut CatalogRef| {
+    field!(engine, "promoted_in", |c: &mut CatalogRef| {
         opt_str(c.get().promoted_in.as_ref())
     });
     stats_getters!(engine, CatalogRef, |c| catalog_stats(c));
 
     // Raw runs, for custom policies.
-    engine.register_get("len", |r: &mut Runs| int(r.0.snapshot.runs.len() as u64));
+    field!(engine, "len", |r: &mut Runs| int(
+        r.0.snapshot.runs.len() as u64
+    ));
     engine.register_fn("len", |r: &mut Runs| int(r.0.snapshot.runs.len() as u64));
     engine.register_indexer_get(|r: &mut Runs, i: i64| {
         usize::try_from(i)
@@ -361,29 +423,37 @@ pub fn register(engine: &mut Engine) {
             .map_or(Dynamic::UNIT, |i| Dynamic::from(RunRef(r.0.clone(), i)))
     });
     engine.register_iterator::<Runs>();
-    engine.register_get("id", |r: &mut RunRef| r.get().id().to_owned());
-    engine.register_get("squad", |r: &mut RunRef| r.get().squad().to_owned());
-    engine.register_get("workflow", |r: &mut RunRef| {
+    field!(engine, "id", |r: &mut RunRef| r.get().id().to_owned());
+    field!(engine, "squad", |r: &mut RunRef| r.get().squad().to_owned());
+    field!(engine, "workflow", |r: &mut RunRef| {
         r.get().tag().map_or(Dynamic::UNIT, |(w, _)| w.into())
     });
-    engine.register_get("variant", |r: &mut RunRef| {
+    field!(engine, "variant", |r: &mut RunRef| {
         r.get().tag().map_or(Dynamic::UNIT, |(_, v)| v.into())
     });
-    engine.register_get("key", |r: &mut RunRef| {
+    field!(engine, "key", |r: &mut RunRef| {
         r.get().key().map_or(Dynamic::UNIT, Dynamic::from)
     });
-    engine.register_get("pool", |r: &mut RunRef| r.get().pool().as_str().to_owned());
-    engine.register_get("outcome", |r: &mut RunRef| {
+    field!(engine, "pool", |r: &mut RunRef| r
+        .get()
+        .pool()
+        .as_str()
+        .to_owned());
+    field!(engine, "outcome", |r: &mut RunRef| {
         r.get().outcome().as_str().to_owned()
     });
-    engine.register_get("input_tokens", |r: &mut RunRef| int(r.get().input_tokens()));
-    engine.register_get("output_tokens", |r: &mut RunRef| {
+    field!(engine, "input_tokens", |r: &mut RunRef| int(r
+        .get()
+        .input_tokens()));
+    field!(engine, "output_tokens", |r: &mut RunRef| {
         int(r.get().output_tokens())
     });
-    engine.register_get("tokens", |r: &mut RunRef| int(r.get().tokens()));
-    engine.register_get("cost_micros", |r: &mut RunRef| r.get().cost_micros());
+    field!(engine, "tokens", |r: &mut RunRef| int(r.get().tokens()));
+    field!(engine, "cost_micros", |r: &mut RunRef| r
+        .get()
+        .cost_micros());
     // Kept as an instant: shown in UTC whatever offset the snapshot wrote.
-    engine.register_get("started_at", |r: &mut RunRef| {
+    field!(engine, "started_at", |r: &mut RunRef| {
         crate::instant::format_utc(r.get().started())
     });
 

@@ -6,6 +6,7 @@ mod domain;
 mod engine;
 mod extent;
 mod facts_api;
+pub mod fields;
 pub mod memory;
 mod operators;
 mod pack;
@@ -16,6 +17,7 @@ mod run;
 mod sandbox;
 mod source;
 mod summary;
+mod survey;
 mod syntax;
 mod translate;
 mod value;
@@ -24,11 +26,13 @@ mod words;
 pub use crate::error::PolicyError;
 pub use domain::Domain;
 pub use facts_api::UNTAGGED;
+pub use operators::{OPERATORS, UNITS};
 pub use pack::Pack;
-pub use policy::{Decides, Policy};
+pub use policy::{declared_at, Decides, Policy};
 pub use run::Host;
 pub use source::{PackSource, SourceFile};
 pub use summary::display;
+pub use survey::Survey;
 
 /// Version of the Rhai interpreter policies run in, recorded in every decisions document.
 /// A test holds it to the version in `Cargo.lock`, so it cannot drift from what is built.

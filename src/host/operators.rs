@@ -13,7 +13,19 @@ fn as_number(v: &Dynamic) -> Option<f64> {
 }
 
 /// The operators `d.check` knows.
-const OPERATORS: [&str; 8] = [">=", ">", "<=", "<", "==", "!=", "in", "not in"];
+pub const OPERATORS: [&str; 8] = [">=", ">", "<=", "<", "==", "!=", "in", "not in"];
+
+/// The units `d.check`'s fifth argument may name, and how a summary shows values in each.
+pub const UNITS: [(&str, &str); 2] = [
+    (
+        "micros",
+        "money in micro-units, shown in currency units (`3.95`)",
+    ),
+    (
+        "tokens",
+        "token counts, a fractional cap shown whole or with its half",
+    ),
+];
 
 fn unknown(op: &str) -> String {
     format!("unknown operator `{op}` (use >=, >, <=, <, ==, !=, in, not in)")

@@ -30,6 +30,8 @@ pub struct State {
     pub policy: String,
     pub file: String,
     pub reads: Vec<String>,
+    /// The outcome labels the running policy declares (`const OUTCOMES`), if it does.
+    pub outcomes: Option<Vec<String>>,
     /// Subject → the call that recorded it, to refuse a second decision.
     pub subjects: HashMap<String, (String, Position)>,
     pub decisions: Vec<Decision>,
@@ -133,6 +135,22 @@ fn at(file: &str, pos: Position) -> String {
         (Some(line), Some(col)) => format!("{file}:{line}:{col}"),
         (Some(line), None) => format!("{file}:{line}"),
         _ => file.to_owned(),
+    }
+}
+
+/// Refuses an outcome the policy does not declare in `OUTCOMES`, when it declares them:
+/// coverage counts the declared ones, so a stray label would go uncounted.
+fn undeclared(state: &State, outcome: &str) -> RhaiResult<()> {
+    match &state.outcomes {
+        Some(declared) if !declared.iter().any(|d| d == outcome) => {
+            let names: Vec<String> = declared.iter().map(|d| format!("`{d}`")).collect();
+            fail(format!(
+                "outcome `{outcome}` is not declared in `OUTCOMES` of policy `{}` (it declares {})",
+                state.policy,
+                names.join(", ")
+            ))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -257,6 +275,7 @@ pub fn register(engine: &mut Engine, state: &Shared) {
                     outcome.escape_debug()
                 ));
             }
+            undeclared(&s.borrow(), outcome)?;
             let mut draft = d.0.borrow_mut();
             if draft.recorded {
                 return fail(format!(

@@ -107,6 +107,7 @@ impl Host {
                 s.policy = policy.name.clone();
                 s.file = policy.file.clone();
                 s.reads = policy.reads.clone();
+                s.outcomes = policy.outcomes.clone();
                 s.subjects.clear();
                 s.decisions.clear();
                 s.opened.clear();

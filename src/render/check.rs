@@ -1,10 +1,13 @@
 //! What `bursar check` prints: the policies of a compiled pack in evaluation order, with
-//! what each declares, then the modules they may import. Names, files and descriptions
-//! are escaped for the terminal.
+//! what each declares, then the modules they may import (names, files and descriptions
+//! escaped for the terminal); and its findings, through the diagnostic renderers.
 
+use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::Path;
 
+use super::diagnostic;
+use crate::error::PolicyError;
 use crate::host::Pack;
 use crate::text::escape_terminal as esc;
 
@@ -52,4 +55,29 @@ pub fn listing(dir: &Path, pack: &Pack) -> String {
         }
     }
     out
+}
+
+/// The findings of `check` for people: each as `diagnostic::policy` renders an error, then
+/// how many there are in how many files.
+pub fn findings(findings: &[PolicyError]) -> String {
+    let mut out = String::new();
+    for finding in findings {
+        let _ = write!(out, "error: {}", diagnostic::policy(finding));
+    }
+    let files: BTreeSet<&Path> = findings.iter().map(|f| f.path.as_path()).collect();
+    let _ = writeln!(
+        out,
+        "check: {} in {}",
+        crate::text::count(findings.len(), "finding"),
+        crate::text::count(files.len(), "file")
+    );
+    out
+}
+
+/// The findings as data: one JSON object per line, as `diagnostic::policy_json` writes it.
+pub fn findings_json(findings: &[PolicyError]) -> String {
+    findings
+        .iter()
+        .map(|f| format!("{}\n", diagnostic::policy_json(f)))
+        .collect()
 }

@@ -50,6 +50,9 @@ fn bursar_on_case(args: &[&str]) -> std::process::Output {
 /// Every hostile or mistaken pack ends in exit 2 with its pinned message, and nothing is
 /// written to `--out`. None can hang or take long: each stops at a limit (a low
 /// `--max-operations` unless the case sets its own), so no timing is asserted.
+/// Packs whose mistake `eval` meets while running and `check` finds in the source.
+const FOUND_BEFORE_RUNNING: &[&str] = &["runtime-error", "unknown-operator-absent"];
+
 #[test]
 fn broken_policies_are_refused_with_file_and_line() {
     for pack in support::subdirs(Path::new("tests/errors/policies")) {
@@ -101,6 +104,18 @@ fn broken_policies_are_refused_with_file_and_line() {
                 "{name}: check printed no policy list"
             ),
             Some(2) => assert_eq!(check_failure(&check, &pack), stderr, "{name}"),
+            // A finding: the error `eval` gives at compile time, word for word, among the
+            // findings; a mistake `eval` meets only while running is found before it.
+            Some(1) => {
+                let found = String::from_utf8_lossy(&check.stderr);
+                let line = found.lines().last().unwrap_or_default();
+                assert!(line.starts_with("check: "), "{name}: {found}");
+                let before = FOUND_BEFORE_RUNNING.contains(&name.as_str());
+                assert!(
+                    before || found.contains(stderr.as_str()),
+                    "{name}: {found}\nvs\n{stderr}"
+                );
+            }
             other => panic!("{name}: check exited with {other:?}"),
         }
     }

@@ -24,16 +24,28 @@ fn long_policy(lines: usize, last: &str) -> String {
 /// Runs `check` and `eval` on the pack; returns their stderr after asserting exit 2 and
 /// no panic.
 fn refused(dir: &Path) -> Vec<String> {
+    refused_as(dir, 2)
+}
+
+/// As `refused`, for a pack that reads but does not compile: a finding of `check` (exit 1).
+fn found(dir: &Path) -> Vec<String> {
+    refused_as(dir, 1)
+}
+
+fn refused_as(dir: &Path, check: i32) -> Vec<String> {
     let dir = dir.to_str().unwrap();
     let snapshot = "examples/sprint-2026-S24.json";
     [
-        bursar(&["check", "--policies", dir]),
-        bursar(&["eval", "--policies", dir, "--snapshot", snapshot]),
+        (bursar(&["check", "--policies", dir]), check),
+        (
+            bursar(&["eval", "--policies", dir, "--snapshot", snapshot]),
+            2,
+        ),
     ]
     .into_iter()
-    .map(|out| {
+    .map(|(out, code)| {
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
         stderr
     })
@@ -91,12 +103,12 @@ fn a_line_wider_than_65535_characters_is_refused_with_its_line() {
 fn the_last_line_allowed_is_located_truly() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("big.rhai"), long_policy(65_534, "let = ;")).unwrap();
-    for stderr in refused(dir.path()) {
+    for stderr in found(dir.path()) {
         assert!(stderr.contains("big.rhai:65534:5: "), "{stderr}");
     }
     let wide = format!("{HEADER}let s = \"{}\"; let = ;\n", "é".repeat(60_000));
     std::fs::write(dir.path().join("big.rhai"), wide).unwrap();
-    for stderr in refused(dir.path()) {
+    for stderr in found(dir.path()) {
         assert!(stderr.contains("big.rhai:4:60017: "), "{stderr}");
     }
 }

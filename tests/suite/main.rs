@@ -3,6 +3,7 @@
 
 mod arguments;
 mod cases;
+mod check;
 mod ci_examples;
 mod cli;
 mod compare;
@@ -12,6 +13,7 @@ mod example;
 mod extent;
 mod failures;
 mod gen;
+mod guide;
 mod impact;
 mod impact_cli;
 mod junit;

@@ -1,0 +1,89 @@
+//! `check`: the mistakes a pack shows before any sprint runs, every one of every file in
+//! one go: syntax, declarations, what policies read of each other, fact fields that do not
+//! exist, and literal arguments the decision API refuses (see each family's file).
+
+mod calls;
+mod fields;
+mod reads;
+mod site;
+mod suggest;
+mod ty;
+mod walk;
+
+use crate::host::{Pack, PackSource, PolicyError, Survey};
+use crate::limits::Limits;
+
+pub use suggest::closest;
+
+/// What `check` found in a pack.
+pub struct Report {
+    /// Every finding, by file, line and column.
+    pub findings: Vec<PolicyError>,
+    /// The pack in evaluation order, when every file compiles and the reads hold together.
+    pub pack: Option<Pack>,
+}
+
+/// Checks every policy and module of `source`.
+pub fn check(source: &PackSource, limits: Limits) -> Report {
+    let survey = Survey::new(source, limits);
+    let mut findings: Vec<PolicyError> = survey.errors.iter().map(|e| (**e).clone()).collect();
+    findings.extend(reads::declarations(&survey.policies));
+    let names: Vec<String> = survey.policies.iter().map(|p| p.name.clone()).collect();
+    let compiles = findings.is_empty();
+
+    for read in source.policies() {
+        let policy = survey.policies.iter().find(|p| p.file == read.file);
+        findings.extend(analyse(
+            &survey, &read.path, &read.text, policy, &names, true,
+        ));
+    }
+    for module in source.modules() {
+        findings.extend(analyse(
+            &survey,
+            &module.path,
+            &module.text,
+            None,
+            &names,
+            false,
+        ));
+    }
+
+    let pack = if compiles {
+        match survey.load() {
+            Ok(pack) => Some(pack),
+            Err(e) => {
+                findings.push(*e);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    findings.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
+    });
+    Report { findings, pack }
+}
+
+/// The static checks of one file, when it parses.
+fn analyse(
+    survey: &Survey,
+    path: &std::path::Path,
+    text: &std::sync::Arc<str>,
+    policy: Option<&crate::host::Policy>,
+    names: &[String],
+    is_policy: bool,
+) -> Vec<PolicyError> {
+    let Some(ast) = survey.as_written(text) else {
+        return Vec::new();
+    };
+    let mut site = site::Site {
+        path,
+        source: text,
+        policy,
+        names,
+        findings: Vec::new(),
+    };
+    walk::file(&mut site, &ast, is_policy);
+    site.findings
+}

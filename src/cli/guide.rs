@@ -1,0 +1,30 @@
+//! `bursar guide`: writes the policy authoring guide, generated from the engine's own
+//! definitions (the fact fields, the check operators and units, the worked example).
+
+use super::args::OutputArgs;
+use super::status::Status;
+
+/// The formats `guide` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Markdown,
+}
+
+impl super::args::Formats for Format {
+    const DEFAULT: &'static str = "markdown";
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    output: OutputArgs<Format>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Status> {
+    let output = args.output.open(&[])?;
+    let text = match args.output.format {
+        Format::Markdown => bursar::guide::guide(),
+    };
+    output.write(text.as_bytes())?;
+    Ok(Status::Clean)
+}

@@ -1,0 +1,229 @@
+//! `bursar check`: every finding of every file in one go, located and with a hint, on
+//! small broken packs (`tests/fixtures/check/`), and nothing on the shipped pack.
+
+use std::process::Output;
+
+use crate::support::bursar;
+
+const FIXTURES: &str = "tests/fixtures/check";
+
+fn check(pack: &str, json: bool) -> Output {
+    let dir = format!("{FIXTURES}/{pack}");
+    let mut args = vec!["check", "--policies", &dir];
+    if json {
+        args.extend(["--error-format", "json"]);
+    }
+    bursar(&args)
+}
+
+/// `check` on a broken fixture: exit 1, the findings on stderr (also pinned), and each of
+/// `expected` among them.
+fn findings(pack: &str, expected: &[&str]) -> String {
+    let out = check(pack, false);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{pack}: {stderr}");
+    for e in expected {
+        assert!(stderr.contains(e), "{pack}: no `{e}` in\n{stderr}");
+    }
+    insta::assert_snapshot!(format!("check_{pack}"), stderr);
+    stderr
+}
+
+/// The findings as data: one object per line, each with the fields editors read.
+fn findings_json(pack: &str) -> Vec<serde_json::Value> {
+    let out = check(pack, true);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let objects: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    for o in &objects {
+        for key in ["code", "message", "file", "line", "column", "span", "hint"] {
+            assert!(o.get(key).is_some(), "no `{key}` in {o}");
+        }
+    }
+    insta::assert_json_snapshot!(format!("check_{pack}_json"), objects);
+    objects
+}
+
+#[test]
+fn the_shipped_pack_has_no_findings() {
+    let out = bursar(&["check", "--policies", "policies"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("6 policies compiled"));
+}
+
+#[test]
+fn a_misspelled_field_is_found_with_the_nearest_name_and_the_fields_of_its_type() {
+    findings(
+        "misspelled-field",
+        &[
+            "spend.rhai:6:30: `Squad` has no field `exploraton_tokens`",
+            "help: did you mean `exploration_tokens`? the fields of `Squad` are `id`, `name`",
+        ],
+    );
+    let json = findings_json("misspelled-field");
+    assert_eq!(json.len(), 1);
+    assert_eq!(json[0]["code"], "unknown-field");
+    assert_eq!(json[0]["span"], "exploraton_tokens".len());
+}
+
+#[test]
+fn a_threshold_of_the_wrong_type_is_found_where_it_meets_the_check() {
+    findings(
+        "wrong-threshold",
+        &[
+            "promotion.rhai:12:35: threshold `MIN_USES` is a string (`\"10\"`), but `>=` compares numbers",
+            "help: declare it as a number: `const MIN_USES = 10;`",
+        ],
+    );
+}
+
+#[test]
+fn decisions_of_a_policy_missing_from_reads_are_found() {
+    findings(
+        "missing-reads",
+        &[
+            "allocation.rhai:4:20: policy `allocation` reads the decisions of `crediting` but does not list it in `READS`",
+            "help: declare it: `const READS = [\"crediting\"];`",
+        ],
+    );
+}
+
+#[test]
+fn a_reads_cycle_and_an_unknown_read_are_both_found() {
+    findings(
+        "cycle",
+        &[
+            "a.rhai:2:1: policies read each other in a cycle: `a` → `b` → `c` → `a`",
+            "c.rhai:2:1: `READS` names `ghost`, which is not a policy in this pack",
+            "check: 2 findings in 2 files",
+        ],
+    );
+}
+
+#[test]
+fn every_broken_file_is_reported_in_one_go() {
+    let out = check("two-broken", false);
+    assert!(
+        out.stdout.is_empty(),
+        "a pack that does not compile has no listing"
+    );
+    findings(
+        "two-broken",
+        &[
+            "two-broken/first.rhai:3:",
+            "two-broken/lib/helpers.rhai:",
+            "two-broken/second.rhai: the policy declares no name",
+            "check: 3 findings in 3 files",
+        ],
+    );
+    let codes: Vec<String> = findings_json("two-broken")
+        .iter()
+        .map(|o| o["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes, ["syntax", "syntax", "declaration"]);
+}
+
+#[test]
+fn literal_operators_units_severities_and_undeclared_outcomes_are_found() {
+    findings(
+        "literals",
+        &[
+            "unknown operator `=<` in `d.check`",
+            "did you mean `<=`?",
+            "unknown unit `token` in `d.check`",
+            "`t.status` is a string, but `>` compares numbers",
+            "outcome `okay` is not declared in `OUTCOMES` of policy `topups`",
+            "unknown severity `warning` in `d.record`",
+            "did you mean `warn`?",
+        ],
+    );
+}
+
+#[test]
+fn an_unreadable_pack_cannot_be_checked() {
+    let out = bursar(&["check", "--policies", "tests/fixtures/check/no-such-pack"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn an_undeclared_outcome_stops_eval_at_the_record_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "const POLICY = \"health\";\nconst OUTCOMES = [\"ok\"];\nlet d = decision(\"org\");\nd.record(\"okay\", \"info\");\n";
+    std::fs::write(dir.path().join("health.rhai"), policy).unwrap();
+    let pack = dir.path().to_str().unwrap();
+    let example = "examples/sprint-2026-S24.json";
+    let out = bursar(&["eval", "--policies", pack, "--snapshot", example]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("health.rhai:4:3: outcome `okay` is not declared in `OUTCOMES` of policy `health` (it declares `ok`)"),
+        "{stderr}"
+    );
+    // Declared, the same label is recorded.
+    std::fs::write(
+        dir.path().join("health.rhai"),
+        policy.replace("[\"ok\"]", "[\"ok\", \"okay\"]"),
+    )
+    .unwrap();
+    let out = bursar(&["eval", "--policies", pack, "--snapshot", example]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every field of the table (`host/fields.rs`) is a getter scripts can read, on a sprint
+/// that has one of everything; the other way round, registering a getter the table lacks
+/// fails every debug build (`fields::registered`).
+#[test]
+fn every_field_in_the_table_is_readable() {
+    use bursar::host::fields::TYPES;
+    let reach = |ty: &str| -> Option<&str> {
+        Some(match ty {
+            "Facts" => "facts",
+            "Variant" => "facts.variants[0]",
+            "Squad" => "facts.squads[0]",
+            "Family" => "facts.families[0]",
+            "Topup" => "facts.topups[0]",
+            "CatalogEntry" => "facts.catalog[0]",
+            "Runs" => "facts.runs",
+            "Run" => "facts.runs[0]",
+            _ => return None,
+        })
+    };
+    let mut script = String::from("const POLICY = \"fields\";\nlet all = [];\n");
+    for ty in TYPES {
+        let at = reach(ty.name).unwrap_or_else(|| panic!("no way to reach `{}`", ty.name));
+        for field in ty.all_fields() {
+            script.push_str(&format!("all.push({at}.{});\n", field.name));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("fields.rhai"), script).unwrap();
+    let pack = dir.path().to_str().unwrap();
+    let out = bursar(&[
+        "eval",
+        "--policies",
+        pack,
+        "--snapshot",
+        "examples/sprint-2026-S24.json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

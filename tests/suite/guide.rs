@@ -1,0 +1,87 @@
+//! The authoring guide (`policies/README.md`) is the engine's own account of itself: it
+//! must equal what `bursar guide` writes now, and its worked example must pass its cases.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use bursar::limits::Limits;
+use bursar::testing::{Case, Runner};
+
+use crate::support::{bursar, root};
+
+const EXAMPLE: &str = "examples/new-rule";
+
+#[test]
+fn the_committed_guide_is_what_the_engine_writes() {
+    let committed = std::fs::read_to_string(root().join("policies/README.md"))
+        .expect("policies/README.md is committed");
+    let generated = bursar::guide::guide();
+    assert!(
+        committed == generated,
+        "policies/README.md is not what the engine writes: regenerate it with `{}`",
+        bursar::guide::COMMAND
+    );
+    // `bursar guide` writes exactly that.
+    let out = bursar(&["guide"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), generated);
+}
+
+#[test]
+fn the_guide_lists_every_field_operator_and_unit() {
+    let guide = bursar::guide::guide();
+    for ty in bursar::host::fields::TYPES {
+        assert!(guide.contains(&format!("### `{}`", ty.name)), "{}", ty.name);
+        for field in ty.all_fields() {
+            assert!(
+                guide.contains(&format!("| `{}` |", field.name)),
+                "{}",
+                field.name
+            );
+        }
+    }
+    for op in bursar::host::OPERATORS {
+        assert!(guide.contains(&format!("| `{op}` |")), "{op}");
+    }
+    for (unit, _) in bursar::host::UNITS {
+        assert!(guide.contains(&format!("| `{unit}` |")), "{unit}");
+    }
+}
+
+#[test]
+fn the_worked_example_passes_its_cases_and_check() {
+    let out = bursar(&["test", "--policies", EXAMPLE]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("2 cases: 2 passed, 0 failed"), "{stdout}");
+    let out = bursar(&["check", "--policies", EXAMPLE]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// What coverage counts, all reached by the example's cases: every declared outcome, and
+/// the check both passing and failing.
+#[test]
+fn the_worked_example_cases_reach_every_outcome_and_both_sides_of_the_check() {
+    let runner = Runner::open(Path::new(EXAMPLE), Limits::default()).unwrap();
+    let files = bursar::testing::case::discover(&[PathBuf::from(EXAMPLE).join("tests")]).unwrap();
+    let (mut outcomes, mut sides) = (BTreeSet::new(), BTreeSet::new());
+    for file in files {
+        let case = Case::read(&file).unwrap();
+        let (report, document) = runner.run(&case).unwrap();
+        assert!(report.passed(), "{}", file.display());
+        for d in document.decisions {
+            outcomes.insert(d.outcome);
+            sides.extend(d.explanation.checks.iter().map(|c| c.pass));
+        }
+    }
+    assert_eq!(
+        outcomes,
+        BTreeSet::from(["over".to_owned(), "within".to_owned()])
+    );
+    assert_eq!(sides, BTreeSet::from([false, true]));
+}
