@@ -54,8 +54,11 @@ fn error_text(err: &anyhow::Error, format: cli::ErrorFormat) -> String {
         // Messages quote paths and values as given: escaped for the terminal.
         return match format {
             cli::ErrorFormat::Human => {
-                format!("error: {}
-", bursar::text::escape_terminal(&format!("{err:#}")))
+                format!(
+                    "error: {}
+",
+                    bursar::text::escape_terminal(&format!("{err:#}"))
+                )
             }
             cli::ErrorFormat::Json => format!("{}\n", diagnostic::other_json(&format!("{err:#}"))),
         };

@@ -82,10 +82,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         // A policy error names the policy's file; which case it ran on is said with it
         // (as a line before it, or the `context` of its JSON object).
         let (case_report, document) = runner.run(case).map_err(|e| match e {
-            bursar::Error::Policy(_) => anyhow::Error::from(e).context(format!(
-                "while running the case `{}`",
-                case.path.display()
-            )),
+            bursar::Error::Policy(_) => anyhow::Error::from(e)
+                .context(format!("while running the case `{}`", case.path.display())),
             other => other.into(),
         })?;
         if args.update {

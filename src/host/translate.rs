@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rhai::{EvalAltResult, Position};
 
 use super::engine::{Stop, MAX_MODULES};
+use super::fields;
 use super::policy::Policy;
 use super::source::PackSource;
 use super::syntax::{parse_message, word_at};
@@ -194,30 +195,33 @@ fn explain(
                  missing key, e.g. `map.get(\"{key}\") ?? 0`"
             ))
         }
-        EvalAltResult::ErrorVariableNotFound(variable, _) => Said::new(
-            "unknown-variable",
-            format!("`{variable}` is not defined"),
-        )
-        .hint(format!("declare it first: `let {variable} = ...;`")),
+        EvalAltResult::ErrorVariableNotFound(variable, _) => {
+            Said::new("unknown-variable", format!("`{variable}` is not defined"))
+                .hint(format!("declare it first: `let {variable} = ...;`"))
+        }
         EvalAltResult::ErrorMismatchDataType(expected, actual, _)
         | EvalAltResult::ErrorMismatchOutputType(expected, actual, _) => Said::new(
             "wrong-type",
             match (expected.is_empty(), actual.is_empty()) {
-                (false, false) => format!("expected {}, found {}", a_type(expected), a_type(actual)),
+                (false, false) => {
+                    format!("expected {}, found {}", a_type(expected), a_type(actual))
+                }
                 (false, true) => format!("expected {}", a_type(expected)),
                 _ => format!("a value of the wrong type: {}", a_type(actual)),
             },
         ),
-        EvalAltResult::ErrorArrayBounds(len, index, _) => {
-            bounds("list", "item", *len, *index)
-        }
+        EvalAltResult::ErrorArrayBounds(len, index, _) => bounds("list", "item", *len, *index),
         EvalAltResult::ErrorStringBounds(len, index, _) => {
             bounds("string", "character", *len, *index)
         }
         EvalAltResult::ErrorIndexingType(what, _) => {
             let ty = what.split([' ', '[']).next().unwrap_or_default();
             Said::new(
-                if type_word(ty) == "nothing" { "absent-value" } else { "wrong-type" },
+                if type_word(ty) == "nothing" {
+                    "absent-value"
+                } else {
+                    "wrong-type"
+                },
                 format!("{} cannot be indexed with `[...]`", a_type(ty)),
             )
             .hint("only lists, maps, strings and the runs can be indexed")
@@ -268,13 +272,26 @@ fn dot(text: &str) -> Said {
         );
     }
     let subject = a_type(ty);
-    said("unknown-field", format!("{subject} {} no field `{field}`", has(&subject)))
+    let said = said(
+        "unknown-field",
+        format!("{subject} {} no field `{field}`", has(&subject)),
+    );
+    match fields::lookup(ty) {
+        Some(t) => said.hint(format!(
+            "the fields of {subject} are {}",
+            t.all_fields()
+                .map(|f| format!("`{}`", f.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        None => said,
+    }
 }
 
 /// Operators Rhai reports as functions that were not found.
 const OPERATORS: &[&str] = &[
-    "+", "-", "*", "/", "%", "**", "&", "|", "^", "<<", ">>", "&&", "||", "..", "..=", "+=",
-    "-=", "*=", "/=", "%=", "**=", "&=", "|=", "^=", "<<=", ">>=", "!", "in",
+    "+", "-", "*", "/", "%", "**", "&", "|", "^", "<<", ">>", "&&", "||", "..", "..=", "+=", "-=",
+    "*=", "/=", "%=", "**=", "&=", "|=", "^=", "<<=", ">>=", "!", "in",
 ];
 const COMPARISONS: &[&str] = &["==", "!=", "<", ">", "<=", ">="];
 
@@ -300,7 +317,10 @@ fn not_found(signature: &str) -> Said {
     if let Some(field) = name.strip_prefix("get$") {
         let subject = a_type(listed.first().copied().unwrap_or("value"));
         let verb = has(&subject);
-        return Said::new("unknown-field", format!("{subject} {verb} no field `{field}`"));
+        return Said::new(
+            "unknown-field",
+            format!("{subject} {verb} no field `{field}`"),
+        );
     }
     if let Some(field) = name.strip_prefix("set$") {
         let ty = listed.first().copied().unwrap_or("value");
@@ -311,7 +331,9 @@ fn not_found(signature: &str) -> Said {
     }
     if name.starts_with("index$") {
         let ty = listed.first().copied().unwrap_or("value");
-        let by = listed.get(1).map_or_else(String::new, |t| format!(" with {}", a_type(t)));
+        let by = listed
+            .get(1)
+            .map_or_else(String::new, |t| format!(" with {}", a_type(t)));
         return Said::new(code, format!("{} cannot be indexed{by}", a_type(ty)));
     }
     if COMPARISONS.contains(&name) {

@@ -10,7 +10,12 @@ pub fn type_word(name: &str) -> &str {
     match short {
         "i64" | "i32" | "INT" | "u64" | "usize" => "integer",
         "f64" | "f32" | "FLOAT" => "number",
-        "&str" | "str" | "String" | "string" | "ImmutableString" | "&str | ImmutableString | String" => "string",
+        "&str"
+        | "str"
+        | "String"
+        | "string"
+        | "ImmutableString"
+        | "&str | ImmutableString | String" => "string",
         "char" => "character",
         "bool" => "boolean",
         "()" => "nothing",

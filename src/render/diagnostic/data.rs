@@ -9,9 +9,7 @@ use crate::Error;
 
 /// An error as one JSON object.
 pub fn error(err: &Error) -> Value {
-    let plain = |code: &str, file: Option<String>| {
-        object(code, &err.to_string(), file, None, None)
-    };
+    let plain = |code: &str, file: Option<String>| object(code, &err.to_string(), file, None, None);
     match err {
         Error::Policy(e) => policy(e),
         Error::Invalid { origin, problems } => {

@@ -30,10 +30,20 @@ impl Excerpt {
     /// line (or the line is past the end of the file).
     pub fn of(e: &PolicyError) -> Option<Excerpt> {
         let text = e.source_text.as_deref()?;
-        let line = e.line?.checked_sub(1)?;
-        let code = text.lines().nth(line)?;
-        let column = e.column.unwrap_or(1).max(1) - 1;
+        let mut line = e.line?.checked_sub(1)?;
+        let mut column = e.column.unwrap_or(1).max(1) - 1;
+        let lines: Vec<&str> = text.lines().collect();
+        // Rhai places "the file ended" on the line after the last: shown at the end of
+        // the last line, where the missing `;` or `}` would go.
+        if line == lines.len() && line > 0 {
+            line -= 1;
+            column = usize::MAX;
+        }
+        let code = *lines.get(line)?;
         let chars: Vec<char> = code.chars().collect();
+        // miette draws nothing under an empty span past the end of a line: a mistake
+        // found there is shown under the line's last character.
+        let column = column.min(chars.len().saturating_sub(1));
         let start = if chars.len() <= SHOWN_CHARS {
             0
         } else {
@@ -44,7 +54,12 @@ impl Excerpt {
         let first_line = line.saturating_sub(1);
         let mut out = String::new();
         let mut span = SourceSpan::from((0, 0));
-        for (i, other) in text.lines().enumerate().skip(first_line).take(line + 2 - first_line) {
+        for (i, other) in lines
+            .iter()
+            .enumerate()
+            .skip(first_line)
+            .take(line + 2 - first_line)
+        {
             if i > first_line {
                 out.push('\n');
             }
