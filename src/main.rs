@@ -36,25 +36,56 @@ fn main() -> ExitCode {
     match result {
         Ok(status) => ExitCode::from(status as u8),
         Err(err) => {
-            let text = match (error_format, err.downcast_ref::<bursar::Error>()) {
-                (cli::ErrorFormat::Human, Some(e)) => {
-                    format!("error: {}", bursar::render::diagnostic::render(e))
-                }
-                // Messages quote paths and values as given: escaped for the terminal.
-                (cli::ErrorFormat::Human, None) => format!(
-                    "error: {}\n",
-                    bursar::text::escape_terminal(&format!("{err:#}"))
-                ),
-                (cli::ErrorFormat::Json, Some(e)) => {
-                    format!("{}\n", bursar::render::diagnostic::json(e))
-                }
-                (cli::ErrorFormat::Json, None) => format!(
-                    "{}\n",
-                    serde_json::json!({"code": "error", "message": format!("{err:#}")})
-                ),
-            };
-            cli::stderr::print(&text);
+            cli::stderr::print(&error_text(&err, error_format));
             ExitCode::from(cli::Status::Failed as u8)
+        }
+    }
+}
+
+/// The final error as stderr shows it: a diagnostic for people (coloured only on a
+/// terminal, and not under `NO_COLOR`), or one JSON object per line for tools. What was
+/// added around a library error (`while running the case ...`) comes first, as a line
+/// of its own or as the object's `context`.
+fn error_text(err: &anyhow::Error, format: cli::ErrorFormat) -> String {
+    use bursar::render::diagnostic;
+    use std::io::IsTerminal;
+
+    let Some(e) = err.downcast_ref::<bursar::Error>() else {
+        // Messages quote paths and values as given: escaped for the terminal.
+        return match format {
+            cli::ErrorFormat::Human => {
+                format!(
+                    "error: {}
+",
+                    bursar::text::escape_terminal(&format!("{err:#}"))
+                )
+            }
+            cli::ErrorFormat::Json => format!("{}\n", diagnostic::other_json(&format!("{err:#}"))),
+        };
+    };
+    // The chain lists the added context first, the library error last.
+    let context: Vec<String> = err
+        .chain()
+        .take_while(|cause| cause.downcast_ref::<bursar::Error>().is_none())
+        .map(ToString::to_string)
+        .collect();
+    match format {
+        cli::ErrorFormat::Human => {
+            let colour = std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let mut text = String::new();
+            for line in &context {
+                text.push_str(&format!("{}:\n", bursar::text::escape_terminal(line)));
+            }
+            text.push_str(&format!("error: {}", diagnostic::render_with(e, colour)));
+            text
+        }
+        cli::ErrorFormat::Json => {
+            let mut value = diagnostic::json(e);
+            if !context.is_empty() {
+                value["context"] = context.into();
+            }
+            format!("{value}\n")
         }
     }
 }

@@ -82,14 +82,12 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     };
     let mut updates = Vec::new();
     for case in &cases {
-        let (case_report, document) = runner.run(case).inspect_err(|e| {
-            // A policy error names the policy's file; which case it ran on is said here.
-            if matches!(e, bursar::Error::Policy(_)) {
-                super::stderr::line(&format!(
-                    "while running the case `{}`:",
-                    escape_terminal(&case.path.display().to_string())
-                ));
-            }
+        // A policy error names the policy's file; which case it ran on is said with it
+        // (as a line before it, or the `context` of its JSON object).
+        let (case_report, document) = runner.run(case).map_err(|e| match e {
+            bursar::Error::Policy(_) => anyhow::Error::from(e)
+                .context(format!("while running the case `{}`", case.path.display())),
+            other => other.into(),
         })?;
         if args.update {
             let text = testing::update::rewrite(case, &document.decisions);

@@ -5,8 +5,12 @@ use std::path::PathBuf;
 use crate::problem::Problem;
 
 mod policy;
+mod severity;
+mod span;
 
 pub use policy::PolicyError;
+pub use severity::Severity;
+pub use span::token_width;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

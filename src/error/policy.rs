@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 use rhai::Position;
 
+use super::severity::Severity;
+use super::span::token_width;
+
 /// Something wrong with a policy: at compile time or while it ran.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyError {
@@ -24,8 +27,11 @@ pub struct PolicyError {
     pub code: Option<&'static str>,
     /// What to do about it, in the author's words ("did you mean `success_rate`?").
     pub hint: Option<String>,
-    /// How many characters from `column` the mistake spans (1 when unknown).
+    /// How many characters from `column` the mistake spans: the token there, measured
+    /// from the source when the error is located, unless a builder said otherwise.
     pub span: Option<usize>,
+    /// An error stops the run; `check` may also report warnings.
+    pub severity: Severity,
 }
 
 impl std::fmt::Display for PolicyError {
@@ -56,6 +62,7 @@ impl PolicyError {
             code: None,
             hint: None,
             span: None,
+            severity: Severity::Error,
         })
     }
 
@@ -74,6 +81,25 @@ impl PolicyError {
         self
     }
 
+    pub fn with_severity(mut self: Box<Self>, severity: Severity) -> Box<Self> {
+        self.severity = severity;
+        self
+    }
+
+    /// The text of the line the error is on, when its source is known.
+    pub fn source_line(&self) -> Option<&str> {
+        let line = self.line?.checked_sub(1)?;
+        self.source_text.as_deref()?.lines().nth(line)
+    }
+
+    /// The span of the token at the error's column, measured from the source.
+    fn measure(mut self: Box<Self>) -> Box<Self> {
+        if let (Some(code), Some(column)) = (self.source_line(), self.column) {
+            self.span = Some(token_width(code, column));
+        }
+        self
+    }
+
     /// Placed at a line and column bursar found itself (not narrowed to Rhai's 16 bits).
     pub(crate) fn at_line(
         mut self: Box<Self>,
@@ -84,13 +110,13 @@ impl PolicyError {
         self.line = Some(line);
         self.column = Some(column);
         self.source_text = source.cloned();
-        self
+        self.measure()
     }
 
     pub(crate) fn at(mut self: Box<Self>, pos: Position, source: Option<&Arc<str>>) -> Box<Self> {
         self.line = pos.line();
         self.column = pos.position();
         self.source_text = source.cloned();
-        self
+        self.measure()
     }
 }

@@ -23,6 +23,7 @@ mod survey;
 mod syntax;
 mod translate;
 mod value;
+mod words;
 
 pub use crate::error::PolicyError;
 pub use domain::Domain;

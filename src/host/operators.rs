@@ -65,9 +65,9 @@ pub fn compare(
         a.partial_cmp(&b).ok_or("cannot compare NaN")?
     } else {
         return Err(format!(
-            "`{op}` compares numbers, not `{}` and `{}`",
-            actual.type_name(),
-            threshold.type_name()
+            "`{op}` compares numbers, not {} and {}",
+            super::words::a_type(actual.type_name()),
+            super::words::a_type(threshold.type_name())
         ));
     };
     use std::cmp::Ordering::*;

@@ -178,7 +178,7 @@ fn sort_with(ctx: &NativeCallContext, items: &mut Array, f: &FnPtr, name: &str) 
             fail(format!(
                 "the comparer given to `{name}` returned a `{}`: it must return a number \
                  (negative, zero or positive) or a boolean (`true` when the first comes first)",
-                ctx.engine().map_type_name(result.type_name())
+                super::words::type_word(ctx.engine().map_type_name(result.type_name()))
             ))
         }
     })
@@ -228,7 +228,8 @@ fn sort_natural(
     let Some(first) = items.first() else {
         return Ok(());
     };
-    let type_name = |x: &Dynamic| ctx.engine().map_type_name(x.type_name()).to_owned();
+    let type_name =
+        |x: &Dynamic| super::words::type_word(ctx.engine().map_type_name(x.type_name())).to_owned();
     // The variants that take a comparer.
     let with_comparer = name.trim_end_matches("_desc");
     if let Some(other) = items.iter().find(|x| x.type_id() != first.type_id()) {

@@ -287,8 +287,17 @@ impl PackSource {
             files.into_iter().filter(|(f, _)| is_rhai(f)).collect();
         files.sort_by(|a, b| a.0.cmp(&b.0));
         for (file, bytes) in files {
-            let what = if file.contains('/') { "module" } else { "policy" };
-            within_size(&inner.dir.join(&file), &bytes, what, limits.max_policy_bytes())?;
+            let what = if file.contains('/') {
+                "module"
+            } else {
+                "policy"
+            };
+            within_size(
+                &inner.dir.join(&file),
+                &bytes,
+                what,
+                limits.max_policy_bytes(),
+            )?;
             if file.contains('/') {
                 let source = Arc::new(source_file(&inner.dir, file.clone(), bytes, "module")?);
                 let real = file.clone();

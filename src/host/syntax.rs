@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use rhai::{ParseError, ParseErrorType, Position};
 
+use super::words::a_type;
 use super::PolicyError;
 use crate::limits::Limits;
 use crate::text::lowercase_first;
@@ -23,9 +24,13 @@ pub(super) fn word_at(text: &str, pos: Position) -> Option<String> {
     (!word.is_empty()).then_some(word)
 }
 
-/// A parse error in words a policy author can act on; `word` is the identifier at the
-/// error's position, if any.
-pub(super) fn parse_message(kind: &ParseErrorType, limits: &Limits, word: Option<&str>) -> String {
+/// A parse error in words a policy author can act on: its code, message and hint; `word`
+/// is the identifier at the error's position, if any.
+pub(super) fn parse_message(
+    kind: &ParseErrorType,
+    limits: &Limits,
+    word: Option<&str>,
+) -> (&'static str, String, Option<String>) {
     // Disabled keywords fail in several ways (`reserved`, `expecting name of a property`).
     let disabled = match kind {
         ParseErrorType::Reserved(word) => Some(word.as_str()),
@@ -33,19 +38,31 @@ pub(super) fn parse_message(kind: &ParseErrorType, limits: &Limits, word: Option
     };
     match disabled {
         Some("eval") => {
-            return "`eval` is not allowed in a policy: a policy runs only the code in its files"
-                .to_owned()
+            return (
+                "not-allowed",
+                "`eval` is not allowed in a policy: a policy runs only the code in its files"
+                    .to_owned(),
+                None,
+            )
         }
         Some("curry") => {
-            return "`curry` is not allowed in a policy: use a closure instead, e.g. `|x| f(x, y)`"
-                .to_owned()
+            return (
+                "not-allowed",
+                "`curry` is not allowed in a policy".to_owned(),
+                Some("use a closure instead, e.g. `|x| f(x, y)`".to_owned()),
+            )
         }
         _ => {}
     }
+    let syntax = |message: String| ("syntax", message, None);
     match kind {
-        ParseErrorType::ExprTooDeep => format!(
-            "expressions nest deeper than the limit of {} levels (raise it with --max-expr-depth)",
-            limits.max_expr_depth
+        ParseErrorType::ExprTooDeep => (
+            "limit",
+            format!(
+                "expressions nest deeper than the limit of {} levels",
+                limits.max_expr_depth
+            ),
+            Some("raise it with `--max-expr-depth`".to_owned()),
         ),
         ParseErrorType::LiteralTooLarge(what, _) => {
             let what = what.to_lowercase();
@@ -56,16 +73,42 @@ pub(super) fn parse_message(kind: &ParseErrorType, limits: &Limits, word: Option
             } else {
                 (limits.max_map_size, "--max-map-size")
             };
-            format!("{what} exceeds the limit of {limit} (raise it with {flag})")
+            let what = what.replace("array", "list");
+            (
+                "limit",
+                format!("{what} exceeds the limit of {limit}"),
+                Some(format!("raise it with `{flag}`")),
+            )
         }
-        ParseErrorType::Reserved(word) if word == "eval" => {
-            "`eval` is not allowed in a policy: a policy runs only the code in its files".to_owned()
-        }
-        ParseErrorType::Reserved(word) if word == "curry" => {
-            "`curry` is not allowed in a policy: use a closure instead, e.g. `|x| f(x, y)`"
-                .to_owned()
-        }
-        other => lowercase_first(&other.to_string()),
+        ParseErrorType::VariableUndefined(name) => (
+            "unknown-variable",
+            format!("`{name}` is not defined"),
+            Some(format!(
+                "declare it before this line with `let {name} = ...;` (a policy reads the \
+                 snapshot through `facts`)"
+            )),
+        ),
+        ParseErrorType::AssignmentToConstant(name) if !name.is_empty() => (
+            "constant",
+            format!("`{name}` is a constant and cannot be changed"),
+            Some(format!("copy it first: `let value = {name};`")),
+        ),
+        ParseErrorType::MismatchedType(expected, actual) => syntax(format!(
+            "expected {}, found {}",
+            a_type(expected),
+            a_type(actual)
+        )),
+        ParseErrorType::MissingToken(token, _) if token == ";" => (
+            "syntax",
+            lowercase_first(&kind.to_string()),
+            Some("the statement before this one ends without `;`: add it there".to_owned()),
+        ),
+        ParseErrorType::UnexpectedEOF => (
+            "syntax",
+            "the file ends in the middle of a statement".to_owned(),
+            Some("look for a `(`, `[` or `{` that is not closed".to_owned()),
+        ),
+        other => syntax(lowercase_first(&other.to_string())),
     }
 }
 
@@ -77,6 +120,11 @@ pub(crate) fn parse_error(
     limits: &Limits,
 ) -> Box<PolicyError> {
     let word = word_at(source, err.position());
-    PolicyError::new(path, parse_message(err.err_type(), limits, word.as_deref()))
-        .at(err.position(), Some(source))
+    let (code, message, hint) = parse_message(err.err_type(), limits, word.as_deref());
+    let error = PolicyError::new(path, message).with_code(code);
+    match hint {
+        Some(hint) => error.with_hint(hint),
+        None => error,
+    }
+    .at(err.position(), Some(source))
 }

@@ -8,9 +8,11 @@ use std::sync::Arc;
 use rhai::{EvalAltResult, Position};
 
 use super::engine::{Stop, MAX_MODULES};
+use super::fields;
 use super::policy::Policy;
 use super::source::PackSource;
 use super::syntax::{parse_message, word_at};
+use super::words::{a_type, argument_types, has, type_word};
 use super::{sandbox, PolicyError};
 use crate::limits::Limits;
 use crate::text::lowercase_first;
@@ -34,65 +36,134 @@ pub fn runtime_error(policy: &Policy, err: &EvalAltResult, context: &Context) ->
         Some(module) if module != policy.file => context.pack.locate(&module),
         _ => (policy.path.clone(), Some(policy.source.clone())),
     };
+    let said = explain(inner, policy, context, source.as_deref(), pos);
+    let located = !pos.is_none() && source.is_some();
+    let mut error = PolicyError::new(&path, said.message).with_code(said.code);
+    if let Some(hint) = said.hint {
+        error = error.with_hint(hint);
+    }
+    if located {
+        error = error.at(pos, source.as_ref());
+    }
+    error
+}
+
+/// What an error says: the message, its code, and what to do about it.
+struct Said {
+    message: String,
+    code: &'static str,
+    hint: Option<String>,
+}
+
+impl Said {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Said {
+            message: message.into(),
+            code,
+            hint: None,
+        }
+    }
+
+    fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// A limit the policy reached, and the flag that raises it.
+fn limit(message: String, flag: &str) -> Said {
+    Said::new("limit", message).hint(format!("raise it with `{flag}`"))
+}
+
+fn explain(
+    inner: &EvalAltResult,
+    policy: &Policy,
+    context: &Context,
+    source: Option<&str>,
+    pos: Position,
+) -> Said {
     let limits = context.limits;
     let name = &policy.name;
-    let message = match inner {
-        EvalAltResult::ErrorTooManyOperations(_) => format!(
-            "policy `{name}` exceeded the limit of {} operations (raise it with --max-operations)",
-            limits.max_operations
+    match inner {
+        EvalAltResult::ErrorTooManyOperations(_) => limit(
+            format!(
+                "policy `{name}` exceeded the limit of {} operations",
+                limits.max_operations
+            ),
+            "--max-operations",
         ),
         // Rhai reports this one at the outermost call of the chain.
-        EvalAltResult::ErrorStackOverflow(_) => format!(
-            "policy `{name}` exceeded the limit of {} nested function calls in this call (raise it with --max-call-levels)",
-            limits.max_call_levels
+        EvalAltResult::ErrorStackOverflow(_) => limit(
+            format!(
+                "policy `{name}` exceeded the limit of {} nested function calls in this call",
+                limits.max_call_levels
+            ),
+            "--max-call-levels",
         ),
         EvalAltResult::ErrorTerminated(..) => match context.stop {
-            Some(Stop::Memory) => format!(
-                "policy `{name}` used more than the {} MiB of memory a policy may use \
-                 (raise it with --max-memory-mb, or keep fewer copies of large arrays, maps and strings)",
-                context.memory_budget >> 20
+            Some(Stop::Memory) => limit(
+                format!(
+                    "policy `{name}` used more than the {} MiB of memory a policy may use",
+                    context.memory_budget >> 20
+                ),
+                "--max-memory-mb",
+            )
+            .hint(
+                "raise it with `--max-memory-mb`, or keep fewer copies of large lists, maps \
+                 and strings",
             ),
-            _ => format!(
-                "policy `{name}` ran longer than the limit of {} ms (raise it with --timeout-ms)",
-                limits.timeout_ms
+            _ => limit(
+                format!(
+                    "policy `{name}` ran longer than the limit of {} ms",
+                    limits.timeout_ms
+                ),
+                "--timeout-ms",
             ),
         },
         EvalAltResult::ErrorDataTooLarge(what, _) => {
             let what = what.to_lowercase();
             if what.contains("string") {
-                format!(
-                    "policy `{name}` built a string longer than the limit of {} bytes (raise it with --max-string-size)",
-                    limits.max_string_size
+                limit(
+                    format!(
+                        "policy `{name}` built a string longer than the limit of {} bytes",
+                        limits.max_string_size
+                    ),
+                    "--max-string-size",
                 )
             } else if what.contains("array") {
-                format!(
-                    "policy `{name}` built an array larger than the limit of {} elements, nested arrays included (raise it with --max-array-size)",
-                    limits.max_array_size
+                limit(
+                    format!(
+                        "policy `{name}` built a list larger than the limit of {} items, nested lists included",
+                        limits.max_array_size
+                    ),
+                    "--max-array-size",
                 )
             } else {
-                format!(
-                    "policy `{name}` built a map larger than the limit of {} entries, nested maps included (raise it with --max-map-size)",
-                    limits.max_map_size
+                limit(
+                    format!(
+                        "policy `{name}` built a map larger than the limit of {} entries, nested maps included",
+                        limits.max_map_size
+                    ),
+                    "--max-map-size",
                 )
             }
         }
-        EvalAltResult::ErrorTooManyModules(_) => format!(
-            "policy `{name}` imported more than {MAX_MODULES} modules"
+        EvalAltResult::ErrorTooManyModules(_) => Said::new(
+            "limit",
+            format!("policy `{name}` imported more than {MAX_MODULES} modules"),
         ),
         EvalAltResult::ErrorRuntime(value, _) => {
             let thrown = source
-                .as_deref()
                 .and_then(|text| word_at(text, pos))
                 .is_some_and(|word| word == "throw");
-            match (thrown, value.clone().into_string()) {
+            let message = match (thrown, value.clone().into_string()) {
                 (true, Ok(text)) => format!("policy `{name}` threw an error: {text}"),
-                (true, Err(_)) if value.is_unit() => {
-                    format!("policy `{name}` threw an error")
-                }
+                (true, Err(_)) if value.is_unit() => format!("policy `{name}` threw an error"),
                 (true, Err(_)) => format!("policy `{name}` threw `{value}`"),
                 (false, Ok(text)) => text,
                 (false, Err(_)) => format!("policy `{name}` failed with `{value}`"),
-            }
+            };
+            Said::new(if thrown { "thrown" } else { "runtime" }, message)
         }
         EvalAltResult::ErrorFunctionNotFound(signature, _) => {
             let called = signature
@@ -103,22 +174,222 @@ pub fn runtime_error(policy: &Policy, err: &EvalAltResult, context: &Context) ->
                 .next()
                 .unwrap_or_default();
             match sandbox::denied(called) {
-                Some(why) => sandbox::denied_message(called, why),
-                None => default_message(inner),
+                Some(why) => Said::new("not-allowed", sandbox::denied_message(called, why)),
+                None => not_found(signature),
             }
         }
         EvalAltResult::ErrorParsing(kind, _) => {
-            let word = source.as_deref().and_then(|text| word_at(text, pos));
-            parse_message(kind, limits, word.as_deref())
+            let word = source.and_then(|text| word_at(text, pos));
+            let (code, message, hint) = parse_message(kind, limits, word.as_deref());
+            Said {
+                message,
+                code,
+                hint,
+            }
         }
-        other => default_message(other),
-    };
-    let located = !pos.is_none() && source.is_some();
-    let mut error = PolicyError::new(&path, message);
-    if located {
-        error = error.at(pos, source.as_ref());
+        EvalAltResult::ErrorDotExpr(text, _) => dot(text),
+        // Only maps fail this way (a missing key read with `.` or `[...]`).
+        EvalAltResult::ErrorPropertyNotFound(key, _) => {
+            Said::new("unknown-key", format!("the map has no key `{key}`")).hint(format!(
+                "read it with `.get(\"{key}\")`, which gives nothing (an absent value) for a \
+                 missing key, e.g. `map.get(\"{key}\") ?? 0`"
+            ))
+        }
+        EvalAltResult::ErrorVariableNotFound(variable, _) => {
+            Said::new("unknown-variable", format!("`{variable}` is not defined"))
+                .hint(format!("declare it first: `let {variable} = ...;`"))
+        }
+        EvalAltResult::ErrorMismatchDataType(expected, actual, _)
+        | EvalAltResult::ErrorMismatchOutputType(expected, actual, _) => Said::new(
+            "wrong-type",
+            match (expected.is_empty(), actual.is_empty()) {
+                (false, false) => {
+                    format!("expected {}, found {}", a_type(expected), a_type(actual))
+                }
+                (false, true) => format!("expected {}", a_type(expected)),
+                _ => format!("a value of the wrong type: {}", a_type(actual)),
+            },
+        ),
+        EvalAltResult::ErrorArrayBounds(len, index, _) => bounds("list", "item", *len, *index),
+        EvalAltResult::ErrorStringBounds(len, index, _) => {
+            bounds("string", "character", *len, *index)
+        }
+        EvalAltResult::ErrorIndexingType(what, _) => {
+            let ty = what.split([' ', '[']).next().unwrap_or_default();
+            Said::new(
+                if type_word(ty) == "nothing" {
+                    "absent-value"
+                } else {
+                    "wrong-type"
+                },
+                format!("{} cannot be indexed with `[...]`", a_type(ty)),
+            )
+            .hint("only lists, maps, strings and the runs can be indexed")
+        }
+        EvalAltResult::ErrorFor(_) => Said::new(
+            "wrong-type",
+            "`for` needs a list, a range, a string or the runs to loop over",
+        ),
+        EvalAltResult::ErrorAssignmentToConstant(constant, _) => Said::new(
+            "constant",
+            format!("`{constant}` is a constant and cannot be changed"),
+        )
+        .hint(format!("copy it first: `let value = {constant};`")),
+        EvalAltResult::ErrorUnboundThis(_) => {
+            Said::new("runtime", "`this` means something only inside a method")
+        }
+        EvalAltResult::ErrorArithmetic(..) => Said::new("arithmetic", default_message(inner)),
+        other => Said::new("runtime", default_message(other)),
     }
-    error
+}
+
+/// Rhai's `unknown property 'x' - a getter is not registered for type 'T'` (and its
+/// setter twin), as a missing field of the author's type.
+fn dot(text: &str) -> Said {
+    let quoted = |after: &str| -> Option<&str> {
+        let start = text.find(after)? + after.len();
+        let end = text[start..].find('\'')?;
+        Some(&text[start..start + end])
+    };
+    let (Some(field), Some(ty)) = (quoted("property '"), quoted("type '")) else {
+        return Said::new("runtime", lowercase_first(text));
+    };
+    let said = |code, message: String| Said::new(code, message);
+    if type_word(ty) == "nothing" {
+        return said(
+            "absent-value",
+            format!("cannot read the field `{field}` of nothing (an absent value)"),
+        )
+        .hint(format!(
+            "the value before `.{field}` is absent (a map without that key, or a function \
+             that returned nothing): check it first, or give a default with `??`"
+        ));
+    }
+    if text.contains("setter") {
+        return said(
+            "read-only",
+            format!("the field `{field}` of {} cannot be changed", a_type(ty)),
+        );
+    }
+    let subject = a_type(ty);
+    let said = said(
+        "unknown-field",
+        format!("{subject} {} no field `{field}`", has(&subject)),
+    );
+    match fields::lookup(ty) {
+        Some(t) => said.hint(format!(
+            "the fields of {subject} are {}",
+            t.all_fields()
+                .map(|f| format!("`{}`", f.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        None => said,
+    }
+}
+
+/// Operators Rhai reports as functions that were not found.
+const OPERATORS: &[&str] = &[
+    "+", "-", "*", "/", "%", "**", "&", "|", "^", "<<", ">>", "&&", "||", "..", "..=", "+=", "-=",
+    "*=", "/=", "%=", "**=", "&=", "|=", "^=", "<<=", ">>=", "!", "in",
+];
+const COMPARISONS: &[&str] = &["==", "!=", "<", ">", "<=", ">="];
+
+/// A call that matched no function, in the author's words: an operator given the wrong
+/// types, a field that does not exist, or a function with no such argument types.
+fn not_found(signature: &str) -> Said {
+    let (name, args) = match signature.split_once(" (") {
+        Some((name, rest)) => (name.trim(), rest.strip_suffix(')').unwrap_or(rest)),
+        None => (signature.trim(), ""),
+    };
+    let types = argument_types(args);
+    let listed: Vec<&str> = types.split(", ").filter(|t| !t.is_empty()).collect();
+    let absent = listed.contains(&"nothing");
+    let code = if absent { "absent-value" } else { "wrong-type" };
+    let both = || {
+        listed
+            .iter()
+            .map(|t| a_type(t))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
+    let absent_hint = "one side is absent (nothing): give it a default with `??`, e.g. `(x ?? 0)`";
+    if let Some(field) = name.strip_prefix("get$") {
+        let subject = a_type(listed.first().copied().unwrap_or("value"));
+        let verb = has(&subject);
+        return Said::new(
+            "unknown-field",
+            format!("{subject} {verb} no field `{field}`"),
+        );
+    }
+    if let Some(field) = name.strip_prefix("set$") {
+        let ty = listed.first().copied().unwrap_or("value");
+        return Said::new(
+            "read-only",
+            format!("the field `{field}` of {} cannot be changed", a_type(ty)),
+        );
+    }
+    if name.starts_with("index$") {
+        let ty = listed.first().copied().unwrap_or("value");
+        let by = listed
+            .get(1)
+            .map_or_else(String::new, |t| format!(" with {}", a_type(t)));
+        return Said::new(code, format!("{} cannot be indexed{by}", a_type(ty)));
+    }
+    if COMPARISONS.contains(&name) {
+        let said = Said::new(code, format!("`{name}` cannot compare {}", both()));
+        return if absent {
+            said.hint(absent_hint)
+        } else {
+            said.hint("convert one side first, e.g. `parse_int(text)` or `number.to_string()`")
+        };
+    }
+    if OPERATORS.contains(&name) {
+        let said = Said::new(code, format!("`{name}` cannot be applied to {}", both()));
+        return if absent {
+            said.hint(absent_hint)
+        } else if listed.contains(&"integer") && listed.contains(&"number") {
+            said.hint("convert the integer first, e.g. `count.to_float()`")
+        } else if listed.contains(&"string") && listed.len() == 2 {
+            said.hint(
+                "convert one side first: `parse_int(text)` or `parse_float(text)` for a \
+                 number, `x.to_string()` for text",
+            )
+        } else {
+            said
+        };
+    }
+    let said = Said::new(
+        "unknown-function",
+        if types.is_empty() {
+            format!("there is no function `{name}` that takes no arguments")
+        } else {
+            format!("there is no function `{name}` that takes ({types})")
+        },
+    );
+    if absent {
+        said.hint("an argument is absent (nothing): give it a default with `??`")
+    } else {
+        said.hint("check the function's name, and the number and types of its arguments")
+    }
+}
+
+/// An index past the end of a list or a string.
+fn bounds(what: &str, item: &str, len: usize, index: i64) -> Said {
+    let message = match len {
+        0 => format!("index {index} is out of range: the {what} is empty"),
+        1 => format!("index {index} is out of range: the {what} has only 1 {item}"),
+        n => format!("index {index} is out of range: the {what} has only {n} {item}s"),
+    };
+    let said = Said::new("index-out-of-range", message);
+    if len == 0 {
+        said
+    } else {
+        said.hint(format!(
+            "indexes run from 0 to {}; negative ones count from the end (-1 is the last)",
+            len - 1
+        ))
+    }
 }
 
 /// Rhai's own message, without the location it appends (it is shown apart).

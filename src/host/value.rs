@@ -60,7 +60,7 @@ fn convert(value: &Dynamic, engine: &Engine, depth: usize) -> Result<Value, Stri
     }
     Err(format!(
         "a `{}` cannot be recorded; record its fields instead",
-        engine.map_type_name(value.type_name())
+        super::words::type_word(engine.map_type_name(value.type_name()))
     ))
 }
 

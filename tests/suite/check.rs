@@ -239,8 +239,16 @@ fn reads_through_indexes_and_loops_are_followed_and_nothing_unclear_is_judged() 
             "check: 3 findings in 1 file",
         ],
     );
+    // The findings' own lines: the excerpts around them quote the silent reads as context.
+    let messages: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error:") || l.trim_start().starts_with("help:"))
+        .collect();
     for silent in ["anything", "whatever", "not_judged", "payments"] {
-        assert!(!stderr.contains(silent), "{silent}: {stderr}");
+        assert!(
+            !messages.iter().any(|l| l.contains(silent)),
+            "{silent}: {stderr}"
+        );
     }
 }
 

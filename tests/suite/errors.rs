@@ -86,7 +86,8 @@ fn broken_policies_are_refused_with_file_and_line() {
             // Which operation is running when time is up varies: pin the line, not the column.
             insta::with_settings!({filters => vec![
                 (r"(\.rhai:\d+):\d+:", "$1:[column]:"),
-                (r"(?m)^( *\|) *\^$", "$1 [caret]"),
+                (r"\[(\d+):\d+\]", "[$1:[column]]"),
+                (r"(?m)^( *:) *\^+$", "$1 [underline]"),
             ]}, {
                 insta::assert_snapshot!(format!("policy_{name}"), stderr);
             });

@@ -8,6 +8,7 @@ mod check;
 mod ci_examples;
 mod cli;
 mod compare;
+mod diagnostics;
 mod diff;
 mod diff_attribution;
 mod errors;
@@ -17,9 +18,9 @@ mod explain;
 mod extent;
 mod failures;
 mod gen;
+mod guide;
 #[cfg(unix)] // FIFOs and /dev/zero
 mod hostile;
-mod guide;
 mod impact;
 mod impact_cli;
 mod impact_git;

@@ -249,7 +249,10 @@ fn error_diagnostics_escape_the_message_the_source_line_and_printed_lines() {
     );
     // The caret stays under `throw`, past the escapes as shown.
     let lines: Vec<&str> = err.lines().collect();
-    let code = lines.iter().position(|l| l.starts_with("5 | ")).unwrap();
+    let code = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("5 | "))
+        .unwrap();
     let caret = lines[code + 1].find('^').unwrap();
     assert_eq!(&lines[code][caret..caret + 5], "throw", "{err}");
 
