@@ -2,6 +2,7 @@
 //! read once into memory.
 
 mod complete;
+pub mod coverage;
 mod domain;
 mod engine;
 mod extent;

@@ -1,0 +1,411 @@
+//! Measuring which parts of a policy the cases exercised, for `bursar test --coverage`.
+//!
+//! Only a host built with [`Host::with_coverage`](super::Host::with_coverage) registers
+//! Rhai's debugger callback, so `eval` runs exactly as without this module. The sites
+//! (`if`, loops, `d.check` and `d.record` calls) are found by walking the compiled AST;
+//! the callback counts visits to the nodes that prove a branch was taken: the `if` or loop
+//! statement itself (reached) and the first statement of each of its blocks (entered).
+//! Node identity is by address in the compiled AST, re-armed before every run of a policy,
+//! so nothing is matched by position guesswork. Check results are counted where checks
+//! are recorded (`record.rs`), because passing or failing is not visible from the AST.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use rhai::debugger::DebuggerCommand;
+use rhai::{ASTNode, Engine, Expr, Position, Stmt, StmtBlock};
+
+use super::policy::Policy;
+use crate::facts::Facts;
+
+/// Pass and fail counts of checks, by (file within the pack, line, column).
+pub type CheckCounts = BTreeMap<(String, usize, usize), [u64; 2]>;
+
+/// What kind of place in a policy a site is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Construct {
+    /// `if`: its condition as written.
+    If { condition: String },
+    /// `for`, `while`, `loop` or `do`: the keyword, and what it iterates or tests.
+    Loop { keyword: &'static str, over: String },
+    /// `d.check(...)`: its label when written as a string literal.
+    Check { label: Option<String> },
+    /// `d.record(...)`: its outcome label when written as a string literal.
+    Record { outcome: Option<String> },
+}
+
+/// Which part of an enclosing `if` or loop a site sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The `if`'s first block, or the loop's body.
+    Then,
+    /// The `if`'s `else` block.
+    Else,
+    /// The condition or the iterated expression: reached whenever the site is.
+    Head,
+}
+
+/// One counted place in a policy, with how often the cases got there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    pub construct: Construct,
+    pub line: usize,
+    pub column: usize,
+    /// The innermost `if` or loop around it (an index into the same list), and where.
+    pub inside: Option<(usize, Part)>,
+    /// Times the statement or call was reached (for checks: passed + failed).
+    pub reached: u64,
+    /// `if`: times true; loop: times its body ran; check: times it passed.
+    pub yes: u64,
+    /// `if`: times false; check: times it failed; 0 otherwise.
+    pub no: u64,
+    /// Whether `yes` and `no` can be told apart: an `if` with two empty blocks cannot.
+    pub measured: bool,
+    /// For an `if` with an empty first block, its `else` block is what was watched.
+    watched_else: bool,
+}
+
+/// What the cases did with one policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyCounts {
+    pub policy: String,
+    /// File within the pack (`topups.rhai`).
+    pub file: String,
+    pub outcomes_declared: Option<Vec<String>>,
+    /// Times the policy ran (one per case).
+    pub runs: u64,
+    /// The `DECIDES` domain's name and the runs in which it held no subject.
+    pub domain: Option<(&'static str, u64)>,
+    /// In source order.
+    pub sites: Vec<Site>,
+}
+
+/// Which count a probed node adds to.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Reached,
+    Yes,
+    No,
+}
+
+/// A node of the compiled AST, as the debugger callback sees it.
+type NodeKey = (usize, bool);
+
+#[derive(Default)]
+struct Tally {
+    /// By policy name, in the order first run.
+    policies: Vec<PolicyCounts>,
+    /// The running policy's index in `policies`, and its nodes to count.
+    /// One node may count for two sites: a loop's body that starts with an `if`.
+    armed: Option<(usize, HashMap<NodeKey, Vec<(usize, Slot)>>)>,
+}
+
+/// The counts a coverage host keeps; cloned into the debugger callback.
+#[derive(Clone, Default)]
+pub struct Coverage(Rc<RefCell<Tally>>);
+
+impl Coverage {
+    /// Registers the counting callback on `engine`: every statement and expression then
+    /// passes through it, which is why only coverage runs have one.
+    pub fn instrument(&self, engine: &mut Engine) {
+        let tally = self.0.clone();
+        // Rhai marks the debugger API volatile (not deprecated); the pinned version is
+        // what this is written against.
+        #[allow(deprecated)]
+        engine.register_debugger(
+            |_, debugger| debugger,
+            move |_, _, node, _, _| {
+                let mut t = tally.borrow_mut();
+                let t = &mut *t;
+                if let Some((policy, nodes)) = &t.armed {
+                    if let Some(slots) = nodes.get(&key(node)) {
+                        let sites = &mut t.policies[*policy].sites;
+                        for &(site, slot) in slots {
+                            let s = &mut sites[site];
+                            match slot {
+                                Slot::Reached => s.reached += 1,
+                                Slot::Yes => s.yes += 1,
+                                Slot::No => s.no += 1,
+                            }
+                        }
+                    }
+                }
+                Ok(DebuggerCommand::StepInto)
+            },
+        );
+    }
+
+    /// Before `policy` runs on `facts`: counts the run, whether its domain was empty, and
+    /// arms its nodes (addresses are taken afresh, so a moved pack is still counted right).
+    pub fn arm(&self, policy: &Policy, facts: &Facts) {
+        let mut t = self.0.borrow_mut();
+        let index = match t.policies.iter().position(|p| p.policy == policy.name) {
+            Some(i) => i,
+            None => {
+                t.policies.push(PolicyCounts {
+                    policy: policy.name.clone(),
+                    file: policy.file.clone(),
+                    outcomes_declared: policy.outcomes.clone(),
+                    runs: 0,
+                    domain: policy.decides.map(|d| (d.domain.name(), 0)),
+                    sites: Vec::new(),
+                });
+                t.policies.len() - 1
+            }
+        };
+        let (sites, nodes) = walk(policy);
+        let counts = &mut t.policies[index];
+        if counts.sites.is_empty() {
+            counts.sites = sites;
+        }
+        counts.runs += 1;
+        if let (Some(decides), Some((_, empty))) = (policy.decides, counts.domain.as_mut()) {
+            if decides.domain.subjects(facts).is_empty() {
+                *empty += 1;
+            }
+        }
+        t.armed = Some((index, nodes));
+    }
+
+    pub fn disarm(&self) {
+        self.0.borrow_mut().armed = None;
+    }
+
+    /// Every policy run so far, with the check results recorded in `checks` filled in.
+    pub fn counts(&self, checks: &CheckCounts) -> Vec<PolicyCounts> {
+        let mut all = self.0.borrow().policies.clone();
+        for p in &mut all {
+            for s in &mut p.sites {
+                if let Construct::Check { .. } = s.construct {
+                    let [passed, failed] = checks
+                        .get(&(p.file.clone(), s.line, s.column))
+                        .copied()
+                        .unwrap_or_default();
+                    (s.reached, s.yes, s.no) = (passed + failed, passed, failed);
+                }
+                // An `if` is watched through one block; the other way is the remainder.
+                if let Construct::If { .. } = s.construct {
+                    if s.watched_else {
+                        s.yes = s.reached.saturating_sub(s.no);
+                    } else if s.measured {
+                        s.no = s.reached.saturating_sub(s.yes);
+                    }
+                }
+            }
+        }
+        all
+    }
+}
+
+fn key(node: ASTNode) -> NodeKey {
+    match node {
+        ASTNode::Stmt(s) => (s as *const Stmt as usize, true),
+        ASTNode::Expr(e) => (e as *const Expr as usize, false),
+        // No other kind of node exists in this Rhai; 0 is no node's address.
+        _ => (0, false),
+    }
+}
+
+/// The node the debugger reports first when a block is entered: its first statement, or
+/// for an expression statement the expression (Rhai reports that, not the wrapper).
+fn entry(block: &StmtBlock) -> Option<NodeKey> {
+    let first = block.statements().first()?;
+    match first {
+        Stmt::Expr(e) => match &**e {
+            Expr::Stmt(inner) => entry(inner),
+            e => Some((e as *const Expr as usize, false)),
+        },
+        s => Some((s as *const Stmt as usize, true)),
+    }
+}
+
+fn line_col(pos: Position) -> (usize, usize) {
+    (pos.line().unwrap_or(0), pos.position().unwrap_or(0))
+}
+
+/// Where a block's braces are, as (line, column) of each.
+type Braces = ((usize, usize), (usize, usize));
+
+fn braces(block: &StmtBlock) -> Option<Braces> {
+    let span = block.span();
+    (!span.is_none()).then(|| (line_col(span.start()), line_col(span.end())))
+}
+
+fn in_block(block: Option<Braces>, pos: Position) -> bool {
+    let at = line_col(pos);
+    block.is_some_and(|(start, end)| start <= at && at <= end)
+}
+
+/// The text from after `keyword` at `at` to the block that opens at `open`, on one line.
+fn head_text(source: &str, at: Position, keyword: &str, open: Position) -> String {
+    let (Some(from), Some(to)) = (offset(source, at), offset(source, open)) else {
+        return String::new();
+    };
+    let text = source.get(from + keyword.len()..to).unwrap_or_default();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = text.chars();
+    let short: String = chars.by_ref().take(80).collect();
+    if chars.next().is_some() {
+        format!("{short}…")
+    } else {
+        short
+    }
+}
+
+/// Byte offset of a position (line and column in characters, from 1).
+fn offset(source: &str, pos: Position) -> Option<usize> {
+    let (line, col) = (pos.line()?, pos.position()?);
+    let start: usize = source
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
+    let text = source.get(start..)?;
+    Some(start + text.char_indices().nth(col - 1).map_or(text.len(), |(i, _)| i))
+}
+
+/// The sites of a policy in source order, and the nodes whose visits count for them.
+fn walk(policy: &Policy) -> (Vec<Site>, HashMap<NodeKey, Vec<(usize, Slot)>>) {
+    struct Found {
+        site: Site,
+        /// The blocks a nested site may sit in: (then or body, else).
+        blocks: Option<(Option<Braces>, Option<Braces>)>,
+    }
+    let source = &*policy.source;
+    let mut found: Vec<Found> = Vec::new();
+    let mut probes: Vec<(NodeKey, usize, Slot)> = Vec::new();
+    // Blocks of `found` by the address of their statement, to find the enclosing site.
+    let mut by_stmt: HashMap<usize, usize> = HashMap::new();
+    policy.ast.walk(&mut |path: &[ASTNode]| {
+        let Some(&node) = path.last() else {
+            return true;
+        };
+        let inside = path[..path.len() - 1].iter().rev().find_map(|a| {
+            let ASTNode::Stmt(s) = a else { return None };
+            let index = *by_stmt.get(&(*s as *const Stmt as usize))?;
+            let (then, other) = found[index].blocks?;
+            let pos = node.position();
+            let part = if in_block(then, pos) {
+                Part::Then
+            } else if in_block(other, pos) {
+                Part::Else
+            } else {
+                Part::Head
+            };
+            Some((index, part))
+        });
+        let (line, column) = line_col(node.position());
+        let site = |construct| Site {
+            construct,
+            line,
+            column,
+            inside,
+            reached: 0,
+            yes: 0,
+            no: 0,
+            measured: true,
+            watched_else: false,
+        };
+        let index = found.len();
+        let new = match node {
+            ASTNode::Stmt(stmt @ Stmt::If(x, pos)) => {
+                let condition = head_text(source, *pos, "if", x.body.position());
+                let mut s = site(Construct::If { condition });
+                probes.push((key(node), index, Slot::Reached));
+                match (entry(&x.body), entry(&x.branch)) {
+                    (Some(then), _) => probes.push((then, index, Slot::Yes)),
+                    (None, Some(other)) => {
+                        probes.push((other, index, Slot::No));
+                        s.watched_else = true;
+                    }
+                    (None, None) => s.measured = false,
+                }
+                by_stmt.insert(stmt as *const Stmt as usize, index);
+                Some(Found {
+                    site: s,
+                    blocks: Some((braces(&x.body), braces(&x.branch))),
+                })
+            }
+            ASTNode::Stmt(stmt @ (Stmt::While(x, pos) | Stmt::Do(x, _, pos))) => {
+                let keyword = match stmt {
+                    Stmt::Do(..) => "do",
+                    _ if matches!(x.expr, Expr::Unit(..)) => "loop",
+                    _ => "while",
+                };
+                let over = match keyword {
+                    "while" => head_text(source, *pos, "while", x.body.position()),
+                    _ => String::new(),
+                };
+                let mut s = site(Construct::Loop { keyword, over });
+                s.measured = loop_site(&mut probes, node, index, &x.body);
+                by_stmt.insert(stmt as *const Stmt as usize, index);
+                Some(Found {
+                    site: s,
+                    blocks: Some((braces(&x.body), None)),
+                })
+            }
+            ASTNode::Stmt(stmt @ Stmt::For(x, pos)) => {
+                let body = &x.2.body;
+                let over = head_text(source, *pos, "for", body.position());
+                let mut s = site(Construct::Loop {
+                    keyword: "for",
+                    over,
+                });
+                s.measured = loop_site(&mut probes, node, index, body);
+                by_stmt.insert(stmt as *const Stmt as usize, index);
+                Some(Found {
+                    site: s,
+                    blocks: Some((braces(body), None)),
+                })
+            }
+            ASTNode::Expr(Expr::MethodCall(f, _))
+            | ASTNode::Expr(Expr::FnCall(f, _))
+            | ASTNode::Stmt(Stmt::FnCall(f, _))
+                if f.namespace.is_empty() && matches!(f.name.as_str(), "check" | "record") =>
+            {
+                // As a method the label is the first argument; as a function, the second.
+                let nth = usize::from(!matches!(node, ASTNode::Expr(Expr::MethodCall(..))));
+                let literal = match f.args.get(nth) {
+                    Some(Expr::StringConstant(s, _)) => Some(s.to_string()),
+                    _ => None,
+                };
+                let construct = if f.name == "check" {
+                    Construct::Check { label: literal }
+                } else {
+                    Construct::Record { outcome: literal }
+                };
+                Some(Found {
+                    site: site(construct),
+                    blocks: None,
+                })
+            }
+            _ => None,
+        };
+        if let Some(new) = new {
+            found.push(new);
+        }
+        true
+    });
+    let mut nodes: HashMap<NodeKey, Vec<(usize, Slot)>> = HashMap::new();
+    for (node, site, slot) in probes {
+        nodes.entry(node).or_default().push((site, slot));
+    }
+    (found.into_iter().map(|f| f.site).collect(), nodes)
+}
+
+/// Probes a loop's statement and its body's first statement; false for an empty body,
+/// which has nothing to run.
+fn loop_site(
+    probes: &mut Vec<(NodeKey, usize, Slot)>,
+    node: ASTNode,
+    index: usize,
+    body: &StmtBlock,
+) -> bool {
+    probes.push((key(node), index, Slot::Reached));
+    let first = entry(body);
+    if let Some(first) = first {
+        probes.push((first, index, Slot::Yes));
+    }
+    first.is_some()
+}
