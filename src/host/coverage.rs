@@ -62,6 +62,9 @@ pub struct Site {
     pub no: u64,
     /// Whether `yes` and `no` can be told apart: an `if` with two empty blocks cannot.
     pub measured: bool,
+    /// What `// coverage: ...` comments on its line or right above it say (the text
+    /// after `coverage:`), for items the author marks as never exercised.
+    pub marks: Vec<String>,
     /// For an `if` with an empty first block, its `else` block is what was watched.
     watched_else: bool,
 }
@@ -253,6 +256,29 @@ fn head_text(source: &str, at: Position, keyword: &str, open: Position) -> Strin
     }
 }
 
+/// The `// coverage: ...` comments that apply to line `line`: a comment ending that line,
+/// and the comment lines directly above it.
+fn marks(source: &str, line: usize) -> Vec<String> {
+    let lines: Vec<&str> = source.lines().collect();
+    let mut comments = Vec::new();
+    if let Some(text) = line.checked_sub(1).and_then(|i| lines.get(i)) {
+        if let Some(at) = text.find("//") {
+            comments.push(&text[at + 2..]);
+        }
+    }
+    for text in lines[..line.saturating_sub(1).min(lines.len())].iter().rev() {
+        match text.trim_start().strip_prefix("//") {
+            Some(comment) => comments.push(comment),
+            None => break,
+        }
+    }
+    comments
+        .into_iter()
+        .filter_map(|c| c.trim().strip_prefix("coverage:"))
+        .map(|c| c.trim().to_owned())
+        .collect()
+}
+
 /// Byte offset of a position (line and column in characters, from 1).
 fn offset(source: &str, pos: Position) -> Option<usize> {
     let (line, col) = (pos.line()?, pos.position()?);
@@ -305,6 +331,7 @@ fn walk(policy: &Policy) -> (Vec<Site>, HashMap<NodeKey, Vec<(usize, Slot)>>) {
             yes: 0,
             no: 0,
             measured: true,
+            marks: marks(source, line),
             watched_else: false,
         };
         let index = found.len();

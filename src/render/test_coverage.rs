@@ -40,6 +40,15 @@ impl Emitter<CoverageReport> for CoverageTextEmitter {
                 }
             }
         }
+        if report.policies.iter().any(|p| !p.exempt.is_empty()) {
+            writeln!(out, "marked as never exercised (not counted):")?;
+            for p in &report.policies {
+                let file = esc(&dir.join(&p.file).display().to_string()).to_string();
+                for m in &p.exempt {
+                    writeln!(out, "  {file}:{}: {}: {}", m.line, esc(&m.what), esc(&m.why))?;
+                }
+            }
+        }
         if let Some(min) = report.minimum {
             if report.meets_minimum() {
                 writeln!(out, "coverage {} meets the minimum of {}", pct(report.percent), pct(min))?;

@@ -7,6 +7,11 @@
 //! `d.check` call site two (passed once, failed once); every `if` two (true once, false
 //! once); every loop one (its body ran once). The percentage is covered items over all
 //! items, over every case run, failing cases included.
+//!
+//! An item no snapshot can exercise (a branch the pack's other policies never feed) is
+//! marked where it is written, with the reason: `// coverage: never false: <why>` (also
+//! `never true`, `never passes`, `never fails`, `never runs`). It is then not counted and
+//! is listed as exempt; if a case exercises it after all, the mark is reported and ignored.
 
 use std::collections::BTreeMap;
 
@@ -78,6 +83,8 @@ pub struct PolicyCoverage {
     /// Facts about the policy as a whole (no `OUTCOMES`, an empty domain in every case).
     pub notes: Vec<String>,
     pub missing: Vec<Missing>,
+    /// Items marked `// coverage: never ...`, not counted; `why` is the author's reason.
+    pub exempt: Vec<Missing>,
 }
 
 /// The pack's coverage.
@@ -163,6 +170,7 @@ fn policy(p: &PolicyCounts, produced: Option<&BTreeMap<String, usize>>) -> Polic
         branches: Vec::new(),
         notes: Vec::new(),
         missing: Vec::new(),
+        exempt: Vec::new(),
     };
     let count = |out: &mut PolicyCoverage, done: bool| {
         out.total += 1;
@@ -235,6 +243,7 @@ fn policy(p: &PolicyCounts, produced: Option<&BTreeMap<String, usize>>) -> Polic
             }
             Construct::Record { .. } => continue,
         };
+        let items = exempt(&mut out, s, items);
         for (done, _) in &items {
             count(&mut out, *done);
         }
@@ -244,6 +253,68 @@ fn policy(p: &PolicyCounts, produced: Option<&BTreeMap<String, usize>>) -> Polic
     }
     out.missing.sort_by_key(|m| m.line);
     out
+}
+
+/// The marks `// coverage: never <way>: <why>` recognises, and the item each exempts.
+const MARKS: [(&str, &str); 5] = [
+    ("never true", "true"),
+    ("never false", "false"),
+    ("never passes", "passed"),
+    ("never fails", "failed"),
+    ("never runs", "ran"),
+];
+
+/// The site's items less those its marks exempt; marks that do not apply become notes.
+fn exempt<'a>(
+    out: &mut PolicyCoverage,
+    s: &Site,
+    items: Vec<(bool, &'a str)>,
+) -> Vec<(bool, &'a str)> {
+    let mut kept = items;
+    for mark in &s.marks {
+        let found = MARKS.iter().find_map(|(words, item)| {
+            let why = mark.strip_prefix(words)?;
+            Some((*words, *item, why.trim_start_matches([':', ' ']).trim()))
+        });
+        let Some((words, item, why)) = found else {
+            let known: Vec<String> = MARKS.iter().map(|(w, _)| format!("`{w}`")).collect();
+            out.notes.push(format!(
+                "line {}: `coverage: {mark}` is not understood (use {})",
+                s.line,
+                known.join(", ")
+            ));
+            continue;
+        };
+        match kept.iter().position(|(_, name)| *name == item) {
+            Some(at) if kept[at].0 => out.notes.push(format!(
+                "line {}: marked `{words}`, but a case did exercise it; the mark is ignored",
+                s.line
+            )),
+            Some(at) => {
+                kept.remove(at);
+                out.exempt.push(Missing {
+                    line: s.line,
+                    what: format!("{words} ({})", site_name(s)),
+                    why: why.to_owned(),
+                });
+            }
+            None => out.notes.push(format!(
+                "line {}: `{words}` does not apply to what is on that line",
+                s.line
+            )),
+        }
+    }
+    kept
+}
+
+fn site_name(s: &Site) -> String {
+    match &s.construct {
+        Construct::If { condition } => format!("`if {condition}`"),
+        Construct::Loop { keyword, .. } => format!("`{keyword}` loop"),
+        Construct::Check { label: Some(l) } => format!("check `{l}`"),
+        Construct::Check { label: None } => "check".to_owned(),
+        Construct::Record { .. } => "`d.record`".to_owned(),
+    }
 }
 
 fn branch(s: &Site, kind: &'static str, text: &str, not_taken: Option<u64>) -> BranchCoverage {
