@@ -104,27 +104,25 @@ fn policy(out: &mut dyn io::Write, dir: &Path, p: &PolicyCoverage, quiet: bool) 
             .collect();
         writeln!(out, "    outcomes: {}", outcomes.join(", "))?;
     }
+    // Checks, `if`s and loops together in the order they are written.
+    let mut sites: Vec<((usize, usize), String)> = Vec::new();
     for c in &p.checks {
         let label = c.label.as_deref().map(esc).unwrap_or_default();
-        writeln!(
-            out,
-            "    {file}:{}:{} check `{label}`: passed {}, failed {}",
-            c.line, c.column, c.passed, c.failed
-        )?;
+        sites.push((
+            (c.line, c.column),
+            format!("check `{label}`: passed {}, failed {}", c.passed, c.failed),
+        ));
     }
     for b in &p.branches {
         let counts = match b.not_taken {
             Some(no) => format!("true {}, false {no}", b.taken),
             None => format!("reached {}, body ran {}", b.reached, b.taken),
         };
-        writeln!(
-            out,
-            "    {file}:{}:{} {} `{}`: {counts}",
-            b.line,
-            b.column,
-            b.kind,
-            esc(&b.text)
-        )?;
+        sites.push(((b.line, b.column), format!("{} `{}`: {counts}", b.kind, esc(&b.text))));
+    }
+    sites.sort();
+    for ((line, column), text) in sites {
+        writeln!(out, "    {file}:{line}:{column} {text}")?;
     }
     Ok(())
 }

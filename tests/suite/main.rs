@@ -6,6 +6,7 @@ mod cases;
 mod ci_examples;
 mod cli;
 mod compare;
+mod coverage;
 mod errors;
 mod example;
 mod extent;
