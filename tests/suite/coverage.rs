@@ -166,6 +166,14 @@ fn the_shipped_pack_is_covered_entirely_by_its_cases() {
         "{}",
         stdout(&out)
     );
+    // The CI example users copy holds a pack to the same bar.
+    let workflow =
+        std::fs::read_to_string(crate::support::root().join("examples/ci/github-actions.yml"))
+            .unwrap();
+    assert!(
+        workflow.contains("bursar test --policies \"$POLICIES\" --coverage --min-coverage 100"),
+        "the workflow tests the pack with --min-coverage 100"
+    );
 }
 
 /// Without `--coverage` the host registers no debugger and keeps no counts, so `eval`
