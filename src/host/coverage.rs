@@ -95,13 +95,16 @@ enum Slot {
 /// A node of the compiled AST, as the debugger callback sees it.
 type NodeKey = (usize, bool);
 
+/// The counts each watched node adds to: one node may count for two sites (a loop's
+/// body that starts with an `if`).
+type Probes = HashMap<NodeKey, Vec<(usize, Slot)>>;
+
 #[derive(Default)]
 struct Tally {
     /// By policy name, in the order first run.
     policies: Vec<PolicyCounts>,
     /// The running policy's index in `policies`, and its nodes to count.
-    /// One node may count for two sites: a loop's body that starts with an `if`.
-    armed: Option<(usize, HashMap<NodeKey, Vec<(usize, Slot)>>)>,
+    armed: Option<(usize, Probes)>,
 }
 
 /// The counts a coverage host keeps; cloned into the debugger callback.
@@ -266,7 +269,10 @@ fn marks(source: &str, line: usize) -> Vec<String> {
             comments.push(&text[at + 2..]);
         }
     }
-    for text in lines[..line.saturating_sub(1).min(lines.len())].iter().rev() {
+    for text in lines[..line.saturating_sub(1).min(lines.len())]
+        .iter()
+        .rev()
+    {
         match text.trim_start().strip_prefix("//") {
             Some(comment) => comments.push(comment),
             None => break,
@@ -288,11 +294,17 @@ fn offset(source: &str, pos: Position) -> Option<usize> {
         .map(str::len)
         .sum();
     let text = source.get(start..)?;
-    Some(start + text.char_indices().nth(col - 1).map_or(text.len(), |(i, _)| i))
+    Some(
+        start
+            + text
+                .char_indices()
+                .nth(col - 1)
+                .map_or(text.len(), |(i, _)| i),
+    )
 }
 
 /// The sites of a policy in source order, and the nodes whose visits count for them.
-fn walk(policy: &Policy) -> (Vec<Site>, HashMap<NodeKey, Vec<(usize, Slot)>>) {
+fn walk(policy: &Policy) -> (Vec<Site>, Probes) {
     struct Found {
         site: Site,
         /// The blocks a nested site may sit in: (then or body, else).
@@ -414,7 +426,7 @@ fn walk(policy: &Policy) -> (Vec<Site>, HashMap<NodeKey, Vec<(usize, Slot)>>) {
         }
         true
     });
-    let mut nodes: HashMap<NodeKey, Vec<(usize, Slot)>> = HashMap::new();
+    let mut nodes = Probes::new();
     for (node, site, slot) in probes {
         nodes.entry(node).or_default().push((site, slot));
     }

@@ -192,7 +192,11 @@ pub fn register(engine: &mut Engine, state: &Shared) {
         let pass = compare(ctx.engine(), &actual, op, &threshold).or_else(fail)?;
         let (file, pos) = call_site(&ctx, &s.borrow());
         if let Some(counts) = s.borrow_mut().check_counts.as_mut() {
-            let site = (file.clone(), pos.line().unwrap_or(0), pos.position().unwrap_or(0));
+            let site = (
+                file.clone(),
+                pos.line().unwrap_or(0),
+                pos.position().unwrap_or(0),
+            );
             counts.entry(site).or_default()[usize::from(!pass)] += 1;
         }
         d.0.borrow_mut().checks.push(Check {

@@ -45,13 +45,24 @@ impl Emitter<CoverageReport> for CoverageTextEmitter {
             for p in &report.policies {
                 let file = esc(&dir.join(&p.file).display().to_string()).to_string();
                 for m in &p.exempt {
-                    writeln!(out, "  {file}:{}: {}: {}", m.line, esc(&m.what), esc(&m.why))?;
+                    writeln!(
+                        out,
+                        "  {file}:{}: {}: {}",
+                        m.line,
+                        esc(&m.what),
+                        esc(&m.why)
+                    )?;
                 }
             }
         }
         if let Some(min) = report.minimum {
             if report.meets_minimum() {
-                writeln!(out, "coverage {} meets the minimum of {}", pct(report.percent), pct(min))?;
+                writeln!(
+                    out,
+                    "coverage {} meets the minimum of {}",
+                    pct(report.percent),
+                    pct(min)
+                )?;
             } else {
                 writeln!(
                     out,
@@ -72,16 +83,11 @@ fn pct(value: f64) -> String {
 }
 
 fn policy(out: &mut dyn io::Write, dir: &Path, p: &PolicyCoverage, quiet: bool) -> io::Result<()> {
-    let percent = if p.total == 0 {
-        100.0
-    } else {
-        (p.covered * 1000 / p.total) as f64 / 10.0
-    };
     writeln!(
         out,
         "  {}: {} ({} of {}) over {}",
         esc(&p.policy),
-        pct(percent),
+        pct(p.percent),
         p.covered,
         p.total,
         crate::text::count(p.cases as usize, "case")
@@ -99,7 +105,11 @@ fn policy(out: &mut dyn io::Write, dir: &Path, p: &PolicyCoverage, quiet: bool) 
             .iter()
             .map(|o| {
                 let undeclared = if o.declared { "" } else { ", not declared" };
-                format!("{} ({}{undeclared})", esc(&o.label), crate::text::count(o.cases, "case"))
+                format!(
+                    "{} ({}{undeclared})",
+                    esc(&o.label),
+                    crate::text::count(o.cases, "case")
+                )
             })
             .collect();
         writeln!(out, "    outcomes: {}", outcomes.join(", "))?;
@@ -118,7 +128,10 @@ fn policy(out: &mut dyn io::Write, dir: &Path, p: &PolicyCoverage, quiet: bool) 
             Some(no) => format!("true {}, false {no}", b.taken),
             None => format!("reached {}, body ran {}", b.reached, b.taken),
         };
-        sites.push(((b.line, b.column), format!("{} `{}`: {counts}", b.kind, esc(&b.text))));
+        sites.push((
+            (b.line, b.column),
+            format!("{} `{}`: {counts}", b.kind, esc(&b.text)),
+        ));
     }
     sites.sort();
     for ((line, column), text) in sites {

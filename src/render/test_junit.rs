@@ -48,8 +48,14 @@ fn cases(report: &TestReport) -> Report {
 
 fn coverage_suite(policies: &str, coverage: &CoverageReport) -> TestSuite {
     let mut suite = TestSuite::new("coverage");
-    suite.add_property(Property::new("coverage.percent", coverage.percent.to_string()));
-    suite.add_property(Property::new("coverage.covered", coverage.covered.to_string()));
+    suite.add_property(Property::new(
+        "coverage.percent",
+        coverage.percent.to_string(),
+    ));
+    suite.add_property(Property::new(
+        "coverage.covered",
+        coverage.covered.to_string(),
+    ));
     suite.add_property(Property::new("coverage.total", coverage.total.to_string()));
     for p in &coverage.policies {
         suite.add_property(Property::new(

@@ -75,6 +75,8 @@ pub struct PolicyCoverage {
     pub file: String,
     pub covered: usize,
     pub total: usize,
+    /// As the report's `percent`.
+    pub percent: f64,
     /// Cases that ran the policy.
     pub cases: u64,
     pub outcomes: Vec<OutcomeCoverage>,
@@ -110,10 +112,9 @@ impl CoverageReport {
 
 /// Rounded down, so a pack one item short of everything never reads 100.0.
 fn percent(covered: usize, total: usize) -> f64 {
-    if total == 0 {
-        return 100.0;
-    }
-    (covered * 1000 / total) as f64 / 10.0
+    (covered * 1000)
+        .checked_div(total)
+        .map_or(100.0, |permille| permille as f64 / 10.0)
 }
 
 /// Outcome labels produced, by policy, with the number of cases each appeared in.
@@ -139,7 +140,11 @@ impl Produced {
 }
 
 /// The report from what the host counted and the outcomes the cases produced.
-pub fn report(counts: &[PolicyCounts], produced: &Produced, minimum: Option<f64>) -> CoverageReport {
+pub fn report(
+    counts: &[PolicyCounts],
+    produced: &Produced,
+    minimum: Option<f64>,
+) -> CoverageReport {
     let mut policies: Vec<PolicyCoverage> = counts
         .iter()
         .map(|p| policy(p, produced.0.get(&p.policy)))
@@ -164,6 +169,7 @@ fn policy(p: &PolicyCounts, produced: Option<&BTreeMap<String, usize>>) -> Polic
         file: p.file.clone(),
         covered: 0,
         total: 0,
+        percent: 0.0,
         cases: p.runs,
         outcomes: Vec::new(),
         checks: Vec::new(),
@@ -210,8 +216,9 @@ fn policy(p: &PolicyCounts, produced: Option<&BTreeMap<String, usize>>) -> Polic
                 cases,
             });
             if p.outcomes_declared.is_some() {
-                out.notes
-                    .push(format!("outcome `{label}` was produced but `OUTCOMES` does not list it"));
+                out.notes.push(format!(
+                    "outcome `{label}` was produced but `OUTCOMES` does not list it"
+                ));
             }
         }
     }
@@ -252,6 +259,7 @@ fn policy(p: &PolicyCounts, produced: Option<&BTreeMap<String, usize>>) -> Polic
         }
     }
     out.missing.sort_by_key(|m| m.line);
+    out.percent = percent(out.covered, out.total);
     out
 }
 
@@ -331,13 +339,17 @@ fn branch(s: &Site, kind: &'static str, text: &str, not_taken: Option<u64>) -> B
 
 /// Where an outcome that never came would be recorded, and why that place was not reached.
 fn outcome_why(p: &PolicyCounts, label: &str) -> (usize, String) {
-    let site = p.sites.iter().position(|s| {
-        matches!(&s.construct, Construct::Record { outcome: Some(o) } if o == label)
-    });
+    let site = p
+        .sites
+        .iter()
+        .position(|s| matches!(&s.construct, Construct::Record { outcome: Some(o) } if o == label));
     match site {
         Some(i) => (
             p.sites[i].line,
-            format!("`d.record(\"{label}\", ..)` was never reached: {}", unreached(p, i)),
+            format!(
+                "`d.record(\"{label}\", ..)` was never reached: {}",
+                unreached(p, i)
+            ),
         ),
         None => (
             0,

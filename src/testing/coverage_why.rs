@@ -11,7 +11,9 @@ fn domain_subjects(name: &str) -> &'static str {
         "topups" => "a top-up",
         "squads" => "a squad",
         "standard-catalog" => "a standard catalog entry",
-        "uncatalogued-variants" => "a variant outside the catalog (seen in runs, not in the catalog)",
+        "uncatalogued-variants" => {
+            "a variant outside the catalog (seen in runs, not in the catalog)"
+        }
         "org" => "an org",
         _ => "a subject in it",
     }
@@ -54,7 +56,8 @@ fn times(n: u64) -> String {
 
 /// What a `for` loop iterates (`facts.topups` of `t in facts.topups`).
 fn iterated(over: &str) -> &str {
-    over.split_once(" in ").map_or(over, |(_, what)| what.trim())
+    over.split_once(" in ")
+        .map_or(over, |(_, what)| what.trim())
 }
 
 /// Why a loop's body never ran although the loop was reached.
@@ -92,7 +95,11 @@ pub fn unreached(p: &PolicyCounts, i: usize) -> String {
     };
     let outer = &p.sites[a];
     if outer.reached == 0 {
-        return format!("{} was never reached either: {}", describe(outer), unreached(p, a));
+        return format!(
+            "{} was never reached either: {}",
+            describe(outer),
+            unreached(p, a)
+        );
     }
     let is_if = matches!(outer.construct, Construct::If { .. });
     match part {

@@ -49,13 +49,21 @@ fn the_figures_as_data() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json = json(&out);
     let coverage = &json["coverage"];
-    assert_eq!((&coverage["covered"], &coverage["total"]), (&5.into(), &12.into()));
+    assert_eq!(
+        (&coverage["covered"], &coverage["total"]),
+        (&5.into(), &12.into())
+    );
     let budget = &coverage["policies"][0];
     assert_eq!(budget["policy"], "budget");
     // The `if s.has_budget` at line 14 was true twice and never false.
     let branch = &budget["branches"][1];
     assert_eq!(
-        (&branch["line"], &branch["kind"], &branch["taken"], &branch["not_taken"]),
+        (
+            &branch["line"],
+            &branch["kind"],
+            &branch["taken"],
+            &branch["not_taken"]
+        ),
         (&14.into(), &"if".into(), &2.into(), &0.into())
     );
     let check = &budget["checks"][0];
@@ -112,7 +120,12 @@ fn a_minimum_that_is_not_a_percentage_is_a_usage_error() {
 #[test]
 fn a_failing_case_still_counts_for_coverage() {
     let out = test(&["--coverage", "--format", "json", PACK, FAILING]);
-    assert_eq!(out.status.code(), Some(1), "the case fails: {}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the case fails: {}",
+        stderr(&out)
+    );
     let json = json(&out);
     assert_eq!(json["cases"][1]["results"][0]["outcome"], "fail");
     let budget = &json["coverage"]["policies"][0];
@@ -137,16 +150,22 @@ fn junit_carries_the_figures_and_fails_a_test_case_below_the_minimum() {
     assert_eq!(suite.name, "coverage");
     assert_eq!((suite.tests, suite.failures), (1, 1));
     let failure = suite.cases[0].status.failure_as_ref();
-    assert_eq!(failure.message, "coverage 41.6% is below the minimum of 100%");
+    assert_eq!(
+        failure.message,
+        "coverage 41.6% is below the minimum of 100%"
+    );
     assert!(
-        failure
-            .text
-            .contains("tests/fixtures/coverage/pack/budget.rhai:21: outcome `unfunded` never produced"),
+        failure.text.contains(
+            "tests/fixtures/coverage/pack/budget.rhai:21: outcome `unfunded` never produced"
+        ),
         "{}",
         failure.text
     );
     let system_out = suite.system_out.as_deref().unwrap_or_default();
-    assert!(system_out.starts_with("coverage: 41.6% (5 of 12 items)"), "{system_out}");
+    assert!(
+        system_out.starts_with("coverage: 41.6% (5 of 12 items)"),
+        "{system_out}"
+    );
 }
 
 #[test]
@@ -160,7 +179,13 @@ fn the_shipped_pack_is_covered_entirely_by_its_cases() {
         "policies",
         "-q",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert!(
         stdout(&out).contains("coverage: 100% ("),
         "{}",
@@ -200,7 +225,15 @@ fn a_contradicted_coverage_mark_is_reported_and_ignored() {
         );
     std::fs::write(dir.path().join("budget.rhai"), policy).unwrap();
     let pack = dir.path().to_str().unwrap();
-    let out = bursar(&["test", "--policies", pack, "--coverage", "--format", "json", PACK]);
+    let out = bursar(&[
+        "test",
+        "--policies",
+        pack,
+        "--coverage",
+        "--format",
+        "json",
+        PACK,
+    ]);
     let json = json(&out);
     let budget = &json["coverage"]["policies"][0];
     assert_eq!(
