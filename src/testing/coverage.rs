@@ -222,6 +222,8 @@ fn policy(p: &PolicyCounts, produced: Option<&BTreeMap<String, usize>>) -> Polic
             }
         }
     }
+    // Each mark by (line, words), and whether some site on its line took it.
+    let mut applies: BTreeMap<(usize, &str), bool> = BTreeMap::new();
     for (i, s) in p.sites.iter().enumerate() {
         let items: Vec<(bool, &str)> = match &s.construct {
             Construct::Check { label } => {
@@ -250,12 +252,19 @@ fn policy(p: &PolicyCounts, produced: Option<&BTreeMap<String, usize>>) -> Polic
             }
             Construct::Record { .. } => continue,
         };
-        let items = exempt(&mut out, s, items);
+        let items = exempt(&mut out, &mut applies, s, items);
         for (done, _) in &items {
             count(&mut out, *done);
         }
         if let Some(missing) = why_missing(p, i, &items) {
             out.missing.push(missing);
+        }
+    }
+    for ((line, words), applied) in applies {
+        if !applied {
+            out.notes.push(format!(
+                "line {line}: `{words}` does not apply to anything on that line"
+            ));
         }
     }
     out.missing.sort_by_key(|m| m.line);
@@ -275,6 +284,7 @@ const MARKS: [(&str, &str); 5] = [
 /// The site's items less those its marks exempt; marks that do not apply become notes.
 fn exempt<'a>(
     out: &mut PolicyCoverage,
+    applies: &mut BTreeMap<(usize, &'static str), bool>,
     s: &Site,
     items: Vec<(bool, &'a str)>,
 ) -> Vec<(bool, &'a str)> {
@@ -286,11 +296,15 @@ fn exempt<'a>(
         });
         let Some((words, item, why)) = found else {
             let known: Vec<String> = MARKS.iter().map(|(w, _)| format!("`{w}`")).collect();
-            out.notes.push(format!(
+            let note = format!(
                 "line {}: `coverage: {mark}` is not understood (use {})",
                 s.line,
                 known.join(", ")
-            ));
+            );
+            // Said once, though every site on the line sees the mark.
+            if !out.notes.contains(&note) {
+                out.notes.push(note);
+            }
             continue;
         };
         match kept.iter().position(|(_, name)| *name == item) {
@@ -306,11 +320,12 @@ fn exempt<'a>(
                     why: why.to_owned(),
                 });
             }
-            None => out.notes.push(format!(
-                "line {}: `{words}` does not apply to what is on that line",
-                s.line
-            )),
+            None => {
+                applies.entry((s.line, words)).or_insert(false);
+                continue;
+            }
         }
+        applies.insert((s.line, words), true);
     }
     kept
 }

@@ -213,15 +213,20 @@ fn only_a_coverage_host_counts() {
     assert!(runner.coverage(None).is_none());
 }
 
-/// A mark the cases contradict is said out loud and does not exempt anything.
+/// A mark the cases contradict is said out loud and exempts nothing; a mark on a line
+/// with an `if` and a check goes to the one it fits; one that fits nothing is said.
 #[test]
-fn a_contradicted_coverage_mark_is_reported_and_ignored() {
+fn coverage_marks_exempt_only_what_they_name() {
     let dir = tempfile::tempdir().unwrap();
     let policy = std::fs::read_to_string(Path::new(PACK).join("budget.rhai"))
         .unwrap()
         .replace(
             "    if s.has_budget {",
-            "    if s.has_budget { // coverage: never true: squads never have budgets",
+            "    // coverage: never runs: not a loop\n    if s.has_budget { // coverage: never true: squads never have budgets",
+        )
+        .replace(
+            "MIN_BASELINE) {",
+            "MIN_BASELINE) { // coverage: never fails: the fixture's squads are all funded",
         );
     std::fs::write(dir.path().join("budget.rhai"), policy).unwrap();
     let pack = dir.path().to_str().unwrap();
@@ -237,9 +242,22 @@ fn a_contradicted_coverage_mark_is_reported_and_ignored() {
     let json = json(&out);
     let budget = &json["coverage"]["policies"][0];
     assert_eq!(
-        budget["notes"][0],
-        "line 14: marked `never true`, but a case did exercise it; the mark is ignored"
+        budget["notes"],
+        serde_json::json!([
+            "line 15: marked `never true`, but a case did exercise it; the mark is ignored",
+            "line 15: `never runs` does not apply to anything on that line"
+        ])
     );
-    assert_eq!(budget["exempt"], serde_json::json!([]));
-    assert_eq!(json["coverage"]["total"], 10, "nothing exempted");
+    assert_eq!(
+        budget["exempt"],
+        serde_json::json!([{
+            "line": 16,
+            "what": "never fails (check `baseline`)",
+            "why": "the fixture's squads are all funded"
+        }])
+    );
+    assert_eq!(
+        json["coverage"]["total"], 9,
+        "only the check's failing way is exempt"
+    );
 }
