@@ -3,6 +3,7 @@
 
 mod complete;
 pub mod coverage;
+mod coverage_sites;
 mod domain;
 mod engine;
 mod extent;

@@ -367,7 +367,7 @@ fn outcome_why(p: &PolicyCounts, label: &str) -> (usize, String) {
             ),
         ),
         None => (
-            0,
+            p.outcomes_line,
             format!("no `d.record` call in the policy names `{label}` as written"),
         ),
     }
