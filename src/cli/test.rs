@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use bursar::render::{self, Emitter};
-use bursar::testing::{self, Case, Runner, TestReport};
+use bursar::render;
+use bursar::testing::{self, Case, Runner, TestReport, TestRun};
 use bursar::text::escape_terminal;
 
 use super::args::{LimitArgs, OutputArgs, PackArgs};
@@ -34,6 +34,14 @@ pub struct Args {
     /// keeping comments and the snapshot as they are
     #[arg(long)]
     update: bool,
+    /// Also report which outcomes, checks, branches and loops of each policy the cases
+    /// exercised, and why the rest were not
+    #[arg(long)]
+    coverage: bool,
+    /// Fail (exit 1) when coverage is below PCT percent, listing what is not covered;
+    /// implies --coverage
+    #[arg(long, value_name = "PCT", value_parser = percent)]
+    min_coverage: Option<f64>,
     #[command(flatten)]
     output: OutputArgs<Format>,
     /// In text, only the failing cases and the totals
@@ -41,6 +49,14 @@ pub struct Args {
     quiet: bool,
     #[command(flatten)]
     limits: LimitArgs,
+}
+
+/// A percentage from 0 to 100 (`80`, `92.5`).
+fn percent(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
@@ -54,7 +70,13 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let output = args.output.open(&inputs)?;
     // The pack first: a missing or broken pack is named before any case is looked for.
     let limits = args.limits.limits()?;
-    let runner = Runner::open(args.pack.dir(), limits).map_err(|e| args.pack.explain(e))?;
+    let measure = args.coverage || args.min_coverage.is_some();
+    let open = if measure {
+        Runner::measuring
+    } else {
+        Runner::open
+    };
+    let runner = open(args.pack.dir(), limits).map_err(|e| args.pack.explain(e))?;
     let files = testing::case::discover(&paths)?;
     if files.is_empty() {
         anyhow::bail!(
@@ -112,13 +134,28 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
             ));
         }
     }
-    let emitter: Box<dyn Emitter<TestReport>> = match args.output.format {
-        Format::Text => Box::new(render::test_text::TestTextEmitter { quiet: args.quiet }),
-        Format::Json => Box::new(render::json::JsonEmitter),
-        Format::Junit => Box::new(render::test_junit::TestJunitEmitter),
+    let run = TestRun {
+        coverage: runner.coverage(args.min_coverage),
+        report,
     };
-    output.write(render::to_string(&*emitter, &report).as_bytes())?;
-    Ok(if report.passed() {
+    let text = match args.output.format {
+        Format::Text => {
+            let cases = render::test_text::TestTextEmitter { quiet: args.quiet };
+            let mut text = render::to_string::<TestReport>(&cases, &run.report);
+            if let Some(coverage) = &run.coverage {
+                let emitter = render::test_coverage::CoverageTextEmitter {
+                    quiet: args.quiet,
+                    policies: run.report.policies.clone(),
+                };
+                text.push_str(&render::to_string(&emitter, coverage));
+            }
+            text
+        }
+        Format::Json => render::to_string(&render::json::JsonEmitter, &run),
+        Format::Junit => render::to_string(&render::test_junit::TestJunitEmitter, &run),
+    };
+    output.write(text.as_bytes())?;
+    Ok(if run.passed() {
         Status::Clean
     } else {
         Status::Flagged

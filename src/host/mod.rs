@@ -2,6 +2,8 @@
 //! read once into memory.
 
 mod complete;
+pub mod coverage;
+mod coverage_sites;
 mod domain;
 mod engine;
 mod extent;

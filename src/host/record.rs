@@ -48,6 +48,8 @@ pub struct State {
     pub printed: usize,
     /// Most decisions one policy may record (`Limits::max_decisions`).
     pub max_decisions: usize,
+    /// Checks passed and failed by call site, kept only by a coverage host.
+    pub check_counts: Option<super::coverage::CheckCounts>,
     /// Every `d.because(..)` of the recorded decisions, across the run: checked at its end.
     pub links: Vec<LinkSite>,
 }
@@ -227,6 +229,14 @@ pub fn register(engine: &mut Engine, state: &Shared) {
         }
         let pass = compare(ctx.engine(), &actual, op, &threshold).or_else(fail)?;
         let (file, pos) = call_site(&ctx, &s.borrow());
+        if let Some(counts) = s.borrow_mut().check_counts.as_mut() {
+            let site = (
+                file.clone(),
+                pos.line().unwrap_or(0),
+                pos.position().unwrap_or(0),
+            );
+            counts.entry(site).or_default()[usize::from(!pass)] += 1;
+        }
         d.0.borrow_mut().checks.push(Check {
             label: label.to_owned(),
             actual: to_json(&actual, ctx.engine()).or_else(fail)?,

@@ -16,7 +16,7 @@ use super::engine::{self, Watch};
 use super::pack::{self, Pack};
 use super::policy::Policy;
 use super::source::PackSource;
-use super::{complete, facts_api, memory, provenance, record, translate, PolicyError};
+use super::{complete, coverage, facts_api, memory, provenance, record, translate, PolicyError};
 use crate::decision::Decision;
 use crate::exceptions::Plan;
 use crate::facts::Facts;
@@ -32,6 +32,8 @@ pub struct Host {
     /// Bytes a policy may allocate (`limits.max_memory_mb` in bytes).
     memory_budget: usize,
     source: PackSource,
+    /// What the cases exercised, on a host built to measure it.
+    coverage: Option<coverage::Coverage>,
 }
 
 impl Host {
@@ -52,7 +54,27 @@ impl Host {
                 .unwrap_or(usize::MAX)
                 .saturating_mul(1 << 20),
             source: source.clone(),
+            coverage: None,
         }
+    }
+
+    /// A host that also counts which branches, loops and checks of each policy its runs
+    /// reach ([`Host::coverage`]); slower, so only `test --coverage` builds one.
+    pub fn with_coverage(source: &PackSource, limits: Limits) -> Self {
+        let mut host = Self::new(source, limits);
+        let measure = coverage::Coverage::default();
+        measure.instrument(&mut host.engine);
+        host.state.borrow_mut().check_counts = Some(coverage::CheckCounts::new());
+        host.coverage = Some(measure);
+        host
+    }
+
+    /// What every evaluation so far exercised, per policy in evaluation order; `None`
+    /// unless built [`Host::with_coverage`].
+    pub fn coverage(&self) -> Option<Vec<coverage::PolicyCounts>> {
+        let state = self.state.borrow();
+        let checks = state.check_counts.as_ref()?;
+        Some(self.coverage.as_ref()?.counts(checks))
     }
 
     /// Reads the pack in `dir`, builds a host for it and compiles it: what a caller that
@@ -119,7 +141,14 @@ impl Host {
                 s.recent.clear();
                 s.printed = 0;
             }
-            let result = self.run(policy, facts).map_err(|mut e| {
+            if let Some(measure) = &self.coverage {
+                measure.arm(policy, facts);
+            }
+            let result = self.run(policy, facts);
+            if let Some(measure) = &self.coverage {
+                measure.disarm();
+            }
+            let result = result.map_err(|mut e| {
                 let mut s = self.state.borrow_mut();
                 e.printed = s.recent.drain(..).collect();
                 e.printed_total = s.printed;

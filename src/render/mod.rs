@@ -17,6 +17,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod test_coverage;
 pub mod test_junit;
 pub mod test_text;
 pub mod text;

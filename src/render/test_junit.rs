@@ -2,29 +2,93 @@
 //! case per expectation (and per decision the case did not list), named by its subject
 //! with the policy as its class name, failures carrying the
 //! expected and actual outcomes and the decision's checks. No timestamps or durations.
+//! With `--coverage`, a last test suite `coverage` carries the figures as properties and
+//! the text report as its system-out, and with `--min-coverage` one test case that fails
+//! below the minimum, listing what is not covered.
 
 use std::io;
 
-use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::emitter::Emitter;
+use super::test_coverage::CoverageTextEmitter;
+use crate::testing::coverage::CoverageReport;
 use crate::testing::report::Verdict;
-use crate::testing::{Outcome, TestReport};
+use crate::testing::{Outcome, TestReport, TestRun};
 
 pub struct TestJunitEmitter;
 
 impl Emitter<TestReport> for TestJunitEmitter {
     fn emit(&self, out: &mut dyn io::Write, report: &TestReport) -> io::Result<()> {
-        let mut junit = Report::new("bursar test");
-        for case in &report.cases {
-            let mut suite = TestSuite::new(case.file.as_str());
-            for result in &case.results {
-                suite.add_test_case(test_case(&report.policies, &case.file, result));
-            }
-            junit.add_test_suite(suite);
+        cases(report).serialize(out).map_err(io::Error::other)
+    }
+}
+
+impl Emitter<TestRun> for TestJunitEmitter {
+    fn emit(&self, out: &mut dyn io::Write, run: &TestRun) -> io::Result<()> {
+        let mut junit = cases(&run.report);
+        if let Some(coverage) = &run.coverage {
+            junit.add_test_suite(coverage_suite(&run.report.policies, coverage));
         }
         junit.serialize(out).map_err(io::Error::other)
     }
+}
+
+fn cases(report: &TestReport) -> Report {
+    let mut junit = Report::new("bursar test");
+    for case in &report.cases {
+        let mut suite = TestSuite::new(case.file.as_str());
+        for result in &case.results {
+            suite.add_test_case(test_case(&report.policies, &case.file, result));
+        }
+        junit.add_test_suite(suite);
+    }
+    junit
+}
+
+fn coverage_suite(policies: &str, coverage: &CoverageReport) -> TestSuite {
+    let mut suite = TestSuite::new("coverage");
+    suite.add_property(Property::new(
+        "coverage.percent",
+        coverage.percent.to_string(),
+    ));
+    suite.add_property(Property::new(
+        "coverage.covered",
+        coverage.covered.to_string(),
+    ));
+    suite.add_property(Property::new("coverage.total", coverage.total.to_string()));
+    for p in &coverage.policies {
+        suite.add_property(Property::new(
+            format!("coverage.{}", p.policy),
+            format!("{} of {}", p.covered, p.total),
+        ));
+    }
+    let text = super::to_string(
+        &CoverageTextEmitter {
+            quiet: true,
+            policies: policies.to_owned(),
+        },
+        coverage,
+    );
+    if let Some(min) = coverage.minimum {
+        let status = if coverage.meets_minimum() {
+            TestCaseStatus::success()
+        } else {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status
+                .set_message(format!(
+                    "coverage {}% is below the minimum of {min}%",
+                    coverage.percent
+                ))
+                .set_description(text.trim_start());
+            status
+        };
+        let mut case = TestCase::new("min-coverage", status);
+        case.set_classname("coverage");
+        suite.add_test_case(case);
+    }
+    suite.set_system_out(text.trim_start());
+    suite
 }
 
 fn test_case(policies: &str, file: &str, result: &Verdict) -> TestCase {

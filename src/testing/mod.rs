@@ -3,11 +3,13 @@
 //! compiled once. The CLI's `bursar test` and the crate's own test suite use this runner.
 
 pub mod case;
+pub mod coverage;
+mod coverage_why;
 pub mod defaults;
 pub mod report;
 pub mod run;
 pub mod update;
 
 pub use case::{Case, Expectation, Expected};
-pub use report::{CaseReport, Outcome, TestReport, Verdict};
+pub use report::{CaseReport, Outcome, TestReport, TestRun, Verdict};
 pub use run::{run_case, Runner};

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::case::Expected;
+use super::coverage::CoverageReport;
 use crate::decision::Decision;
 
 /// How one expectation (or one unexpected decision) came out.
@@ -67,5 +68,22 @@ impl TestReport {
 
     pub fn passed(&self) -> bool {
         self.failed_cases() == 0
+    }
+}
+
+/// What `bursar test` writes: the report, and with `--coverage` the coverage, as one
+/// document (the JSON of a run without coverage is the report's alone).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestRun {
+    #[serde(flatten)]
+    pub report: TestReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<CoverageReport>,
+}
+
+impl TestRun {
+    /// Every case passed and coverage, if measured, reached its minimum.
+    pub fn passed(&self) -> bool {
+        self.report.passed() && self.coverage.as_ref().is_none_or(|c| c.meets_minimum())
     }
 }

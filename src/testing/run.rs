@@ -5,15 +5,17 @@
 //! it does not list is a failure, so a policy that starts deciding about more subjects is
 //! noticed. With `scope`, that holds for the named policies only.
 
+use std::cell::RefCell;
 use std::path::Path;
 
 use serde_json::Value;
 
 use super::case::{Case, Expected};
+use super::coverage::{self, CoverageReport, Produced};
 use super::defaults;
 use super::report::{CaseReport, Outcome, Verdict};
 use crate::decision::{Decision, Document};
-use crate::host::{Host, Pack};
+use crate::host::{Host, Pack, PackSource};
 use crate::limits::Limits;
 use crate::Result;
 
@@ -21,12 +23,37 @@ use crate::Result;
 pub struct Runner {
     host: Host,
     pack: Pack,
+    /// Outcomes the cases produced, when measuring coverage.
+    produced: Option<RefCell<Produced>>,
 }
 
 impl Runner {
     pub fn open(policies: &Path, limits: Limits) -> Result<Runner> {
         let (host, pack) = Host::open(policies, limits)?;
-        Ok(Runner { host, pack })
+        Ok(Runner {
+            host,
+            pack,
+            produced: None,
+        })
+    }
+
+    /// A runner that also measures what its cases exercise ([`Runner::coverage`]).
+    pub fn measuring(policies: &Path, limits: Limits) -> Result<Runner> {
+        let source = PackSource::read(policies, &limits)?;
+        let host = Host::with_coverage(&source, limits);
+        let pack = host.load_pack()?;
+        Ok(Runner {
+            host,
+            pack,
+            produced: Some(RefCell::default()),
+        })
+    }
+
+    /// The coverage of every case run so far, failing ones included; `None` unless the
+    /// runner was opened [`Runner::measuring`].
+    pub fn coverage(&self, minimum: Option<f64>) -> Option<CoverageReport> {
+        let produced = self.produced.as_ref()?.borrow();
+        Some(coverage::report(&self.host.coverage()?, &produced, minimum))
     }
 
     /// Evaluates one case: its report, and the whole document the pack gave.
@@ -34,6 +61,9 @@ impl Runner {
         let loaded = defaults::load(case)?;
         let evaluation =
             crate::eval::evaluate_loaded_with(&self.host, &self.pack, loaded, &case.exceptions)?;
+        if let Some(produced) = &self.produced {
+            produced.borrow_mut().add(&evaluation.document.decisions);
+        }
         let report = run_case(case, &evaluation.document.decisions);
         Ok((report, evaluation.document))
     }

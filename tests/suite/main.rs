@@ -8,6 +8,7 @@ mod check;
 mod ci_examples;
 mod cli;
 mod compare;
+mod coverage;
 mod diagnostics;
 mod diff;
 mod diff_attribution;
