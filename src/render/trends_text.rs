@@ -33,7 +33,7 @@ fn text(report: &Report) -> String {
     out
 }
 
-/// `trends: 12 sprints (acme), 2026-S01 (2026-01-05) to 2026-S12 (2026-06-08)`.
+/// `trends: 12 sprints (acme), 2026-S01 to 2026-S12 (2026-01-05 to 2026-06-07)`.
 fn headline(report: &Report) -> String {
     let org = report
         .org
@@ -42,10 +42,10 @@ fn headline(report: &Report) -> String {
         .unwrap_or_default();
     let span = match (report.sprints.first(), report.sprints.last()) {
         (Some(a), Some(b)) => format!(
-            ", {} ({}) to {} ({})",
+            ", {} to {} ({} to {})",
             esc(&a.sprint),
-            esc(&a.start),
             esc(&b.sprint),
+            esc(&a.start),
             esc(&b.end)
         ),
         _ => String::new(),

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use crate::text::count;
+
 use super::model::{Condition, CreditMismatch, PackHistory, Quartile, SprintRow, Status, Verdict};
 
 /// An access ratio is near 1 when it lies within this factor of 1 either way
@@ -163,9 +165,9 @@ fn public_rules(inputs: &Inputs<'_>) -> Verdict {
     let mismatches = inputs.mismatches.len();
     findings.push(match mismatches {
         0 => "every catalog entry records as origin the squad bursar credited".to_owned(),
+        1 => "1 catalog entry records an origin other than the squad bursar credited".to_owned(),
         _ => format!(
-            "{mismatches} catalog {} record an origin other than the squad bursar credited",
-            if mismatches == 1 { "entry" } else { "entries" }
+            "{mismatches} catalog entries record an origin other than the squad bursar credited"
         ),
     });
     let informal: usize = inputs
@@ -179,7 +181,10 @@ fn public_rules(inputs: &Inputs<'_>) -> Verdict {
         .map(|s| s.health.topup_violations)
         .sum();
     findings.push(format!(
-        "{informal} granted top-ups had no approver; {violations} top-up decisions were violations"
+        "{} without an approver; {} {} a violation",
+        count(informal, "granted top-up"),
+        count(violations, "top-up decision"),
+        if violations == 1 { "was" } else { "were" }
     ));
     let figures = BTreeMap::from([
         ("pack_changed".to_owned(), Value::Bool(pack.changed)),
