@@ -127,7 +127,7 @@ fn journeys_checked_by_hand() {
     assert_eq!(report.quartiles[3].access_ratio, None);
     assert_eq!(report.originating_squads, ["beta", "delta"]);
 
-    let rows: Vec<(&str, usize, usize, usize, Option<f64>, usize)> = report
+    let rows: Vec<EmergenceRow> = report
         .sprints
         .iter()
         .map(|s| {
@@ -174,6 +174,9 @@ fn journeys_checked_by_hand() {
         "every squad had a baseline in 3 of 3 sprints"
     );
 }
+
+/// sprint, explored, new candidates, not yet promoted, median to candidate, entered.
+type EmergenceRow<'a> = (&'a str, usize, usize, usize, Option<f64>, usize);
 
 fn run_trends(args: &[&str]) -> std::process::Output {
     let mut all = vec!["trends"];
