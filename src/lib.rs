@@ -20,6 +20,7 @@ pub mod schema;
 pub mod snapshot;
 pub mod testing;
 pub mod text;
+pub mod trends;
 
 pub use error::{Error, Result};
 

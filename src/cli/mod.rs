@@ -13,6 +13,7 @@ mod status;
 pub mod stderr;
 pub mod streams;
 mod test;
+mod trends;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -54,6 +55,8 @@ enum Command {
     Impact(impact::Args),
     /// Run the policy test cases kept beside a pack (`<pack>/tests/*.case`)
     Test(test::Args),
+    /// Across many sprints: do split budgets surface promotable workflows or entrench squads?
+    Trends(trends::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
@@ -64,5 +67,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Check(args) => check::run(args),
         Command::Impact(args) => impact::run(args),
         Command::Test(args) => test::run(args),
+        Command::Trends(args) => trends::run(args),
     }
 }

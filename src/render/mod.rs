@@ -17,6 +17,7 @@ pub mod sarif;
 pub mod test_junit;
 pub mod test_text;
 pub mod text;
+pub mod trends_text;
 
 use crate::decision::Document;
 pub use emitter::{to_string, Context, Emitter};

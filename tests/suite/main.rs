@@ -33,4 +33,5 @@ mod streams;
 mod support;
 mod terminal;
 mod test_command;
+mod trends;
 mod warehouse;
