@@ -342,3 +342,20 @@ fn the_dashboard_renders_in_headless_chromium_without_errors_or_requests() {
     let png = std::fs::read(&screenshot).expect("a screenshot");
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 50_000);
 }
+
+#[test]
+fn the_dashboard_is_the_same_bytes_whatever_the_order_and_jobs() {
+    let hand = |s: &str| format!("tests/fixtures/trends/hand/{s}.json");
+    let run = |order: [&str; 3], jobs: &str| {
+        let files = order.map(hand);
+        let mut args = vec!["trends", "-q", "--format", "html", "--jobs", jobs];
+        args.extend(files.iter().map(String::as_str));
+        let out = bursar(&args);
+        assert!(matches!(out.status.code(), Some(0 | 1)));
+        out.stdout
+    };
+    let a = run(["s01", "s02", "s03"], "1");
+    assert!(a.starts_with(b"<!doctype html>"));
+    assert_eq!(a, run(["s03", "s01", "s02"], "2"));
+    assert_eq!(a, run(["s02", "s03", "s01"], "3"));
+}
