@@ -11,6 +11,7 @@ mod example;
 mod extent;
 mod failures;
 mod gen;
+mod gen_series;
 mod impact;
 mod impact_cli;
 mod junit;
