@@ -154,10 +154,22 @@ fn public_rules(inputs: &Inputs<'_>) -> Verdict {
     let n = inputs.sprints.len();
     let pack = inputs.pack;
     let mut findings = vec![if pack.changed {
+        let files: Vec<String> = pack
+            .changes
+            .iter()
+            .map(|c| {
+                let how = match (&c.from, &c.to) {
+                    (None, _) => "added",
+                    (_, None) => "removed",
+                    _ => "changed",
+                };
+                format!("{} {how} in {}", c.file, c.sprint)
+            })
+            .collect();
         format!(
-            "the pack changed within the series: {} distinct digests, {} file changes",
+            "the pack changed within the series ({} digests): {}",
             pack.digests.len(),
-            pack.changes.len()
+            files.join(", ")
         )
     } else {
         format!("the pack's policy digests did not change in {n} sprints")
