@@ -398,3 +398,27 @@ fn rules_that_move_within_the_series_are_reported() {
     assert_eq!(twice.status.code(), Some(2));
     assert!(stderr(&twice).contains("gives 2026-01-19 more than once"));
 }
+
+#[test]
+fn out_is_written_whole_and_never_onto_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("trends.json");
+    let out = run_trends(&[
+        &hand("s01"),
+        &hand("s02"),
+        "--format",
+        "json",
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let json: Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+    assert_eq!(json["sprints"].as_array().unwrap().len(), 2);
+
+    let copy = edited("s01", "out-onto-me.json", |_| {});
+    let before = std::fs::read(&copy).unwrap();
+    let out = run_trends(&[copy.to_str().unwrap(), "--out", copy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+}
