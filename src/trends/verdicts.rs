@@ -193,10 +193,14 @@ fn public_rules(inputs: &Inputs<'_>) -> Verdict {
         .map(|s| s.health.topup_violations)
         .sum();
     findings.push(format!(
-        "{} without an approver; {} {} a violation",
+        "{} without an approver; {} {}",
         count(informal, "granted top-up"),
         count(violations, "top-up decision"),
-        if violations == 1 { "was" } else { "were" }
+        if violations == 1 {
+            "was a violation"
+        } else {
+            "were violations"
+        }
     ));
     let figures = BTreeMap::from([
         ("pack_changed".to_owned(), Value::Bool(pack.changed)),
