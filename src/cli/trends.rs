@@ -79,9 +79,6 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     );
     inputs.extend(args.snapshots.iter().map(|s| ("the snapshot", s.as_path())));
     let output = args.output.open(&inputs)?;
-    if args.output.format == Format::Html {
-        anyhow::bail!("`--format html` is not built yet: use `text` or `json`");
-    }
     let load = super::machine::load_options();
     let snapshots = super::machine::snapshot_sources(&args.snapshots, &load)?;
     let options = bursar::trends::Options {
@@ -122,7 +119,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     output.write(
         match args.output.format {
             Format::Text => render::to_string(&render::trends_text::TrendsText, report),
-            Format::Json | Format::Html => render::to_string(&render::json::JsonEmitter, report),
+            Format::Json => render::to_string(&render::json::JsonEmitter, report),
+            Format::Html => render::to_string(&render::dashboard::Dashboard, report),
         }
         .as_bytes(),
     )?;

@@ -5,6 +5,9 @@
 //! shared fixture documents.
 
 pub mod check;
+pub mod dashboard;
+mod dashboard_sections;
+mod dashboard_tables;
 pub mod diagnostic;
 mod emitter;
 pub mod failures;
@@ -14,6 +17,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod svg;
 pub mod test_junit;
 pub mod test_text;
 pub mod text;
