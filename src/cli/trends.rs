@@ -26,6 +26,10 @@ impl super::args::Formats for Format {
 pub struct Args {
     #[command(flatten)]
     pack: PackArgs,
+    /// The pack in force from DATE (YYYY-MM-DD) on: sprints starting on or after it are
+    /// evaluated with DIR (repeatable), so the report shows where the rules moved
+    #[arg(long, value_name = "DATE=DIR", value_parser = pack_from)]
+    policies_from: Vec<(String, PathBuf)>,
     /// Sprint snapshots (JSON) of one organisation, in any order: the series is ordered by
     /// sprint dates (`-`, once, for standard input)
     #[arg(value_name = "SNAPSHOT", required = true)]
@@ -42,8 +46,37 @@ pub struct Args {
     limits: LimitArgs,
 }
 
+/// `DATE=DIR`, the date a calendar date.
+fn pack_from(text: &str) -> Result<(String, PathBuf), String> {
+    let (date, dir) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not DATE=DIR"))?;
+    if bursar::instant::parse_date(date).is_none() {
+        return Err(format!("`{date}` is not a calendar date (YYYY-MM-DD)"));
+    }
+    if dir.is_empty() {
+        return Err(format!("`{text}` names no policy folder after `=`"));
+    }
+    Ok((date.to_owned(), PathBuf::from(dir)))
+}
+
 pub fn run(args: Args) -> anyhow::Result<Status> {
+    let mut later = Vec::new();
+    for (date, dir) in &args.policies_from {
+        let day = bursar::instant::parse_date(date).expect("checked when parsed");
+        if later.iter().any(|(d, _)| *d == day) {
+            anyhow::bail!(
+                "`--policies-from` gives {date} more than once: one pack comes into force a day"
+            );
+        }
+        later.push((day, dir.clone()));
+    }
     let mut inputs = vec![("the policy pack", args.pack.dir())];
+    inputs.extend(
+        args.policies_from
+            .iter()
+            .map(|(_, dir)| ("a policy pack", dir.as_path())),
+    );
     inputs.extend(args.snapshots.iter().map(|s| ("the snapshot", s.as_path())));
     let output = args.output.open(&inputs)?;
     let load = super::machine::load_options();
@@ -56,9 +89,13 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         }),
     };
     let mut progress = super::progress::Progress::snapshots("trends", args.quiet);
-    let result = bursar::trends::run(args.pack.dir(), &snapshots, &options, &mut |done, total| {
-        progress.update(done as u64, total as u64)
-    });
+    let result = bursar::trends::run_with_packs(
+        args.pack.dir(),
+        &later,
+        &snapshots,
+        &options,
+        &mut |done, total| progress.update(done as u64, total as u64),
+    );
     progress.finish();
     let trends = match result.map_err(|f| *f) {
         Ok(trends) => trends,

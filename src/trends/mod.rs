@@ -17,5 +17,5 @@ mod verdicts;
 pub use analysis::analyse;
 pub use equity::QUARTILE_LABELS;
 pub use model::*;
-pub use run::{run, Failure, Options, Trends};
+pub use run::{run, run_with_packs, Failure, Options, Trends};
 pub use verdicts::{near_one, NEAR_ONE_FACTOR};

@@ -61,6 +61,20 @@ pub fn run(
     options: &Options,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Trends, Box<Failure>> {
+    run_with_packs(policies, &[], snapshots, options, progress)
+}
+
+/// Like [`run`], with the packs that came into force during the series: `later` holds
+/// (first day, folder), the day as [`crate::instant::parse_date`] counts it. A sprint is
+/// evaluated with the pack of the latest day on or before its start, else `policies`,
+/// so the report shows whether, and where, the rules moved.
+pub fn run_with_packs(
+    policies: &Path,
+    later: &[(i64, PathBuf)],
+    snapshots: &[Source],
+    options: &Options,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Trends, Box<Failure>> {
     let failure = |snapshot: Option<usize>, error| {
         Box::new(Failure::Evaluate {
             error,
@@ -68,15 +82,25 @@ pub fn run(
         })
     };
     // Read and compiled here first: a broken pack is reported before any snapshot is read.
-    let pack = PackSource::read(policies).map_err(|e| failure(None, e))?;
-    build(&pack, options.limits).map_err(|e| failure(None, e))?;
+    let mut later: Vec<&(i64, PathBuf)> = later.iter().collect();
+    later.sort_by_key(|(day, _)| *day);
+    let mut packs = vec![(
+        i64::MIN,
+        read_pack(policies, options.limits).map_err(|e| failure(None, e))?,
+    )];
+    for (day, dir) in later {
+        packs.push((
+            *day,
+            read_pack(dir, options.limits).map_err(|e| failure(None, e))?,
+        ));
+    }
 
     let total = snapshots.len();
     let mut samples = Vec::with_capacity(total);
     let mut logs = Vec::with_capacity(total);
     progress(0, total);
-    let task = OnePack {
-        pack: &pack,
+    let task = InForce {
+        packs: &packs,
         options,
     };
     parallel::run(&task, snapshots, options.jobs, &mut |i, (sample, log)| {
@@ -109,19 +133,31 @@ fn build(source: &PackSource, limits: Limits) -> crate::Result<(Host, Pack)> {
     Ok((host, pack))
 }
 
-/// What each worker does: compile the pack once, then evaluate and sample each snapshot.
-struct OnePack<'a> {
-    pack: &'a PackSource,
+/// Reads a pack once and compiles it, so a broken one is reported before any snapshot.
+fn read_pack(dir: &Path, limits: Limits) -> crate::Result<PackSource> {
+    let source = PackSource::read(dir)?;
+    build(&source, limits)?;
+    Ok(source)
+}
+
+/// What each worker does: compile the packs once, then evaluate each snapshot with the
+/// pack in force when its sprint started, and sample it.
+struct InForce<'a> {
+    /// (first day in force, pack), by day; the first from the start of time.
+    packs: &'a [(i64, PackSource)],
     options: &'a Options,
 }
 
-impl Evaluate for OnePack<'_> {
-    type Worker = (Host, Pack);
+impl Evaluate for InForce<'_> {
+    type Worker = Vec<(Host, Pack)>;
     type Output = (Sample, Vec<String>);
     type Error = Error;
 
-    fn worker(&self) -> Result<(Host, Pack), Error> {
-        build(self.pack, self.options.limits)
+    fn worker(&self) -> Result<Vec<(Host, Pack)>, Error> {
+        self.packs
+            .iter()
+            .map(|(_, source)| build(source, self.options.limits))
+            .collect()
     }
 
     fn load(&self, source: &Source) -> crate::Result<Loaded> {
@@ -130,11 +166,15 @@ impl Evaluate for OnePack<'_> {
 
     fn evaluate(
         &self,
-        (host, pack): &(Host, Pack),
+        compiled: &Vec<(Host, Pack)>,
         source: &Source,
         loaded: Loaded,
     ) -> Result<(Sample, Vec<String>), Error> {
         let shown = source.origin();
+        // The loaders refuse a start that is not a calendar date.
+        let start = crate::instant::parse_date(&loaded.snapshot.sprint.start).unwrap_or(i64::MIN);
+        let in_force = self.packs.partition_point(|(day, _)| *day <= start);
+        let (host, pack) = &compiled[in_force.saturating_sub(1)];
         // Sampled before the pack consumes the snapshot; the document is dropped once read.
         let mut sample = Sample::of_snapshot(shown.clone(), &loaded.snapshot);
         let evaluation = crate::eval::evaluate_loaded(host, pack, loaded)?;

@@ -154,10 +154,22 @@ fn public_rules(inputs: &Inputs<'_>) -> Verdict {
     let n = inputs.sprints.len();
     let pack = inputs.pack;
     let mut findings = vec![if pack.changed {
+        let files: Vec<String> = pack
+            .changes
+            .iter()
+            .map(|c| {
+                let how = match (&c.from, &c.to) {
+                    (None, _) => "added",
+                    (_, None) => "removed",
+                    _ => "changed",
+                };
+                format!("{} {how} in {}", c.file, c.sprint)
+            })
+            .collect();
         format!(
-            "the pack changed within the series: {} distinct digests, {} file changes",
+            "the pack changed within the series ({} digests): {}",
             pack.digests.len(),
-            pack.changes.len()
+            files.join(", ")
         )
     } else {
         format!("the pack's policy digests did not change in {n} sprints")
@@ -181,10 +193,14 @@ fn public_rules(inputs: &Inputs<'_>) -> Verdict {
         .map(|s| s.health.topup_violations)
         .sum();
     findings.push(format!(
-        "{} without an approver; {} {} a violation",
+        "{} without an approver; {} {}",
         count(informal, "granted top-up"),
         count(violations, "top-up decision"),
-        if violations == 1 { "was" } else { "were" }
+        if violations == 1 {
+            "was a violation"
+        } else {
+            "were violations"
+        }
     ));
     let figures = BTreeMap::from([
         ("pack_changed".to_owned(), Value::Bool(pack.changed)),

@@ -35,4 +35,5 @@ mod support;
 mod terminal;
 mod test_command;
 mod trends;
+mod trends_series;
 mod warehouse;

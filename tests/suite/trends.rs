@@ -334,3 +334,91 @@ fn a_policy_error_names_the_snapshot_and_nothing_is_written() {
     assert!(err.contains("no"), "{err}");
     assert!(!out_file.exists());
 }
+
+/// A pack that came into force in S02 (promotion needs 12 uses): the sprints from S02 on
+/// are judged by it, and the report says which file changed where.
+#[test]
+fn rules_that_move_within_the_series_are_reported() {
+    let stricter = crate::impact::edited_pack(
+        "promotion.rhai",
+        "const MIN_USES = 10;",
+        "const MIN_USES = 12;",
+    );
+    let from = format!("2026-01-19={}", stricter.path().display());
+    let out = run_trends(&[
+        &hand("s01"),
+        &hand("s03"),
+        &hand("s02"),
+        "--policies-from",
+        &from,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema_errors(&json), Vec::<String>::new());
+    let pack = &json["pack"];
+    assert_eq!(pack["changed"], true);
+    assert_eq!(pack["digests"].as_array().unwrap().len(), 2);
+    let changes = pack["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0]["sprint"], "2026-S02");
+    assert_eq!(changes[0]["file"], "promotion.rhai");
+    let digests: Vec<&Value> = json["sprints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["pack_sha256"])
+        .collect();
+    assert_ne!(digests[0], digests[1]);
+    assert_eq!(digests[1], digests[2]);
+    // Judged by 12 uses, review/D (10 runs in S02) is no longer a candidate.
+    let d = json["journeys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["variant"] == "review/D")
+        .unwrap();
+    assert_eq!(d["first_candidate"], Value::Null);
+    let public = &json["verdicts"][2];
+    assert_eq!(public["condition"], "public-rules");
+    assert_eq!(public["figures"]["pack_changed"], true);
+    assert_eq!(
+        public["findings"][0],
+        "the pack changed within the series (2 digests): promotion.rhai changed in 2026-S02"
+    );
+
+    let twice = run_trends(&[
+        &hand("s01"),
+        "--policies-from",
+        &from,
+        "--policies-from",
+        &from,
+    ]);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(stderr(&twice).contains("gives 2026-01-19 more than once"));
+}
+
+#[test]
+fn out_is_written_whole_and_never_onto_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("trends.json");
+    let out = run_trends(&[
+        &hand("s01"),
+        &hand("s02"),
+        "--format",
+        "json",
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let json: Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+    assert_eq!(json["sprints"].as_array().unwrap().len(), 2);
+
+    let copy = edited("s01", "out-onto-me.json", |_| {});
+    let before = std::fs::read(&copy).unwrap();
+    let out = run_trends(&[copy.to_str().unwrap(), "--out", copy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+}
