@@ -250,7 +250,7 @@ pub fn health(out: &mut String, report: &Report) {
         (
             "topup-concentration",
             "Top-up concentration",
-            "largest squad's share of top-ups",
+            "largest squad's share",
             |s| s.health.topup_concentration.as_ref(),
         ),
         (
