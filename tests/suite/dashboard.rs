@@ -359,3 +359,35 @@ fn the_dashboard_is_the_same_bytes_whatever_the_order_and_jobs() {
     assert_eq!(a, run(["s03", "s01", "s02"], "2"));
     assert_eq!(a, run(["s02", "s03", "s01"], "3"));
 }
+
+#[test]
+fn names_from_the_snapshots_are_escaped_everywhere_on_the_page() {
+    let hostile = "<script>alert(\"x\")</script>&'";
+    let mut report = hand_report();
+    report.org = Some(hostile.to_owned());
+    for j in &mut report.journeys {
+        j.variant = format!("{hostile}/{}", j.variant);
+        j.family = hostile.to_owned();
+    }
+    for s in &mut report.sprints {
+        let tokens = std::mem::take(&mut s.exploration_tokens_by_family);
+        s.exploration_tokens_by_family = tokens
+            .into_values()
+            .map(|t| (hostile.to_owned(), t))
+            .collect();
+    }
+    for m in &mut report.credit_mismatches {
+        m.credited_origin = hostile.to_owned();
+        m.recorded_origin = hostile.to_owned();
+    }
+    assert!(!report.credit_mismatches.is_empty());
+    let html = bursar::render::to_string(&bursar::render::dashboard::Dashboard, &report);
+    assert!(
+        !html.contains("<script") && !html.contains("alert(\"x\")"),
+        "unescaped"
+    );
+    let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;";
+    // The title twice, the family in the chart legend, a tooltip and its table, the
+    // journeys and both squads of a mismatch.
+    assert!(count(&html, escaped) > 10, "{}", count(&html, escaped));
+}
