@@ -67,11 +67,11 @@ impl Scenario {
                 let rule = (s.headcount * 250_000).clamp(1_000_000, 4_000_000);
                 match self {
                     Self::Fair => Some(rule + credit),
-                    // The smaller half runs on four fifths of the rule, often below the
+                    // The smaller half runs on three fifths of the rule, often below the
                     // guaranteed minimum, and the very smallest squad has no budget line.
                     Self::Entrenched if n >= 4 && i + 1 == n => None,
                     Self::Entrenched if i >= n / 2 => {
-                        Some(rule / 5 * 4 - 50_000 * rng.below(4) + credit)
+                        Some(rule / 5 * 3 - 50_000 * rng.below(4) + credit)
                     }
                     Self::Entrenched => Some(rule + credit),
                 }

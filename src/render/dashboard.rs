@@ -34,7 +34,7 @@ h2 { font-size: 1.25rem; margin-top: 2.5rem; border-bottom: 2px solid #111; padd
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.85rem; }
 caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
 th, td { border: 1px solid #bbb; padding: 0.2rem 0.5rem; }
-td { white-space: nowrap; }
+td, .by-sprint th { white-space: nowrap; }
 th { background: #eee; text-align: left; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .scroll { overflow-x: auto; }

@@ -4,12 +4,28 @@
 
 use std::fmt::Write;
 
-use super::dashboard_tables::{table, Cell};
+use super::dashboard_tables::{classed_table, table, Cell};
 use super::svg::{self, escape, Labels, Reference, Series};
 use crate::trends::{Measure, Report, SprintRow, Status};
 
 fn sprint_ids(report: &Report) -> Vec<String> {
     report.sprints.iter().map(|s| s.sprint.clone()).collect()
+}
+
+/// A table with a column per sprint and a row per figure: the numbers under a chart over
+/// sprints, compact however long the series.
+fn by_sprint(out: &mut String, caption: &str, sprints: &[String], rows: Vec<(&str, Vec<Cell>)>) {
+    let mut header = vec![""];
+    header.extend(sprints.iter().map(String::as_str));
+    let body = rows
+        .into_iter()
+        .map(|(name, cells)| {
+            let mut row = vec![Cell::text(name)];
+            row.extend(cells);
+            row
+        })
+        .collect();
+    classed_table(out, "by-sprint", caption, &header, body);
 }
 
 pub fn verdicts(out: &mut String, report: &Report) {
@@ -144,6 +160,26 @@ pub fn candidates(out: &mut String, report: &Report) {
         y: "variants",
     };
     out.push_str(&svg::bars::chart(&labels, &ids, &groups, None));
+    let rows = s
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::text(&r.sprint),
+                Cell::int(r.variants_explored as u64),
+                Cell::int(r.new_candidates as u64),
+                Cell::int(r.candidates_not_promoted as u64),
+                Cell::int(r.entered_catalog as u64),
+            ]
+        })
+        .collect();
+    let header = [
+        "sprint",
+        "explored",
+        "new candidates",
+        "not yet promoted",
+        "entered catalog",
+    ];
+    table(out, "Candidates per sprint", &header, rows);
     let median = [Series::new(
         "median sprints to candidate",
         s.iter().map(|r| r.median_sprints_to_candidate),
@@ -155,28 +191,22 @@ pub fn candidates(out: &mut String, report: &Report) {
         y: "sprints from first exploration",
     };
     out.push_str(&svg::lines::chart(&labels, &ids, &median, None));
-    let rows = s
-        .iter()
-        .map(|r| {
-            vec![
-                Cell::text(&r.sprint),
-                Cell::int(r.variants_explored as u64),
-                Cell::int(r.new_candidates as u64),
-                Cell::int(r.candidates_not_promoted as u64),
-                Cell::number(r.median_sprints_to_candidate, 1),
-                Cell::int(r.entered_catalog as u64),
-            ]
-        })
-        .collect();
-    let header = [
-        "sprint",
-        "explored",
-        "new candidates",
-        "not yet promoted",
-        "median sprints to candidate",
-        "entered catalog",
-    ];
-    table(out, "Candidates per sprint", &header, rows);
+    let cells = |f: fn(&SprintRow) -> Cell| s.iter().map(f).collect();
+    by_sprint(
+        out,
+        "Time to candidate",
+        &ids,
+        vec![
+            (
+                "new candidates",
+                cells(|r| Cell::int(r.new_candidates as u64)),
+            ),
+            (
+                "median sprints to candidate",
+                cells(|r| Cell::number(r.median_sprints_to_candidate, 1)),
+            ),
+        ],
+    );
 }
 
 /// `≤ 0.35`, the way the pack checked a figure, from the first sprint that checked it.
@@ -247,35 +277,29 @@ pub fn health(out: &mut String, report: &Report) {
             y,
         };
         out.push_str(&svg::lines::chart(&labels, &ids, &line, reference.as_ref()));
+        let caption = match &limit {
+            Some((_, label)) => format!("{title} ({label}: ✓ within, ✗ not)"),
+            None => title.to_owned(),
+        };
+        let row = report.sprints.iter().map(|s| measure(pick(s))).collect();
+        by_sprint(out, &caption, &ids, vec![(y, row)]);
     }
-    let rows = report
-        .sprints
-        .iter()
-        .map(|s| {
-            let h = &s.health;
-            vec![
-                Cell::text(&s.sprint),
-                Cell::Text(h.outcome.clone().unwrap_or_else(|| "–".to_owned())),
-                measure(h.gini.as_ref()),
-                measure(h.topup_concentration.as_ref()),
-                measure(h.untagged_share.as_ref()),
-                h.squads_without_baseline
-                    .as_ref()
-                    .map_or(Cell::Figure("–".to_owned()), |l| Cell::int(l.len() as u64)),
-                Cell::int(h.informal_topups.len() as u64),
-            ]
-        })
-        .collect();
-    let header = [
-        "sprint",
-        "outcome",
-        "gini",
-        "top-up concentration",
-        "untagged share",
-        "squads without baseline",
-        "informal top-ups",
+    let cells = |f: fn(&SprintRow) -> Cell| report.sprints.iter().map(f).collect();
+    let rows = vec![
+        ("outcome", cells(|s| Cell::sprint(&s.health.outcome))),
+        (
+            "squads without baseline",
+            cells(|s| match &s.health.squads_without_baseline {
+                Some(l) => Cell::int(l.len() as u64),
+                None => Cell::Figure("–".to_owned()),
+            }),
+        ),
+        (
+            "informal top-ups",
+            cells(|s| Cell::int(s.health.informal_topups.len() as u64)),
+        ),
     ];
-    table(out, "Health by sprint", &header, rows);
+    by_sprint(out, "Health decisions by sprint", &ids, rows);
 }
 
 pub fn access(out: &mut String, report: &Report) {

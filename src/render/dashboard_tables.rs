@@ -51,9 +51,25 @@ pub fn thousands(n: u64) -> String {
 
 /// A captioned table, scrolling sideways on a narrow screen.
 pub fn table(out: &mut String, caption: &str, header: &[&str], rows: Vec<Vec<Cell>>) {
+    classed_table(out, "", caption, header, rows);
+}
+
+/// [`table`] with a CSS class (`by-sprint`: headers that never wrap).
+pub fn classed_table(
+    out: &mut String,
+    class: &str,
+    caption: &str,
+    header: &[&str],
+    rows: Vec<Vec<Cell>>,
+) {
+    let class = if class.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"{class}\"")
+    };
     let _ = write!(
         out,
-        "<div class=\"scroll\"><table>\n<caption>{}</caption>\n<thead><tr>",
+        "<div class=\"scroll\"><table{class}>\n<caption>{}</caption>\n<thead><tr>",
         escape(caption)
     );
     for h in header {
@@ -155,9 +171,9 @@ pub fn journeys(out: &mut String, report: &Report) {
         series.into_iter().map(row).collect(),
     );
     if !before.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<details><summary>{} catalogued before the series</summary>\n",
+            "<details><summary>{} catalogued before the series</summary>",
             before.len()
         );
         table(

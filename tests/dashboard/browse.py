@@ -8,7 +8,8 @@ browser reads commands on fd 3 and writes replies and events on fd 4, each messa
 ending in a NUL byte), with nothing but the standard library. Prints one JSON object:
   console: console errors, exceptions and log entries at error level (text each)
   requests: every URL the page requested (the file itself included)
-  charts: per <svg class="chart">, its title, drawn shapes and rendered size
+  charts: per <svg class="chart">, its title, drawn shapes, data marks (the shapes
+    with a tooltip: bars, segments, points) and rendered size
   title: the document title
 and writes a full-page screenshot. The Rust test (tests/suite/dashboard.rs) judges it.
 Exits 2 with a message on stderr when the browser cannot be driven.
@@ -33,6 +34,7 @@ CHARTS = """JSON.stringify([...document.querySelectorAll('svg.chart')].map(s => 
   return {
     title: (s.querySelector('title') || {}).textContent || '',
     shapes: s.querySelectorAll('rect, path, circle, line').length,
+    marks: s.querySelectorAll('rect > title, g > title').length,
     width: box.width, height: box.height,
     drawn_width: inner.width, drawn_height: inner.height,
   };

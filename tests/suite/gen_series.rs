@@ -166,6 +166,22 @@ fn check_truth(manifest: &Value, sprints: &[Sprint]) -> BTreeSet<(String, String
     mismatches
 }
 
+/// The Gini coefficient of capacity over squads, as `health` computes it.
+fn gini(capacity: &BTreeMap<String, u64>) -> f64 {
+    let x: Vec<f64> = capacity.values().map(|&c| c as f64).collect();
+    let sum: f64 = x.iter().sum();
+    let diffs: f64 = x
+        .iter()
+        .flat_map(|a| x.iter().map(move |b| (a - b).abs()))
+        .sum();
+    diffs / (2.0 * x.len() as f64 * sum)
+}
+
+/// Sprints whose capacity Gini is above the handbook's 0.35.
+fn concentrated(sprints: &[Sprint]) -> usize {
+    sprints.iter().filter(|s| gini(&s.capacity) > 0.35).count()
+}
+
 /// Per capacity quartile (largest first, squads ranked by capacity over the series): its
 /// share of originated candidates over its share of capacity.
 fn access_ratios(sprints: &[Sprint]) -> Vec<f64> {
@@ -214,6 +230,7 @@ fn a_fair_series_credits_every_origin_and_originates_in_proportion_to_capacity()
     for r in &ratios {
         assert!((0.6..=1.4).contains(r), "access ratios {ratios:?}");
     }
+    assert_eq!(concentrated(&sprints), 0, "capacity stays spread");
     for s in &sprints {
         for b in list(&s.snapshot["budgets"], "exploration") {
             assert!(
@@ -246,6 +263,10 @@ fn an_entrenched_series_favours_the_largest_squads_and_plants_credit_mismatches(
         }
         let ratios = access_ratios(&sprints);
         assert!(ratios[0] > 1.5, "seed {seed}: access ratios {ratios:?}");
+        assert!(
+            concentrated(&sprints) >= 9,
+            "seed {seed}: capacity concentrates"
+        );
         // Some squad has no guaranteed baseline in every sprint.
         for s in &sprints {
             let short = s.capacity.len()

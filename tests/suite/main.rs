@@ -6,6 +6,7 @@ mod cases;
 mod ci_examples;
 mod cli;
 mod compare;
+mod dashboard;
 mod errors;
 mod example;
 mod extent;

@@ -60,5 +60,5 @@ pub fn chart(
     let entries: Vec<(usize, &str)> = groups.iter().map(|g| g.name.as_str()).enumerate().collect();
     frame.legend(&mut out, labels.id, &entries);
     out.push_str("</svg>");
-    out
+    super::one_element_a_line(&out)
 }

@@ -40,7 +40,7 @@ pub fn chart(
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"<svg viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{id}-title" class="chart" font-family="system-ui, sans-serif" font-size="12"><title id="{id}-title">{t}</title><text x="{left}" y="20" font-size="15" font-weight="600">{t}</text>"#,
+        r#"<svg viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{id}-title" class="chart" font-family="system-ui, sans-serif" font-size="12"><title id="{id}-title">{t}</title><text x="70" y="20" font-size="15" font-weight="600">{t}</text>"#,
         t = escape(labels.title),
     );
     patterns(&mut out, id, series.len());
@@ -123,5 +123,5 @@ pub fn chart(
         );
     }
     out.push_str("</svg>");
-    out
+    super::one_element_a_line(&out)
 }

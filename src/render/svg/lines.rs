@@ -122,5 +122,5 @@ pub fn chart(
         );
     }
     out.push_str("</svg>");
-    out
+    super::one_element_a_line(&out)
 }

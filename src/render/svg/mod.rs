@@ -90,6 +90,12 @@ pub(crate) fn patterns(out: &mut String, id: &str, n: usize) {
     out.push_str("</defs>");
 }
 
+/// The SVG with each element on a line of its own, so a change to a chart reads as a
+/// change to a few lines (text is escaped, so `><` only ever joins two tags).
+pub(crate) fn one_element_a_line(svg: &str) -> String {
+    svg.replace("><", ">\n<")
+}
+
 /// Escapes text for SVG and HTML content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -53,5 +53,5 @@ pub fn chart(labels: &Labels, categories: &[String], bands: &[Series]) -> String
         .collect();
     frame.legend(&mut out, labels.id, &entries);
     out.push_str("</svg>");
-    out
+    super::one_element_a_line(&out)
 }
