@@ -128,7 +128,8 @@ impl Sample {
         sample
     }
 
-    /// One pass over the run columns, by interned tag, then one per distinct key.
+    /// One pass over the run columns, counting by interned tag; then the totals of each
+    /// tag and each run group are added by key.
     fn count_runs(&mut self, snapshot: &Snapshot) {
         let tags = snapshot.runs.tags();
         let mut by_tag = vec![(Use::default(), 0u64); tags.len()];
@@ -147,9 +148,11 @@ impl Sample {
                 None => {}
             }
         }
-        let groups = snapshot.run_groups.iter().map(|g| {
+        for ((workflow, variant), (used, tokens)) in tags.iter().zip(by_tag) {
+            self.add(Some((workflow, variant)), used, tokens);
+        }
+        for g in &snapshot.run_groups {
             let exploring = g.pool == Pool::Exploration;
-            let tag = g.workflow.clone().zip(g.variant.clone());
             let used = Use {
                 runs: g.count,
                 exploration_runs: if exploring { g.count } else { 0 },
@@ -159,27 +162,31 @@ impl Sample {
             } else {
                 0
             };
-            (tag, used, tokens)
-        });
-        let runs = tags.iter().cloned().map(Some).zip(by_tag);
-        for (tag, used, tokens) in runs.map(|(t, (u, k))| (t, u, k)).chain(groups) {
-            let Some((workflow, variant)) = tag else {
-                self.untagged_exploration_tokens += tokens;
-                continue;
-            };
-            if used.runs == 0 {
-                continue;
-            }
-            let key = crate::snapshot::variant_key(&workflow, &variant);
-            let entry = self.variants.entry(key).or_default();
-            entry.runs += used.runs;
-            entry.exploration_runs += used.exploration_runs;
-            if used.exploration_runs > 0 {
-                *self
-                    .exploration_tokens_by_family
-                    .entry(workflow)
-                    .or_default() += tokens;
-            }
+            let tag = g.workflow.as_deref().zip(g.variant.as_deref());
+            self.add(tag, used, tokens);
+        }
+    }
+
+    /// Adds runs of one tag (`None`: untagged) and their exploration tokens.
+    fn add(&mut self, tag: Option<(&str, &str)>, used: Use, exploration_tokens: u64) {
+        let Some((workflow, variant)) = tag else {
+            self.untagged_exploration_tokens += exploration_tokens;
+            return;
+        };
+        if used.runs == 0 {
+            return;
+        }
+        let entry = self
+            .variants
+            .entry(crate::snapshot::variant_key(workflow, variant))
+            .or_default();
+        entry.runs += used.runs;
+        entry.exploration_runs += used.exploration_runs;
+        if used.exploration_runs > 0 {
+            *self
+                .exploration_tokens_by_family
+                .entry(workflow.to_owned())
+                .or_default() += exploration_tokens;
         }
     }
 

@@ -6,10 +6,24 @@ use std::collections::BTreeMap;
 use super::sample::Sample;
 
 /// The samples' indices in sprint order (by start date), or why they do not form a series:
-/// two snapshots with the same sprint id or the same start date, naming both files.
+/// two organisations, or two snapshots with the same sprint id or the same start date,
+/// naming both files.
 pub fn order(samples: &[Sample]) -> Result<Vec<usize>, String> {
     let mut by_id: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_dates: BTreeMap<i64, usize> = BTreeMap::new();
+    // Quartiles and journeys compare squads and variants across sprints: one organisation.
+    let mut named = samples.iter().filter(|s| s.org.is_some());
+    if let Some(first) = named.next() {
+        if let Some(other) = named.find(|s| s.org != first.org) {
+            return Err(format!(
+                "`{}` is organisation `{}` and `{}` is `{}`: a series is one organisation",
+                first.path,
+                first.org.as_deref().unwrap_or_default(),
+                other.path,
+                other.org.as_deref().unwrap_or_default()
+            ));
+        }
+    }
     for (i, s) in samples.iter().enumerate() {
         if let Some(&j) = by_id.get(s.sprint.id.as_str()) {
             return Err(format!(

@@ -231,6 +231,22 @@ fn edited(name: &str, copy: &str, edit: impl Fn(&mut Value)) -> PathBuf {
 }
 
 #[test]
+fn two_organisations_are_an_error_naming_both() {
+    let other = edited("s03", "other-org-s03.json", |j| j["org"] = "globex".into());
+    let other = other.to_str().unwrap();
+    let out = run_trends(&[&hand("s01"), other, "-q"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "`{}` is organisation `hand` and `{other}` is `globex`: a series is one organisation",
+            hand("s01")
+        )),
+        "{err}"
+    );
+}
+
+#[test]
 fn two_snapshots_of_one_sprint_are_an_error_naming_both() {
     let again = edited("s02", "again-s02.json", |_| {});
     let again = again.to_str().unwrap();
