@@ -4,6 +4,15 @@
 //! CI-sized (5,000-run) snapshot; and `check` of the default pack, start to exit. Run with
 //! `cargo bench --bench scale`; `BURSAR_BENCH_SIZES=10000,100000` picks other sizes,
 //! `BURSAR_BENCH_REPEAT` the runs per measurement (median reported).
+//!
+//! Then `bursar trends` over a generated series (`gen --sprints`) of
+//! `BURSAR_BENCH_TRENDS_SPRINTS` (26) sprints of `BURSAR_BENCH_TRENDS_RUNS` (100,000) runs
+//! each, against reading every file once with the streaming parse on as many processes
+//! as trends has workers (both cores), with peak memory. `BURSAR_BENCH_TRENDS_RUNS=1000000`
+//! is the memory check: trends keeps a small sample per sprint, so its peak memory is
+//! that of the snapshots in flight (one per worker), whatever the number of sprints; the
+//! series takes about 6.2 GB of disk in the temporary folder. `BURSAR_BENCH_TRENDS_SPRINTS=0`
+//! skips it.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -94,28 +103,43 @@ fn baseline(path: &Path) {
 }
 
 /// Runs a command to completion; returns wall time and peak resident memory.
-// The child is reaped by `wait4` (which also reports its peak memory), not `Child::wait`.
-#[allow(clippy::zombie_processes)]
 fn measure(cmd: &mut Command) -> (Duration, u64) {
+    measure_all(&mut [cmd])
+}
+
+/// Runs commands at the same time to completion; returns the wall time until the last
+/// ends and the sum of their peak resident memories (an upper bound of what they held
+/// together).
+// Children are reaped by `wait4` (which also reports peak memory), not `Child::wait`.
+#[allow(clippy::zombie_processes)]
+fn measure_all(cmds: &mut [&mut Command]) -> (Duration, u64) {
     let start = Instant::now();
-    let child = cmd
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("command starts");
-    let mut status = 0;
-    // SAFETY: `rusage` is plain old data, and wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let elapsed = start.elapsed();
-    assert_eq!(rc, pid, "wait4 failed");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1,
-        "{cmd:?} failed with status {status}"
-    );
-    // Linux reports ru_maxrss in KiB.
-    (elapsed, usage.ru_maxrss as u64 * 1024)
+    let pids: Vec<libc::pid_t> = cmds
+        .iter_mut()
+        .map(|cmd| {
+            let child = cmd
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("command starts");
+            child.id() as libc::pid_t
+        })
+        .collect();
+    let mut peak = 0;
+    for (pid, cmd) in pids.into_iter().zip(cmds.iter()) {
+        let mut status = 0;
+        // SAFETY: `rusage` is plain old data, and wait4 fills it for our own child.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        assert_eq!(rc, pid, "wait4 failed");
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1,
+            "{cmd:?} failed with status {status}"
+        );
+        // Linux reports ru_maxrss in KiB.
+        peak += usage.ru_maxrss as u64 * 1024;
+    }
+    (start.elapsed(), peak)
 }
 
 fn median(cmd: &mut dyn FnMut() -> (Duration, u64), repeat: usize) -> (Duration, u64) {
@@ -194,7 +218,9 @@ fn count_groups(path: &Path) -> usize {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--baseline") {
-        baseline(Path::new(&args[i + 1]));
+        for file in &args[i + 1..] {
+            baseline(Path::new(file));
+        }
         return;
     }
     let sizes: Vec<u64> = std::env::var("BURSAR_BENCH_SIZES")
@@ -285,5 +311,114 @@ fn main() {
     println!(
         "check of the default pack, process start to exit: {:.1} ms",
         check.as_secs_f64() * 1e3
+    );
+
+    trends_series(dir.path(), &me, &policies, repeat);
+}
+
+/// A generated series of `sprints` snapshots of `runs` runs each; the snapshots, in the
+/// order `gen` wrote them (the manifest `series.json` left out).
+fn generate_series(dir: &Path, sprints: usize, runs: u64) -> Vec<PathBuf> {
+    let out = dir.join(format!("series-{sprints}x{runs}"));
+    let status = Command::new(BURSAR)
+        .args([
+            "gen",
+            "--sprints",
+            &sprints.to_string(),
+            "--scenario",
+            "entrenched",
+        ])
+        .args(["--runs", &runs.to_string(), "--seed", "7", "--out-dir"])
+        .arg(&out)
+        .status()
+        .expect("bursar gen runs");
+    assert!(status.success(), "bursar gen --sprints failed");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
+        .expect("the series folder")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.ends_with("series.json"))
+        .collect();
+    files.sort();
+    assert_eq!(
+        files.len(),
+        sprints,
+        "one snapshot per sprint in {}",
+        out.display()
+    );
+    files
+}
+
+/// `bursar trends` over a series against reading each file once, the files split over
+/// as many streaming-parse processes as trends has workers.
+fn trends_series(dir: &Path, me: &Path, policies: &Path, repeat: usize) {
+    let env = |name: &str, default: u64| -> u64 {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(default)
+    };
+    let sprints = env("BURSAR_BENCH_TRENDS_SPRINTS", 26) as usize;
+    let runs = env("BURSAR_BENCH_TRENDS_RUNS", 100_000);
+    if sprints == 0 {
+        return;
+    }
+    let jobs = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let files = generate_series(dir, sprints, runs);
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(f).expect("generated").len())
+        .collect();
+    let bytes: u64 = sizes.iter().sum();
+    // Memory is bounded by the snapshots in flight: compare it with one file, not the series.
+    let largest = sizes.iter().copied().max().unwrap_or(0);
+    let (base, base_peak) = median(
+        &mut || {
+            let mut cmds: Vec<Command> = files
+                .chunks(files.len().div_ceil(jobs))
+                .map(|chunk| {
+                    let mut cmd = Command::new(me);
+                    cmd.arg("--baseline").args(chunk);
+                    cmd
+                })
+                .collect();
+            let mut refs: Vec<&mut Command> = cmds.iter_mut().collect();
+            measure_all(&mut refs)
+        },
+        repeat,
+    );
+    let (trends, peak) = median(
+        &mut || {
+            let mut cmd = Command::new(BURSAR);
+            cmd.args([
+                "trends",
+                "--quiet",
+                "--format",
+                "json",
+                "--out",
+                "/dev/null",
+            ])
+            .args(["--jobs", &jobs.to_string(), "--policies"])
+            .arg(policies)
+            .args(&files);
+            measure(&mut cmd)
+        },
+        repeat,
+    );
+    println!(
+        "\ntrends: {sprints} sprints x {runs} runs ({:.1} MB), {jobs} jobs",
+        bytes as f64 / 1e6
+    );
+    println!(
+        "{:>14} {:>10} {:>7} {:>12} {:>11} {:>16}",
+        "read once s", "trends s", "ratio", "trends MB", "read MB", "largest file MB"
+    );
+    println!(
+        "{:>14.3} {:>10.3} {:>6.2}x {:>12.1} {:>11.1} {:>16.1}",
+        base.as_secs_f64(),
+        trends.as_secs_f64(),
+        trends.as_secs_f64() / base.as_secs_f64(),
+        peak as f64 / 1e6,
+        base_peak as f64 / 1e6,
+        largest as f64 / 1e6
     );
 }

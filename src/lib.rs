@@ -29,6 +29,7 @@ pub mod schema;
 pub mod snapshot;
 pub mod testing;
 pub mod text;
+pub mod trends;
 pub mod verify;
 
 pub use error::{Error, Result};

@@ -17,6 +17,7 @@ mod status;
 pub mod stderr;
 pub mod streams;
 mod test;
+mod trends;
 mod validate;
 mod verify;
 
@@ -68,6 +69,8 @@ enum Command {
     Test(test::Args),
     /// Write the policy authoring guide (`policies/README.md`), generated from the engine
     Guide(guide::Args),
+    /// Across many sprints: do split budgets surface promotable workflows or entrench squads?
+    Trends(trends::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
@@ -82,5 +85,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Verify(args) => verify::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Guide(args) => guide::run(args),
+        Command::Trends(args) => trends::run(args),
     }
 }

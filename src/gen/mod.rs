@@ -3,25 +3,34 @@
 //!
 //! A seed draws an organisation (`world`) and then its runs (`runs`) from a built-in
 //! PRNG (`rng`, where the determinism rules are); every value written is computed in
-//! integers, and `write` lays the snapshot out through serde_json.
+//! integers, and `write` lays the snapshot out through serde_json. `series` plans many
+//! consecutive sprints of one organisation (`--sprints`), with its `manifest`.
 
 mod digits;
+mod experiments;
 mod groups;
+mod manifest;
 mod options;
 mod records;
 mod rng;
 mod run_lines;
 mod runs;
+mod scenario;
+mod series;
 mod sprint;
 mod stamp;
+mod tally;
 mod vocabulary;
 mod world;
 mod write;
 
 use std::io::{BufWriter, Write};
 
+pub use manifest::MANIFEST;
 pub use options::{Error, Options, MAX_FAMILIES, MAX_SKEW, MAX_SQUADS, MAX_VARIANTS};
 use runs::Runs;
+pub use scenario::Scenario;
+pub use series::{Series, MAX_SPRINTS, MIN_SERIES_SQUADS};
 use world::World;
 
 /// Writes the snapshot the options describe.

@@ -24,6 +24,8 @@ pub(super) enum Stream {
     /// Runs, drawn after the world, so the organisation a seed describes does not change
     /// with `--runs`.
     Runs = 2,
+    /// How a series evolves from sprint to sprint (`series`).
+    Series = 3,
 }
 
 impl Rng {

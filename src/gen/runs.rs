@@ -5,7 +5,7 @@ use super::options::Options;
 use super::rng::{cumulative, Rng, Stream};
 use super::sprint;
 use super::stamp::{Offset, Stamp};
-use super::world::{Status, World};
+use super::world::{Family, Status, World};
 use crate::snapshot::{Outcome, Pool};
 
 /// One generated run, before it is written or grouped.
@@ -35,6 +35,8 @@ pub(super) struct Runs<'w> {
     pub(super) count: u64,
     /// Share of exploration runs left untagged, in parts per million.
     untagged_ppm: u64,
+    /// Runs drawn elsewhere (a series' experiments), written after the others.
+    extra: &'w [Run],
 }
 
 impl<'w> Runs<'w> {
@@ -44,7 +46,19 @@ impl<'w> Runs<'w> {
             seed: options.seed,
             count: options.runs,
             untagged_ppm: (options.untagged_share * 1e6).round() as u64,
+            extra: &[],
         }
+    }
+
+    /// These runs and then `extra`, numbered after them.
+    pub(super) fn with_extra(mut self, extra: &'w [Run]) -> Self {
+        self.extra = extra;
+        self
+    }
+
+    /// How many runs [`for_each`](Self::for_each) visits.
+    pub(super) fn total(&self) -> u64 {
+        self.count + self.extra.len() as u64
     }
 
     /// Every run, in id order with its index from 0; the same draws whether they are
@@ -94,31 +108,8 @@ impl<'w> Runs<'w> {
             } else {
                 (780, 1000)
             };
-            let outcome = if rng.below(1000) < success {
-                Outcome::Success
-            } else if rng.below(3) == 0 {
-                Outcome::Abandoned
-            } else {
-                Outcome::Failure
-            };
-            let profile = &world.families[family];
-            let mut input_tokens = if rng.permille(10) {
-                400_000 // the context limit
-            } else {
-                20_000 + (rng.below(380_001) + rng.below(380_001)) / 2 * profile.input_scale / 1000
-            };
-            let mut output_tokens = if rng.permille(10) {
-                150_000 // the output cap
-            } else {
-                5_000 + rng.below(145_001) * profile.output_scale / 1000
-            };
-            if outcome == Outcome::Abandoned {
-                // Stopped early: fewer tokens read and written.
-                output_tokens = 5_000 + (output_tokens - 5_000) / 3;
-                input_tokens = input_tokens.max(40_000) - 20_000;
-            }
-            // List price 3 per million input tokens and 15 per million output tokens.
-            let cost_e4 = ((input_tokens * 3 + output_tokens * 15) * price + 50_000) / 100_000;
+            let (outcome, input_tokens, output_tokens, cost_e4) =
+                work(&mut rng, success, price, &world.families[family]);
 
             let target = ((2 * u128::from(i) + 1) * u128::from(active)
                 / (2 * u128::from(self.count))) as u64;
@@ -160,6 +151,45 @@ impl<'w> Runs<'w> {
                 },
             )?;
         }
+        for (i, run) in (self.count..).zip(self.extra) {
+            f(i, run)?;
+        }
         Ok(())
     }
+}
+
+/// A run's outcome, input and output tokens and cost (in 1/10000 units) for a variant of
+/// `profile`'s family that succeeds `success` times in a thousand at `price` per mille of
+/// list price.
+pub(super) fn work(
+    rng: &mut Rng,
+    success: u64,
+    price: u64,
+    profile: &Family,
+) -> (Outcome, u64, u64, u64) {
+    let outcome = if rng.below(1000) < success {
+        Outcome::Success
+    } else if rng.below(3) == 0 {
+        Outcome::Abandoned
+    } else {
+        Outcome::Failure
+    };
+    let mut input_tokens = if rng.permille(10) {
+        400_000 // the context limit
+    } else {
+        20_000 + (rng.below(380_001) + rng.below(380_001)) / 2 * profile.input_scale / 1000
+    };
+    let mut output_tokens = if rng.permille(10) {
+        150_000 // the output cap
+    } else {
+        5_000 + rng.below(145_001) * profile.output_scale / 1000
+    };
+    if outcome == Outcome::Abandoned {
+        // Stopped early: fewer tokens read and written.
+        output_tokens = 5_000 + (output_tokens - 5_000) / 3;
+        input_tokens = input_tokens.max(40_000) - 20_000;
+    }
+    // List price 3 per million input tokens and 15 per million output tokens.
+    let cost_e4 = ((input_tokens * 3 + output_tokens * 15) * price + 50_000) / 100_000;
+    (outcome, input_tokens, output_tokens, cost_e4)
 }

@@ -39,6 +39,21 @@ impl SprintId {
         iso_week1_monday(self.year) + (i64::from(self.number) - 1) * DAYS
     }
 
+    /// The sprint `n` sprints after this one, `None` past the last four-digit year.
+    pub(super) fn after(self, n: u32) -> Option<Self> {
+        let index = self.year * 26 + i64::from(self.number) - 1 + i64::from(n);
+        let year = index.div_euclid(26);
+        (year <= 9998).then_some(Self {
+            year,
+            number: index.rem_euclid(26) as u32 + 1,
+        })
+    }
+
+    /// `YYYY-SNN`.
+    pub(super) fn id(self) -> String {
+        format!("{}-S{:02}", self.year, self.number)
+    }
+
     /// The id of the sprint `ago` sprints before this one.
     pub(super) fn before(self, ago: u64) -> String {
         let index = self.year * 26 + i64::from(self.number) - 1 - ago as i64;
@@ -77,5 +92,7 @@ mod tests {
         assert_eq!(start("２026-S24"), None);
         let s02 = SprintId::parse("2026-S02").unwrap();
         assert_eq!(s02.before(3), "2025-S25");
+        assert_eq!(s02.after(25).map(SprintId::id).as_deref(), Some("2027-S01"));
+        assert_eq!(SprintId::parse("9998-S26").unwrap().after(1), None);
     }
 }

@@ -13,6 +13,7 @@ use super::vocabulary::{
     UNDOCUMENTED_REASONS,
 };
 
+#[derive(Clone)]
 pub(super) struct Squad {
     pub(super) id: String,
     pub(super) name: String,
@@ -24,6 +25,7 @@ pub(super) struct Squad {
     pub(super) baseline: Option<u64>,
 }
 
+#[derive(Clone)]
 pub(super) struct Family {
     pub(super) name: String,
     /// Input tokens scale, per mille of the 20k–400k range.
@@ -39,6 +41,7 @@ pub(super) enum Status {
     Exploring,
 }
 
+#[derive(Clone)]
 pub(super) struct Variant {
     pub(super) family: usize,
     pub(super) name: String,
@@ -52,6 +55,7 @@ pub(super) struct Variant {
     pub(super) promoted_in: String,
 }
 
+#[derive(Clone)]
 pub(super) struct Topup {
     pub(super) squad: usize,
     pub(super) tokens: u64,
@@ -61,6 +65,7 @@ pub(super) struct Topup {
     pub(super) approved_by: Option<&'static str>,
 }
 
+#[derive(Clone)]
 pub(super) struct World {
     pub(super) sprint: String,
     /// Days since the epoch of the sprint's first day.
@@ -258,7 +263,7 @@ fn variants(
 
 /// Top-ups of every kind the `topups` policy tells apart: requested and granted,
 /// documented or not, approved, unapproved or approved by a blank name.
-fn topups(rng: &mut Rng, n_squads: usize, squad_weights: &[u64]) -> Vec<Topup> {
+pub(super) fn topups(rng: &mut Rng, n_squads: usize, squad_weights: &[u64]) -> Vec<Topup> {
     let n = (n_squads * 2 / 3).max(4);
     (0..n)
         .map(|i| {

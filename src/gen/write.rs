@@ -76,7 +76,7 @@ pub(super) fn document(
     }
     catalog.end()?;
 
-    let width = id_width(runs.count);
+    let width = id_width(runs.total());
     if groups {
         let mut list = doc.array("run_groups")?;
         for (key, g) in &group(runs) {

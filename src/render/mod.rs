@@ -5,6 +5,9 @@
 //! shared fixture documents.
 
 pub mod check;
+pub mod dashboard;
+mod dashboard_sections;
+mod dashboard_tables;
 pub mod diagnostic;
 pub mod diff_markdown;
 pub mod diff_text;
@@ -17,10 +20,12 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod svg;
 pub mod test_coverage;
 pub mod test_junit;
 pub mod test_text;
 pub mod text;
+pub mod trends_text;
 pub mod verify;
 
 use crate::decision::Document;

@@ -1,0 +1,138 @@
+//! `bursar trends`: many sprint snapshots, one pack; whether split budgets surface
+//! promotable workflows or entrench the influential squads.
+
+use std::path::PathBuf;
+
+use bursar::render;
+use bursar::text::escape_terminal;
+
+use super::args::{LimitArgs, OutputArgs, PackArgs};
+use super::status::Status;
+
+/// The formats `trends` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    /// A self-contained dashboard for a browser
+    Html,
+}
+
+impl super::args::Formats for Format {
+    const DEFAULT: &'static str = "text";
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pack: PackArgs,
+    /// The pack in force from DATE (YYYY-MM-DD) on: sprints starting on or after it are
+    /// evaluated with DIR (repeatable), so the report shows where the rules moved
+    #[arg(long, value_name = "DATE=DIR", value_parser = pack_from)]
+    policies_from: Vec<(String, PathBuf)>,
+    /// Sprint snapshots (JSON) of one organisation, in any order: the series is ordered by
+    /// sprint dates (`-`, once, for standard input)
+    #[arg(value_name = "SNAPSHOT", required = true)]
+    snapshots: Vec<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs<Format>,
+    /// Snapshots evaluated at once [default: the available cores]
+    #[arg(long, short, value_name = "N", value_parser = super::args::at_least_one())]
+    jobs: Option<usize>,
+    /// No progress line on stderr
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// `DATE=DIR`, the date a calendar date.
+fn pack_from(text: &str) -> Result<(String, PathBuf), String> {
+    let (date, dir) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not DATE=DIR"))?;
+    if bursar::instant::parse_date(date).is_none() {
+        return Err(format!("`{date}` is not a calendar date (YYYY-MM-DD)"));
+    }
+    if dir.is_empty() {
+        return Err(format!("`{text}` names no policy folder after `=`"));
+    }
+    Ok((date.to_owned(), PathBuf::from(dir)))
+}
+
+pub fn run(args: Args) -> anyhow::Result<Status> {
+    let mut later = Vec::new();
+    for (date, dir) in &args.policies_from {
+        let day = bursar::instant::parse_date(date).expect("checked when parsed");
+        if later.iter().any(|(d, _)| *d == day) {
+            anyhow::bail!(
+                "`--policies-from` gives {date} more than once: one pack comes into force a day"
+            );
+        }
+        later.push((day, dir.clone()));
+    }
+    let mut inputs = vec![("the policy pack", args.pack.dir())];
+    inputs.extend(
+        args.policies_from
+            .iter()
+            .map(|(_, dir)| ("a policy pack", dir.as_path())),
+    );
+    inputs.extend(args.snapshots.iter().map(|s| ("the snapshot", s.as_path())));
+    let output = args.output.open(&inputs)?;
+    let limits = args.limits.limits()?;
+    let load = super::machine::load_options(limits.max_snapshot_mb);
+    let snapshots = super::machine::snapshot_sources(&args.snapshots, &load)?;
+    let options = bursar::trends::Options {
+        limits,
+        load,
+        jobs: args.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        }),
+    };
+    let mut progress = super::progress::Progress::snapshots("trends", args.quiet);
+    let result = bursar::trends::run_with_packs(
+        args.pack.dir(),
+        &later,
+        &snapshots,
+        &options,
+        &mut |done, total| progress.update(done as u64, total as u64),
+    );
+    progress.finish();
+    let trends = match result.map_err(|f| *f) {
+        Ok(trends) => trends,
+        Err(bursar::trends::Failure::Evaluate { error, snapshot }) => {
+            // A policy error names the policy file, not the snapshot it failed on.
+            if let Some(path) = snapshot {
+                super::stderr::line(&format!(
+                    "while evaluating `{}`:",
+                    escape_terminal(&path.display().to_string())
+                ));
+            }
+            return Err(args.pack.explain(error));
+        }
+        Err(bursar::trends::Failure::Series(message)) => anyhow::bail!(message),
+    };
+    // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
+    for line in &trends.log {
+        super::stderr::line(&escape_terminal(line));
+    }
+    let report = &trends.report;
+    output.write(
+        match args.output.format {
+            Format::Text => render::to_string(&render::trends_text::TrendsText, report),
+            Format::Json => render::to_string(&render::json::JsonEmitter, report),
+            Format::Html => render::to_string(&render::dashboard::Dashboard, report),
+        }
+        .as_bytes(),
+    )?;
+    // A condition the series did not meet is a finding, as a `deny` is for `eval`.
+    let not_met = report
+        .verdicts
+        .iter()
+        .any(|v| v.status == bursar::trends::Status::NotMet);
+    Ok(if not_met {
+        Status::Flagged
+    } else {
+        Status::Clean
+    })
+}

@@ -1,0 +1,115 @@
+//! `series.json`, written beside a generated series: what the generator planted, so a
+//! test (or a reader) can check what `bursar trends` finds against the truth.
+
+use serde::Serialize;
+
+use super::scenario::top_quartile;
+use super::series::Series;
+use super::sprint::date;
+
+/// The manifest's file name in the output folder.
+pub const MANIFEST: &str = "series.json";
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    scenario: &'static str,
+    seed: u64,
+    runs: u64,
+    sprints: Vec<SprintEntry>,
+    /// The largest quarter of the squads (by headcount when the series starts), where
+    /// `entrenched` concentrates capacity.
+    largest_squads: Vec<&'a str>,
+    variants: Vec<Journey<'a>>,
+    credit_mismatches: Vec<Mismatch<'a>>,
+}
+
+#[derive(Serialize)]
+struct SprintEntry {
+    sprint: String,
+    file: String,
+    start: String,
+    end: String,
+}
+
+/// One experiment's path through the series; sprints past its end are `null`.
+#[derive(Serialize)]
+struct Journey<'a> {
+    variant: String,
+    /// The squad that ran it first in every sprint it was explored.
+    origin_squad: &'a str,
+    first_run: &'a str,
+    first_candidate: Option<&'a str>,
+    promoted_in: Option<&'a str>,
+    /// What its catalog entry names as `origin_squad`.
+    recorded_origin: Option<&'a str>,
+    sunset: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Mismatch<'a> {
+    variant: String,
+    true_origin: &'a str,
+    recorded_origin: &'a str,
+    promoted_in: &'a str,
+}
+
+/// The manifest of `series`, as pretty JSON with a final newline.
+pub(super) fn manifest(series: &Series) -> Vec<u8> {
+    let n = series.len();
+    let world = series.world(0);
+    let squad = |i: usize| world.squads[i].id.as_str();
+    let within = |k: Option<usize>| k.filter(|&k| k < n).map(|k| series.sprint_id(k));
+    let key = |v: usize| {
+        let v = &world.variants[v];
+        format!("{}/{}", world.families[v.family].name, v.name)
+    };
+    let sprints = (0..n)
+        .map(|k| {
+            let days = series.world(k).start_days;
+            SprintEntry {
+                sprint: series.sprint_id(k).to_owned(),
+                file: series.file_name(k),
+                start: date(days),
+                end: date(days + super::sprint::DAYS - 1),
+            }
+        })
+        .collect();
+    let variants = series
+        .experiments
+        .iter()
+        .map(|e| Journey {
+            variant: key(e.variant),
+            origin_squad: squad(e.home),
+            first_run: series.sprint_id(e.appeared),
+            first_candidate: within(e.candidate),
+            promoted_in: within(e.promoted),
+            recorded_origin: within(e.promoted).map(|_| squad(e.recorded_origin)),
+            sunset: within(e.sunset),
+        })
+        .collect();
+    let credit_mismatches = series
+        .experiments
+        .iter()
+        .filter(|e| e.recorded_origin != e.home)
+        .filter_map(|e| {
+            Some(Mismatch {
+                variant: key(e.variant),
+                true_origin: squad(e.home),
+                recorded_origin: squad(e.recorded_origin),
+                promoted_in: within(e.promoted)?,
+            })
+        })
+        .collect();
+    let manifest = Manifest {
+        scenario: series.scenario.as_str(),
+        seed: series.options.seed,
+        runs: series.options.runs,
+        sprints,
+        largest_squads: (0..top_quartile(world.squads.len())).map(squad).collect(),
+        variants,
+        credit_mismatches,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
+    bytes.push(b'\n');
+    bytes
+}

@@ -1,0 +1,80 @@
+//! The series analysed: samples in sprint order in, the trends report out. Pure: the
+//! same samples give the same report.
+
+use std::collections::BTreeSet;
+
+use crate::limits::Limits;
+
+use super::emergence::emergence;
+use super::equity::{credit_mismatches, quartile_of, quartiles};
+use super::model::{Report, SprintRow, REPORT_FORMAT};
+use super::pack_history::pack_history;
+use super::sample::Sample;
+use super::verdicts::{verdicts, Inputs};
+
+/// The report on `samples`, which are in sprint order.
+pub fn analyse(samples: &[Sample], limits: Limits) -> Report {
+    let mut emergence = emergence(samples);
+    let squads = quartile_of(samples);
+    for j in &mut emergence.journeys {
+        j.origin_quartile = j
+            .credited_origin
+            .as_ref()
+            .and_then(|s| squads.get(s))
+            .map(|&(rank, _)| rank);
+    }
+    let journeys = emergence.journeys;
+    let quartiles = quartiles(samples, &squads, &journeys);
+    let originating_squads: Vec<String> = journeys
+        .iter()
+        .filter_map(|j| j.credited_origin.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let credit_mismatches = credit_mismatches(samples, &journeys);
+    let pack = pack_history(samples);
+    let sprints: Vec<SprintRow> = samples
+        .iter()
+        .zip(emergence.sprints)
+        .map(|(s, e)| SprintRow {
+            sprint: s.sprint.id.clone(),
+            start: s.sprint.start.clone(),
+            end: s.sprint.end.clone(),
+            path: s.path.clone(),
+            snapshot_sha256: s.snapshot_sha256.clone(),
+            pack_sha256: s.pack_sha256.clone(),
+            squads: s.capacity.len(),
+            variants_explored: e.variants_explored,
+            new_candidates: e.new_candidates,
+            candidates_not_promoted: e.candidates_not_promoted,
+            median_sprints_to_candidate: e.median_sprints_to_candidate,
+            entered_catalog: e.entered_catalog,
+            exploration_tokens_by_family: s.exploration_tokens_by_family.clone(),
+            untagged_exploration_tokens: s.untagged_exploration_tokens,
+            health: s.health.clone(),
+        })
+        .collect();
+    let verdicts = verdicts(&Inputs {
+        sprints: &sprints,
+        quartiles: &quartiles,
+        pack: &pack,
+        mismatches: &credit_mismatches,
+        originating_squads: originating_squads.len(),
+        squads: squads.len(),
+    });
+    Report {
+        engine: format!("bursar {}", crate::ENGINE_VERSION),
+        format: REPORT_FORMAT,
+        org: samples.iter().rev().find_map(|s| s.org.clone()),
+        limits,
+        pack,
+        sprints,
+        journeys,
+        funnel: emergence.funnel,
+        quartiles,
+        squads: squads.len(),
+        originating_squads,
+        credit_mismatches,
+        verdicts,
+    }
+}

@@ -1,0 +1,275 @@
+//! The trends report: what a series of sprints says about whether split budgets surface
+//! promotable workflows or entrench the influential squads. Plain data, in sprint order,
+//! that the text, JSON and HTML views render; every figure a verdict rests on is here.
+//!
+//! Names are stable once published (the dashboard and `schemas/trends.schema.json` read
+//! them): fields are added, never renamed.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::limits::Limits;
+
+/// Format version of the trends report (`bursar trends --format json`).
+pub const REPORT_FORMAT: u32 = 1;
+
+/// The whole output of `bursar trends`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub engine: String,
+    pub format: u32,
+    /// The organisation, when the snapshots name one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+    pub limits: Limits,
+    /// The pack each sprint was evaluated with, and whether its digests moved.
+    pub pack: PackHistory,
+    /// One row per sprint, in sprint order (by start date, whatever the argument order).
+    pub sprints: Vec<SprintRow>,
+    /// (a) emergence: every variant key seen in runs or in a catalog, sorted by key.
+    pub journeys: Vec<Journey>,
+    pub funnel: Funnel,
+    /// (b) equity: squads by capacity quartile, top first; always four entries.
+    pub quartiles: Vec<Quartile>,
+    /// Squads bursar credited as the origin of at least one candidate, sorted.
+    pub originating_squads: Vec<String>,
+    /// Squads listed in any sprint.
+    pub squads: usize,
+    /// (b) trust: catalog entries whose recorded origin is not the squad bursar credited.
+    pub credit_mismatches: Vec<CreditMismatch>,
+    /// One per condition, in the order of [`Condition`].
+    pub verdicts: Vec<Verdict>,
+}
+
+/// One sprint's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SprintRow {
+    pub sprint: String,
+    pub start: String,
+    pub end: String,
+    /// The snapshot as given on the command line.
+    pub path: String,
+    pub snapshot_sha256: String,
+    pub pack_sha256: String,
+    pub squads: usize,
+    /// Variant keys with at least one exploration-pool run this sprint.
+    pub variants_explored: usize,
+    /// Variant keys the pack judged `candidate` for the first time in the series.
+    pub new_candidates: usize,
+    /// Variant keys that have been a candidate by this sprint and are not in this
+    /// sprint's catalog: the promotion backlog.
+    pub candidates_not_promoted: usize,
+    /// Median of `sprints_to_candidate` over this sprint's new candidates; absent when none.
+    pub median_sprints_to_candidate: Option<f64>,
+    /// Variant keys in this sprint's catalog and in no earlier sprint's.
+    pub entered_catalog: usize,
+    /// Exploration-pool tokens by workflow family, tagged runs only.
+    pub exploration_tokens_by_family: BTreeMap<String, u64>,
+    /// Exploration-pool tokens of untagged runs (the band the family view cannot place).
+    pub untagged_exploration_tokens: u64,
+    pub health: Health,
+}
+
+/// The health decision's figures for one sprint, with the thresholds the pack checked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Health {
+    /// The health decision's outcome; absent when the pack decided nothing about `org`.
+    pub outcome: Option<String>,
+    pub gini: Option<Measure>,
+    pub topup_concentration: Option<Measure>,
+    pub untagged_share: Option<Measure>,
+    /// Squads the health decision listed as missing a baseline (`missing_baseline`);
+    /// absent when the pack gave no such value.
+    pub squads_without_baseline: Option<Vec<String>>,
+    /// Granted top-ups with no approver (null or blank): informal top-ups, from the snapshot.
+    pub informal_topups: Vec<String>,
+    /// `topups` decisions with outcome `violation` (informal or undocumented grants).
+    pub topup_violations: usize,
+}
+
+/// A figure and, when the pack checked it, the check's threshold and result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measure {
+    pub value: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub op: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pass: Option<bool>,
+}
+
+/// One variant key's path through the series. Sprints are named by id.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Journey {
+    pub variant: String,
+    pub family: String,
+    /// First sprint with an exploration-pool run of it.
+    pub first_explored: Option<String>,
+    /// Sprints with at least one run of it (any pool), in order.
+    pub sprints_used: Vec<String>,
+    /// First sprint the pack judged it `candidate`.
+    pub first_candidate: Option<String>,
+    /// Sprints from its start (first exploration, else first use) to its first
+    /// candidacy: 0 when it was a candidate in the sprint it started.
+    pub sprints_to_candidate: Option<u32>,
+    /// The squad credited as its origin in its first candidate sprint.
+    pub credited_origin: Option<String>,
+    /// The capacity quartile of that squad (1 = top).
+    pub origin_quartile: Option<u8>,
+    /// First sprint whose catalog lists it.
+    pub entered_catalog: Option<String>,
+    /// `promoted_in` as the catalog last recorded it.
+    pub promoted_in: Option<String>,
+    /// `origin_squad` as the catalog last recorded it.
+    pub catalog_origin: Option<String>,
+    /// First sprint in which it is `deprecated` or gone from the catalog after being
+    /// `standard` in an earlier sprint.
+    pub sunset: Option<String>,
+    /// First sprint the pack's `sunset` policy decided `sunset` about it.
+    pub sunset_recommended: Option<String>,
+    /// In the catalog as `standard` in the last sprint.
+    pub kept: bool,
+    /// Already in the first sprint's catalog: its emergence predates the series.
+    pub catalogued_before: bool,
+}
+
+/// Variants explored in the series (not catalogued before it), and how many reached each
+/// stage. Each stage counts the explored variants that meet it, independently of the others.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Funnel {
+    pub explored: usize,
+    pub used_in_two_sprints: usize,
+    pub candidate: usize,
+    pub in_catalog: usize,
+    pub kept: usize,
+}
+
+/// A capacity quartile: its squads' share of capacity against their share of candidates
+/// originated and of credits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quartile {
+    /// 1 = the squads with the most capacity over the series.
+    pub rank: u8,
+    /// `top`, `upper-middle`, `lower-middle`, `bottom`.
+    pub label: String,
+    /// Its squads, sorted; empty when ties put every squad above it.
+    pub squads: Vec<String>,
+    /// Capacity (baseline + granted top-ups) summed over every sprint.
+    pub capacity_tokens: u64,
+    pub capacity_share: f64,
+    /// Candidates whose credited origin is one of its squads.
+    pub candidates: usize,
+    pub candidate_share: f64,
+    /// Tokens of `credit` and `co-credit` decisions to its squads, over every sprint.
+    pub credit_tokens: u64,
+    pub credit_share: f64,
+    /// candidate_share / capacity_share; absent when either total is 0.
+    pub access_ratio: Option<f64>,
+    /// credit_share / capacity_share; absent when either total is 0.
+    pub credit_ratio: Option<f64>,
+    /// Median sprints to candidate of the candidates it originated.
+    pub median_sprints_to_candidate: Option<f64>,
+    /// How many of its squads originated a candidate.
+    pub originating_squads: usize,
+}
+
+/// A catalog entry whose recorded `origin_squad` is not the squad bursar credited.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CreditMismatch {
+    pub variant: String,
+    /// The squad credited as origin in the variant's first candidate sprint.
+    pub credited_origin: String,
+    pub credited_in: String,
+    /// The squad the catalog records as origin.
+    pub recorded_origin: String,
+    /// First sprint whose catalog records it so.
+    pub recorded_in: String,
+}
+
+/// Which policies changed, and when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PackHistory {
+    /// True when the pack digest differs between any two sprints.
+    pub changed: bool,
+    /// Distinct pack digests in the order they were first used.
+    pub digests: Vec<String>,
+    /// Each policy or module file whose digest differs from the sprint before.
+    pub changes: Vec<PackChange>,
+}
+
+/// One file of the pack that changed between two consecutive sprints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PackChange {
+    /// The sprint that first used the new version.
+    pub sprint: String,
+    pub file: String,
+    /// Absent when the file was added.
+    pub from: Option<String>,
+    /// Absent when the file was removed.
+    pub to: Option<String>,
+}
+
+/// The conditions split budgets need to surface workflows rather than entrench squads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Condition {
+    /// Every squad has guaranteed, tagged exploration capacity.
+    GuaranteedCapacity,
+    /// Candidates come from every capacity quartile in proportion to capacity.
+    PromotionAccess,
+    /// The rules did not move within the series, and credit went where bursar gave it.
+    PublicRules,
+    /// Spend is visible by workflow, and top-ups do not gather in one squad.
+    WorkflowsNotSquads,
+}
+
+impl Condition {
+    pub const ALL: [Condition; 4] = [
+        Self::GuaranteedCapacity,
+        Self::PromotionAccess,
+        Self::PublicRules,
+        Self::WorkflowsNotSquads,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::GuaranteedCapacity => "guaranteed capacity",
+            Self::PromotionAccess => "promotion access",
+            Self::PublicRules => "public rules",
+            Self::WorkflowsNotSquads => "workflows, not squads",
+        }
+    }
+}
+
+/// Whether a condition held over the series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Met,
+    NotMet,
+    /// The series has too little to tell (no candidate, no figure from the pack).
+    Unknown,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Met => "met",
+            Self::NotMet => "not met",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// A verdict on one condition, and the figures it rests on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    pub condition: Condition,
+    pub status: Status,
+    /// Sentences for people, each with its figures in it.
+    pub findings: Vec<String>,
+    /// The same figures by name, for machines.
+    pub figures: BTreeMap<String, serde_json::Value>,
+}

@@ -1,0 +1,393 @@
+//! `bursar trends --format html`: the chart module on plain numbers, the page on the hand
+//! series (pinned) and on generated series (self-contained, workflows first, squads only
+//! in credits), and the page in a real browser: Debian's headless Chromium, driven by
+//! `tests/dashboard/browse.py`, with no console error, no request but the file itself,
+//! every chart drawn, and a screenshot kept under the target folder.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use bursar::gen::{Options, Scenario, Series as GenSeries};
+use bursar::render::svg::{self, Labels, Reference, Series};
+use serde_json::Value;
+
+use crate::support::bursar;
+
+fn labels(id: &'static str) -> Labels<'static> {
+    Labels {
+        id,
+        title: "A <title> & more",
+        x: "the x axis",
+        y: "the y axis",
+    }
+}
+
+fn categories(n: usize) -> Vec<String> {
+    (1..=n).map(|i| format!("S{i:02}")).collect()
+}
+
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+/// What every chart must have: an accessible title, the visible title, both axis labels,
+/// escaped, and nothing that could load or run anything.
+fn assert_labelled(svg: &str, id: &str) {
+    assert!(svg.starts_with("<svg "), "{svg}");
+    assert!(svg.contains(&format!(r#"aria-labelledby="{id}-title""#)));
+    assert_eq!(count(svg, "A &lt;title&gt; &amp; more"), 2, "{svg}");
+    for axis in ["the x axis", "the y axis"] {
+        assert!(svg.contains(&format!(">{axis}<")), "{axis}");
+    }
+    assert!(!svg.contains("<title> &"), "unescaped title");
+    for forbidden in [
+        "http", "<script", "href", "@import", "url(h", "url('", "url(\"",
+    ] {
+        assert!(!svg.contains(forbidden), "{forbidden} in {svg}");
+    }
+}
+
+#[test]
+fn stacked_bars_draw_one_segment_per_positive_value_and_stack_to_the_total() {
+    let bands = [
+        Series::new("review", [Some(10.0), Some(0.0), Some(30.0)]),
+        Series::new("<untagged>", [Some(10.0), Some(5.0), None]),
+    ];
+    let svg = svg::stacked::chart(&labels("st"), &categories(3), &bands);
+    assert_labelled(&svg, "st");
+    // Four segments (a zero and a missing value draw nothing) and two legend swatches.
+    assert_eq!(count(&svg, r#"fill="url(#st-p0)""#), 2 + 1);
+    assert_eq!(count(&svg, r#"fill="url(#st-p1)""#), 2 + 1);
+    assert!(svg.contains("&lt;untagged&gt;") && !svg.contains("<untagged>"));
+    // The tallest stack (30) reaches the top tick (30) at the top of the plot.
+    assert!(svg.contains(r#"y="44.0" width"#), "{svg}");
+    // Patterns differ, not only colours: the second band has marks drawn over its fill.
+    let second = svg.split(r#"<pattern id="st-p1""#).nth(1).unwrap();
+    assert!(second.split("</pattern>").next().unwrap().contains("<path"));
+}
+
+#[test]
+fn grouped_bars_label_each_value_and_draw_the_reference() {
+    let groups = [
+        Series::new("new", [Some(1.0), Some(3.0)]),
+        Series::new("backlog", [Some(0.0), None]),
+    ];
+    let reference = Reference {
+        value: 2.0,
+        label: "limit",
+    };
+    let svg = svg::bars::chart(&labels("gb"), &categories(2), &groups, Some(&reference));
+    assert_labelled(&svg, "gb");
+    assert_eq!(count(&svg, "<rect x"), 3 + 2, "three bars, two swatches");
+    assert_eq!(count(&svg, r#"class="reference""#), 1);
+    assert!(svg.contains(">limit<"));
+    for value in [">1<", ">3<", ">0<"] {
+        assert!(svg.contains(value), "{value}");
+    }
+}
+
+#[test]
+fn lines_leave_a_gap_for_a_missing_value_and_draw_the_threshold() {
+    let line = [Series::new(
+        "gini",
+        [Some(0.2), Some(0.3), None, Some(0.5), Some(0.4)],
+    )];
+    let threshold = Reference {
+        value: 0.35,
+        label: "threshold ≤ 0.35",
+    };
+    let svg = svg::lines::chart(&labels("ln"), &categories(5), &line, Some(&threshold));
+    assert_labelled(&svg, "ln");
+    assert_eq!(count(&svg, r#"<path d="M"#), 2, "two runs around the gap");
+    assert_eq!(count(&svg, "<circle"), 4, "a marker per value");
+    assert!(svg.contains(">threshold ≤ 0.35<"));
+    // One series: the title names it, no legend entry repeats it.
+    assert_eq!(count(&svg, ">gini<"), 0);
+    assert!(
+        svg.contains(">0.1<") && svg.contains(">0.5<"),
+        "ticks by 0.1: {svg}"
+    );
+}
+
+#[test]
+fn horizontal_bars_write_values_and_say_when_there_is_no_figure() {
+    let rows = ["top".to_owned(), "bottom".to_owned()];
+    let series = [
+        Series::new("access ratio", [Some(1.96), None]),
+        Series::new("credit ratio", [Some(2.01), Some(0.0)]),
+    ];
+    let proportional = Reference {
+        value: 1.0,
+        label: "proportional (1.0)",
+    };
+    let svg = svg::hbars::chart(&labels("hb"), &rows, &series, Some(&proportional));
+    assert_labelled(&svg, "hb");
+    for text in [
+        ">1.96<",
+        ">2.01<",
+        ">no figure<",
+        ">proportional (1.0)<",
+        ">access ratio<",
+    ] {
+        assert!(svg.contains(text), "{text} in {svg}");
+    }
+}
+
+#[test]
+fn ticks_are_round_steps_that_cover_the_largest_value() {
+    assert_eq!(svg::ticks(38.0), (40.0, vec![0.0, 10.0, 20.0, 30.0, 40.0]));
+    let (top, ticks) = svg::ticks(0.37);
+    assert!((top - 0.4).abs() < 1e-12, "{top}");
+    assert_eq!(ticks.len(), 5);
+    assert_eq!(svg::ticks(0.0).0, 1.0, "an empty chart still has an axis");
+    assert_eq!(svg::tick_label(0.15, 0.05), "0.15");
+    assert_eq!(svg::tick_label(1.5, 0.5), "1.5");
+    assert_eq!(svg::tick_label(20.0, 10.0), "20");
+    assert_eq!(svg::compact(45_000_000.0), "45M");
+    assert_eq!(svg::compact(1_250_000.0), "1.2M");
+    assert_eq!(svg::compact(350_000.0), "350k");
+}
+
+/// The report of the hand series (`tests/fixtures/trends/hand`), through the library.
+fn hand_report() -> bursar::trends::Report {
+    let files: Vec<String> = ["s01", "s02", "s03"]
+        .map(|s| format!("tests/fixtures/trends/hand/{s}.json"))
+        .to_vec();
+    crate::trends::report(&files, 1)
+}
+
+#[test]
+fn the_dashboard_of_the_hand_series_is_pinned() {
+    let html = bursar::render::to_string(&bursar::render::dashboard::Dashboard, &hand_report());
+    insta::assert_snapshot!("dashboard_hand", html);
+}
+
+/// Writes a generated series and its dashboard (through the CLI) under `dir`.
+fn generated(dir: &Path, scenario: Scenario, sprints: u32) -> (PathBuf, Value) {
+    let options = Options {
+        runs: 1500,
+        seed: 1,
+        ..Options::default()
+    };
+    let series = GenSeries::plan(&options, sprints, scenario).unwrap();
+    let mut args = vec!["trends".to_owned(), "-q".to_owned()];
+    for k in 0..series.len() {
+        let path = dir.join(series.file_name(k));
+        let mut bytes = Vec::new();
+        series.write_sprint(k, &mut bytes).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        args.push(path.display().to_string());
+    }
+    let html = dir.join("dashboard.html");
+    args.extend(["--format", "html", "--out"].map(str::to_owned));
+    args.push(html.display().to_string());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = bursar(&args);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let manifest = serde_json::from_slice(&series.manifest()).unwrap();
+    (html, manifest)
+}
+
+/// The charts the dashboard draws, by id.
+const CHARTS: [&str; 8] = [
+    "exploration",
+    "funnel",
+    "candidates",
+    "time-to-candidate",
+    "gini",
+    "topup-concentration",
+    "untagged-share",
+    "access",
+];
+
+#[test]
+fn the_dashboard_is_self_contained_and_names_squads_only_in_credits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, manifest) = generated(dir.path(), Scenario::Entrenched, 8);
+    let html = std::fs::read_to_string(&path).unwrap();
+    for forbidden in [
+        "<script", "http:", "https:", "src=", "href=", "@import", "url(h", "//",
+    ] {
+        assert!(!html.contains(forbidden), "`{forbidden}` in the dashboard");
+    }
+    assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    // Every chart, each followed by the table of its numbers.
+    for id in CHARTS {
+        let (_, after) = html
+            .split_once(&format!(r#"aria-labelledby="{id}-title""#))
+            .unwrap_or_else(|| panic!("no chart `{id}`"));
+        let table = after.find("<table").expect("a table after the chart");
+        assert!(
+            !after[..table].contains("<svg"),
+            "`{id}` has no table of its own"
+        );
+    }
+    // Squads appear only in the credit mismatches: no squad's name in any other cell.
+    let (before, credits) = html.split_once("<h2 id=\"credits\">").unwrap();
+    let (credits, after) = credits.split_once("<h2 ").unwrap();
+    let squads: Vec<String> = serde_json::from_slice::<Value>(
+        &std::fs::read(dir.path().join(format!(
+            "{}.json",
+            manifest["sprints"][0]["sprint"].as_str().unwrap()
+        )))
+        .unwrap(),
+    )
+    .unwrap()["squads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    for squad in &squads {
+        let cell = format!("<td>{squad}</td>");
+        assert!(
+            !before.contains(&cell) && !after.contains(&cell),
+            "`{squad}` outside credits"
+        );
+    }
+    let planted = manifest["credit_mismatches"].as_array().unwrap();
+    assert!(!planted.is_empty());
+    for m in planted {
+        let row = format!(
+            "<td>{}</td><td>{}</td>",
+            m["variant"].as_str().unwrap(),
+            m["true_origin"].as_str().unwrap()
+        );
+        assert!(credits.contains(&row), "{row} not in the credit mismatches");
+    }
+}
+
+/// `chromium`, or why the browser test cannot run: a failure under `CI=true` (`.ci/run`
+/// installs it), a skip that says so on a developer machine.
+fn chromium() -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("chromium"))
+            .find(|p| p.is_file())
+    });
+    let python = Command::new("python3").arg("--version").output().is_ok();
+    if found.is_some() && python {
+        return found;
+    }
+    let why = "the dashboard browser test needs `chromium` and `python3` on PATH; install with `apt-get install -y chromium`";
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{why} (CI=true, so this is a failure, not a skip)");
+    }
+    eprintln!("skipped: {why}");
+    None
+}
+
+/// Where test artefacts go: the target folder, not committed.
+fn artefacts() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::support::root().join("target"));
+    let dir = target.join("dashboard");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn the_dashboard_renders_in_headless_chromium_without_errors_or_requests() {
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (html, _) = generated(dir.path(), Scenario::Entrenched, 10);
+    let screenshot = artefacts().join("dashboard-entrenched.png");
+    let _ = std::fs::remove_file(&screenshot);
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new("python3")
+        .arg(crate::support::root().join("tests/dashboard/browse.py"))
+        .args([
+            chromium.as_os_str(),
+            html.as_os_str(),
+            screenshot.as_os_str(),
+            profile.path().as_os_str(),
+        ])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "browse.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(seen["console"], serde_json::json!([]), "console errors");
+    let url = format!("file://{}", html.canonicalize().unwrap().display());
+    assert_eq!(
+        seen["requests"],
+        serde_json::json!([url]),
+        "requests other than the file"
+    );
+    assert_eq!(seen["title"], "Split-budget trends: acme");
+    let charts = seen["charts"].as_array().unwrap();
+    assert_eq!(charts.len(), CHARTS.len(), "{charts:?}");
+    for c in charts {
+        assert!(c["shapes"].as_u64().unwrap() > 5, "{c}");
+        assert!(c["marks"].as_u64().unwrap() > 0, "no data drawn: {c}");
+        for size in ["width", "height", "drawn_width", "drawn_height"] {
+            assert!(c[size].as_f64().unwrap() > 100.0, "{size}: {c}");
+        }
+        // Drawn inside its own box: nothing spills past the chart's edge.
+        assert!(
+            c["drawn_width"].as_f64().unwrap() <= svg::WIDTH + 0.5,
+            "{c}"
+        );
+    }
+    let png = std::fs::read(&screenshot).expect("a screenshot");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 50_000);
+}
+
+#[test]
+fn the_dashboard_is_the_same_bytes_whatever_the_order_and_jobs() {
+    let hand = |s: &str| format!("tests/fixtures/trends/hand/{s}.json");
+    let run = |order: [&str; 3], jobs: &str| {
+        let files = order.map(hand);
+        let mut args = vec!["trends", "-q", "--format", "html", "--jobs", jobs];
+        args.extend(files.iter().map(String::as_str));
+        let out = bursar(&args);
+        assert!(matches!(out.status.code(), Some(0 | 1)));
+        out.stdout
+    };
+    let a = run(["s01", "s02", "s03"], "1");
+    assert!(a.starts_with(b"<!doctype html>"));
+    assert_eq!(a, run(["s03", "s01", "s02"], "2"));
+    assert_eq!(a, run(["s02", "s03", "s01"], "3"));
+}
+
+#[test]
+fn names_from_the_snapshots_are_escaped_everywhere_on_the_page() {
+    let hostile = "<script>alert(\"x\")</script>&'";
+    let mut report = hand_report();
+    report.org = Some(hostile.to_owned());
+    for j in &mut report.journeys {
+        j.variant = format!("{hostile}/{}", j.variant);
+        j.family = hostile.to_owned();
+    }
+    for s in &mut report.sprints {
+        let tokens = std::mem::take(&mut s.exploration_tokens_by_family);
+        s.exploration_tokens_by_family = tokens
+            .into_values()
+            .map(|t| (hostile.to_owned(), t))
+            .collect();
+    }
+    for m in &mut report.credit_mismatches {
+        m.credited_origin = hostile.to_owned();
+        m.recorded_origin = hostile.to_owned();
+    }
+    assert!(!report.credit_mismatches.is_empty());
+    let html = bursar::render::to_string(&bursar::render::dashboard::Dashboard, &report);
+    assert!(
+        !html.contains("<script") && !html.contains("alert(\"x\")"),
+        "unescaped"
+    );
+    let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;";
+    // The title twice, the family in the chart legend, a tooltip and its table, the
+    // journeys and both squads of a mismatch.
+    assert!(count(&html, escaped) > 10, "{}", count(&html, escaped));
+}
