@@ -12,16 +12,21 @@ fn sprint_ids(report: &Report) -> Vec<String> {
     report.sprints.iter().map(|s| s.sprint.clone()).collect()
 }
 
-/// A table with a column per sprint and a row per figure: the numbers under a chart over
-/// sprints, compact however long the series.
+/// A table with a row per sprint and a column per figure: the numbers under a chart over
+/// sprints. Rows, not columns, per sprint: a long series grows down the page, where a
+/// reader scrolls anyway, instead of past its right edge.
 fn by_sprint(out: &mut String, caption: &str, sprints: &[String], rows: Vec<(&str, Vec<Cell>)>) {
-    let mut header = vec![""];
-    header.extend(sprints.iter().map(String::as_str));
-    let body = rows
+    let mut header = vec!["sprint"];
+    header.extend(rows.iter().map(|(name, _)| *name));
+    let mut columns: Vec<std::vec::IntoIter<Cell>> = rows
         .into_iter()
-        .map(|(name, cells)| {
-            let mut row = vec![Cell::text(name)];
-            row.extend(cells);
+        .map(|(_, cells)| cells.into_iter())
+        .collect();
+    let body = sprints
+        .iter()
+        .map(|sprint| {
+            let mut row = vec![Cell::text(sprint)];
+            row.extend(columns.iter_mut().filter_map(Iterator::next));
             row
         })
         .collect();
