@@ -120,8 +120,9 @@ pub struct Diff {
     pub added: Vec<Lone>,
     /// Only the old pack decided it.
     pub removed: Vec<Lone>,
-    /// Same outcome and severity, different values; `None` unless details were asked for
-    /// (an empty list means "looked, found none").
+    /// Same outcome and severity, different values: always looked for, so a decision whose
+    /// tokens moved is never counted as unchanged; each one's values are listed only with
+    /// details. (`None` only in documents of reports that did not look.)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values_changed: Option<Vec<Change>>,
     /// Decisions in both packs that are not listed above.
@@ -147,8 +148,9 @@ impl Diff {
 }
 
 /// Compares two decision lists keyed by (policy, subject), which the host keeps unique.
-/// Values are compared only with `details`; explanations never are, since a summary or a
-/// check's position changes whenever a threshold or a line of the policy moves.
+/// Values are always compared (and listed value by value only with `details`);
+/// explanations never are, since a summary or a check's position changes whenever a
+/// threshold or a line of the policy moves.
 pub fn diff(old: &[Decision], new: &[Decision], details: bool) -> Diff {
     // (old, new) decision for each (policy, subject), in that order.
     type Pair<'a> = (Option<&'a Decision>, Option<&'a Decision>);
@@ -160,17 +162,13 @@ pub fn diff(old: &[Decision], new: &[Decision], details: bool) -> Diff {
         pairs.entry((&d.policy, &d.subject)).or_default().1 = Some(d);
     }
     let mut out = Diff {
-        values_changed: details.then(Vec::new),
+        values_changed: Some(Vec::new()),
         ..Diff::default()
     };
     for ((policy, subject), pair) in pairs {
         match pair {
             (Some(o), Some(n)) => {
-                let values = if details {
-                    value_changes(o, n)
-                } else {
-                    Vec::new()
-                };
+                let values = value_changes(o, n);
                 let change = |values| Change {
                     policy: policy.to_owned(),
                     subject: subject.to_owned(),
@@ -180,10 +178,12 @@ pub fn diff(old: &[Decision], new: &[Decision], details: bool) -> Diff {
                     values,
                     cause: None,
                 };
+                let moved = !values.is_empty();
+                let shown = if details { values } else { Vec::new() };
                 if o.outcome != n.outcome || o.severity != n.severity {
-                    out.changed.push(change(values));
-                } else if let (false, Some(list)) = (values.is_empty(), &mut out.values_changed) {
-                    list.push(change(values));
+                    out.changed.push(change(shown));
+                } else if let (true, Some(list)) = (moved, &mut out.values_changed) {
+                    list.push(change(shown));
                 } else {
                     out.unchanged += 1;
                 }

@@ -123,7 +123,7 @@ impl Report {
     ) -> Self {
         let mut totals = Totals {
             snapshots: snapshots.len(),
-            values_changed: details.then_some(0),
+            values_changed: Some(0),
             ..Totals::default()
         };
         for s in &snapshots {

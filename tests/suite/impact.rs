@@ -276,7 +276,7 @@ fn a_threshold_change_changes_exactly_what_the_rules_say() {
 }
 
 #[test]
-fn without_details_values_are_not_compared() {
+fn without_details_value_changes_are_counted_not_listed() {
     let pack = edited_pack(
         "promotion.rhai",
         "const MIN_USES = 10;",
@@ -299,15 +299,18 @@ fn without_details_values_are_not_compared() {
     .unwrap_or_else(|f| panic!("{}", bursar::render::diagnostic::render(&f.error)))
     .report;
     let d = &report.snapshots[0].diff;
-    assert_eq!(d.values_changed, None);
     assert!(d.changed.iter().all(|c| c.values.is_empty()));
-    // The allocation for `search` changes only in its values: counted as unchanged.
+    // The allocation for `search` changes only in its values: counted as such (never as
+    // unchanged), its values not listed.
     assert_eq!((d.changed.len(), d.added.len(), d.removed.len()), (1, 1, 0));
+    let moved = d.values_changed.as_ref().unwrap();
+    assert_eq!(moved.len(), 1);
+    assert!(moved[0].values.is_empty());
     assert_eq!(
         d.unchanged,
-        support::evaluate(&snapshot).decisions.len() - 1
+        support::evaluate(&snapshot).decisions.len() - 2
     );
-    assert_eq!(report.totals.values_changed, None);
+    assert_eq!(report.totals.values_changed, Some(1));
 }
 
 #[test]

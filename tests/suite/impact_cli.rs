@@ -23,7 +23,9 @@ fn identical_packs_exit_0_and_a_change_exits_1() {
     assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
     let text = String::from_utf8_lossy(&same.stdout);
     assert!(text.contains("identical policy files"), "{text}");
-    assert!(text.ends_with("0 of 1 snapshot changes: 0 outcomes changed, 0 added, 0 removed\n"));
+    assert!(text.ends_with(
+        "0 of 1 snapshot changes: 0 outcomes changed, 0 added, 0 removed, 0 with values changed\n"
+    ));
 
     let pack = edited_pack(
         "promotion.rhai",
