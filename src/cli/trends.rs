@@ -1,7 +1,7 @@
 //! `bursar trends`: many sprint snapshots, one pack; whether split budgets surface
 //! promotable workflows or entrench the influential squads.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use bursar::render;
 use bursar::text::escape_terminal;
@@ -77,11 +77,27 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
             .iter()
             .map(|(_, dir)| ("a policy pack", dir.as_path())),
     );
-    inputs.extend(args.snapshots.iter().map(|s| ("the snapshot", s.as_path())));
+    let snapshot_paths: Vec<PathBuf> = args
+        .snapshots
+        .iter()
+        .filter(|path| {
+            let manifest = is_series_manifest(path);
+            if manifest {
+                super::stderr::line(&format!(
+                    "note: left out `{}`, the manifest `gen --sprints` writes beside the \
+                     snapshots, not a snapshot",
+                    escape_terminal(&path.display().to_string())
+                ));
+            }
+            !manifest
+        })
+        .cloned()
+        .collect();
+    inputs.extend(snapshot_paths.iter().map(|s| ("the snapshot", s.as_path())));
     let output = args.output.open(&inputs)?;
     let limits = args.limits.limits()?;
     let load = super::machine::load_options(limits.max_snapshot_mb);
-    let snapshots = super::machine::snapshot_sources(&args.snapshots, &load)?;
+    let snapshots = super::machine::snapshot_sources(&snapshot_paths, &load)?;
     let options = bursar::trends::Options {
         limits,
         load,
@@ -135,4 +151,18 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     } else {
         Status::Clean
     })
+}
+
+/// Whether `path` is the manifest `gen --sprints` writes beside a series (`series.json`,
+/// with its `scenario` and `credit_mismatches`): `DIR/*.json` names it with the snapshots,
+/// and it is left out with a note rather than refused as an invalid snapshot. Only a small
+/// regular file of that name is opened to look.
+fn is_series_manifest(path: &Path) -> bool {
+    const MOST_BYTES: u64 = 16 << 20;
+    path.file_name() == Some(std::ffi::OsStr::new(bursar::gen::MANIFEST))
+        && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= MOST_BYTES)
+        && std::fs::read(path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .is_some_and(|v| v.get("scenario").is_some() && v.get("credit_mismatches").is_some())
 }

@@ -172,3 +172,28 @@ fn generated_series_gives_the_same_bytes_whatever_the_order_and_jobs() {
         }
     }
 }
+
+/// `DIR/*.json` names gen's manifest beside the snapshots: trends leaves it out with a
+/// note and reports exactly what it reports on the snapshots alone.
+#[test]
+fn the_series_manifest_named_with_the_snapshots_is_left_out_with_a_note() {
+    let s = series("fair", 3);
+    let folder = std::path::Path::new(&s.files[0]).parent().unwrap();
+    let manifest = folder.join("series.json");
+    let run = |files: &[String]| {
+        let mut args = vec!["trends", "--quiet", "--format", "json"];
+        args.extend(files.iter().map(String::as_str));
+        bursar(&args)
+    };
+    let alone = run(&s.files);
+    let mut with = s.files.clone();
+    with.push(manifest.to_str().unwrap().to_owned());
+    let both = run(&with);
+    let stderr = String::from_utf8_lossy(&both.stderr);
+    assert_eq!(both.status.code(), alone.status.code(), "{stderr}");
+    assert_eq!(both.stdout, alone.stdout);
+    assert!(
+        stderr.contains("left out") && stderr.contains("series.json"),
+        "{stderr}"
+    );
+}
