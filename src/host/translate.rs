@@ -275,20 +275,15 @@ fn dot(text: &str) -> Said {
             format!("the field `{field}` of {} cannot be changed", a_type(ty)),
         );
     }
-    let subject = a_type(ty);
-    let said = said(
-        "unknown-field",
-        format!("{subject} {} no field `{field}`", has(&subject)),
-    );
-    match fields::lookup(ty) {
-        Some(t) => said.hint(format!(
-            "the fields of {subject} are {}",
-            t.all_fields()
-                .map(|f| format!("`{}`", f.name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        None => said,
+    match fields::unknown_field(ty, field) {
+        Some((message, hint)) => said("unknown-field", message).hint(hint),
+        None => {
+            let subject = a_type(ty);
+            said(
+                "unknown-field",
+                format!("{subject} {} no field `{field}`", has(&subject)),
+            )
+        }
     }
 }
 
