@@ -5,9 +5,9 @@
 use rhai::Position;
 
 use super::site::{listed, Site};
-use super::suggest::did_you_mean;
 use super::ty::{Literal, Ty};
 use crate::host::{OPERATORS, UNITS};
+use crate::text::did_you_mean;
 
 /// Severities `d.record` takes.
 const SEVERITIES: [&str; 3] = ["info", "warn", "deny"];

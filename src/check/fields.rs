@@ -3,8 +3,7 @@
 
 use rhai::Position;
 
-use super::site::{listed, Site};
-use super::suggest::did_you_mean;
+use super::site::Site;
 use super::ty::Ty;
 use crate::host::fields;
 
@@ -16,19 +15,15 @@ pub fn property(site: &mut Site, on: &'static str, name: &str, pos: Position) ->
     if let Some(field) = ty.field(name) {
         return Ty::of(field.kind);
     }
-    let names: Vec<&str> = ty.all_fields().map(|f| f.name).collect();
-    let hint = format!(
-        "{}the fields of `{on}` are {}",
-        did_you_mean(name, names.iter().copied()),
-        listed(names.iter().copied())
-    );
-    site.report(
-        pos,
-        name.chars().count(),
-        "unknown-field",
-        format!("`{on}` has no field `{name}`"),
-        Some(hint),
-    );
+    if let Some((message, hint)) = fields::unknown_field(on, name) {
+        site.report(
+            pos,
+            name.chars().count(),
+            "unknown-field",
+            message,
+            Some(hint),
+        );
+    }
     Ty::Unknown
 }
 

@@ -7,14 +7,11 @@ mod declarations;
 mod fields;
 mod reads;
 mod site;
-mod suggest;
 mod ty;
 mod walk;
 
 use crate::host::{Pack, PackSource, PolicyError, Survey};
 use crate::limits::Limits;
-
-pub use suggest::closest;
 
 /// What `check` found in a pack.
 pub struct Report {

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use rhai::Position;
 
 use super::site::{listed, Site};
-use super::suggest::did_you_mean;
 use crate::host::{declared_at, Policy, PolicyError};
+use crate::text::did_you_mean;
 
 /// The pack-wide findings over the policies that compiled.
 pub fn declarations(policies: &[Policy]) -> Vec<PolicyError> {

@@ -74,6 +74,14 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         &args.new_policies,
     ) {
         (Some(s1), Some(p1), Some(s2), Some(p2)) => {
+            // Refused before anything is opened or read: the second read of standard
+            // input would find it empty.
+            if [s1, s2].iter().all(|s| s.as_path() == Path::new("-")) {
+                anyhow::bail!(
+                    "`-` (standard input) is given for both --old-snapshot and \
+                     --new-snapshot; it can be read only once"
+                );
+            }
             let mut inputs = vec![
                 ("the old snapshot", s1.as_path()),
                 ("the old policy pack", p1.as_path()),
@@ -155,8 +163,11 @@ fn attributed(
         exceptions(&args.old_exceptions)?,
         exceptions(&args.new_exceptions)?,
     );
-    let old_snapshot = super::machine::snapshot_source(s1, &load)?;
-    let new_snapshot = super::machine::snapshot_source(s2, &load)?;
+    // As impact reads them: a pipe named twice is read once and shared.
+    let [old_snapshot, new_snapshot]: [_; 2] =
+        super::machine::snapshot_sources(&[s1.clone(), s2.clone()], &load)?
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("two snapshots read as a different number"))?;
     let crossed = bursar::attribution::evaluate(
         bursar::attribution::Inputs {
             snapshot: &old_snapshot,

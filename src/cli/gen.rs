@@ -119,6 +119,7 @@ fn write_series(
             Err(other) => Err(std::io::Error::other(other.to_string())),
         })?;
     }
-    super::output::Output::new(Some(&dir.join(MANIFEST)), &[])?.write(&series.manifest())?;
+    super::output::Output::new(Some(&dir.join(MANIFEST)), &[])?
+        .write(&bursar::gen::manifest(&series))?;
     Ok(Status::Clean)
 }

@@ -53,8 +53,11 @@ struct Mismatch<'a> {
     promoted_in: &'a str,
 }
 
-/// The manifest of `series`, as pretty JSON with a final newline.
-pub(super) fn manifest(series: &Series) -> Vec<u8> {
+/// `series.json` ([`MANIFEST`]) of `series`: the files and every variant's journey and
+/// planted credit mismatch, the truth `trends` is tested against, as pretty JSON with a
+/// final newline. A function here rather than a method of `Series`, so `series.rs` does
+/// not import this file back.
+pub fn manifest(series: &Series) -> Vec<u8> {
     let n = series.len();
     let world = series.world(0);
     let squad = |i: usize| world.squads[i].id.as_str();

@@ -26,7 +26,7 @@ mod write;
 
 use std::io::{BufWriter, Write};
 
-pub use manifest::MANIFEST;
+pub use manifest::{manifest, MANIFEST};
 pub use options::{Error, Options, MAX_FAMILIES, MAX_SKEW, MAX_SQUADS, MAX_VARIANTS};
 use runs::Runs;
 pub use scenario::Scenario;

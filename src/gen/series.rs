@@ -100,12 +100,6 @@ impl Series {
         format!("{}.json", self.sprint_id(k))
     }
 
-    /// `series.json` ([`MANIFEST`](super::MANIFEST)): the files and every variant's
-    /// journey and planted credit mismatch, the truth `trends` is tested against.
-    pub fn manifest(&self) -> Vec<u8> {
-        super::manifest::manifest(self)
-    }
-
     /// The world of sprint `k`, for the manifest.
     pub(super) fn world(&self, k: usize) -> &World {
         &self.sprints[k].world

@@ -100,6 +100,8 @@ const fn f(name: &'static str, kind: Kind, meaning: &'static str) -> Field {
     }
 }
 
+use super::words::{a_type, has};
+use crate::text::did_you_mean;
 use Kind::*;
 
 /// The run counters every aggregate has (the snapshot, a variant, a squad, a family, a
@@ -269,6 +271,22 @@ pub const TYPES: &[Type] = &[
 /// The type named `name`.
 pub fn lookup(name: &str) -> Option<&'static Type> {
     TYPES.iter().find(|t| t.name == name)
+}
+
+/// A read of `field`, which the type `on` lacks, in the one wording `check` and a running
+/// policy share: the message, and a hint with the nearest field and all of them.
+pub fn unknown_field(on: &str, field: &str) -> Option<(String, String)> {
+    let names: Vec<&str> = lookup(on)?.all_fields().map(|f| f.name).collect();
+    let subject = a_type(on);
+    let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    Some((
+        format!("{subject} {} no field `{field}`", has(&subject)),
+        format!(
+            "{}the fields of {subject} are {}",
+            did_you_mean(field, names.iter().copied()),
+            listed.join(", ")
+        ),
+    ))
 }
 
 /// A script type for each handle Rust registers, so a getter names its table row.

@@ -24,6 +24,11 @@ pub(super) fn fail<T>(message: impl Into<String>) -> RhaiResult<T> {
     )))
 }
 
+/// The decision limit reached: thrown as its own type so the error's translation can
+/// hint at the flag, as it does for the engine's own limits.
+#[derive(Debug, Clone)]
+pub(super) struct DecisionLimit(pub String);
+
 /// What the host tracks while one policy runs.
 #[derive(Default)]
 pub struct State {
@@ -329,10 +334,13 @@ pub fn register(engine: &mut Engine, state: &Shared) {
                 ));
             }
             if state.decisions.len() >= state.max_decisions {
-                return fail(format!(
-                    "policy `{}` recorded more than the limit of {} decisions (raise it with --max-decisions)",
-                    state.policy, state.max_decisions
-                ));
+                return Err(Box::new(EvalAltResult::ErrorRuntime(
+                    Dynamic::from(DecisionLimit(format!(
+                        "policy `{}` recorded more than the limit of {} decisions",
+                        state.policy, state.max_decisions
+                    ))),
+                    Position::NONE,
+                )));
             }
             let site = call_site(&ctx, &state);
             state.subjects.insert(draft.subject.clone(), site);

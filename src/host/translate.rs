@@ -10,6 +10,7 @@ use rhai::{EvalAltResult, Position};
 use super::engine::{Stop, MAX_MODULES};
 use super::fields;
 use super::policy::Policy;
+use super::record::DecisionLimit;
 use super::source::PackSource;
 use super::syntax::{parse_message, word_at};
 use super::words::{a_type, argument_types, has, type_word};
@@ -152,6 +153,9 @@ fn explain(
             "limit",
             format!("policy `{name}` imported more than {MAX_MODULES} modules"),
         ),
+        EvalAltResult::ErrorRuntime(value, _) if value.is::<DecisionLimit>() => {
+            limit(value.clone_cast::<DecisionLimit>().0, "--max-decisions")
+        }
         EvalAltResult::ErrorRuntime(value, _) => {
             let thrown = source
                 .and_then(|text| word_at(text, pos))
@@ -271,20 +275,15 @@ fn dot(text: &str) -> Said {
             format!("the field `{field}` of {} cannot be changed", a_type(ty)),
         );
     }
-    let subject = a_type(ty);
-    let said = said(
-        "unknown-field",
-        format!("{subject} {} no field `{field}`", has(&subject)),
-    );
-    match fields::lookup(ty) {
-        Some(t) => said.hint(format!(
-            "the fields of {subject} are {}",
-            t.all_fields()
-                .map(|f| format!("`{}`", f.name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        None => said,
+    match fields::unknown_field(ty, field) {
+        Some((message, hint)) => said("unknown-field", message).hint(hint),
+        None => {
+            let subject = a_type(ty);
+            said(
+                "unknown-field",
+                format!("{subject} {} no field `{field}`", has(&subject)),
+            )
+        }
     }
 }
 

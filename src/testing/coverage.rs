@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use super::coverage_why::Missing;
 use super::coverage_why::{domain_note, unreached, why_missing};
 use crate::decision::Decision;
 use crate::host::coverage::{Construct, PolicyCounts, Site};
@@ -55,16 +56,6 @@ pub struct BranchCoverage {
     pub taken: u64,
     /// `if`: times false; `null` for a loop.
     pub not_taken: Option<u64>,
-}
-
-/// One thing the cases never exercised.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Missing {
-    pub line: usize,
-    /// What was not exercised (`check \`uses\` never failed`).
-    pub what: String,
-    /// Why, as far as the counts tell.
-    pub why: String,
 }
 
 /// One policy's coverage.

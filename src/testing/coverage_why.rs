@@ -2,7 +2,8 @@
 //! `if` never went that way, which loop never ran and over what, which earlier `if` always
 //! left the block, and whether the policy's `DECIDES` domain was empty in every case.
 
-use super::coverage::Missing;
+use serde::Serialize;
+
 use crate::host::coverage::{Construct, Part, PolicyCounts, Site};
 
 /// The domain in words a case author would use for its subjects.
@@ -149,6 +150,17 @@ fn earlier_exit(p: &PolicyCounts, i: usize) -> String {
 
 /// The missing items of site `i` (`items`: whether each was exercised, and its name), as
 /// one line, or `None` when all were.
+/// One thing the cases never exercised. Defined here, beside the reasons, so this file
+/// does not import `coverage.rs` back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Missing {
+    pub line: usize,
+    /// What was not exercised (`check \`uses\` never failed`).
+    pub what: String,
+    /// Why, as far as the counts tell.
+    pub why: String,
+}
+
 pub fn why_missing(p: &PolicyCounts, i: usize, items: &[(bool, &str)]) -> Option<Missing> {
     if items.iter().all(|(done, _)| *done) {
         return None;

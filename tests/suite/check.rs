@@ -66,8 +66,8 @@ fn a_misspelled_field_is_found_with_the_nearest_name_and_the_fields_of_its_type(
     findings(
         "misspelled-field",
         &[
-            "spend.rhai:6:30: `Squad` has no field `exploraton_tokens`",
-            "help: did you mean `exploration_tokens`? the fields of `Squad` are `id`, `name`",
+            "spend.rhai:6:30: a squad has no field `exploraton_tokens`",
+            "help: did you mean `exploration_tokens`? the fields of a squad are `id`, `name`",
         ],
     );
     let json = findings_json("misspelled-field");
@@ -233,9 +233,9 @@ fn reads_through_indexes_and_loops_are_followed_and_nothing_unclear_is_judged() 
     let stderr = findings(
         "chains",
         &[
-            "p.rhai:7:24: `Run` has no field `idd`",
-            "p.rhai:10:16: `Run` has no field `squadd`",
-            "`Family` has no field `standard_cost_per_succes`",
+            "p.rhai:7:24: a run has no field `idd`",
+            "p.rhai:10:16: a run has no field `squadd`",
+            "a family has no field `standard_cost_per_succes`",
             "check: 3 findings in 1 file",
         ],
     );

@@ -188,7 +188,7 @@ fn generated(dir: &Path, scenario: Scenario, sprints: u32) -> (PathBuf, Value) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let manifest = serde_json::from_slice(&series.manifest()).unwrap();
+    let manifest = serde_json::from_slice(&bursar::gen::manifest(&series)).unwrap();
     (html, manifest)
 }
 

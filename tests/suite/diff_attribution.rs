@@ -227,3 +227,32 @@ fn exceptions_go_with_their_pack() {
         "/inputs/exceptions_sha256"
     );
 }
+
+#[test]
+fn standard_input_for_both_snapshots_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("report.txt");
+    // The packs do not exist: a refusal that read anything first would name them.
+    let missing = dir.path().join("no-such-pack");
+    let missing = missing.to_str().unwrap();
+    let out = bursar(&[
+        "diff",
+        "--old-snapshot",
+        "-",
+        "--old-policies",
+        missing,
+        "--new-snapshot",
+        "-",
+        "--new-policies",
+        missing,
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).trim(),
+        "error: `-` (standard input) is given for both --old-snapshot and --new-snapshot; \
+         it can be read only once"
+    );
+    assert!(!out_file.exists());
+}

@@ -23,8 +23,12 @@ fn write(dir: &Path, scenario: Scenario, seed: u64, sprints: u32) -> Value {
         series.write_sprint(k, &mut bytes).unwrap();
         std::fs::write(dir.join(series.file_name(k)), bytes).unwrap();
     }
-    std::fs::write(dir.join(bursar::gen::MANIFEST), series.manifest()).unwrap();
-    serde_json::from_slice(&series.manifest()).unwrap()
+    std::fs::write(
+        dir.join(bursar::gen::MANIFEST),
+        bursar::gen::manifest(&series),
+    )
+    .unwrap();
+    serde_json::from_slice(&bursar::gen::manifest(&series)).unwrap()
 }
 
 fn list<'a>(v: &'a Value, field: &str) -> &'a [Value] {
