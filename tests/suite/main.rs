@@ -2,6 +2,7 @@
 //! and properties.
 
 mod any_input;
+mod architecture;
 mod arguments;
 mod cases;
 mod check;
