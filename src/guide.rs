@@ -149,7 +149,7 @@ fn api(out: &mut String) {
          | `d.value(name, value)` | a value CI and later policies read (`decisions(..)[i].values.name`) |\n\
          | `d.evidence(value)` | what the decision rests on (run counts, run ids) |\n\
          | `d.summary(text)` | the one-line summary; without it, one is written from the checks |\n\
-         | `d.because(other)` | the decision of an earlier policy this one drew on (provenance) |\n\
+         | `d.because(other)` | the decision of an earlier policy this one drew on (provenance): `other` is a decision from `decisions(\"p\")`, `p` in `READS`; before `record`; recorded as `because` and checked to exist at the end of the run, followed by `bursar explain` |\n\
          | `d.record(outcome, severity)` | records the decision; once per subject |\n\
          | `d.discard()` | drops the subject on purpose (a decision opened must be recorded or discarded) |\n\
          | `decisions(policy)` | the decisions of a policy listed in `READS`: maps of `policy`, `subject`, `outcome`, `severity`, `values` |\n\
@@ -189,9 +189,14 @@ fn cases(out: &mut String) {
          pack or a case is broken); a failure shows expected against actual and the\n\
          decision's checks. `bursar test --update` rewrites the expectation lines from what\n\
          the pack now decides, keeping comments. `bursar test --coverage` reports, per\n\
-         policy, the outcomes no case produced and each `d.check` that never passed or never\n\
-         failed, with why where it can tell; `--min-coverage PCT` fails below a threshold\n\
-         (the measure is defined in the project README).\n\n",
+         policy, the declared outcomes (`const OUTCOMES = [...]`) no case produced, each\n\
+         `d.check` that never passed or never failed, each `if` never true or never false\n\
+         and each loop whose body never ran, with why where it can tell (the loop never ran\n\
+         because what it iterates was empty in every case...); cases that fail still count.\n\
+         `--min-coverage PCT` exits 1 below a threshold and lists what is missing by\n\
+         `file:line`. An item no snapshot can reach is marked where it is written,\n\
+         `// coverage: never false: <why>` (also `never true`, `never passes`, `never fails`,\n\
+         `never runs`), and listed as exempt (the measure is defined in the project README).\n\n",
     );
 }
 
