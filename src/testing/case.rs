@@ -65,8 +65,9 @@ pub struct Case {
     pub path: PathBuf,
     /// The whole file as read, so `--update` can keep all but the expectation lines.
     pub text: String,
-    /// Policies whose decisions are checked (`scope` lines); empty: every policy.
-    pub scope: Vec<String>,
+    /// Policies whose decisions are checked (`scope` lines), each with the line naming
+    /// it; empty: every policy.
+    pub scope: Vec<(String, usize)>,
     pub expectations: Vec<Expectation>,
     /// The snapshot's text, and the file line its first line is on.
     pub snapshot: String,
@@ -120,7 +121,7 @@ impl Case {
                 if words.len() == 1 {
                     return Err(broken(n, "`scope` names no policy".to_owned()));
                 }
-                scope.extend(words[1..].iter().map(|w| (*w).to_owned()));
+                scope.extend(words[1..].iter().map(|w| ((*w).to_owned(), n)));
                 continue;
             }
             let [policy, subject, outcome, rest @ ..] = words.as_slice() else {
@@ -199,7 +200,7 @@ impl Case {
 
     /// Whether the case checks the decisions of `policy`.
     pub fn covers(&self, policy: &str) -> bool {
-        self.scope.is_empty() || self.scope.iter().any(|p| p == policy)
+        self.scope.is_empty() || self.scope.iter().any(|(p, _)| p == policy)
     }
 }
 

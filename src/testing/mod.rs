@@ -6,6 +6,7 @@ pub mod case;
 pub mod coverage;
 mod coverage_why;
 pub mod defaults;
+mod names;
 pub mod report;
 pub mod run;
 pub mod update;

@@ -58,6 +58,7 @@ impl Runner {
 
     /// Evaluates one case: its report, and the whole document the pack gave.
     pub fn run(&self, case: &Case) -> Result<(CaseReport, Document)> {
+        super::names::against(case, &self.pack)?;
         let loaded = defaults::load(case)?;
         let evaluation =
             crate::eval::evaluate_loaded_with(&self.host, &self.pack, loaded, &case.exceptions)?;

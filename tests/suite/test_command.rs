@@ -206,8 +206,12 @@ fn without_cases_it_runs_the_packs_tests_folder() {
 
 #[test]
 fn a_policy_that_fails_on_a_case_exits_2_naming_the_case_and_the_policy() {
-    // tu-2 has no approver, and this pack throws on that.
-    let dir = cases(&[("c.case", CASE)]);
+    // tu-2 has no approver, and this pack (whose one policy is `strict`) throws on that.
+    let text = CASE.replace("scope topups", "scope strict").replace(
+        "topups tu-1 ok documented=true within_cap=true\n# tu-2 would bring granted top-ups to 600.\ntopups tu-2 review within_cap=false\ntopups tu-3 none\n",
+        "",
+    );
+    let dir = cases(&[("c.case", &text)]);
     let file = path(dir.path(), "c.case");
     let out = bursar(&[
         "test",
@@ -225,4 +229,33 @@ fn a_policy_that_fails_on_a_case_exits_2_naming_the_case_and_the_policy() {
         "{err}"
     );
     assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_case_naming_an_unknown_policy_or_undeclared_outcome_is_broken() {
+    let pack =
+        "the policies are `allocation`, `crediting`, `health`, `promotion`, `sunset`, `topups`";
+    let in_scope = CASE.replace("scope topups", "scope topupz");
+    let in_line = CASE.replace("topups tu-3 none", "topupz tu-3 none");
+    let outcome = CASE.replace("topups tu-2 review", "topups tu-2 reveiw");
+    for (text, line, said) in [
+        (in_scope, 2, format!("`topupz` is not a policy in this pack; did you mean `topups`? {pack}")),
+        (in_line, 6, format!("`topupz` is not a policy in this pack; did you mean `topups`? {pack}")),
+        (
+            outcome,
+            5,
+            "`topups` does not produce `reveiw` (its `OUTCOMES`); did you mean `review`? it declares `approve`, `reject`, `review`, `ok`, `violation`".to_owned(),
+        ),
+    ] {
+        let dir = cases(&[("b.case", &text)]);
+        let b = path(dir.path(), "b.case");
+        let out = test(&[b.to_str().unwrap()]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.starts_with(&format!("error: {}:{line}:", b.display())),
+            "{err}"
+        );
+        assert!(err.contains(&said), "{err}");
+    }
 }
