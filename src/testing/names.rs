@@ -18,7 +18,7 @@ pub fn against(case: &Case, pack: &Pack) -> Result<()> {
     // The pack is in dependency order; the author looks a name up alphabetically.
     names.sort_unstable();
     let unknown = |name: &str| {
-        let hint = crate::check::closest(name, names.iter().copied())
+        let hint = crate::text::closest(name, names.iter().copied())
             .map_or_else(String::new, |c| format!("did you mean `{c}`? "));
         format!(
             "`{name}` is not a policy in this pack; {hint}the policies are {}",
@@ -47,7 +47,7 @@ pub fn against(case: &Case, pack: &Pack) -> Result<()> {
             continue;
         };
         if !declared.contains(outcome) {
-            let hint = crate::check::closest(outcome, declared.iter().map(String::as_str))
+            let hint = crate::text::closest(outcome, declared.iter().map(String::as_str))
                 .map_or_else(String::new, |c| format!("did you mean `{c}`? "));
             return Err(broken(
                 exp.line,
