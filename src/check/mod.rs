@@ -25,7 +25,14 @@ pub struct Report {
 pub fn check(source: &PackSource, limits: Limits) -> Report {
     let survey = Survey::new(source, limits);
     let mut findings: Vec<PolicyError> = survey.errors.iter().map(|e| (**e).clone()).collect();
-    findings.extend(reads::declarations(&survey.policies));
+    // Policy files that did not compile: a `READS` naming one is explained by its finding.
+    let broken: Vec<&str> = source
+        .policies()
+        .iter()
+        .filter(|read| !survey.policies.iter().any(|p| p.file == read.file))
+        .map(|read| read.file.as_str())
+        .collect();
+    findings.extend(reads::declarations(&survey.policies, &broken));
     let names: Vec<String> = survey.policies.iter().map(|p| p.name.clone()).collect();
     let compiles = findings.is_empty();
 

@@ -10,8 +10,9 @@ use super::site::{listed, Site};
 use crate::host::{declared_at, Policy, PolicyError};
 use crate::text::did_you_mean;
 
-/// The pack-wide findings over the policies that compiled.
-pub fn declarations(policies: &[Policy]) -> Vec<PolicyError> {
+/// The pack-wide findings over the policies that compiled; `broken` are the files of the
+/// pack's policies that did not.
+pub fn declarations(policies: &[Policy], broken: &[&str]) -> Vec<PolicyError> {
     let mut findings = Vec::new();
     let mut by_name: BTreeMap<&str, &Policy> = BTreeMap::new();
     for policy in policies {
@@ -35,7 +36,23 @@ pub fn declarations(policies: &[Policy]) -> Vec<PolicyError> {
     let names: Vec<&str> = by_name.keys().copied().collect();
     for policy in by_name.values() {
         for read in &policy.reads {
-            if !by_name.contains_key(read.as_str()) {
+            if by_name.contains_key(read.as_str()) {
+                continue;
+            }
+            // A policy is usually named after its file: when that file does not compile,
+            // its own finding is the cause, and another name would be a wrong suggestion.
+            let file = format!("{read}.rhai");
+            if broken.contains(&file.as_str()) {
+                findings.push(
+                    *declared_at(
+                        policy,
+                        "READS",
+                        format!("`READS` names `{read}`, whose file `{file}` does not compile"),
+                    )
+                    .with_code("unknown-policy")
+                    .with_hint(format!("fix `{file}` first (its own finding is listed)")),
+                );
+            } else {
                 findings.push(
                     *declared_at(
                         policy,

@@ -121,16 +121,18 @@ fn every_broken_file_is_reported_in_one_go() {
         "two-broken",
         &[
             "two-broken/first.rhai:3:",
+            // Reading a policy whose file does not compile names that file, not another.
+            "two-broken/good.rhai:2:1: `READS` names `first`, whose file `first.rhai` does not compile",
             "two-broken/lib/helpers.rhai:",
             "two-broken/second.rhai: the policy declares no name",
-            "check: 3 findings in 3 files",
+            "check: 4 findings in 4 files",
         ],
     );
     let codes: Vec<String> = findings_json("two-broken")
         .iter()
         .map(|o| o["code"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(codes, ["syntax", "syntax", "declaration"]);
+    assert_eq!(codes, ["syntax", "unknown-policy", "syntax", "declaration"]);
 }
 
 #[test]
