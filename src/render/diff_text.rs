@@ -50,14 +50,22 @@ fn text(report: &Report) -> String {
             .collect();
         let _ = writeln!(out, "causes: {}", parts.join(", "));
     }
-    out.push_str(&listing(&report.diff));
+    out.push_str(&listing(&report.diff, Summaries::Last));
     out
 }
 
+/// Where a changed decision's old and new summaries go among its lines: `diff` ends with
+/// them, under the checks and values that explain the change; `impact` leads with them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Summaries {
+    First,
+    Last,
+}
+
 /// The listed differences grouped by policy, each policy's in subject order.
-pub(crate) fn listing(diff: &Diff) -> String {
+pub(crate) fn listing(diff: &Diff, summaries: Summaries) -> String {
     let mut out = String::new();
-    for (policy, entries) in by_policy(diff) {
+    for (policy, entries) in by_policy(diff, summaries) {
         let _ = writeln!(out, "  {}", esc(policy));
         for entry in entries {
             out.push_str(&entry);
@@ -136,7 +144,7 @@ fn cause(c: Option<Cause>) -> String {
 }
 
 /// Each policy's entries, in subject order.
-fn by_policy(d: &Diff) -> BTreeMap<&str, Vec<String>> {
+fn by_policy(d: &Diff, summaries: Summaries) -> BTreeMap<&str, Vec<String>> {
     let mut entries: BTreeMap<(&str, &str), String> = BTreeMap::new();
     for c in &d.changed {
         let mut text = format!(
@@ -148,9 +156,18 @@ fn by_policy(d: &Diff) -> BTreeMap<&str, Vec<String>> {
             c.new.severity.as_str(),
             cause(c.cause)
         );
+        let said = format!(
+            "        old: {}\n        new: {}\n",
+            esc(&c.old.summary),
+            esc(&c.new.summary)
+        );
+        if summaries == Summaries::First {
+            text.push_str(&said);
+        }
         details(&mut text, c);
-        let _ = writeln!(text, "        old: {}", esc(&c.old.summary));
-        let _ = writeln!(text, "        new: {}", esc(&c.new.summary));
+        if summaries == Summaries::Last {
+            text.push_str(&said);
+        }
         entries.insert((&c.policy, &c.subject), text);
     }
     for (mark, list) in [('+', &d.added), ('-', &d.removed)] {

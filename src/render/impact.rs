@@ -6,10 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::io;
 
-use serde_json::Value;
-
+use super::diff_text::{listing, Summaries};
 use super::emitter::Emitter;
-use crate::compare::ValueChange;
 use crate::impact::{PackInfo, Report, SnapshotImpact};
 use crate::text::{count, escape_terminal as esc, plural};
 
@@ -118,70 +116,5 @@ fn render_snapshot(out: &mut String, s: &SnapshotImpact) {
     }
     let _ = writeln!(out, ", {} unchanged", d.unchanged);
 
-    // (policy, subject) → the lines for it, so each policy's entries read in subject order.
-    let mut entries: BTreeMap<(&str, &str), String> = BTreeMap::new();
-    for c in &d.changed {
-        let mut text = format!(
-            "    ~ {}: {} ({}) → {} ({})\n        old: {}\n        new: {}\n",
-            esc(&c.subject),
-            esc(&c.old.outcome),
-            c.old.severity.as_str(),
-            esc(&c.new.outcome),
-            c.new.severity.as_str(),
-            esc(&c.old.summary),
-            esc(&c.new.summary)
-        );
-        for f in &c.checks {
-            let _ = writeln!(text, "        check {}", super::diff_text::flip(f));
-        }
-        render_values(&mut text, &c.values);
-        entries.insert((&c.policy, &c.subject), text);
-    }
-    for (mark, list) in [('+', &d.added), ('-', &d.removed)] {
-        for l in list {
-            let text = format!(
-                "    {mark} {}: {} ({})\n        {}\n",
-                esc(&l.subject),
-                esc(&l.verdict.outcome),
-                l.verdict.severity.as_str(),
-                esc(&l.verdict.summary)
-            );
-            entries.insert((&l.policy, &l.subject), text);
-        }
-    }
-    for c in d.values_changed.iter().flatten() {
-        let mut text = format!(
-            "    * {}: {} ({})\n",
-            esc(&c.subject),
-            esc(&c.new.outcome),
-            c.new.severity.as_str()
-        );
-        render_values(&mut text, &c.values);
-        entries.insert((&c.policy, &c.subject), text);
-    }
-    let mut current = None;
-    for ((policy, _), text) in entries {
-        if current != Some(policy) {
-            let _ = writeln!(out, "  {}", esc(policy));
-            current = Some(policy);
-        }
-        out.push_str(&text);
-    }
-}
-
-fn render_values(out: &mut String, values: &[ValueChange]) {
-    // JSON escapes control characters but leaves bidi overrides as they are.
-    let show = |v: &Option<Value>| {
-        v.as_ref()
-            .map_or("(none)".to_owned(), |v| esc(&v.to_string()).into_owned())
-    };
-    for v in values {
-        let _ = writeln!(
-            out,
-            "        {}: {} → {}",
-            esc(&v.name),
-            show(&v.old),
-            show(&v.new)
-        );
-    }
+    out.push_str(&listing(d, Summaries::First));
 }

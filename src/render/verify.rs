@@ -5,7 +5,7 @@
 use std::fmt::Write;
 use std::io;
 
-use super::diff_text::{field_line, file_line, listing};
+use super::diff_text::{field_line, file_line, listing, Summaries};
 use super::emitter::Emitter;
 use crate::text::{count, escape_terminal as esc};
 use crate::verify::Verdict;
@@ -59,7 +59,7 @@ impl VerifyText {
                 d.values_changed.as_ref().map_or(0, Vec::len),
                 d.unchanged
             );
-            out.push_str(&listing(d));
+            out.push_str(&listing(d, Summaries::Last));
         }
         if v.inputs.is_empty() && d.is_empty() {
             let line = v.first_difference.unwrap_or(1);
