@@ -2,6 +2,7 @@
 
 mod args;
 mod check;
+mod definitions;
 mod diff;
 mod eval;
 mod explain;
@@ -69,6 +70,8 @@ enum Command {
     Test(test::Args),
     /// Write the policy authoring guide (`policies/README.md`), generated from the engine
     Guide(guide::Args),
+    /// Write Rhai definition files of the policy API, for editors with Rhai support
+    Definitions(definitions::Args),
     /// Across many sprints: do split budgets surface promotable workflows or entrench squads?
     Trends(trends::Args),
 }
@@ -85,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Verify(args) => verify::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Guide(args) => guide::run(args),
+        Command::Definitions(args) => definitions::run(args),
         Command::Trends(args) => trends::run(args),
     }
 }

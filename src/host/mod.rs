@@ -4,6 +4,7 @@
 mod complete;
 pub mod coverage;
 mod coverage_sites;
+mod definitions;
 mod domain;
 mod engine;
 mod extent;
@@ -28,6 +29,7 @@ mod value;
 mod words;
 
 pub use crate::error::PolicyError;
+pub use definitions::definitions;
 pub use domain::Domain;
 pub use facts_api::UNTAGGED;
 pub use operators::{OPERATORS, UNITS};

@@ -11,6 +11,7 @@ mod cli;
 mod compare;
 mod coverage;
 mod dashboard;
+mod definitions;
 mod diagnostics;
 mod diff;
 mod diff_attribution;
