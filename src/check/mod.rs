@@ -5,9 +5,12 @@
 mod calls;
 mod declarations;
 mod fields;
+mod operators;
 mod reads;
+mod recorded;
 mod site;
 mod ty;
+mod values;
 mod walk;
 
 use crate::host::{Pack, PackSource, PolicyError, Survey};
@@ -34,12 +37,13 @@ pub fn check(source: &PackSource, limits: Limits) -> Report {
         .collect();
     findings.extend(reads::declarations(&survey.policies, &broken));
     let names: Vec<String> = survey.policies.iter().map(|p| p.name.clone()).collect();
+    let recorded = recorded::of(&survey.policies);
     let compiles = findings.is_empty();
 
     for read in source.policies() {
         let policy = survey.policies.iter().find(|p| p.file == read.file);
         findings.extend(analyse(
-            &survey, &read.path, &read.text, policy, &names, true,
+            &survey, &read.path, &read.text, policy, &names, &recorded, true,
         ));
     }
     for module in source.modules() {
@@ -49,6 +53,7 @@ pub fn check(source: &PackSource, limits: Limits) -> Report {
             &module.text,
             None,
             &names,
+            &recorded,
             false,
         ));
     }
@@ -77,6 +82,7 @@ fn analyse(
     text: &std::sync::Arc<str>,
     policy: Option<&crate::host::Policy>,
     names: &[String],
+    recorded: &recorded::Recorded,
     is_policy: bool,
 ) -> Vec<PolicyError> {
     let Some(ast) = survey.as_written(text) else {
@@ -87,9 +93,11 @@ fn analyse(
         source: text,
         policy,
         names,
+        recorded,
         findings: Vec::new(),
     };
     walk::file(&mut site, &ast, is_policy);
+    declarations::repeated(&mut site, &ast);
     let broken = survey
         .errors
         .iter()

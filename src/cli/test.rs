@@ -42,6 +42,10 @@ pub struct Args {
     /// implies --coverage
     #[arg(long, value_name = "PCT", value_parser = percent)]
     min_coverage: Option<f64>,
+    /// Report coverage for this policy only, counting what the cases that judge it ran
+    /// (repeat for more); implies --coverage
+    #[arg(long, value_name = "POLICY")]
+    policy: Vec<String>,
     #[command(flatten)]
     output: OutputArgs<Format>,
     /// In text, only the failing cases and the totals
@@ -70,14 +74,22 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let output = args.output.open(&inputs)?;
     // The pack first: a missing or broken pack is named before any case is looked for.
     let limits = args.limits.limits()?;
-    let measure = args.coverage || args.min_coverage.is_some();
+    let measure = args.coverage || args.min_coverage.is_some() || !args.policy.is_empty();
     let open = if measure {
         Runner::measuring
     } else {
         Runner::open
     };
     let runner = open(args.pack.dir(), limits).map_err(|e| args.pack.explain(e))?;
-    let files = testing::case::discover(&paths)?;
+    known_policies(&runner, &args.policy)?;
+    let found = testing::case::discover(&paths)?;
+    for skipped in &found.skipped {
+        super::stderr::line(&format!("warning: {}", escape_terminal(skipped)));
+    }
+    let files = found.files;
+    if args.update {
+        refuse_special(&files)?;
+    }
     if files.is_empty() {
         anyhow::bail!(
             "no `*.{}` case files in {}",
@@ -135,7 +147,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         }
     }
     let run = TestRun {
-        coverage: runner.coverage(args.min_coverage),
+        coverage: (runner.coverage(args.min_coverage)).map(|c| c.narrowed(&args.policy)),
         report,
     };
     let text = match args.output.format {
@@ -160,6 +172,37 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     } else {
         Status::Flagged
     })
+}
+
+/// Each `--policy` must be a policy of the pack.
+fn known_policies(runner: &Runner, asked: &[String]) -> anyhow::Result<()> {
+    let mut names: Vec<&str> = runner.policies().collect();
+    names.sort_unstable();
+    for name in asked.iter().filter(|n| !names.contains(&n.as_str())) {
+        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        anyhow::bail!(
+            "--policy: `{}` is not a policy in this pack; {}the policies are {}",
+            escape_terminal(name),
+            bursar::text::did_you_mean(name, names.iter().copied()),
+            quoted.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// `--update` rewrites cases in place: a case that is not a regular file (a FIFO, a
+/// device) is refused before any is opened, since opening it could wait forever.
+fn refuse_special(files: &[PathBuf]) -> anyhow::Result<()> {
+    for path in files {
+        let meta = std::fs::metadata(path)?;
+        if let Some(kind) = testing::case::not_a_file(meta.file_type()) {
+            anyhow::bail!(
+                "`{}` is {kind}, not a case file: `--update` rewrites case files in place",
+                escape_terminal(&path.display().to_string())
+            );
+        }
+    }
+    Ok(())
 }
 
 /// One case file, read once within the snapshot size limit.
