@@ -10,6 +10,7 @@ use bursar::text::escape_terminal;
 use super::args::{LimitArgs, OutputArgs, PackArgs};
 use super::output::Output;
 use super::status::Status;
+use super::ErrorFormat;
 
 /// The formats `test` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -63,7 +64,7 @@ fn percent(text: &str) -> Result<f64, String> {
     }
 }
 
-pub fn run(args: Args) -> anyhow::Result<Status> {
+pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
     let paths = if args.cases.is_empty() {
         vec![args.pack.dir().join("tests")]
     } else {
@@ -83,8 +84,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let runner = open(args.pack.dir(), limits).map_err(|e| args.pack.explain(e))?;
     known_policies(&runner, &args.policy)?;
     let found = testing::case::discover(&paths)?;
-    for skipped in &found.skipped {
-        super::stderr::line(&format!("warning: {}", escape_terminal(skipped)));
+    for (path, message) in &found.skipped {
+        notice(errors, "warning", "skipped-case", path, message);
     }
     let files = found.files;
     if args.update {
@@ -140,10 +141,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     for (path, text) in updates {
         Output::new(Some(&path), &[])?.write(text.as_bytes())?;
         if !args.quiet {
-            super::stderr::line(&format!(
-                "updated {}",
-                escape_terminal(&path.display().to_string())
-            ));
+            let message = format!("updated `{}`", path.display());
+            notice(errors, "info", "case-updated", &path, &message);
         }
     }
     let run = TestRun {
@@ -172,6 +171,30 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     } else {
         Status::Flagged
     })
+}
+
+/// A message on stderr that does not stop the run, about the file at `path`: for people
+/// (``warning: skipped `x.case`: a FIFO...``), or one JSON object under `--error-format json`.
+fn notice(errors: ErrorFormat, severity: &str, code: &str, path: &std::path::Path, message: &str) {
+    match errors {
+        ErrorFormat::Human => {
+            let prefix = if severity == "info" {
+                String::new()
+            } else {
+                format!("{severity}: ")
+            };
+            super::stderr::line(&format!("{prefix}{}", escape_terminal(message)));
+        }
+        ErrorFormat::Json => {
+            let value = serde_json::json!({
+                "severity": severity,
+                "code": code,
+                "message": message,
+                "file": path.display().to_string(),
+            });
+            super::stderr::line(&value.to_string());
+        }
+    }
 }
 
 /// Each `--policy` must be a policy of the pack.

@@ -20,9 +20,9 @@ pub const MAX_DEPTH: usize = 32;
 #[derive(Debug, Default)]
 pub struct Found {
     pub files: Vec<PathBuf>,
-    /// One message per file named `*.case` that is not a regular file, or folder not
-    /// searched, naming it.
-    pub skipped: Vec<String>,
+    /// Each file named `*.case` that is not a regular file, and each folder not searched,
+    /// with a message naming it (``skipped `x.case`: a FIFO, not a case file``).
+    pub skipped: Vec<(PathBuf, String)>,
 }
 
 /// Every case file named by `paths` (files as given, folders searched recursively),
@@ -63,9 +63,12 @@ impl Walk {
             return Ok(());
         }
         if depth > MAX_DEPTH {
-            self.found.skipped.push(format!(
-                "skipped `{}`: folders more than {MAX_DEPTH} deep are not searched for cases",
-                dir.display()
+            self.found.skipped.push((
+                dir.to_owned(),
+                format!(
+                    "skipped `{}`: folders more than {MAX_DEPTH} deep are not searched for cases",
+                    dir.display()
+                ),
             ));
             return Ok(());
         }
@@ -88,9 +91,9 @@ impl Walk {
                 self.dir(&path, &meta, depth + 1)?;
             } else if path.extension().is_some_and(|x| x == EXTENSION) {
                 if let Some(kind) = not_a_file(meta.file_type()) {
-                    self.found.skipped.push(format!(
-                        "skipped `{}`: {kind}, not a case file",
-                        path.display()
+                    self.found.skipped.push((
+                        path.clone(),
+                        format!("skipped `{}`: {kind}, not a case file", path.display()),
                     ));
                 } else if self.first_visit(&meta) {
                     self.found.files.push(path);
