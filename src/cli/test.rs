@@ -201,7 +201,7 @@ fn notice(errors: ErrorFormat, severity: &str, code: &str, path: &std::path::Pat
 fn known_policies(runner: &Runner, asked: &[String]) -> anyhow::Result<()> {
     let mut names: Vec<&str> = runner.policies().collect();
     names.sort_unstable();
-    for name in asked.iter().filter(|n| !names.contains(&n.as_str())) {
+    if let Some(name) = asked.iter().find(|n| !names.contains(&n.as_str())) {
         let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
         anyhow::bail!(
             "--policy: `{}` is not a policy in this pack; {}the policies are {}",
