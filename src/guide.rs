@@ -77,7 +77,8 @@ fn intro(out: &mut String) {
          and severities that are not allowed, thresholds of the wrong type, outcomes not\n\
          declared, arithmetic on a string or a string compared with a number (where the\n\
          fields table gives the types), and values read from another policy's decisions\n\
-         that it never records (`p.values.origin_squadd`), each with the nearest name.\n\
+         that it never records (`p.values.origin_squadd`) or that a case expects\n\
+         (`untagged_shar=0.5` in `tests/*.case`), each with the nearest name.\n\
          `--format json` gives the pack and every finding as one document.\n\n\
          ## Declarations\n\n\
          At the top of the file, as constants:\n\n\

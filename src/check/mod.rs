@@ -3,6 +3,7 @@
 //! exist, and literal arguments the decision API refuses (see each family's file).
 
 mod calls;
+mod cases;
 mod declarations;
 mod fields;
 mod operators;
@@ -26,6 +27,16 @@ pub struct Report {
 
 /// Checks every policy and module of `source`.
 pub fn check(source: &PackSource, limits: Limits) -> Report {
+    check_with_cases(source, limits, None)
+}
+
+/// Checks every policy and module of `source` and, given the pack's `tests` folder, the
+/// value names its cases expect (`cases.rs`).
+pub fn check_with_cases(
+    source: &PackSource,
+    limits: Limits,
+    tests: Option<&std::path::Path>,
+) -> Report {
     let survey = Survey::new(source, limits);
     let mut findings: Vec<PolicyError> = survey.errors.iter().map(|e| (**e).clone()).collect();
     // Policy files that did not compile: a `READS` naming one is explained by its finding.
@@ -45,6 +56,10 @@ pub fn check(source: &PackSource, limits: Limits) -> Report {
         findings.extend(analyse(
             &survey, &read.path, &read.text, policy, &names, &recorded, true,
         ));
+    }
+    if let Some(tests) = tests {
+        let max_bytes = limits.max_snapshot_mb.saturating_mul(1 << 20);
+        findings.extend(cases::values(tests, &recorded, max_bytes));
     }
     for module in source.modules() {
         findings.extend(analyse(

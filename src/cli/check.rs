@@ -33,7 +33,7 @@ pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
     let output = args.output.open(&[("the policy pack", dir)])?;
     let limits = args.limits.limits()?;
     let source = bursar::host::PackSource::read(dir, &limits).map_err(|e| args.pack.explain(e))?;
-    let report = bursar::check::check(&source, limits);
+    let report = bursar::check::check_with_cases(&source, limits, Some(&dir.join("tests")));
     match args.output.format {
         Format::Text => {
             if let Some(pack) = &report.pack {

@@ -343,3 +343,32 @@ fn check_writes_the_pack_and_its_findings_as_one_json_document() {
     assert_eq!(codes, ["string-arithmetic", "string-number-comparison"]);
     assert_eq!(doc["summary"]["findings"], 2);
 }
+
+#[test]
+fn a_misspelled_value_name_in_a_case_is_found_before_any_case_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir_all(pack.join("tests")).unwrap();
+    for file in crate::support::files(&crate::support::policies(), "rhai") {
+        std::fs::copy(&file, pack.join(file.file_name().unwrap())).unwrap();
+    }
+    let shipped = std::fs::read_to_string(
+        crate::support::policies().join("tests/health-untagged-exact-020.case"),
+    )
+    .unwrap();
+    let typo = shipped.replacen("untagged_share=", "untagged_shar=", 1);
+    assert_ne!(typo, shipped);
+    std::fs::write(pack.join("tests/typo.case"), typo).unwrap();
+    let out = bursar(&["check", "--policies", pack.to_str().unwrap()]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("typo.case:6:29: `health` records no value `untagged_shar`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: did you mean `untagged_share`?"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("check: 1 finding in 1 file"), "{stderr}");
+}
