@@ -126,7 +126,11 @@ pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
         })?;
         if args.update {
             let text = testing::update::rewrite(case, &document.decisions);
-            let updated = Case::parse(&case.path, text.clone())?;
+            // Quoting makes every rewritten line read back; should one not, no file is
+            // touched and the error says which case it was.
+            let updated = Case::parse(&case.path, text.clone()).map_err(|e| {
+                anyhow::anyhow!("{e} (in the expectations `--update` wrote; nothing was rewritten)")
+            })?;
             report
                 .cases
                 .push(testing::run_case(&updated, &document.decisions));
