@@ -372,3 +372,25 @@ fn a_misspelled_value_name_in_a_case_is_found_before_any_case_runs() {
     );
     assert!(stderr.contains("check: 1 finding in 1 file"), "{stderr}");
 }
+
+#[test]
+fn under_error_format_json_every_stderr_line_of_check_is_a_json_object() {
+    let missing = bursar(&[
+        "check",
+        "--policies",
+        "no/such/pack",
+        "--error-format",
+        "json",
+    ]);
+    let broken = check("string-operators", true);
+    for (out, code) in [(missing, 2), (broken, 1)] {
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        assert!(!stderr.is_empty());
+        for line in stderr.lines() {
+            let value: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: `{line}`"));
+            assert!(value["message"].is_string(), "{line}");
+        }
+    }
+}
