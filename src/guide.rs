@@ -73,8 +73,13 @@ fn intro(out: &mut String) {
          Each policy runs once per sprint snapshot, in the order its `READS` give, and\n\
          records decisions that explain themselves. Before any sprint runs,\n\
          `bursar check --policies DIR` finds the mistakes this guide warns about: syntax,\n\
-         declarations, fields that do not exist, operators, units and severities that are\n\
-         not allowed, thresholds of the wrong type, and outcomes not declared.\n\n\
+         declarations (and one declared twice), fields that do not exist, operators, units\n\
+         and severities that are not allowed, thresholds of the wrong type, outcomes not\n\
+         declared, arithmetic on a string or a string compared with a number (where the\n\
+         fields table gives the types), and values read from another policy's decisions\n\
+         that it never records (`p.values.origin_squadd`) or that a case expects\n\
+         (`untagged_shar=0.5` in `tests/*.case`), each with the nearest name.\n\
+         `--format json` gives the pack and every finding as one document.\n\n\
          ## Declarations\n\n\
          At the top of the file, as constants:\n\n\
          | constant | required | meaning |\n|---|---|---|\n\
@@ -183,8 +188,16 @@ fn cases(out: &mut String) {
          - `<policy> <subject> <outcome> [name=value...]`: the decision and, for each name\n  \
          given, its value as written;\n\
          - `<policy> <subject> none`: no decision about the subject;\n\
-         - `scope <policy>...`: the policies the case is about; every decision of a policy in\n  \
-         scope must be listed (without `scope`, every policy is in scope).\n\n\
+         - `scope <policy>...`: more policies the case judges; `scope all` judges the whole\n  \
+         pack.\n\n\
+         A case judges the policies its expectations name and those its `scope` lines name:\n\
+         every decision of a judged policy must be listed, and the decisions of the others\n\
+         are not looked at. So adding a policy to the pack leaves the cases that do not name\n\
+         it as they were. A case that names no policy asserts nothing and fails; `--update`\n\
+         fills it with every decision of the pack. A word with white space, a leading quote\n\
+         or `#`, or `=` in a name, is written as a JSON string: `topups \"tu 2\" approve`,\n\
+         `reason=\"a b\"`; `--update` quotes what needs it. A value the decision does not\n\
+         have is reported with the nearest name it does have.\n\n\
          Run them with `bursar test --policies DIR` (exit 0 all pass, 1 a case failed, 2 the\n\
          pack or a case is broken); a failure shows expected against actual and the\n\
          decision's checks. `bursar test --update` rewrites the expectation lines from what\n\
@@ -193,6 +206,8 @@ fn cases(out: &mut String) {
          `d.check` that never passed or never failed, each `if` never true or never false\n\
          and each loop whose body never ran, with why where it can tell (the loop never ran\n\
          because what it iterates was empty in every case...); cases that fail still count.\n\
+         Only the cases that judge a policy count for it, and a policy no case judges is never\n\
+         covered; `--policy P` reports policy `P` alone.\n\
          `--min-coverage PCT` exits 1 below a threshold and lists what is missing by\n\
          `file:line`. An item no snapshot can reach is marked where it is written,\n\
          `// coverage: never false: <why>` (also `never true`, `never passes`, `never fails`,\n\
@@ -222,8 +237,10 @@ fn example(out: &mut String) {
     out.push_str(
         "5. `bursar test --policies examples/new-rule` runs them: both outcomes are produced\n   \
          and the check both passes and fails, so `--coverage` has nothing to report missing.\n\
-         6. Copy the policy and its cases into the pack, and run `bursar impact` on past\n   \
-         sprints to see what it would have decided.\n",
+         6. Copy the policy and its cases into the pack (`overspend.rhai` beside the other\n   \
+         policies, `tests/*.case` into the pack's `tests/`): its cases name only `overspend`,\n   \
+         so they judge it alone, and the pack's own cases, which do not name it, pass as\n   \
+         before. Run `bursar impact` on past sprints to see what it would have decided.\n",
     );
 }
 

@@ -34,12 +34,12 @@ impl Arg {
         }
     }
 
-    fn ty(&self) -> Ty {
+    pub fn ty(&self) -> Ty {
         self.literal.as_ref().map_or(self.ty.clone(), Literal::ty)
     }
 
     /// How a message names it: the constant, the expression, or the literal.
-    fn named(&self) -> String {
+    pub fn named(&self) -> String {
         if let Some(c) = &self.constant {
             return format!("`{c}`");
         }

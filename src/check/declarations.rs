@@ -68,3 +68,39 @@ pub fn after_first(site: &mut Site, ast: &AST, first: &str) {
         }
     }
 }
+
+/// A constant declared twice at the top of a file: Rhai lets the second shadow the first,
+/// but bursar reads a declaration (`DECIDES`...) from the first while the script sees the
+/// last, so the two disagree about what the policy is.
+pub fn repeated(site: &mut Site, ast: &AST) {
+    let mut first: Vec<(&str, rhai::Position)> = Vec::new();
+    for stmt in ast.statements() {
+        let Stmt::Var(var, flags, pos) = stmt else {
+            continue;
+        };
+        if !flags.intersects(ASTFlags::CONSTANT) {
+            continue;
+        }
+        let name = var.0.name.as_str();
+        let Some(&(_, at)) = first.iter().find(|(n, _)| *n == name) else {
+            first.push((name, *pos));
+            continue;
+        };
+        let line = at
+            .line()
+            .map_or_else(String::new, |l| format!(" (first on line {l})"));
+        let declaration = DECLARATIONS.iter().any(|(d, _)| *d == name);
+        let (message, hint) = if declaration {
+            (
+                format!("`const {name}` is declared twice{line}: bursar reads the first, the script sees the last"),
+                "keep one declaration".to_owned(),
+            )
+        } else {
+            (
+                format!("`const {name}` is declared twice{line}: the second hides the first from there on"),
+                "keep one, or give the second its own name".to_owned(),
+            )
+        };
+        site.report(*pos, 5, "repeated-declaration", message, Some(hint));
+    }
+}

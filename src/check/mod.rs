@@ -3,11 +3,15 @@
 //! exist, and literal arguments the decision API refuses (see each family's file).
 
 mod calls;
+mod cases;
 mod declarations;
 mod fields;
+mod operators;
 mod reads;
+mod recorded;
 mod site;
 mod ty;
+mod values;
 mod walk;
 
 use crate::host::{Pack, PackSource, PolicyError, Survey};
@@ -23,6 +27,16 @@ pub struct Report {
 
 /// Checks every policy and module of `source`.
 pub fn check(source: &PackSource, limits: Limits) -> Report {
+    check_with_cases(source, limits, None)
+}
+
+/// Checks every policy and module of `source` and, given the pack's `tests` folder, the
+/// value names its cases expect (`cases.rs`).
+pub fn check_with_cases(
+    source: &PackSource,
+    limits: Limits,
+    tests: Option<&std::path::Path>,
+) -> Report {
     let survey = Survey::new(source, limits);
     let mut findings: Vec<PolicyError> = survey.errors.iter().map(|e| (**e).clone()).collect();
     // Policy files that did not compile: a `READS` naming one is explained by its finding.
@@ -34,13 +48,18 @@ pub fn check(source: &PackSource, limits: Limits) -> Report {
         .collect();
     findings.extend(reads::declarations(&survey.policies, &broken));
     let names: Vec<String> = survey.policies.iter().map(|p| p.name.clone()).collect();
+    let recorded = recorded::of(&survey.policies);
     let compiles = findings.is_empty();
 
     for read in source.policies() {
         let policy = survey.policies.iter().find(|p| p.file == read.file);
         findings.extend(analyse(
-            &survey, &read.path, &read.text, policy, &names, true,
+            &survey, &read.path, &read.text, policy, &names, &recorded, true,
         ));
+    }
+    if let Some(tests) = tests {
+        let max_bytes = limits.max_snapshot_mb.saturating_mul(1 << 20);
+        findings.extend(cases::values(tests, &recorded, max_bytes));
     }
     for module in source.modules() {
         findings.extend(analyse(
@@ -49,6 +68,7 @@ pub fn check(source: &PackSource, limits: Limits) -> Report {
             &module.text,
             None,
             &names,
+            &recorded,
             false,
         ));
     }
@@ -77,6 +97,7 @@ fn analyse(
     text: &std::sync::Arc<str>,
     policy: Option<&crate::host::Policy>,
     names: &[String],
+    recorded: &recorded::Recorded,
     is_policy: bool,
 ) -> Vec<PolicyError> {
     let Some(ast) = survey.as_written(text) else {
@@ -87,9 +108,11 @@ fn analyse(
         source: text,
         policy,
         names,
+        recorded,
         findings: Vec::new(),
     };
     walk::file(&mut site, &ast, is_policy);
+    declarations::repeated(&mut site, &ast);
     let broken = survey
         .errors
         .iter()

@@ -17,6 +17,8 @@ pub struct Site<'a> {
     pub policy: Option<&'a Policy>,
     /// The names of the pack's policies that compiled.
     pub names: &'a [String],
+    /// The value names each policy records, where they can all be known.
+    pub recorded: &'a super::recorded::Recorded,
     pub findings: Vec<PolicyError>,
 }
 

@@ -15,6 +15,12 @@ pub enum Ty {
     List(&'static str),
     /// What `decision(subject)` returns.
     Decision,
+    /// What `decisions("p")` returns: the decisions policy `p` recorded.
+    Reads(String),
+    /// One decision policy `p` recorded, as a reader sees it.
+    Read(String),
+    /// The `values` of a decision of policy `p`.
+    Values(String),
     Int,
     Float,
     Str,
@@ -42,6 +48,7 @@ impl Ty {
         match self {
             Ty::List(t) => Ty::Handle(t),
             Ty::Handle("Runs") => Ty::Handle("Run"),
+            Ty::Reads(p) => Ty::Read(p.clone()),
             _ => Ty::Unknown,
         }
     }
@@ -57,6 +64,9 @@ impl Ty {
             Ty::Handle(t) => format!("a `{t}`"),
             Ty::List(t) => format!("an array of `{t}`"),
             Ty::Decision => "a decision".into(),
+            Ty::Reads(p) => format!("the decisions of `{p}`"),
+            Ty::Read(p) => format!("a decision of `{p}`"),
+            Ty::Values(p) => format!("the values of a decision of `{p}`"),
             Ty::Int => "an integer".into(),
             Ty::Float => "a float".into(),
             Ty::Str => "a string".into(),

@@ -3,13 +3,15 @@
 //! `facts.variant(k)` is a `Variant`, `decision(..)` a decision) and hands each field read
 //! and each call of the decision API to the check that judges it.
 
-use rhai::{ASTFlags, ASTNode, Expr, FnCallExpr, Stmt, StmtBlock, AST};
+use rhai::{ASTFlags, ASTNode, Expr, FnCallExpr, Position, Stmt, StmtBlock, AST};
 
 use super::calls::{self, Arg};
 use super::fields;
+use super::operators;
 use super::reads;
 use super::site::Site;
 use super::ty::{Literal, Ty};
+use super::values;
 
 /// A name in scope and what it holds.
 #[derive(Clone)]
@@ -154,8 +156,8 @@ impl Walker<'_, '_> {
                     }
                 }
             }
-            Stmt::FnCall(call, _) => {
-                self.call(call);
+            Stmt::FnCall(call, pos) => {
+                self.call(call, *pos);
             }
             Stmt::Block(block) => self.block(block),
             Stmt::Expr(e) => {
@@ -197,7 +199,7 @@ impl Walker<'_, '_> {
                 self.block(block);
                 Ty::Unknown
             }
-            Expr::FnCall(call, _) => self.call(call),
+            Expr::FnCall(call, pos) => self.call(call, *pos),
             Expr::Dot(chain, ..) => {
                 let on = self.expr(&chain.lhs);
                 self.member(on, &chain.rhs)
@@ -225,6 +227,11 @@ impl Walker<'_, '_> {
         match e {
             Expr::Property(p, pos) => match on {
                 Ty::Handle(t) => fields::property(self.site, t, &p.2, *pos),
+                Ty::Read(policy) if p.2 == "values" => Ty::Values(policy),
+                Ty::Values(policy) => {
+                    values::key(self.site, &policy, &p.2, *pos, p.2.chars().count());
+                    Ty::Unknown
+                }
                 _ => Ty::Unknown,
             },
             Expr::MethodCall(call, _) => self.method(on, call),
@@ -248,6 +255,10 @@ impl Walker<'_, '_> {
     /// ends the chain, its right side being only the index.
     fn index(&mut self, on: Ty, rhs: &Expr, flags: ASTFlags) -> Ty {
         if flags.intersects(ASTFlags::BREAK) {
+            if let (Ty::Values(policy), Expr::StringConstant(key, pos)) = (&on, rhs) {
+                values::key(self.site, policy, key, *pos, key.chars().count() + 2);
+                return Ty::Unknown;
+            }
             self.expr(rhs);
             return on.element();
         }
@@ -308,6 +319,12 @@ impl Walker<'_, '_> {
         let args = self.args(call);
         match (on, call.name.as_str(), args.len()) {
             (Ty::Handle(t), name, _) => fields::method(t, name),
+            (Ty::Values(policy), "get", 1) => {
+                if let Some(Literal::Str(key)) = &args[0].literal {
+                    values::key(self.site, &policy, key, args[0].pos, args[0].span);
+                }
+                Ty::Unknown
+            }
             (Ty::Decision | Ty::Unknown, "check", 4 | 5) => {
                 calls::check(self.site, &args);
                 Ty::Bool
@@ -320,16 +337,22 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn call(&mut self, call: &FnCallExpr) -> Ty {
+    fn call(&mut self, call: &FnCallExpr, pos: Position) -> Ty {
         let args = self.args(call);
         if !call.namespace.is_empty() {
             return Ty::Unknown;
+        }
+        if call.is_operator_call() {
+            if let Some(ty) = operators::binary(self.site, &call.name, pos, &args) {
+                return ty;
+            }
         }
         match (call.name.as_str(), args.as_slice()) {
             ("decision", [_]) => Ty::Decision,
             ("decisions", [read]) => {
                 if let Some(Literal::Str(name)) = &read.literal {
                     reads::decisions(self.site, name, read.pos, read.span);
+                    return Ty::Reads(name.clone());
                 }
                 Ty::Array
             }

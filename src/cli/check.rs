@@ -1,6 +1,7 @@
 //! `bursar check`: finds the mistakes in a policy pack before any sprint runs, every one
 //! of every file, on stderr (for people, or one JSON object each); stdout keeps the listing
-//! of the policies in evaluation order and the modules they may import.
+//! of the policies in evaluation order and the modules they may import (`--format text`),
+//! or one JSON document of the pack and every finding (`--format json`).
 
 use super::args::{LimitArgs, OutputArgs, PackArgs};
 use super::status::Status;
@@ -10,6 +11,7 @@ use super::ErrorFormat;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     Text,
+    Json,
 }
 
 impl super::args::Formats for Format {
@@ -31,9 +33,17 @@ pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
     let output = args.output.open(&[("the policy pack", dir)])?;
     let limits = args.limits.limits()?;
     let source = bursar::host::PackSource::read(dir, &limits).map_err(|e| args.pack.explain(e))?;
-    let report = bursar::check::check(&source, limits);
-    if let Some(pack) = &report.pack {
-        output.write(render(args.output.format, dir, pack).as_bytes())?;
+    let report = bursar::check::check_with_cases(&source, limits, Some(&dir.join("tests")));
+    match args.output.format {
+        Format::Text => {
+            if let Some(pack) = &report.pack {
+                output.write(bursar::render::check::listing(dir, pack).as_bytes())?;
+            }
+        }
+        Format::Json => {
+            let text = bursar::render::check::document(dir, report.pack.as_ref(), &report.findings);
+            output.write(text.as_bytes())?;
+        }
     }
     if report.findings.is_empty() {
         return Ok(Status::Clean);
@@ -44,11 +54,4 @@ pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
     };
     super::stderr::print(&text);
     Ok(Status::Flagged)
-}
-
-/// The one place `check` turns a compiled pack into output.
-fn render(format: Format, dir: &std::path::Path, pack: &bursar::host::Pack) -> String {
-    match format {
-        Format::Text => bursar::render::check::listing(dir, pack),
-    }
 }

@@ -83,7 +83,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Gen(args) => gen::run(args),
         Command::Check(args) => check::run(args, cli.error_format),
         Command::Impact(args) => impact::run(args),
-        Command::Test(args) => test::run(args),
+        Command::Test(args) => test::run(args, cli.error_format),
         Command::Diff(args) => diff::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Explain(args) => explain::run(args),

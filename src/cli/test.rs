@@ -10,6 +10,7 @@ use bursar::text::escape_terminal;
 use super::args::{LimitArgs, OutputArgs, PackArgs};
 use super::output::Output;
 use super::status::Status;
+use super::ErrorFormat;
 
 /// The formats `test` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,6 +43,10 @@ pub struct Args {
     /// implies --coverage
     #[arg(long, value_name = "PCT", value_parser = percent)]
     min_coverage: Option<f64>,
+    /// Report coverage for this policy only, counting what the cases that judge it ran
+    /// (repeat for more); implies --coverage
+    #[arg(long, value_name = "POLICY")]
+    policy: Vec<String>,
     #[command(flatten)]
     output: OutputArgs<Format>,
     /// In text, only the failing cases and the totals
@@ -59,7 +64,7 @@ fn percent(text: &str) -> Result<f64, String> {
     }
 }
 
-pub fn run(args: Args) -> anyhow::Result<Status> {
+pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
     let paths = if args.cases.is_empty() {
         vec![args.pack.dir().join("tests")]
     } else {
@@ -70,14 +75,22 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let output = args.output.open(&inputs)?;
     // The pack first: a missing or broken pack is named before any case is looked for.
     let limits = args.limits.limits()?;
-    let measure = args.coverage || args.min_coverage.is_some();
+    let measure = args.coverage || args.min_coverage.is_some() || !args.policy.is_empty();
     let open = if measure {
         Runner::measuring
     } else {
         Runner::open
     };
     let runner = open(args.pack.dir(), limits).map_err(|e| args.pack.explain(e))?;
-    let files = testing::case::discover(&paths)?;
+    known_policies(&runner, &args.policy)?;
+    let found = testing::case::discover(&paths)?;
+    for (path, message) in &found.skipped {
+        notice(errors, "warning", "skipped-case", path, message);
+    }
+    let files = found.files;
+    if args.update {
+        refuse_special(&files)?;
+    }
     if files.is_empty() {
         anyhow::bail!(
             "no `*.{}` case files in {}",
@@ -113,7 +126,11 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         })?;
         if args.update {
             let text = testing::update::rewrite(case, &document.decisions);
-            let updated = Case::parse(&case.path, text.clone())?;
+            // Quoting makes every rewritten line read back; should one not, no file is
+            // touched and the error says which case it was.
+            let updated = Case::parse(&case.path, text.clone()).map_err(|e| {
+                anyhow::anyhow!("{e} (in the expectations `--update` wrote; nothing was rewritten)")
+            })?;
             report
                 .cases
                 .push(testing::run_case(&updated, &document.decisions));
@@ -128,14 +145,12 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     for (path, text) in updates {
         Output::new(Some(&path), &[])?.write(text.as_bytes())?;
         if !args.quiet {
-            super::stderr::line(&format!(
-                "updated {}",
-                escape_terminal(&path.display().to_string())
-            ));
+            let message = format!("updated `{}`", path.display());
+            notice(errors, "info", "case-updated", &path, &message);
         }
     }
     let run = TestRun {
-        coverage: runner.coverage(args.min_coverage),
+        coverage: (runner.coverage(args.min_coverage)).map(|c| c.narrowed(&args.policy)),
         report,
     };
     let text = match args.output.format {
@@ -160,6 +175,61 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     } else {
         Status::Flagged
     })
+}
+
+/// A message on stderr that does not stop the run, about the file at `path`: for people
+/// (``warning: skipped `x.case`: a FIFO...``), or one JSON object under `--error-format json`.
+fn notice(errors: ErrorFormat, severity: &str, code: &str, path: &std::path::Path, message: &str) {
+    match errors {
+        ErrorFormat::Human => {
+            let prefix = if severity == "info" {
+                String::new()
+            } else {
+                format!("{severity}: ")
+            };
+            super::stderr::line(&format!("{prefix}{}", escape_terminal(message)));
+        }
+        ErrorFormat::Json => {
+            let value = serde_json::json!({
+                "severity": severity,
+                "code": code,
+                "message": message,
+                "file": path.display().to_string(),
+            });
+            super::stderr::line(&value.to_string());
+        }
+    }
+}
+
+/// Each `--policy` must be a policy of the pack.
+fn known_policies(runner: &Runner, asked: &[String]) -> anyhow::Result<()> {
+    let mut names: Vec<&str> = runner.policies().collect();
+    names.sort_unstable();
+    if let Some(name) = asked.iter().find(|n| !names.contains(&n.as_str())) {
+        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        anyhow::bail!(
+            "--policy: `{}` is not a policy in this pack; {}the policies are {}",
+            escape_terminal(name),
+            bursar::text::did_you_mean(name, names.iter().copied()),
+            quoted.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// `--update` rewrites cases in place: a case that is not a regular file (a FIFO, a
+/// device) is refused before any is opened, since opening it could wait forever.
+fn refuse_special(files: &[PathBuf]) -> anyhow::Result<()> {
+    for path in files {
+        let meta = std::fs::metadata(path)?;
+        if let Some(kind) = testing::case::not_a_file(meta.file_type()) {
+            anyhow::bail!(
+                "`{}` is {kind}, not a case file: `--update` rewrites case files in place",
+                escape_terminal(&path.display().to_string())
+            );
+        }
+    }
+    Ok(())
 }
 
 /// One case file, read once within the snapshot size limit.

@@ -81,3 +81,39 @@ pub fn findings_json(findings: &[PolicyError]) -> String {
         .map(|f| format!("{}\n", diagnostic::policy_json(f)))
         .collect()
 }
+
+/// `check --format json`: one document with the pack (the listing as data, `null` when it
+/// does not compile) and every finding, as `diagnostic::policy_json` writes each.
+pub fn document(dir: &Path, pack: Option<&Pack>, findings: &[PolicyError]) -> String {
+    let policies = pack.map(|pack| {
+        pack.policies
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "name": p.name,
+                    "file": p.file,
+                    "description": p.description,
+                    "decides": p.decides.as_ref().map(|d| d.domain.name()),
+                    "reads": p.reads,
+                    "outcomes": p.outcomes,
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    let modules = pack.map(|pack| {
+        pack.module_records()
+            .into_iter()
+            .map(|m| m.file)
+            .collect::<Vec<_>>()
+    });
+    let files: BTreeSet<&Path> = findings.iter().map(|f| f.path.as_path()).collect();
+    let document = serde_json::json!({
+        "policies_dir": dir.display().to_string(),
+        "compiled": pack.is_some(),
+        "policies": policies,
+        "modules": modules,
+        "findings": findings.iter().map(diagnostic::policy_json).collect::<Vec<_>>(),
+        "summary": {"findings": findings.len(), "files": files.len()},
+    });
+    format!("{document:#}\n")
+}

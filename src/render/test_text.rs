@@ -58,6 +58,14 @@ fn failure(
     result: &Verdict,
 ) -> io::Result<()> {
     let file = esc(&case.file);
+    // A problem of the case as a whole (it names no policy) is about no decision.
+    if result.policy.is_empty() && result.line.is_none() {
+        writeln!(out, "  {file}:")?;
+        for problem in &result.problems {
+            writeln!(out, "    {}", esc(problem))?;
+        }
+        return Ok(());
+    }
     let at = match result.line {
         Some(line) => format!("{file}:{line}"),
         None => format!("{file} (not listed)"),

@@ -15,6 +15,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub use super::discover::{discover, not_a_file, Found};
+
 use crate::exceptions::Exceptions;
 use crate::{Error, Result};
 
@@ -23,6 +25,9 @@ pub const SNAPSHOT_MARKER: &str = "--- snapshot";
 
 /// The line that starts the optional exceptions, a JSON list up to the snapshot marker.
 pub const EXCEPTIONS_MARKER: &str = "--- exceptions";
+
+/// The word of `scope all`, which judges every policy of the pack.
+pub const SCOPE_ALL: &str = "all";
 
 /// The file extension of a case.
 pub const EXTENSION: &str = "case";
@@ -65,8 +70,8 @@ pub struct Case {
     pub path: PathBuf,
     /// The whole file as read, so `--update` can keep all but the expectation lines.
     pub text: String,
-    /// Policies whose decisions are checked (`scope` lines), each with the line naming
-    /// it; empty: every policy.
+    /// Policies named by `scope` lines (`all`: the whole pack), each with its line. The
+    /// case judges these and the policies its expectations name ([`Case::judges`]).
     pub scope: Vec<(String, usize)>,
     pub expectations: Vec<Expectation>,
     /// The snapshot's text, and the file line its first line is on.
@@ -116,40 +121,42 @@ impl Case {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let words: Vec<&str> = line.split_whitespace().collect();
-            if words[0] == "scope" {
+            let words = super::words::split(line).map_err(|m| broken(n, m))?;
+            if words[0].is_keyword("scope") {
                 if words.len() == 1 {
                     return Err(broken(n, "`scope` names no policy".to_owned()));
                 }
-                scope.extend(words[1..].iter().map(|w| ((*w).to_owned(), n)));
+                scope.extend(words[1..].iter().map(|w| (w.text.clone(), n)));
                 continue;
             }
             let [policy, subject, outcome, rest @ ..] = words.as_slice() else {
                 return Err(broken(
                     n,
                     format!(
-                        "expected `<policy> <subject> <outcome> [name=value...]`, found `{line}`"
+                        "expected `<policy> <subject> <outcome> [name=value...]`, found `{}`",
+                        crate::text::escape_terminal(line)
                     ),
                 ));
             };
-            let expected = if *outcome == "none" {
+            let (policy, subject) = (&policy.text, &subject.text);
+            let expected = if outcome.is_keyword("none") {
                 if let Some(extra) = rest.first() {
                     return Err(broken(
                         n,
-                        format!("`none` takes no values, found `{extra}`"),
+                        format!("`none` takes no values, found `{}`", extra.text),
                     ));
                 }
                 Expected::None
             } else {
                 let mut values = Vec::new();
                 for word in rest {
-                    let Some((k, v)) = word.split_once('=') else {
-                        return Err(broken(n, format!("`{word}` is not name=value")));
+                    let Some((k, v)) = word.pair() else {
+                        return Err(broken(n, format!("`{}` is not name=value", word.text)));
                     };
                     values.push((k.to_owned(), v.to_owned()));
                 }
                 Expected::Decision {
-                    outcome: (*outcome).to_owned(),
+                    outcome: outcome.text.clone(),
                     values,
                 }
             };
@@ -167,8 +174,8 @@ impl Case {
             }
             expectations.push(Expectation {
                 line: n,
-                policy: (*policy).to_owned(),
-                subject: (*subject).to_owned(),
+                policy: policy.clone(),
+                subject: subject.clone(),
                 expected,
             });
         }
@@ -198,9 +205,24 @@ impl Case {
         })
     }
 
-    /// Whether the case checks the decisions of `policy`.
-    pub fn covers(&self, policy: &str) -> bool {
-        self.scope.is_empty() || self.scope.iter().any(|(p, _)| p == policy)
+    /// Whether the case judges the decisions of `policy` (every one must then be listed):
+    /// `scope all`, a `scope` line naming it, or an expectation about it. A policy added
+    /// to the pack is judged only by cases that name it, so it breaks no other case.
+    pub fn judges(&self, policy: &str) -> bool {
+        self.judges_all()
+            || self.scope.iter().any(|(p, _)| p == policy)
+            || self.expectations.iter().any(|e| e.policy == policy)
+    }
+
+    /// Whether a `scope all` line puts the whole pack in scope.
+    pub fn judges_all(&self) -> bool {
+        self.scope.iter().any(|(p, _)| p == SCOPE_ALL)
+    }
+
+    /// Whether the case names no policy yet (no expectation, no `scope`): it asserts
+    /// nothing, and `--update` fills it with every decision of the pack.
+    pub fn names_nothing(&self) -> bool {
+        self.scope.is_empty() && self.expectations.is_empty()
     }
 }
 
@@ -231,43 +253,4 @@ fn exceptions(path: &Path, section: &str, first: usize) -> Result<Exceptions> {
         },
         other => other,
     })
-}
-
-/// Every case file named by `paths` (files as given, folders searched recursively),
-/// sorted within each folder; a path that is neither is an error.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            walk(path, &mut found)?;
-        } else {
-            std::fs::metadata(path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
-            found.push(path.clone());
-        }
-    }
-    Ok(found)
-}
-
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
-    let read = |source| Error::Read {
-        path: dir.to_owned(),
-        source,
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(read)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()
-        .map_err(read)?;
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, found)?;
-        } else if path.extension().is_some_and(|x| x == EXTENSION) {
-            found.push(path);
-        }
-    }
-    Ok(())
 }

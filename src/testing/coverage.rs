@@ -6,7 +6,8 @@
 //! The measure: every declared outcome label is one item (produced by some case); every
 //! `d.check` call site two (passed once, failed once); every `if` two (true once, false
 //! once); every loop one (its body ran once). The percentage is covered items over all
-//! items, over every case run, failing cases included.
+//! items, over the cases that judge each policy (name it in an expectation or `scope`),
+//! failing cases included; a policy no case judges has one more item, never covered.
 //!
 //! An item no snapshot can exercise (a branch the pack's other policies never feed) is
 //! marked where it is written, with the reason: `// coverage: never false: <why>` (also
@@ -68,7 +69,7 @@ pub struct PolicyCoverage {
     pub total: usize,
     /// As the report's `percent`.
     pub percent: f64,
-    /// Cases that ran the policy.
+    /// Cases that judge the policy (and so ran it); only what they ran counts.
     pub cases: u64,
     pub outcomes: Vec<OutcomeCoverage>,
     pub checks: Vec<CheckCoverage>,
@@ -98,6 +99,20 @@ impl CoverageReport {
     pub fn meets_minimum(&self) -> bool {
         self.minimum
             .is_none_or(|min| self.covered as f64 * 100.0 >= min * self.total as f64)
+    }
+}
+
+impl CoverageReport {
+    /// The report for `names` only (`test --coverage --policy P`), its totals theirs.
+    pub fn narrowed(mut self, names: &[String]) -> CoverageReport {
+        if names.is_empty() {
+            return self;
+        }
+        self.policies.retain(|p| names.contains(&p.policy));
+        self.covered = self.policies.iter().map(|p| p.covered).sum();
+        self.total = self.policies.iter().map(|p| p.total).sum();
+        self.percent = percent(self.covered, self.total);
+        self
     }
 }
 
@@ -173,7 +188,16 @@ fn policy(p: &PolicyCounts, produced: Option<&BTreeMap<String, usize>>) -> Polic
         out.total += 1;
         out.covered += usize::from(done);
     };
-    if let Some(note) = domain_note(p) {
+    // Only cases that judge a policy count for it: with none, nothing about it was
+    // asserted, which is never full coverage.
+    if p.runs == 0 {
+        count(&mut out, false);
+        out.missing.push(Missing {
+            line: 1,
+            what: format!("no case judges `{}`", p.policy),
+            why: "name it in an expectation or a `scope` line of a case".to_owned(),
+        });
+    } else if let Some(note) = domain_note(p) {
         out.notes.push(note);
     }
     // Outcomes: the declared ones count; others are shown, so a typo is seen.

@@ -6,10 +6,13 @@ pub mod case;
 pub mod coverage;
 mod coverage_why;
 pub mod defaults;
+mod discover;
+mod judged;
 mod names;
 pub mod report;
 pub mod run;
 pub mod update;
+mod words;
 
 pub use case::{Case, Expectation, Expected};
 pub use report::{CaseReport, Outcome, TestReport, TestRun, Verdict};

@@ -25,7 +25,12 @@ pub fn against(case: &Case, pack: &Pack) -> Result<()> {
             listed(names.iter().copied())
         )
     };
-    let mut named: Vec<(&str, usize)> = case.scope.iter().map(|(p, l)| (p.as_str(), *l)).collect();
+    let mut named: Vec<(&str, usize)> = case
+        .scope
+        .iter()
+        .filter(|(p, _)| p != super::case::SCOPE_ALL)
+        .map(|(p, l)| (p.as_str(), *l))
+        .collect();
     named.extend(
         case.expectations
             .iter()

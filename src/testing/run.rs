@@ -1,9 +1,11 @@
 //! Running cases: the pack compiled once, each case's snapshot loaded and evaluated on its
 //! own, and its decisions held against its expectations.
 //!
-//! Unless the case has `scope` lines, every decision the pack gives must be listed: one
-//! it does not list is a failure, so a policy that starts deciding about more subjects is
-//! noticed. With `scope`, that holds for the named policies only.
+//! A case judges the policies it names (in an expectation or a `scope` line; `scope all`
+//! names the whole pack): every decision of those must be listed, so a policy that starts
+//! deciding about more subjects is noticed, and a policy added to the pack leaves the
+//! cases that do not name it as they were. A case that names nothing asserts nothing, and
+//! fails until it does.
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -13,6 +15,7 @@ use serde_json::Value;
 use super::case::{Case, Expected};
 use super::coverage::{self, CoverageReport, Produced};
 use super::defaults;
+use super::judged::Judged;
 use super::report::{CaseReport, Outcome, Verdict};
 use crate::decision::{Decision, Document};
 use crate::host::{Host, Pack, PackSource};
@@ -23,8 +26,9 @@ use crate::Result;
 pub struct Runner {
     host: Host,
     pack: Pack,
-    /// Outcomes the cases produced, when measuring coverage.
-    produced: Option<RefCell<Produced>>,
+    /// Outcomes the cases produced and what they ran, each counted only for the policies
+    /// the case judges, when measuring coverage.
+    produced: Option<RefCell<(Produced, Judged)>>,
 }
 
 impl Runner {
@@ -49,21 +53,35 @@ impl Runner {
         })
     }
 
+    /// The names of the pack's policies, in evaluation order.
+    pub fn policies(&self) -> impl Iterator<Item = &str> {
+        self.pack.policies.iter().map(|p| p.name.as_str())
+    }
+
     /// The coverage of every case run so far, failing ones included; `None` unless the
     /// runner was opened [`Runner::measuring`].
     pub fn coverage(&self, minimum: Option<f64>) -> Option<CoverageReport> {
-        let produced = self.produced.as_ref()?.borrow();
-        Some(coverage::report(&self.host.coverage()?, &produced, minimum))
+        let measured = self.produced.as_ref()?.borrow();
+        let (produced, judged) = &*measured;
+        let counts = judged.over(&self.host.coverage()?);
+        Some(coverage::report(&counts, produced, minimum))
     }
 
     /// Evaluates one case: its report, and the whole document the pack gave.
     pub fn run(&self, case: &Case) -> Result<(CaseReport, Document)> {
         super::names::against(case, &self.pack)?;
         let loaded = defaults::load(case)?;
+        let before = self.produced.as_ref().and(self.host.coverage());
         let evaluation =
             crate::eval::evaluate_loaded_with(&self.host, &self.pack, loaded, &case.exceptions)?;
-        if let Some(produced) = &self.produced {
-            produced.borrow_mut().add(&evaluation.document.decisions);
+        if let (Some(measured), Some(before)) = (&self.produced, before) {
+            let (produced, judged) = &mut *measured.borrow_mut();
+            let decisions: Vec<Decision> = (evaluation.document.decisions.iter())
+                .filter(|d| case.judges(&d.policy))
+                .cloned()
+                .collect();
+            produced.add(&decisions);
+            judged.add(case, &before, &self.host.coverage().unwrap_or_default());
         }
         let report = run_case(case, &evaluation.document.decisions);
         Ok((report, evaluation.document))
@@ -97,7 +115,7 @@ pub fn run_case(case: &Case, decisions: &[Decision]) -> CaseReport {
                     match d.values.get(name) {
                         Some(got) if same(want, got) => {}
                         Some(got) => problems.push(format!("{name}: expected {want}, got {got}")),
-                        None => problems.push(format!("{name}: expected {want}, got no value")),
+                        None => problems.push(no_value(name, want, d)),
                     }
                 }
                 problems
@@ -118,7 +136,7 @@ pub fn run_case(case: &Case, decisions: &[Decision]) -> CaseReport {
             .expectations
             .iter()
             .any(|e| e.policy == d.policy && e.subject == d.subject);
-        if !listed && case.covers(&d.policy) {
+        if !listed && case.judges(&d.policy) {
             let problems = vec![format!("unexpected decision `{}`", d.outcome)];
             results.push(Verdict {
                 line: None,
@@ -131,10 +149,39 @@ pub fn run_case(case: &Case, decisions: &[Decision]) -> CaseReport {
             });
         }
     }
+    if case.names_nothing() {
+        results.push(Verdict {
+            line: None,
+            policy: String::new(),
+            subject: String::new(),
+            expected: None,
+            actual: None,
+            outcome: Outcome::Fail,
+            problems: vec![
+                "the case names no policy, so it asserts nothing: list expectations, \
+                 `scope <policy>` or `scope all`, or fill it with `bursar test --update`"
+                    .to_owned(),
+            ],
+        });
+    }
     CaseReport {
         file: case.path.display().to_string(),
         results,
     }
+}
+
+/// A value the case names that the decision does not have: most often a misspelling, so
+/// the nearest name is offered, and the names it has are listed.
+fn no_value(name: &str, want: &str, d: &Decision) -> String {
+    let names = d.values.keys().map(String::as_str);
+    let hint = crate::text::did_you_mean(name, names.clone());
+    let has: Vec<String> = names.map(|n| format!("`{n}`")).collect();
+    let has = if has.is_empty() {
+        "it records no values".to_owned()
+    } else {
+        format!("it records {}", has.join(", "))
+    };
+    format!("{name}: expected {want}, got no value; {hint}{has}")
 }
 
 fn outcome(problems: &[String]) -> Outcome {

@@ -3,6 +3,7 @@
 
 use super::case::{Case, Expected, EXCEPTIONS_MARKER, SNAPSHOT_MARKER};
 use super::run::spell;
+use super::words::quote;
 use crate::decision::Decision;
 
 /// The case file's new text. An expectation keeps its line and the value names it
@@ -16,14 +17,15 @@ pub fn rewrite(case: &Case, decisions: &[Decision]) -> String {
     };
     let new_lines: Vec<String> = decisions
         .iter()
-        .filter(|d| case.covers(&d.policy))
+        // A case that names nothing yet is filled with every decision of the pack.
+        .filter(|d| case.judges(&d.policy) || case.names_nothing())
         .filter(|d| {
             !case
                 .expectations
                 .iter()
                 .any(|e| e.policy == d.policy && e.subject == d.subject)
         })
-        .map(|d| format!("{} {} {}\n", d.policy, d.subject, d.outcome))
+        .map(|d| format!("{}\n", line(&d.policy, &d.subject, Some(d), &[])))
         .collect();
     // After the last expectation, or just before the snapshot when there is none.
     let insert_after = case.expectations.iter().map(|e| e.line).max();
@@ -72,13 +74,19 @@ pub fn rewrite(case: &Case, decisions: &[Decision]) -> String {
 
 /// One expectation line, without its ending.
 fn line(policy: &str, subject: &str, decision: Option<&Decision>, names: &[&str]) -> String {
+    // Quoted where a word would not read back as itself (`"tu 2"`), or as a keyword.
+    let head = format!("{} {}", quote(policy, &["scope"]), quote(subject, &[]));
     let Some(d) = decision else {
-        return format!("{policy} {subject} none");
+        return format!("{head} none");
     };
-    let mut text = format!("{policy} {subject} {}", d.outcome);
+    let mut text = format!("{head} {}", quote(&d.outcome, &["none"]));
     for name in names {
         if let Some(value) = d.values.get(*name) {
-            text.push_str(&format!(" {name}={}", spell(value)));
+            text.push_str(&format!(
+                " {}={}",
+                quote(name, &[]),
+                quote(&spell(value), &[])
+            ));
         }
     }
     text

@@ -78,12 +78,16 @@ fn a_partial_snapshot_is_completed_with_the_documented_defaults() {
     let runner = Runner::open(&support::policies(), Limits::default()).unwrap();
     let (report, _) = runner.run(&partial).unwrap_or_else(|e| panic!("{e}"));
     assert!(report.passed(), "{report:?}");
-    // The scope is what lets the case ignore the other policies' decisions.
+    // The case judges the policies it names: without `scope` it still ignores the
+    // other policies' decisions; `scope all` judges the whole pack.
     let unscoped = case(&partial.text.replacen("scope topups\n", "", 1));
     let (report, _) = runner.run(&unscoped).unwrap();
+    assert!(report.passed(), "{report:?}");
+    let whole = case(&partial.text.replacen("scope topups", "scope all", 1));
+    let (report, _) = runner.run(&whole).unwrap();
     assert!(
         !report.passed(),
-        "the allocation and health decisions are unexpected"
+        "under `scope all` the allocation and health decisions are unexpected"
     );
 }
 

@@ -268,3 +268,129 @@ fn every_broken_declaration_of_a_file_is_found() {
         ],
     );
 }
+
+#[test]
+fn a_declaration_written_twice_is_found_at_the_second() {
+    findings(
+        "repeated-declaration",
+        &["spend.rhai:5:1: `const DECIDES` is declared twice (first on line 3): bursar reads the first, the script sees the last"],
+    );
+}
+
+#[test]
+fn arithmetic_on_a_string_and_a_string_compared_with_a_number_are_found() {
+    let stderr = findings(
+        "string-operators",
+        &[
+            "spend.rhai:9:22: `/` on a string (`s.id`) and an integer (`s.exploration_tokens`)",
+            "spend.rhai:10:13: `==` compares a string (`s.id`) with an integer (`3`)",
+            "check: 2 findings in 1 file",
+        ],
+    );
+    // Joining strings with `+`, a number divided, and like compared with like pass.
+    for line in [14, 15, 16] {
+        assert!(!stderr.contains(&format!("spend.rhai:{line}:")), "{stderr}");
+    }
+}
+
+#[test]
+fn a_misspelled_value_of_a_read_decision_is_found_with_the_recorded_name() {
+    let stderr = findings(
+        "misspelled-value",
+        &[
+            "reader.rhai:7:26: decisions of `origin` have no value `origin_squadd`",
+            "help: did you mean `origin_squad`? `origin` records `family`, `origin_squad`",
+            "reader.rhai:8:31: decisions of `origin` have no value `famly`",
+            "help: did you mean `family`?",
+            "check: 2 findings in 1 file",
+        ],
+    );
+    // A default would hide the typo: it is never offered.
+    assert!(!stderr.contains("??"), "{stderr}");
+    let json = findings_json("misspelled-value");
+    assert!(
+        json.iter().all(|f| f["code"] == "unknown-value"),
+        "{json:?}"
+    );
+}
+
+#[test]
+fn check_writes_the_pack_and_its_findings_as_one_json_document() {
+    let out = bursar(&["check", "--policies", "policies", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["compiled"], true);
+    let names: Vec<&str> = doc["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 6, "{names:?}");
+    assert!(names.contains(&"topups"), "{names:?}");
+    assert_eq!(doc["findings"], serde_json::json!([]));
+
+    let dir = format!("{FIXTURES}/string-operators");
+    let out = bursar(&["check", "--policies", &dir, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["string-arithmetic", "string-number-comparison"]);
+    assert_eq!(doc["summary"]["findings"], 2);
+}
+
+#[test]
+fn a_misspelled_value_name_in_a_case_is_found_before_any_case_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir_all(pack.join("tests")).unwrap();
+    for file in crate::support::files(&crate::support::policies(), "rhai") {
+        std::fs::copy(&file, pack.join(file.file_name().unwrap())).unwrap();
+    }
+    let shipped = std::fs::read_to_string(
+        crate::support::policies().join("tests/health-untagged-exact-020.case"),
+    )
+    .unwrap();
+    let typo = shipped.replacen("untagged_share=", "untagged_shar=", 1);
+    assert_ne!(typo, shipped);
+    std::fs::write(pack.join("tests/typo.case"), typo).unwrap();
+    let out = bursar(&["check", "--policies", pack.to_str().unwrap()]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("typo.case:6:29: `health` records no value `untagged_shar`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: did you mean `untagged_share`?"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("check: 1 finding in 1 file"), "{stderr}");
+}
+
+#[test]
+fn under_error_format_json_every_stderr_line_of_check_is_a_json_object() {
+    let missing = bursar(&[
+        "check",
+        "--policies",
+        "no/such/pack",
+        "--error-format",
+        "json",
+    ]);
+    let broken = check("string-operators", true);
+    for (out, code) in [(missing, 2), (broken, 1)] {
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        assert!(!stderr.is_empty());
+        for line in stderr.lines() {
+            let value: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: `{line}`"));
+            assert!(value["message"].is_string(), "{line}");
+        }
+    }
+}

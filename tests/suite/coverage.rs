@@ -261,3 +261,74 @@ fn coverage_marks_exempt_only_what_they_name() {
         "only the check's failing way is exempt"
     );
 }
+
+/// `--policy P`: P's figures alone, its totals its own; a name the pack lacks is refused.
+#[test]
+fn coverage_narrowed_to_one_policy() {
+    let out = test(&["--policy", "budget", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let coverage = &json(&out)["coverage"];
+    let policies = coverage["policies"].as_array().unwrap();
+    assert_eq!(policies.len(), 1, "{coverage}");
+    assert_eq!(policies[0]["policy"], "budget");
+    assert_eq!(
+        (&coverage["covered"], &coverage["total"]),
+        (&policies[0]["covered"], &policies[0]["total"])
+    );
+    let out = test(&["--coverage", "--policy", "grant"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .contains("--policy: `grant` is not a policy in this pack; did you mean `grants`?"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Only the cases that judge a policy count for it: `failing.case` names `budget` alone,
+/// so on its own it covers nothing of `grants`, which is then below 100% by the item
+/// `no case judges` even though nothing else of it could be missed.
+#[test]
+fn only_cases_that_judge_a_policy_count_for_it() {
+    let out = test(&["--policy", "grants", "--format", "json", FAILING]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let grants = &json(&out)["coverage"]["policies"][0];
+    assert_eq!(grants["cases"], 0, "{grants}");
+    assert_eq!(grants["covered"], 0, "{grants}");
+    assert!(grants["percent"].as_f64().unwrap() < 100.0, "{grants}");
+    assert!(
+        grants["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["what"] == "no case judges `grants`"),
+        "{grants}"
+    );
+    // A case that runs `budget` but does not name it counts nothing for it.
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other.case");
+    let text = std::fs::read_to_string(FAILING).unwrap();
+    std::fs::write(&other, text.replace("budget c funded", "scope grants")).unwrap();
+    let out = test(&[
+        "--policy",
+        "budget",
+        "--format",
+        "json",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let budget = &json(&out)["coverage"]["policies"][0];
+    assert_eq!(
+        (&budget["cases"], &budget["covered"]),
+        (&0.into(), &0.into()),
+        "{budget}"
+    );
+    assert!(
+        budget["branches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b["reached"] == 0),
+        "{budget}"
+    );
+}

@@ -68,7 +68,9 @@ fn the_worked_example_passes_its_cases_and_check() {
 #[test]
 fn the_worked_example_cases_reach_every_outcome_and_both_sides_of_the_check() {
     let runner = Runner::open(Path::new(EXAMPLE), Limits::default()).unwrap();
-    let files = bursar::testing::case::discover(&[PathBuf::from(EXAMPLE).join("tests")]).unwrap();
+    let files = bursar::testing::case::discover(&[PathBuf::from(EXAMPLE).join("tests")])
+        .unwrap()
+        .files;
     let (mut outcomes, mut sides) = (BTreeSet::new(), BTreeSet::new());
     for file in files {
         let case = Case::read(&file).unwrap();
@@ -84,4 +86,54 @@ fn the_worked_example_cases_reach_every_outcome_and_both_sides_of_the_check() {
         BTreeSet::from(["over".to_owned(), "within".to_owned()])
     );
     assert_eq!(sides, BTreeSet::from([false, true]));
+}
+
+/// The guide's step 6 done literally: `overspend.rhai` beside the shipped policies and
+/// the example's cases into the pack's `tests/`. Every case, the shipped ones and the new
+/// ones, passes: a case judges the policies it names, and the shipped cases do not name
+/// `overspend`.
+#[test]
+fn adding_the_worked_example_to_the_shipped_pack_leaves_every_case_passing() {
+    let guide = bursar::guide::guide();
+    assert!(
+        guide.contains("6. Copy the policy and its cases into the pack"),
+        "the step this test follows is no longer in the guide"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("policies");
+    std::fs::create_dir_all(pack.join("tests")).unwrap();
+    let copy_files = |from: &Path, to: &Path, ext: &str| {
+        for file in crate::support::files(from, ext) {
+            std::fs::copy(&file, to.join(file.file_name().unwrap())).unwrap();
+        }
+    };
+    copy_files(&root().join("policies"), &pack, "rhai");
+    copy_files(&root().join("policies/tests"), &pack.join("tests"), "case");
+    let shipped = crate::support::case_files().len();
+    // The step itself.
+    std::fs::copy(
+        root().join(EXAMPLE).join("overspend.rhai"),
+        pack.join("overspend.rhai"),
+    )
+    .unwrap();
+    let example_tests = root().join(EXAMPLE).join("tests");
+    copy_files(&example_tests, &pack.join("tests"), "case");
+    let added = crate::support::files(&example_tests, "case").len();
+    assert!(added > 0);
+
+    let out = bursar(&["test", "--policies", pack.to_str().unwrap(), "-q"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let n = shipped + added;
+    assert!(
+        stdout.contains(&format!("{n} cases: {n} passed, 0 failed")),
+        "{stdout}"
+    );
+    let out = bursar(&["check", "--policies", pack.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

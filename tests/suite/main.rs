@@ -4,6 +4,7 @@
 mod any_input;
 mod architecture;
 mod arguments;
+mod case_files;
 mod cases;
 mod check;
 mod ci_examples;
