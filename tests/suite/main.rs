@@ -52,3 +52,4 @@ mod trends;
 mod trends_series;
 mod verify;
 mod warehouse;
+mod warehouse_reference;
