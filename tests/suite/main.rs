@@ -52,4 +52,5 @@ mod trends;
 mod trends_series;
 mod verify;
 mod warehouse;
+mod warehouse_otel;
 mod warehouse_reference;

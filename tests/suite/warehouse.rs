@@ -47,7 +47,11 @@ fn pins(packages: &[&str]) -> String {
         let found = script.split_whitespace().find(|w| w.starts_with(&prefix));
         found.unwrap_or(p).to_owned()
     };
-    packages.iter().map(|p| pinned(p)).collect::<Vec<_>>().join(" ")
+    packages
+        .iter()
+        .map(|p| pinned(p))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The hint a test fails with when its engine cannot be reached.
@@ -75,7 +79,12 @@ pub fn assemble(engine: &Engine, sql: &str, pairs: &[(PathBuf, PathBuf)]) {
         .output()
         .unwrap_or_else(|e| panic!("python3 cannot be run ({e}); {}", install_hint(engine)));
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_ne!(run.status.code(), Some(3), "{stderr}\n{}", install_hint(engine));
+    assert_ne!(
+        run.status.code(),
+        Some(3),
+        "{stderr}\n{}",
+        install_hint(engine)
+    );
     assert!(
         run.status.success(),
         "assembling failed ({}):\n{stderr}",
@@ -159,7 +168,10 @@ pub const GENERATED: [&str; 4] = [
 pub fn fixtures(dir: &Path) -> Vec<PathBuf> {
     let mut all = Vec::new();
     for (i, options) in GENERATED.iter().enumerate() {
-        for (name, extra) in [(format!("gen-{i}"), None), (format!("gen-{i}-groups"), Some("--groups"))] {
+        for (name, extra) in [
+            (format!("gen-{i}"), None),
+            (format!("gen-{i}-groups"), Some("--groups")),
+        ] {
             let out = dir.join(format!("{name}.json"));
             let mut args = vec!["gen", "--out", out.to_str().unwrap()];
             args.extend(options.split_whitespace().chain(extra));
@@ -228,9 +240,19 @@ fn engine_groups_every_fixture_as_the_reference(engine: &Engine) {
     let written = group_fixtures(engine, &all, dir.path());
     for ((fixture, expected), written) in all.iter().zip(&expected).zip(&written) {
         let (want, got) = (read_json(expected), read_json(written));
-        assert_eq!(got, want, "{}: {} against the reference", fixture.display(), engine.name);
+        assert_eq!(
+            got,
+            want,
+            "{}: {} against the reference",
+            fixture.display(),
+            engine.name
+        );
         let bytes = |p: &Path| std::fs::read(p).unwrap();
-        assert!(bytes(written) == bytes(expected), "{}: the same bytes", fixture.display());
+        assert!(
+            bytes(written) == bytes(expected),
+            "{}: the same bytes",
+            fixture.display()
+        );
         // The sub-microsecond case decides otherwise by design (warehouse_reference.rs)
         if !fixture.ends_with("sub-microsecond.json") {
             assert_same_decisions(fixture, written);
@@ -239,7 +261,10 @@ fn engine_groups_every_fixture_as_the_reference(engine: &Engine) {
 }
 
 #[test]
-#[cfg_attr(not(have_duckdb), ignore = "needs python3 with duckdb and pyarrow (.ci/run installs them)")]
+#[cfg_attr(
+    not(have_duckdb),
+    ignore = "needs python3 with duckdb and pyarrow (.ci/run installs them)"
+)]
 fn duckdb_groups_every_fixture_as_the_handbook_says() {
     engine_groups_every_fixture_as_the_reference(&DUCKDB);
 }
@@ -254,7 +279,10 @@ fn spark_groups_every_fixture_as_the_handbook_says() {
 }
 
 #[test]
-#[cfg_attr(not(have_chdb), ignore = "needs python3 with chdb and pyarrow (.ci/run installs them)")]
+#[cfg_attr(
+    not(have_chdb),
+    ignore = "needs python3 with chdb and pyarrow (.ci/run installs them)"
+)]
 fn clickhouse_groups_every_fixture_as_the_handbook_says() {
     engine_groups_every_fixture_as_the_reference(&CLICKHOUSE);
 }

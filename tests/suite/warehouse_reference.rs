@@ -131,7 +131,10 @@ fn groups_by_key(doc: &Value) -> BTreeMap<String, (Value, bursar::instant::Insta
             bursar::instant::parse_rfc3339(at).unwrap_or_else(|| panic!("`{at}` is not RFC 3339"));
         let mut rest = g.clone();
         rest.as_object_mut().unwrap().remove("first_started_at");
-        assert!(by_key.insert(key, (rest, at)).is_none(), "one group per key");
+        assert!(
+            by_key.insert(key, (rest, at)).is_none(),
+            "one group per key"
+        );
     }
     by_key
 }
@@ -153,7 +156,10 @@ fn the_reference_groups_as_gen_the_handbook_and_eval_do() {
         assert_eq!(ours, gen, "{options}: everything but the runs as it was");
     }
 
-    let hand = all.iter().position(|f| f.ends_with("hand-made.json")).unwrap();
+    let hand = all
+        .iter()
+        .position(|f| f.ends_with("hand-made.json"))
+        .unwrap();
     let written = read_json(&grouped[hand]);
     let written = written["run_groups"].as_array().expect("run_groups");
     assert_eq!(written.len(), GROUPS.len(), "{written:#?}");
@@ -199,19 +205,41 @@ fn below_the_microsecond_the_warehouse_ties_and_the_smallest_id_is_first() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| (g["squad"].clone(), g["first_started_at"].clone(), g["first_run_id"].clone()))
+        .map(|g| {
+            (
+                g["squad"].clone(),
+                g["first_started_at"].clone(),
+                g["first_run_id"].clone(),
+            )
+        })
         .collect();
     assert_eq!(
         firsts,
         [
-            (json!("payments"), json!("2026-11-17T10:00:00.000000Z"), json!("r-0002")),
-            (json!("search"), json!("2026-11-17T10:00:00.000000Z"), json!("r-0001")),
+            (
+                json!("payments"),
+                json!("2026-11-17T10:00:00.000000Z"),
+                json!("r-0002")
+            ),
+            (
+                json!("search"),
+                json!("2026-11-17T10:00:00.000000Z"),
+                json!("r-0001")
+            ),
         ]
     );
     let key = ("promotion".to_owned(), "refactor+tests/B".to_owned());
     let origin = |d: &BTreeMap<_, Value>| d[&key]["values"]["origin_squad"].clone();
-    assert_eq!(origin(&decisions(&runs).0), "payments", "bursar sees the nanoseconds");
-    assert_eq!(origin(&decisions(&grouped).0), "search", "the warehouse cannot");
+    assert_eq!(
+        origin(&decisions(&runs).0),
+        "payments",
+        "bursar sees the nanoseconds"
+    );
+    assert_eq!(
+        origin(&decisions(&grouped).0),
+        "search",
+        "the warehouse cannot"
+    );
 }
 
 /// No engine's timestamp holds second 60: the loader refuses the snapshot, located,
@@ -222,7 +250,10 @@ fn a_leap_second_is_refused_before_any_engine_sees_it() {
     let runs = dir.path().join("leap.json");
     let text = sub_microsecond_snapshot().replace("2026-11-18T17:00:00Z", "2026-12-31T23:59:60Z");
     std::fs::write(&runs, text).unwrap();
-    assert_eq!(bursar(&["validate", runs.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(
+        bursar(&["validate", runs.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
     let out = dir.path().join("groups.json");
     for engine in ["reference", "duckdb"] {
         let run = Command::new("python3")
@@ -262,7 +293,14 @@ fn every_query_file_lists_the_same_input_columns() {
         "outcome",
         "started_at",
     ];
-    for engine in ["duckdb", "spark", "clickhouse", "datafusion", "bigquery", "snowflake"] {
+    for engine in [
+        "duckdb",
+        "spark",
+        "clickhouse",
+        "datafusion",
+        "bigquery",
+        "snowflake",
+    ] {
         let path = root().join(format!("warehouse/run_groups.{engine}.sql"));
         let sql = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{engine}: {e}"));
         let header = sql.split("\n\n").next().unwrap();
@@ -270,7 +308,9 @@ fn every_query_file_lists_the_same_input_columns() {
             .lines()
             .filter_map(|l| l.strip_prefix("-- "))
             .filter_map(|l| l.split_once(' '))
-            .filter(|(name, ty)| names.contains(name) && ty.starts_with(|c: char| c.is_ascii_uppercase()))
+            .filter(|(name, ty)| {
+                names.contains(name) && ty.starts_with(|c: char| c.is_ascii_uppercase())
+            })
             .map(|(name, _)| name)
             .collect();
         assert_eq!(listed, names, "{engine}");
