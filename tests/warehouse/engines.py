@@ -67,6 +67,14 @@ class DuckDB:
         return self.con.execute(select).fetchall()
 
 
+# The Parquet file's columns (runs_table.write_parquet) in Spark's DDL.
+PARQUET_SCHEMA = (
+    "id STRING, squad STRING, workflow STRING, variant STRING, pool STRING, "
+    "input_tokens BIGINT, output_tokens BIGINT, cost DOUBLE, outcome STRING, "
+    "started_at TIMESTAMP"
+)
+
+
 class Spark:
     def __init__(self):
         from pyspark.errors import PySparkException
@@ -78,6 +86,10 @@ class Spark:
             .appName("bursar-warehouse-test")
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", "1")
+            # small data: compiling code and planning adaptively cost more than they save
+            .config("spark.sql.adaptive.enabled", "false")
+            .config("spark.sql.codegen.wholeStage", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.driver.extraJavaOptions", "-Duser.timezone=" + SESSION_TIME_ZONE)
             .getOrCreate()
         )
@@ -88,7 +100,8 @@ class Spark:
         self.spark.sql("SET spark.sql.ansi.enabled = false")
         for s in settings:
             self.spark.sql(s)
-        self.spark.read.parquet(parquet).createOrReplaceTempView("raw_runs")
+        # the file's schema given, so Spark runs no job to read it from the file
+        self.spark.read.schema(PARQUET_SCHEMA).parquet(parquet).createOrReplaceTempView("raw_runs")
         view = typed_select(columns, "raw_runs", lambda n, t: f"CAST({n} AS {t})")
         self.spark.sql(f"CREATE OR REPLACE TEMP VIEW runs AS {view}")
         return [tuple(r) for r in self.spark.sql(select).collect()]
