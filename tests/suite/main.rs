@@ -54,3 +54,5 @@ mod trends;
 mod trends_series;
 mod verify;
 mod warehouse;
+mod warehouse_otel;
+mod warehouse_reference;

@@ -1,81 +1,29 @@
-"""Groups a snapshot's runs as a warehouse would: loads them into DuckDB, runs
-warehouse/run_groups.sql, and writes the grouped snapshot the README describes (the same
-document with `runs` replaced by `run_groups`).
+"""Groups a snapshot's runs as a warehouse would: loads them into an engine (DuckDB,
+Spark in local mode, ClickHouse through chDB, DataFusion; or `reference`, the handbook's
+rules in plain Python), runs a warehouse/run_groups.<engine>.sql file, and writes the
+grouped snapshot the README describes (the same document with `runs` replaced by
+`run_groups`).
 
-Usage: python3 assemble.py SQL SNAPSHOT OUT [SNAPSHOT OUT]...
-(several pairs in one process: importing DuckDB costs more than grouping a small sprint)
+Usage: python3 assemble.py ENGINE SQL SNAPSHOT OUT [SNAPSHOT OUT]...
+(several pairs in one process: one engine session for all, as starting Spark costs more
+than grouping a small sprint)
 Exit 0 when every OUT is written (each whole, through a temporary file), 2 on bad input
-(that OUT not written, nor the ones after it), 3 when the duckdb module cannot be
-imported (the test then says what to install).
+(that OUT not written, nor the ones after it), 3 when the engine's Python module cannot
+be imported (the test then says what to install).
 """
 
+import importlib
 import json
 import os
 import sys
 import tempfile
 
-try:
-    import duckdb
-except ImportError as err:
-    print(f"error: cannot import duckdb: {err}", file=sys.stderr)
-    sys.exit(3)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-# A warehouse session is seldom in UTC: run the query in a zone with an offset, so that a
-# query formatting instants in the session's zone is caught.
-SESSION_TIME_ZONE = "Asia/Kolkata"
-
-RUN_COLUMNS = """
-    id VARCHAR NOT NULL, squad VARCHAR NOT NULL, workflow VARCHAR, variant VARCHAR,
-    pool VARCHAR NOT NULL, input_tokens UBIGINT NOT NULL, output_tokens UBIGINT NOT NULL,
-    cost DOUBLE NOT NULL, outcome VARCHAR NOT NULL, started_at TIMESTAMPTZ NOT NULL
-"""
-
-GROUP_COLUMNS = [
-    "squad", "workflow", "variant", "pool", "outcome", "count", "input_tokens",
-    "output_tokens", "cost_micros", "first_started_at", "first_run_id",
-]
-
-
-class BadInput(Exception):
-    """An input this script refuses, its message in the house style."""
-
-
-def load_runs(con, runs, scratch):
-    """Creates table `runs`, one row per run, columns as in the snapshot."""
-    con.execute(f"CREATE TABLE runs ({RUN_COLUMNS})")
-    # Through a file DuckDB reads natively: binding Python lists as parameters takes
-    # seconds per thousand runs. Each cost is written as Python's shortest repr of the
-    # double the snapshot's text parses to, so DuckDB reads back the same double;
-    # float() so a cost written as `2` is still a DOUBLE, as bursar reads it.
-    lines = os.path.join(scratch, "runs.ndjson")
-    with open(lines, "w", encoding="utf-8") as f:
-        for r in runs:
-            f.write(json.dumps({**r, "cost": float(r["cost"])}, ensure_ascii=False))
-            f.write("\n")
-    # The instant is parsed by DuckDB from the RFC 3339 text, offsets applied; upper()
-    # because DuckDB refuses the lowercase `t`/`z` that RFC 3339 allows.
-    con.execute(
-        """
-        INSERT INTO runs
-        SELECT id, squad, workflow, variant, pool, input_tokens, output_tokens, cost,
-               outcome, CAST(upper(started_at) AS TIMESTAMPTZ)
-        FROM read_json(?, format = 'newline_delimited', columns = {
-            id: 'VARCHAR', squad: 'VARCHAR', workflow: 'VARCHAR', variant: 'VARCHAR',
-            pool: 'VARCHAR', input_tokens: 'UBIGINT', output_tokens: 'UBIGINT',
-            cost: 'DOUBLE', outcome: 'VARCHAR', started_at: 'VARCHAR'})
-        """,
-        [lines],
-    )
-
-
-def group(query, runs):
-    """The rows `query` returns over `runs`, as run group objects."""
-    con = duckdb.connect()
-    con.execute(f"SET TimeZone = '{SESSION_TIME_ZONE}'")
-    with tempfile.TemporaryDirectory() as scratch:
-        load_runs(con, runs, scratch)
-    rows = con.execute(query).fetchall()
-    return [dict(zip(GROUP_COLUMNS, row)) for row in rows]
+from engines import ENGINES, MODULES, as_group  # noqa: E402
+from runs_table import (  # noqa: E402
+    BadInput, input_columns, statements, warehouse_runs, write_parquet,
+)
 
 
 def read(path, what):
@@ -99,15 +47,24 @@ def write_whole(path, text):
         raise
 
 
-def assemble(query, sql_path, snapshot_path, out_path):
+def assemble(engine, query, sql_path, snapshot_path, out_path):
     snapshot = read(snapshot_path, "json")
     if not isinstance(snapshot, dict) or not isinstance(snapshot.get("runs"), list):
         raise BadInput(f"{snapshot_path}: no `runs` array to group")
     if "run_groups" in snapshot:
         raise BadInput(f"{snapshot_path}: `run_groups` already present")
+    rows = warehouse_runs(snapshot["runs"], snapshot_path)
+    settings, select = statements(query, sql_path)
     try:
-        groups = group(query, snapshot["runs"])
-    except (duckdb.Error, KeyError, TypeError, ValueError) as err:
+        if isinstance(engine, ENGINES["reference"]):
+            result = engine.group(settings, select, None, rows)
+        else:
+            with tempfile.TemporaryDirectory() as scratch:
+                parquet = os.path.join(scratch, "runs.parquet")
+                write_parquet(rows, parquet)
+                result = engine.group(settings, select, input_columns(query), parquet)
+        groups = [as_group(row) for row in result]
+    except (*engine.errors, KeyError, TypeError, ValueError) as err:
         raise BadInput(f"{snapshot_path}: grouping with `{sql_path}` failed: {err}") from err
     # `runs` replaced in place, every other field as it was.
     grouped = {
@@ -117,15 +74,34 @@ def assemble(query, sql_path, snapshot_path, out_path):
     write_whole(out_path, json.dumps(grouped, ensure_ascii=False, indent=1) + "\n")
 
 
-if __name__ == "__main__":
-    if len(sys.argv) < 4 or len(sys.argv) % 2 != 0:
-        print("usage: python3 assemble.py SQL SNAPSHOT OUT [SNAPSHOT OUT]...", file=sys.stderr)
-        sys.exit(2)
-    sql_path, pairs = sys.argv[1], sys.argv[2:]
+def open_engine(name):
+    if name not in ENGINES:
+        raise BadInput(f"no engine `{name}`: one of {', '.join(sorted(ENGINES))}")
+    for module in MODULES[name]:
+        try:
+            importlib.import_module(module)
+        except ImportError as err:
+            print(f"error: cannot import {module}: {err}", file=sys.stderr)
+            sys.exit(3)
+    return ENGINES[name]()
+
+
+def main(argv):
+    if len(argv) < 5 or len(argv) % 2 != 1:
+        print("usage: python3 assemble.py ENGINE SQL SNAPSHOT OUT [SNAPSHOT OUT]...",
+              file=sys.stderr)
+        return 2
+    name, sql_path, pairs = argv[1], argv[2], argv[3:]
     try:
         query = read(sql_path, "text")
+        engine = open_engine(name)
         for snapshot_path, out_path in zip(pairs[::2], pairs[1::2]):
-            assemble(query, sql_path, snapshot_path, out_path)
+            assemble(engine, query, sql_path, snapshot_path, out_path)
     except BadInput as err:
         print(f"error: {err}", file=sys.stderr)
-        sys.exit(2)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
