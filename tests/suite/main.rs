@@ -4,6 +4,8 @@
 mod any_input;
 mod architecture;
 mod arguments;
+#[cfg(unix)] // FIFOs and /dev/zero
+mod audit;
 mod cases;
 mod check;
 mod ci_examples;
