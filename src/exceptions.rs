@@ -42,6 +42,10 @@ pub struct Exceptions {
     pub list: Vec<Exception>,
     /// SHA-256 of the file's bytes; `None` when no file was given.
     pub sha256: Option<String>,
+    /// Problems of entries the schema admits (an impossible date, an id twice), kept to
+    /// be reported with those only the pack shows ([`Exceptions::check_pack`]): every
+    /// problem in one run. Nothing is applied while there are any.
+    pub problems: Vec<Problem>,
 }
 
 impl Exceptions {
@@ -88,8 +92,9 @@ impl Exceptions {
             }
         };
         let mut problems = crate::schema::validate_exceptions(&json);
-        problems.extend(entry_problems(&json));
+        let entries = entry_problems(&json);
         if !problems.is_empty() {
+            problems.extend(entries);
             return Err(invalid(problems));
         }
         let list: Vec<Exception> = serde_json::from_value(json).map_err(|e| {
@@ -100,6 +105,7 @@ impl Exceptions {
             origin: origin.to_owned(),
             list,
             sha256: Some(crate::digest::sha256_hex(bytes)),
+            problems: entries,
         })
     }
 
@@ -108,7 +114,7 @@ impl Exceptions {
     /// it declares them. `policies` gives each policy's name and declared outcomes. Every
     /// problem at once.
     pub fn check_pack(&self, policies: &[(&str, Option<&[String]>)]) -> Result<()> {
-        let mut problems = Vec::new();
+        let mut problems = self.problems.clone();
         for (i, e) in self.list.iter().enumerate() {
             let Some((_, outcomes)) = policies.iter().find(|(name, _)| *name == e.policy) else {
                 let names = policies.iter().map(|(name, _)| *name);
@@ -118,12 +124,13 @@ impl Exceptions {
                         "exception `{}` names policy `{}`, which the pack does not have{}",
                         e.id,
                         e.policy,
-                        crate::text::did_you_mean(&e.policy, names)
+                        hint(nearest(&e.policy, names))
                     ),
                 ));
                 continue;
             };
-            if let Some(outcomes) = outcomes {
+            // A blank outcome is already a problem of the file.
+            if let Some(outcomes) = outcomes.filter(|_| !e.outcome.trim().is_empty()) {
                 if !outcomes.iter().any(|o| *o == e.outcome) {
                     let declared: Vec<String> = outcomes.iter().map(|o| format!("`{o}`")).collect();
                     problems.push(Problem::new(
@@ -135,10 +142,7 @@ impl Exceptions {
                             e.outcome,
                             e.policy,
                             declared.join(", "),
-                            crate::text::did_you_mean(
-                                &e.outcome,
-                                outcomes.iter().map(String::as_str)
-                            )
+                            hint(nearest(&e.outcome, outcomes.iter().map(String::as_str)))
                         ),
                     ));
                 }
@@ -147,6 +151,7 @@ impl Exceptions {
         if problems.is_empty() {
             return Ok(());
         }
+        problems.sort();
         Err(Error::InvalidInput {
             kind: KIND,
             origin: self.origin.clone(),
@@ -159,6 +164,13 @@ impl Exceptions {
     /// would both apply to one decision are refused: which one governance meant is
     /// unknowable.
     pub fn for_sprint(&self, start: &str) -> Result<Plan> {
+        if !self.problems.is_empty() {
+            return Err(Error::InvalidInput {
+                kind: KIND,
+                origin: self.origin.clone(),
+                problems: self.problems.clone(),
+            });
+        }
         let mut plan = Plan::default();
         let mut problems = Vec::new();
         for (i, e) in self.list.iter().enumerate() {
@@ -290,6 +302,24 @@ impl Plan {
 /// What an exception targets, as messages name it: ``the `topups` decision about `tu-7` ``.
 fn target(e: &Exception) -> String {
     format!("the `{}` decision about `{}`", e.policy, e.subject)
+}
+
+/// The candidate nearest `word`: a slip of the keyboard, or one that starts the other
+/// (`ok` for `okay`).
+fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
+    crate::text::closest(word, candidates.clone()).or_else(|| {
+        candidates
+            .into_iter()
+            .find(|c| !c.is_empty() && (word.starts_with(c) || c.starts_with(word)))
+    })
+}
+
+/// `; did you mean `x`?` after a message, or nothing.
+fn hint(closest: Option<&str>) -> String {
+    closest.map_or_else(String::new, |c| format!("; did you mean `{c}`?"))
 }
 
 /// What the schema cannot say about the entries, checked on the JSON as written so it is
