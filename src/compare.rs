@@ -85,7 +85,7 @@ pub struct Change {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<ValueChange>,
     /// Any other part of the decision that differs ([`diff_all`] only): `summary`,
-    /// `evidence`, `because`, `exception`, `site`.
+    /// `evidence`, `because`, `exception`, `site`, `check_order`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<String>,
     /// Set only when the cross combinations were evaluated.
@@ -181,7 +181,11 @@ pub fn diff_all(old: &[Decision], new: &[Decision]) -> Diff {
     compare(old, new, true, |o, n| {
         let values = value_changes(o, n);
         let checks = checks::changed(&o.explanation.checks, &n.explanation.checks);
-        let fields = field_changes(o, n);
+        let mut fields = field_changes(o, n);
+        // The same checks in another order: nothing paired differs, the lists do.
+        if checks.is_empty() && o.explanation.checks != n.explanation.checks {
+            fields.push("check_order".to_owned());
+        }
         let moved = !values.is_empty() || !checks.is_empty() || !fields.is_empty();
         (values, checks, fields, moved)
     })

@@ -16,6 +16,7 @@ mod dashboard;
 mod diagnostics;
 mod diff;
 mod diff_attribution;
+mod diff_properties;
 mod errors;
 mod example;
 mod exceptions;
