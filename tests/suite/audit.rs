@@ -336,3 +336,34 @@ fn a_falsified_check_is_found_by_diff_and_named_by_verify() {
     );
     assert!(!text.contains("the file differs"), "{text}");
 }
+
+#[test]
+fn a_decision_without_checks_is_located_at_its_record_call_in_the_ci_formats() {
+    use bursar::render::{self, Context, Format};
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: Document =
+        serde_json::from_str(&std::fs::read_to_string(recorded(dir.path())).unwrap()).unwrap();
+    let d = doc
+        .decisions
+        .iter_mut()
+        .find(|d| d.severity != bursar::decision::Severity::Info)
+        .expect("the fixture warns about one squad");
+    d.explanation.checks.clear();
+    let site = d.site.clone().expect("every decision records its site");
+    assert_eq!(site.file, "squads.rhai");
+    let context = Context {
+        fail_on: Some(bursar::decision::Severity::Deny),
+        policies: "pack".into(),
+    };
+    let github = render::to_string(&*Format::Github.emitter(&context), &doc);
+    let at = format!(
+        "file=pack/squads.rhai,line={},col={}",
+        site.line, site.column
+    );
+    assert!(github.contains(&at), "{github}");
+    let sarif: Value =
+        serde_json::from_str(&render::to_string(&*Format::Sarif.emitter(&context), &doc)).unwrap();
+    let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], site.line, "{sarif}");
+    assert_eq!(region["startColumn"], site.column, "{sarif}");
+}
