@@ -263,7 +263,8 @@ fn field_changes(o: &Decision, n: &Decision) -> Vec<String> {
         ("site", o.site != n.site),
     ]
     .into_iter()
-    .filter_map(|(name, differs)| differs.then(|| name.to_owned()))
+    .filter(|(_, differs)| *differs)
+    .map(|(name, _)| name.to_owned())
     .collect()
 }
 

@@ -131,7 +131,7 @@ impl Exceptions {
             };
             // A blank outcome is already a problem of the file.
             if let Some(outcomes) = outcomes.filter(|_| !e.outcome.trim().is_empty()) {
-                if !outcomes.iter().any(|o| *o == e.outcome) {
+                if !outcomes.contains(&e.outcome) {
                     let declared: Vec<String> = outcomes.iter().map(|o| format!("`{o}`")).collect();
                     problems.push(Problem::new(
                         format!("/{i}/outcome"),
