@@ -244,7 +244,7 @@ fn the_same_document_twice_exits_0() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stdout(&out)
-            .contains("same inputs\n\n0 outcomes changed, 0 added, 0 removed, 0 with values changed, 3 unchanged\n"),
+            .contains("same inputs\n\n0 outcomes changed, 0 added, 0 removed, 0 otherwise changed, 3 unchanged\n"),
         "{}",
         stdout(&out)
     );
