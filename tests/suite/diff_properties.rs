@@ -86,16 +86,46 @@ fn decisions() -> impl Strategy<Value = Vec<Decision>> {
     })
 }
 
-/// A second list close to the first: each decision kept, dropped, or one field changed.
+/// One field of `d` changed, chosen by `which` (some choices change nothing: the field
+/// was already so, or there is no check), so the property sees single-field differences.
+fn nudge(d: &mut Decision, which: u8, by: i64) {
+    let check = d.explanation.checks.first_mut();
+    match (which, check) {
+        (0, Some(c)) => c.actual = json!(by),
+        (1, Some(c)) => c.threshold = json!(by),
+        (2, Some(c)) => c.pass = by % 2 == 0,
+        (3, Some(c)) => c.op = if by % 2 == 0 { ">=" } else { "<=" }.to_owned(),
+        (4, Some(c)) => c.line = Some(by as usize),
+        (5, Some(c)) => c.unit = (by % 2 == 0).then(|| "micros".to_owned()),
+        (6, _) => d.explanation.summary = format!("summary {by}"),
+        (7, _) => {
+            d.values.insert("a".to_owned(), json!(by));
+        }
+        (8, _) => d.outcome = format!("o{by}"),
+        (9, _) => d.explanation.evidence = Some(json!({ "runs": by })),
+        (10, _) => {
+            d.site = Some(Site {
+                file: "p.rhai".to_owned(),
+                line: by as usize,
+                column: 3,
+            })
+        }
+        (11, _) => d.explanation.checks.reverse(),
+        _ => {}
+    }
+}
+
+/// A second list close to the first: each decision kept, dropped, replaced, or one of its
+/// fields nudged; maybe one decision added.
 fn pair() -> impl Strategy<Value = (Vec<Decision>, Vec<Decision>)> {
     (
         decisions(),
         decisions(),
-        prop::collection::vec((0..4u8, decision()), 8),
+        prop::collection::vec((0..4u8, decision(), 0..12u8, 0..3i64), 8),
     )
         .prop_map(|(old, extra, edits)| {
             let mut new: Vec<Decision> = Vec::new();
-            for (d, (edit, other)) in old.iter().zip(edits) {
+            for (d, (edit, other, which, by)) in old.iter().zip(edits) {
                 let mut d = d.clone();
                 match edit {
                     0 => {}
@@ -105,7 +135,7 @@ fn pair() -> impl Strategy<Value = (Vec<Decision>, Vec<Decision>)> {
                         d = other;
                         (d.policy, d.subject) = keep;
                     }
-                    _ => d.explanation.checks.reverse(),
+                    _ => nudge(&mut d, which, by),
                 }
                 new.push(d);
             }
@@ -151,7 +181,7 @@ fn report(old: &[Decision], new: &[Decision], details: bool) -> Report {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
     fn a_difference_is_reported_iff_a_decision_differs((old, new) in pair()) {
