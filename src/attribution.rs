@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::compare::{Cause, Change, Diff};
+use crate::compare::{Cause, Diff};
 use crate::decision::{Decision, Document};
 use crate::eval::evaluate_loaded_with;
 use crate::exceptions::Exceptions;
@@ -89,32 +89,60 @@ fn cause(policy_alone: bool, data_alone: bool) -> Cause {
     }
 }
 
-/// Whether `found` already concludes what the change ended in: the same outcome and
-/// severity, and for a change in values only, the new value of each value that changed.
-fn gives(found: Option<&&Decision>, change: &Change, values_only: bool) -> bool {
-    found.is_some_and(|d| {
-        if values_only {
-            change
-                .values
-                .iter()
-                .all(|v| d.values.get(&v.name) == v.new.as_ref())
-        } else {
-            d.outcome == change.new.outcome && d.severity == change.new.severity
-        }
-    })
+/// Whether `found` already concludes what the change ended in (`new`): for an outcome
+/// change, the same outcome and severity; for any other change, the same result in every
+/// part (values, summary, checks, evidence, links, exception), places in the policy
+/// aside, since the other pack's lines differ. Worked out from the decisions alone, never
+/// from what a report shows, so the cause is the same whatever the display options.
+fn gives(found: Option<&&Decision>, new: Option<&&Decision>, outcome_changed: bool) -> bool {
+    let (Some(found), Some(new)) = (found, new) else {
+        return false;
+    };
+    if outcome_changed {
+        return found.outcome == new.outcome && found.severity == new.severity;
+    }
+    let checks = |d: &Decision| -> Vec<(String, String, String, String, bool)> {
+        d.explanation
+            .checks
+            .iter()
+            .map(|c| {
+                (
+                    c.label.clone(),
+                    c.actual.to_string(),
+                    c.op.clone(),
+                    c.threshold.to_string(),
+                    c.pass,
+                )
+            })
+            .collect()
+    };
+    found.outcome == new.outcome
+        && found.severity == new.severity
+        && found.values == new.values
+        && found.explanation.summary == new.explanation.summary
+        && found.explanation.evidence == new.explanation.evidence
+        && found.because == new.because
+        && found.exception == new.exception
+        && checks(found) == checks(new)
 }
 
-/// Labels every listed difference of `diff` (old pack on old data against new pack on
-/// new data) with its cause, from the two cross evaluations.
-pub fn attribute(diff: &mut Diff, policy_only: &[Decision], data_only: &[Decision]) {
-    let (p, d) = (index(policy_only), index(data_only));
-    let changes = diff.changed.iter_mut().map(|c| (c, false));
-    let values = diff.values_changed.iter_mut().flatten().map(|c| (c, true));
-    for (c, values_only) in changes.chain(values) {
+/// Labels every listed difference of `diff` (old pack on old data against `new`, the new
+/// pack on new data) with its cause, from the two cross evaluations.
+pub fn attribute(
+    diff: &mut Diff,
+    new: &[Decision],
+    policy_only: &[Decision],
+    data_only: &[Decision],
+) {
+    let (p, d, n) = (index(policy_only), index(data_only), index(new));
+    let changes = diff.changed.iter_mut().map(|c| (c, true));
+    let others = diff.values_changed.iter_mut().flatten().map(|c| (c, false));
+    for (c, outcome_changed) in changes.chain(others) {
         let at = (c.policy.as_str(), c.subject.as_str());
+        let now = n.get(&at);
         let found = cause(
-            gives(p.get(&at), c, values_only),
-            gives(d.get(&at), c, values_only),
+            gives(p.get(&at), now, outcome_changed),
+            gives(d.get(&at), now, outcome_changed),
         );
         c.cause = Some(found);
     }

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::decision::{Decision, Severity};
-pub use checks::{flipped, CheckFlip, CheckResult};
+use crate::decision::{Decision, Severity, Site};
+pub use checks::{changed as checks_changed, flipped, CheckDifference, CheckFlip, CheckResult};
 
 /// Why a decision changed, when both cross combinations were evaluated (`diff` given two
 /// snapshots and two packs): which input alone already gives the new result.
@@ -77,15 +77,23 @@ pub struct Change {
     pub subject: String,
     pub old: Verdict,
     pub new: Verdict,
-    /// Checks that passed on one side and failed on the other.
+    /// Checks that differ: every difference of each ([`diff_all`]), or (`impact`) only
+    /// those that passed on one side and failed on the other.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<CheckFlip>,
-    /// Filled only when details were asked for.
+    /// The values that differ ([`diff_all`] always, [`diff`] only with details).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<ValueChange>,
+    /// Any other part of the decision that differs ([`diff_all`] only): `summary`,
+    /// `evidence`, `because`, `exception`, `site`, `check_order`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
     /// Set only when the cross combinations were evaluated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<Cause>,
+    /// Where the new decision was made ([`diff_all`] only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<Site>,
 }
 
 /// A decision only one of the packs made.
@@ -98,6 +106,9 @@ pub struct Lone {
     /// Set only when the cross combinations were evaluated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<Cause>,
+    /// Where it was decided ([`diff_all`] only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<Site>,
 }
 
 impl Lone {
@@ -107,6 +118,7 @@ impl Lone {
             subject: d.subject.clone(),
             verdict: Verdict::of(d),
             cause: None,
+            site: None,
         }
     }
 }
@@ -147,11 +159,48 @@ impl Diff {
     }
 }
 
-/// Compares two decision lists keyed by (policy, subject), which the host keeps unique.
-/// Values are always compared (and listed value by value only with `details`);
-/// explanations never are, since a summary or a check's position changes whenever a
-/// threshold or a line of the policy moves.
+/// Compares two decision lists keyed by (policy, subject), which the host keeps unique,
+/// as `impact` does: outcome, severity and values (listed value by value only with
+/// `details`), and the checks that flipped; summaries and places are not compared, since
+/// they change whenever a threshold or a line of the policy moves.
 pub fn diff(old: &[Decision], new: &[Decision], details: bool) -> Diff {
+    compare(old, new, false, |o, n| {
+        let values = value_changes(o, n);
+        let moved = !values.is_empty();
+        let shown = if details { values } else { Vec::new() };
+        let checks = flipped(&o.explanation.checks, &n.explanation.checks);
+        (shown, checks, Vec::new(), moved)
+    })
+}
+
+/// Compares everything two decisions hold (what an auditor's `diff` and `verify` need):
+/// outcome, severity, every value, every check (added, removed, flipped, actual or
+/// threshold moved, operator or place changed), the summary, evidence, links, exception
+/// and the place it was decided. Nothing depends on how the result is shown.
+pub fn diff_all(old: &[Decision], new: &[Decision]) -> Diff {
+    compare(old, new, true, |o, n| {
+        let values = value_changes(o, n);
+        let checks = checks::changed(&o.explanation.checks, &n.explanation.checks);
+        let mut fields = field_changes(o, n);
+        // The same checks in another order: nothing paired differs, the lists do.
+        if checks.is_empty() && o.explanation.checks != n.explanation.checks {
+            fields.push("check_order".to_owned());
+        }
+        let moved = !values.is_empty() || !checks.is_empty() || !fields.is_empty();
+        (values, checks, fields, moved)
+    })
+}
+
+/// What one pair of decisions differs in: (values, checks, other fields, whether anything
+/// but outcome and severity differs).
+type Differences = (Vec<ValueChange>, Vec<CheckFlip>, Vec<String>, bool);
+
+fn compare(
+    old: &[Decision],
+    new: &[Decision],
+    sites: bool,
+    differences: impl Fn(&Decision, &Decision) -> Differences,
+) -> Diff {
     // (old, new) decision for each (policy, subject), in that order.
     type Pair<'a> = (Option<&'a Decision>, Option<&'a Decision>);
     let mut pairs: BTreeMap<(&str, &str), Pair> = BTreeMap::new();
@@ -168,32 +217,55 @@ pub fn diff(old: &[Decision], new: &[Decision], details: bool) -> Diff {
     for ((policy, subject), pair) in pairs {
         match pair {
             (Some(o), Some(n)) => {
-                let values = value_changes(o, n);
-                let change = |values| Change {
+                let (values, checks, fields, moved) = differences(o, n);
+                let change = Change {
                     policy: policy.to_owned(),
                     subject: subject.to_owned(),
                     old: Verdict::of(o),
                     new: Verdict::of(n),
-                    checks: flipped(&o.explanation.checks, &n.explanation.checks),
+                    checks,
                     values,
+                    fields,
                     cause: None,
+                    site: n.site.clone().filter(|_| sites),
                 };
-                let moved = !values.is_empty();
-                let shown = if details { values } else { Vec::new() };
                 if o.outcome != n.outcome || o.severity != n.severity {
-                    out.changed.push(change(shown));
+                    out.changed.push(change);
                 } else if let (true, Some(list)) = (moved, &mut out.values_changed) {
-                    list.push(change(shown));
+                    list.push(change);
                 } else {
                     out.unchanged += 1;
                 }
             }
-            (None, Some(n)) => out.added.push(Lone::of(n)),
-            (Some(o), None) => out.removed.push(Lone::of(o)),
+            (None, Some(n)) => out.added.push(lone(n, sites)),
+            (Some(o), None) => out.removed.push(lone(o, sites)),
             (None, None) => unreachable!("every key comes from a decision"),
         }
     }
     out
+}
+
+fn lone(d: &Decision, sites: bool) -> Lone {
+    Lone {
+        site: d.site.clone().filter(|_| sites),
+        ..Lone::of(d)
+    }
+}
+
+/// The parts of two decisions other than outcome, severity, values and checks that
+/// differ, by name.
+fn field_changes(o: &Decision, n: &Decision) -> Vec<String> {
+    [
+        ("summary", o.explanation.summary != n.explanation.summary),
+        ("evidence", o.explanation.evidence != n.explanation.evidence),
+        ("because", o.because != n.because),
+        ("exception", o.exception != n.exception),
+        ("site", o.site != n.site),
+    ]
+    .into_iter()
+    .filter(|(_, differs)| *differs)
+    .map(|(name, _)| name.to_owned())
+    .collect()
 }
 
 /// The values that differ between two decisions about the same subject, by name.

@@ -84,6 +84,33 @@ pub struct Decision {
     /// The audited exception that set `outcome` and `severity`, if one applied.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub exception: Option<AppliedException>,
+    /// Where it was decided: the policy's `record` call. Absent from documents before
+    /// format 4.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub site: Option<Site>,
+}
+
+/// A place in the pack: the file within it (`allocation.rhai`, or `lib/x.rhai` for a
+/// module) and the line and column (in characters) of a call, from 1.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Site {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Site {
+    /// `allocation.rhai:41:5`.
+    pub fn describe(&self) -> String {
+        format!("{}:{}:{}", self.file, self.line, self.column)
+    }
+
+    /// The place as the user reaches the file from where bursar ran (`pack` is the
+    /// policy folder as they named it): `policies/allocation.rhai:41:5`.
+    pub fn location_from(&self, pack: &std::path::Path) -> String {
+        let file = pack.join(&self.file).display().to_string();
+        format!("{file}:{}:{}", self.line, self.column)
+    }
 }
 
 /// A pointer from one decision to another it drew on, by the key decisions are unique by.

@@ -12,7 +12,7 @@ use crate::decision::Document;
 use crate::inputs_diff::{self, InputChanges};
 
 /// Format version of the diff report (`bursar diff --format json`, `schemas/diff.schema.json`).
-pub const REPORT_FORMAT: u32 = 1;
+pub const REPORT_FORMAT: u32 = 2;
 
 /// One side of the comparison as the user named it: a document, or a snapshot and a pack.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -74,7 +74,7 @@ impl Report {
         new: (Side, &Value, &Document),
         details: bool,
     ) -> Self {
-        let diff = compare::diff(&old.2.decisions, &new.2.decisions, details);
+        let diff = compare::diff_all(&old.2.decisions, &new.2.decisions);
         Self {
             kind: "diff",
             engine: format!("bursar {}", crate::ENGINE_VERSION),

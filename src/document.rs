@@ -1,39 +1,58 @@
-//! Reading a decisions document back, for commands that audit a record (`explain`): JSON,
-//! then the schema of its format, then the model, each failure located in the file.
+//! Reading a decisions document back, for the commands that audit a record (`explain`,
+//! `diff`, `verify`): bytes within a bound, JSON with every key once (`json_input`), the
+//! schema of its format, the model, then what the model cannot say: one decision per
+//! policy and subject, and `because` links that lead to a decision. Each problem located.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::Value;
 
 use crate::decision::Document;
 use crate::eval::DOCUMENT_FORMAT;
-use crate::problem::Problem;
+use crate::problem::{Problem, MAX_PROBLEMS};
 use crate::{Error, Result};
 
-/// Oldest format read back: format 2 documents lack only what format 3 added, all optional
-/// in the model.
+/// Oldest format read back: format 2 documents lack only what later formats added, all
+/// optional in the model.
 const OLDEST_FORMAT: u64 = 2;
 
-/// Reads and parses the decisions document at `path`.
-pub fn read(path: &Path) -> Result<Document> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+/// Largest decisions document read by default, in MiB: as large as the largest snapshot
+/// read, and a bound on what a stream with no end (`/dev/zero`) makes bursar read.
+pub const DEFAULT_MAX_DOCUMENT_MB: u64 = crate::limits::DEFAULT_MAX_SNAPSHOT_MB;
+
+/// The flag that raises the bound, for the message at the limit.
+pub const MAX_DOCUMENT_FLAG: &str = "--max-document-mb";
+
+const KIND: &str = "decisions document";
+
+/// Reads the bytes of the decisions document at `path`, once, no further than `max_mb`.
+pub fn read_bytes(path: &Path, max_mb: u64) -> Result<Vec<u8>> {
+    crate::json_input::read(
+        path,
+        KIND,
+        max_mb.saturating_mul(1 << 20),
+        MAX_DOCUMENT_FLAG,
+    )
+}
+
+/// Reads and parses the decisions document at `path`, no larger than `max_mb` MiB.
+pub fn read(path: &Path, max_mb: u64) -> Result<Document> {
+    let bytes = read_bytes(path, max_mb)?;
     parse(&bytes, &path.display().to_string())
 }
 
 /// Parses the bytes of a decisions document named `origin`.
 pub fn parse(bytes: &[u8], origin: &str) -> Result<Document> {
-    let json = |e: serde_json::Error| Error::Json {
-        origin: origin.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message: crate::text::lowercase_first(&without_position(&e)),
-    };
-    let value: Value = serde_json::from_slice(bytes).map_err(json)?;
+    parse_value(bytes, origin).map(|(document, _)| document)
+}
+
+/// Parses the bytes of a decisions document named `origin`, also giving its header (every
+/// field but `decisions`) as written: a later format may add fields the model drops.
+pub fn parse_value(bytes: &[u8], origin: &str) -> Result<(Document, Value)> {
+    let mut value = crate::json_input::parse(bytes, origin, KIND)?;
     let invalid = |problems: Vec<Problem>| Error::InvalidInput {
-        kind: "decisions document",
+        kind: KIND,
         origin: origin.to_owned(),
         problems,
     };
@@ -47,24 +66,85 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Document> {
             }
         }
         Some(f) if (OLDEST_FORMAT..u64::from(DOCUMENT_FORMAT)).contains(&f) => {}
-        _ => {
-            return Err(invalid(vec![Problem::new(
-                "/format",
-                format!(
-                "expected a document format from {OLDEST_FORMAT} to {DOCUMENT_FORMAT}, found {}",
-                value
-                    .get("format")
-                    .map_or("none".to_owned(), |f| format!("`{f}`"))
-            ),
-            )]))
-        }
+        _ => return Err(invalid(vec![unknown_format(&value)])),
     }
-    serde_json::from_value(value).map_err(|e| invalid(vec![Problem::new("", e.to_string())]))
+    // The header as written, without the decisions (the bulk of the document): kept
+    // apart so comparing headers does not hold a second tree of every decision.
+    let decisions = value
+        .get_mut("decisions")
+        .map(Value::take)
+        .unwrap_or(Value::Null);
+    let header = value.clone();
+    if let Some(object) = value.as_object_mut() {
+        object.insert("decisions".to_owned(), decisions);
+    }
+    let document: Document = serde_json::from_value(value)
+        .map_err(|e| invalid(vec![Problem::new("", e.to_string())]))?;
+    let problems = links(&document);
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    Ok((document, header))
 }
 
-/// serde_json's message without its trailing `at line L column C` (the error says where).
-fn without_position(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
+/// Why the format is not one read back: a sprint snapshot given by mistake is named as one.
+fn unknown_format(value: &Value) -> Problem {
+    let looks_like_snapshot = value.get("format").is_none()
+        && value.get("schema_version").is_some()
+        && value.get("decisions").is_none();
+    if looks_like_snapshot {
+        return Problem::new(
+            "",
+            "this is a sprint snapshot, not a decisions document (`bursar eval --format json` \
+             writes one from it)",
+        );
+    }
+    Problem::new(
+        "/format",
+        format!(
+            "expected a document format from {OLDEST_FORMAT} to {DOCUMENT_FORMAT}, found {}",
+            value
+                .get("format")
+                .map_or("none".to_owned(), |f| format!("`{f}`"))
+        ),
+    )
+}
+
+/// What the schema cannot see: two decisions of one policy about one subject (which one
+/// counts is unknowable, and a forged twin could pose as the real one), and `because`
+/// links that lead to no decision of the document.
+fn links(document: &Document) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut first: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, d) in document.decisions.iter().enumerate() {
+        if let Some(&j) = first.get(&(d.policy.as_str(), d.subject.as_str())) {
+            problems.push(Problem::new(
+                format!("/decisions/{i}"),
+                format!(
+                    "a second decision of policy `{}` about `{}` (the first is /decisions/{j}): \
+                     a policy decides once about a subject",
+                    d.policy, d.subject
+                ),
+            ));
+        } else {
+            first.insert((d.policy.as_str(), d.subject.as_str()), i);
+        }
+    }
+    for (i, d) in document.decisions.iter().enumerate() {
+        for (k, link) in d.because.iter().enumerate() {
+            if !first.contains_key(&(link.policy.as_str(), link.subject.as_str())) {
+                problems.push(Problem::new(
+                    format!("/decisions/{i}/because/{k}"),
+                    format!(
+                        "links to the decision of policy `{}` about `{}`, which the document \
+                         does not hold",
+                        link.policy, link.subject
+                    ),
+                ));
+            }
+        }
+    }
+    problems.sort();
+    problems.truncate(MAX_PROBLEMS);
+    problems
 }

@@ -11,7 +11,7 @@ use crate::snapshot::{self, LoadOptions, Source};
 use crate::Result;
 
 /// Format version of the decisions document (`schemas/decisions.schema.json`).
-pub const DOCUMENT_FORMAT: u32 = 3;
+pub const DOCUMENT_FORMAT: u32 = 4;
 
 /// A finished evaluation: the document, plus what scripts printed (for stderr).
 pub struct Evaluation {
@@ -70,6 +70,12 @@ pub fn evaluate_loaded_with(
     let sprint = snapshot.sprint.id.clone();
     let org = snapshot.org.clone();
     let currency = snapshot.currency.clone();
+    let declared: Vec<(&str, Option<&[String]>)> = pack
+        .policies
+        .iter()
+        .map(|p| (p.name.as_str(), p.outcomes.as_deref()))
+        .collect();
+    exceptions.check_pack(&declared)?;
     let mut plan = exceptions.for_sprint(&snapshot.sprint.start)?;
     let facts = Facts::new(snapshot);
     let (decisions, log) = host.evaluate(pack, &facts, &mut plan)?;

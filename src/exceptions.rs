@@ -12,6 +12,12 @@ use crate::decision::{AppliedException, Computed, Decision, Severity, Warning};
 use crate::problem::Problem;
 use crate::{Error, Result};
 
+const KIND: &str = "exceptions file";
+
+/// Largest exceptions file read, in MiB: a file written by hand, a thousand times the
+/// size of a busy year's exceptions; the bound stops a stream with no end.
+pub const MAX_EXCEPTIONS_MB: u64 = 16;
+
 /// One exception as the file gives it (`schemas/exceptions.schema.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Exception {
@@ -36,6 +42,10 @@ pub struct Exceptions {
     pub list: Vec<Exception>,
     /// SHA-256 of the file's bytes; `None` when no file was given.
     pub sha256: Option<String>,
+    /// Problems of entries the schema admits (an impossible date, an id twice), kept to
+    /// be reported with those only the pack shows ([`Exceptions::check_pack`]): every
+    /// problem in one run. Nothing is applied while there are any.
+    pub problems: Vec<Problem>,
 }
 
 impl Exceptions {
@@ -44,69 +54,108 @@ impl Exceptions {
         Self::default()
     }
 
-    /// Reads and parses an exceptions file.
+    /// Reads and parses an exceptions file, once, no larger than [`MAX_EXCEPTIONS_MB`]
+    /// (a FIFO or a device too).
     pub fn read(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+        let bytes = crate::json_input::read(path, KIND, MAX_EXCEPTIONS_MB << 20, "").map_err(
+            |e| match e {
+                // No flag raises it: an exceptions file is written by hand.
+                Error::OverLimit { .. } => Error::InvalidInput {
+                    kind: KIND,
+                    origin: path.display().to_string(),
+                    problems: vec![Problem::new(
+                        "",
+                        format!(
+                            "the file is larger than {MAX_EXCEPTIONS_MB} MiB, the most an \
+                             exceptions file may be"
+                        ),
+                    )],
+                },
+                e => e,
+            },
+        )?;
         Self::parse(&bytes, &path.display().to_string())
     }
 
-    /// Parses the bytes of an exceptions file named `origin`: JSON, then the schema, then
-    /// real dates and unique ids; every problem is reported at once, by JSON Pointer.
+    /// Parses the bytes of an exceptions file named `origin`: JSON with every key once,
+    /// then the schema together with real dates, non-blank outcomes and unique ids, so
+    /// every problem is reported at once, by JSON Pointer.
     pub fn parse(bytes: &[u8], origin: &str) -> Result<Self> {
-        let json: Value = serde_json::from_slice(bytes).map_err(|e| Error::Json {
-            origin: origin.to_owned(),
-            line: e.line(),
-            column: e.column(),
-            message: without_position(&e),
-        })?;
-        let invalid = |problems: Vec<Problem>| Error::InvalidInput {
-            kind: "exceptions file",
-            origin: origin.to_owned(),
-            problems,
+        let json = crate::json_input::parse(bytes, origin, KIND)?;
+        let invalid = |mut problems: Vec<Problem>| {
+            problems.sort();
+            problems.dedup();
+            Error::InvalidInput {
+                kind: KIND,
+                origin: origin.to_owned(),
+                problems,
+            }
         };
         let mut problems = crate::schema::validate_exceptions(&json);
+        let entries = entry_problems(&json);
         if !problems.is_empty() {
-            problems.sort();
+            problems.extend(entries);
             return Err(invalid(problems));
         }
         let list: Vec<Exception> = serde_json::from_value(json).map_err(|e| {
             // The schema admits only what deserialises; kept as an error, never a panic.
             invalid(vec![Problem::new("", e.to_string())])
         })?;
-        let mut first: HashMap<&str, usize> = HashMap::new();
-        for (i, e) in list.iter().enumerate() {
-            // A blank outcome would look like no decision at all in every report.
-            if e.outcome.trim().is_empty() {
-                problems.push(Problem::new(
-                    format!("/{i}/outcome"),
-                    format!("the outcome `{}` is blank", e.outcome.escape_debug()),
-                ));
-            }
-            if crate::instant::parse_date(&e.expires).is_none() {
-                problems.push(Problem::new(
-                    format!("/{i}/expires"),
-                    format!("`{}` is not a real date", e.expires),
-                ));
-            }
-            if let Some(j) = first.insert(&e.id, i) {
-                first.insert(&e.id, j);
-                problems.push(Problem::new(
-                    format!("/{i}/id"),
-                    format!("duplicate exception id `{}` (first at /{j}/id)", e.id),
-                ));
-            }
-        }
-        if !problems.is_empty() {
-            problems.sort();
-            return Err(invalid(problems));
-        }
         Ok(Self {
             origin: origin.to_owned(),
             list,
             sha256: Some(crate::digest::sha256_hex(bytes)),
+            problems: entries,
+        })
+    }
+
+    /// Holds each exception to the pack it is applied with: a policy the pack has (with
+    /// the nearest names when not), and an outcome the policy declares in `OUTCOMES` when
+    /// it declares them. `policies` gives each policy's name and declared outcomes. Every
+    /// problem at once.
+    pub fn check_pack(&self, policies: &[(&str, Option<&[String]>)]) -> Result<()> {
+        let mut problems = self.problems.clone();
+        for (i, e) in self.list.iter().enumerate() {
+            let Some((_, outcomes)) = policies.iter().find(|(name, _)| *name == e.policy) else {
+                let names = policies.iter().map(|(name, _)| *name);
+                problems.push(Problem::new(
+                    format!("/{i}/policy"),
+                    format!(
+                        "exception `{}` names policy `{}`, which the pack does not have{}",
+                        e.id,
+                        e.policy,
+                        hint(nearest(&e.policy, names))
+                    ),
+                ));
+                continue;
+            };
+            // A blank outcome is already a problem of the file.
+            if let Some(outcomes) = outcomes.filter(|_| !e.outcome.trim().is_empty()) {
+                if !outcomes.contains(&e.outcome) {
+                    let declared: Vec<String> = outcomes.iter().map(|o| format!("`{o}`")).collect();
+                    problems.push(Problem::new(
+                        format!("/{i}/outcome"),
+                        format!(
+                            "exception `{}` sets outcome `{}`, which policy `{}` does not \
+                             declare in `OUTCOMES` ({}){}",
+                            e.id,
+                            e.outcome,
+                            e.policy,
+                            declared.join(", "),
+                            hint(nearest(&e.outcome, outcomes.iter().map(String::as_str)))
+                        ),
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        problems.sort();
+        Err(Error::InvalidInput {
+            kind: KIND,
+            origin: self.origin.clone(),
+            problems,
         })
     }
 
@@ -115,6 +164,13 @@ impl Exceptions {
     /// would both apply to one decision are refused: which one governance meant is
     /// unknowable.
     pub fn for_sprint(&self, start: &str) -> Result<Plan> {
+        if !self.problems.is_empty() {
+            return Err(Error::InvalidInput {
+                kind: KIND,
+                origin: self.origin.clone(),
+                problems: self.problems.clone(),
+            });
+        }
         let mut plan = Plan::default();
         let mut problems = Vec::new();
         for (i, e) in self.list.iter().enumerate() {
@@ -172,7 +228,7 @@ impl Exceptions {
         }
         if !problems.is_empty() {
             return Err(Error::InvalidInput {
-                kind: "exceptions file",
+                kind: KIND,
                 origin: self.origin.clone(),
                 problems,
             });
@@ -248,9 +304,60 @@ fn target(e: &Exception) -> String {
     format!("the `{}` decision about `{}`", e.policy, e.subject)
 }
 
-/// serde_json's message without its trailing `at line L column C` (the error says where).
-fn without_position(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
+/// The candidate nearest `word`: a slip of the keyboard, or one that starts the other
+/// (`ok` for `okay`).
+fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
+    crate::text::closest(word, candidates.clone()).or_else(|| {
+        candidates
+            .into_iter()
+            .find(|c| !c.is_empty() && (word.starts_with(c) || c.starts_with(word)))
+    })
+}
+
+/// `; did you mean `x`?` after a message, or nothing.
+fn hint(closest: Option<&str>) -> String {
+    closest.map_or_else(String::new, |c| format!("; did you mean `{c}`?"))
+}
+
+/// What the schema cannot say about the entries, checked on the JSON as written so it is
+/// reported with the schema's problems: real dates, non-blank outcomes, unique ids.
+fn entry_problems(json: &Value) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let Some(entries) = json.as_array() else {
+        return problems;
+    };
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let text = |key: &str| entry.get(key).and_then(Value::as_str);
+        // A blank outcome would look like no decision at all in every report.
+        if let Some(outcome) = text("outcome").filter(|o| o.trim().is_empty()) {
+            problems.push(Problem::new(
+                format!("/{i}/outcome"),
+                format!("the outcome `{}` is blank", outcome.escape_debug()),
+            ));
+        }
+        if let Some(expires) = text("expires") {
+            if crate::instant::parse_date(expires).is_none() {
+                problems.push(Problem::new(
+                    format!("/{i}/expires"),
+                    format!("`{expires}` is not a real date (`YYYY-MM-DD`)"),
+                ));
+            }
+        }
+        if let Some(id) = text("id") {
+            match first.get(id) {
+                Some(j) => problems.push(Problem::new(
+                    format!("/{i}/id"),
+                    format!("duplicate exception id `{id}` (first at /{j}/id)"),
+                )),
+                None => {
+                    first.insert(id, i);
+                }
+            }
+        }
+    }
+    problems
 }

@@ -1,33 +1,66 @@
 //! One decision explained for a person: the decision found by subject (and policy), and
-//! the decisions it drew on (`because`), followed recursively through the document, so
-//! an allocation shows its credits, each credit its promotion decision, and that one the
-//! runs it counted.
+//! the decisions it drew on (`because`), followed through the document, so an allocation
+//! shows its credits, each credit its promotion decision, and that one the runs it
+//! counted. The links form a graph, not a tree: each decision is shown once, in the order
+//! a walk from the decisions asked about first reaches it, and a later link to it points
+//! back ("see above"); a link to a decision still being explained closes a cycle and is
+//! named as one. The walk keeps its own stack, so a chain of any length ends, and what it
+//! gives is linear in the document.
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::decision::{Decision, Document, Link};
 
-/// A decision and what it drew on, as far as the document goes.
+/// One decision shown, with where each of its links leads.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Node<'a> {
+pub struct Entry<'a> {
     #[serde(flatten)]
     pub decision: &'a Decision,
-    /// Each decision of `because`, explained the same way, in the order of `because`.
-    pub drew_on: Vec<Node<'a>>,
-    /// Links of `because` that lead to no decision of the document (a file edited by
-    /// hand: bursar never writes one) or back into the chain being explained.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub unresolved: Vec<Link>,
+    /// Links from a decision asked about (0) to this one, along the walk.
+    pub depth: usize,
+    /// Each link of `because`, in its order, with what it leads to.
+    pub drew_on: Vec<Reference>,
 }
 
-/// What `explain` shows: the sprint, and every decision about the subject asked for.
+/// Where a `because` link leads in the explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reference {
+    pub policy: String,
+    pub subject: String,
+    pub shown: Shown,
+    /// The index in `entries` of the decision it leads to, when the document holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<usize>,
+}
+
+/// How a link's decision is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shown {
+    /// Shown next, beneath this one (first reached through this link).
+    Below,
+    /// Shown earlier ("see above"): another link reached it first.
+    Above,
+    /// A decision still being explained, above this one: the links go round in a cycle.
+    Cycle,
+    /// The document holds no such decision (the reader refuses such documents; kept for a
+    /// document built in memory).
+    Missing,
+}
+
+/// What `explain` shows: the sprint, and every decision about the subject asked for with
+/// those they drew on, each once, in the order shown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Explanation<'a> {
     pub sprint: &'a str,
+    /// The unit of money values (`unit` `micros` is millionths of it).
+    pub currency: &'a str,
     pub subject: &'a str,
-    pub explained: Vec<Node<'a>>,
+    /// How many decisions are about the subject (the first entries of depth 0).
+    pub asked: usize,
+    pub entries: Vec<Entry<'a>>,
 }
 
 /// Why nothing could be explained: the subject or policy asked for is not in the
@@ -94,34 +127,92 @@ pub fn explain<'a>(
                 .collect(),
         });
     }
-    let explained = found
-        .into_iter()
-        .map(|d| node(doc, d, &mut BTreeSet::new()))
-        .collect();
+    let asked = found.len();
     Ok(Explanation {
         sprint: &doc.sprint,
+        currency: &doc.currency,
         subject,
-        explained,
+        asked,
+        entries: walk(doc, &found),
     })
 }
 
-/// `decision` and, recursively, what it drew on; `path` holds the chain above it, so a
-/// document with a loop in its links (edited by hand) still ends.
-fn node<'a>(doc: &'a Document, decision: &'a Decision, path: &mut BTreeSet<Link>) -> Node<'a> {
-    path.insert(decision.link());
-    let mut drew_on = Vec::new();
-    let mut unresolved = Vec::new();
-    for link in &decision.because {
-        match doc.find(&link.policy, &link.subject) {
-            Some(other) if !path.contains(link) => drew_on.push(node(doc, other, path)),
-            _ => unresolved.push(link.clone()),
+/// Every decision reached from `roots`, once each, in the order a depth-first walk
+/// reaches them, with where each link leads. An explicit stack: no recursion, so a chain
+/// of any length ends.
+fn walk<'a>(doc: &'a Document, roots: &[&'a Decision]) -> Vec<Entry<'a>> {
+    let index: HashMap<(&str, &str), &'a Decision> = doc
+        .decisions
+        .iter()
+        .map(|d| ((d.policy.as_str(), d.subject.as_str()), d))
+        .collect();
+    // Entry index of each decision shown, and whether it is on the walk's current path.
+    let mut shown: Places<'a> = HashMap::new();
+    let mut entries: Vec<Entry<'a>> = Vec::new();
+    for root in roots {
+        if shown.contains_key(&(root.policy.as_str(), root.subject.as_str())) {
+            continue;
+        }
+        // (entry, next link of its decision to follow)
+        let mut stack: Vec<(usize, usize)> = vec![(open(&mut shown, &mut entries, root, 0), 0)];
+        while let Some((at, next)) = stack.last_mut() {
+            let (at, link_index) = (*at, *next);
+            let decision = entries[at].decision;
+            let Some(link) = decision.because.get(link_index) else {
+                shown
+                    .entry(key(decision))
+                    .and_modify(|(_, on_path)| *on_path = false);
+                stack.pop();
+                continue;
+            };
+            *next += 1;
+            let target = (link.policy.as_str(), link.subject.as_str());
+            let (how, entry) = match (shown.get(&target), index.get(&target)) {
+                (Some(&(i, true)), _) => (Shown::Cycle, Some(i)),
+                (Some(&(i, false)), _) => (Shown::Above, Some(i)),
+                (None, Some(&other)) => {
+                    let depth = entries[at].depth + 1;
+                    let i = open(&mut shown, &mut entries, other, depth);
+                    stack.push((i, 0));
+                    (Shown::Below, Some(i))
+                }
+                (None, None) => (Shown::Missing, None),
+            };
+            entries[at].drew_on.push(reference(link, how, entry));
         }
     }
-    path.remove(&decision.link());
-    Node {
-        decision,
-        drew_on,
-        unresolved,
+    entries
+}
+
+/// Where each decision shown is: its entry, and whether the walk is still beneath it.
+type Places<'a> = HashMap<(&'a str, &'a str), (usize, bool)>;
+
+/// Shows `d` as the next entry, on the walk's path.
+fn open<'a>(
+    shown: &mut Places<'a>,
+    entries: &mut Vec<Entry<'a>>,
+    d: &'a Decision,
+    depth: usize,
+) -> usize {
+    shown.insert(key(d), (entries.len(), true));
+    entries.push(Entry {
+        decision: d,
+        depth,
+        drew_on: Vec::new(),
+    });
+    entries.len() - 1
+}
+
+fn key(d: &Decision) -> (&str, &str) {
+    (d.policy.as_str(), d.subject.as_str())
+}
+
+fn reference(link: &Link, shown: Shown, entry: Option<usize>) -> Reference {
+    Reference {
+        policy: link.policy.clone(),
+        subject: link.subject.clone(),
+        shown,
+        entry,
     }
 }
 

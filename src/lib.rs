@@ -19,6 +19,7 @@ pub mod host;
 pub mod impact;
 pub mod inputs_diff;
 pub mod instant;
+pub mod json_input;
 pub mod limits;
 pub mod money;
 pub mod parallel;

@@ -1,5 +1,6 @@
 //! Verifying a decisions document: re-evaluating the inputs it names with the limits it
-//! records, and confirming the output is the file, byte for byte. When it is not, the
+//! records, never wider than the limits of the command line (a record is an input: it
+//! must not switch the sandbox off), and confirming the output is the file, byte for byte. When it is not, the
 //! verdict says which recorded input differs from the one given (snapshot digest, a
 //! policy or module, limits, engine or Rhai version) and which decisions differ; when
 //! neither does, the first line where the bytes part. The JSON the CLI writes for the
@@ -7,12 +8,13 @@
 
 use serde::Serialize;
 
-use crate::compare::{diff, Diff};
+use crate::compare::{diff_all, Diff};
 use crate::decision::Document;
 use crate::eval::{evaluate_loaded_with, Evaluation};
 use crate::exceptions::Exceptions;
 use crate::host::{Host, PackSource};
 use crate::inputs_diff::{self, InputChanges};
+use crate::limits::Limits;
 use crate::recorded::Recorded;
 use crate::snapshot::{self, LoadOptions, Source};
 
@@ -23,15 +25,56 @@ pub struct Verdict {
     pub reproduced: bool,
     /// Recorded inputs (old) against those given (new).
     pub inputs: InputChanges,
-    /// Recorded decisions (old) against the re-evaluated ones (new), values compared.
+    /// Recorded decisions (old) against the re-evaluated ones (new), everything compared.
     pub decisions: Diff,
+    /// Other outputs of the document (`totals`, `warnings`) that differ, recorded → now.
+    pub outputs: Vec<crate::inputs_diff::FieldChange>,
     /// The first line (from 1) where the bytes differ, when they do.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_difference: Option<usize>,
 }
 
-/// Re-evaluates the snapshot with the pack (and exceptions) under the limits the document records. The
-/// caller checks the limits fit the stack policies run on before calling.
+/// A sandbox limit the record asks for past what the run allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wider {
+    /// The field of `limits` (`max_operations`); its flag is `--max-operations`.
+    pub limit: String,
+    pub recorded: u64,
+    pub allowed: u64,
+}
+
+impl Wider {
+    /// The command-line flag that sets this limit.
+    pub fn flag(&self) -> String {
+        format!("--{}", self.limit.replace('_', "-"))
+    }
+}
+
+/// Every limit `recorded` sets higher than `allowed` (the command line's): re-running
+/// under such a record would widen the sandbox, so the caller refuses it.
+pub fn wider(recorded: &Limits, allowed: &Limits) -> Vec<Wider> {
+    let as_map = |l: &Limits| match serde_json::to_value(l) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    let allowed = as_map(allowed);
+    as_map(recorded)
+        .into_iter()
+        .filter_map(|(limit, value)| {
+            let recorded = value.as_u64()?;
+            // A limit this build does not know cannot be checked: refused as wider.
+            let allowed = allowed.get(&limit).and_then(|v| v.as_u64()).unwrap_or(0);
+            (recorded > allowed).then_some(Wider {
+                limit,
+                recorded,
+                allowed,
+            })
+        })
+        .collect()
+}
+
+/// Re-evaluates the snapshot with the pack (and exceptions) under the limits the document
+/// records. The caller checks first that they are within its own ([`wider`]).
 pub fn reproduce(
     recorded: &Recorded,
     snapshot: &Source,
@@ -52,7 +95,18 @@ pub fn judge(recorded: &Recorded, again: &Document, bytes: &[u8]) -> Verdict {
     Verdict {
         reproduced,
         inputs: inputs_diff::compare(&recorded.json, &now),
-        decisions: diff(&recorded.document.decisions, &again.decisions, true),
+        decisions: diff_all(&recorded.document.decisions, &again.decisions),
+        outputs: ["totals", "warnings"]
+            .into_iter()
+            .filter_map(|field| {
+                let (old, new) = (recorded.json.get(field), now.get(field));
+                (old != new).then(|| crate::inputs_diff::FieldChange {
+                    field: format!("/{field}"),
+                    old: old.cloned(),
+                    new: new.cloned(),
+                })
+            })
+            .collect(),
         first_difference: (!reproduced).then(|| first_difference(&recorded.bytes, bytes)),
     }
 }

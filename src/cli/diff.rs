@@ -63,6 +63,22 @@ pub struct Args {
     output: OutputArgs<Format>,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    document_limit: DocumentLimitArgs,
+}
+
+/// The size bound of a decisions document read back (`diff`, `explain`, `verify`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct DocumentLimitArgs {
+    /// Largest decisions document read, in MiB (a file, a pipe or a device)
+    #[arg(long, value_name = "MIB", default_value_t = bursar::document::DEFAULT_MAX_DOCUMENT_MB, value_parser = clap::value_parser!(u64).range(1..))]
+    max_document_mb: u64,
+}
+
+impl DocumentLimitArgs {
+    pub fn mb(&self) -> u64 {
+        self.max_document_mb
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
@@ -103,8 +119,9 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
             let output = args
                 .output
                 .open(&[("the old document", old), ("the new document", new)])?;
-            let old_doc = read(old)?;
-            let new_doc = read(new)?;
+            let max = args.document_limit.mb();
+            let old_doc = read(old, max, false)?;
+            let new_doc = read(new, max, false)?;
             let side = |path: &Path, doc: &bursar::recorded::Recorded| Side {
                 document: Some(path.display().to_string()),
                 sprint: doc.document.sprint.clone(),
@@ -136,13 +153,16 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     })
 }
 
-/// A decisions document read whole and checked; errors name the file.
-pub(super) fn read(path: &Path) -> anyhow::Result<bursar::recorded::Recorded> {
-    let bytes = std::fs::read(path).map_err(|source| bursar::Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    Ok(bursar::recorded::read(bytes, &path.display().to_string())?)
+/// A decisions document read once, no larger than `max_mb`, and checked; errors name the
+/// file. `keep_bytes` for a byte comparison (`verify`).
+pub(super) fn read(
+    path: &Path,
+    max_mb: u64,
+    keep_bytes: bool,
+) -> anyhow::Result<bursar::recorded::Recorded> {
+    let bytes = bursar::document::read_bytes(path, max_mb)?;
+    let origin = path.display().to_string();
+    Ok(bursar::recorded::read(bytes, &origin, keep_bytes)?)
 }
 
 /// The four evaluations, compared, each change labelled with its cause.
@@ -201,6 +221,7 @@ fn attributed(
     );
     bursar::attribution::attribute(
         &mut report.diff,
+        &crossed.new.decisions,
         &crossed.policy_only.decisions,
         &crossed.data_only.decisions,
     );

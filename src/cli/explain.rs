@@ -34,13 +34,15 @@ pub struct Args {
     policy: Option<String>,
     #[command(flatten)]
     output: OutputArgs<Format>,
+    #[command(flatten)]
+    document_limit: super::diff::DocumentLimitArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
     let output = args
         .output
         .open(&[("the decisions document", args.decisions.as_path())])?;
-    let doc = bursar::document::read(&args.decisions)?;
+    let doc = bursar::document::read(&args.decisions, args.document_limit.mb())?;
     let explanation = explain::explain(&doc, &args.subject, args.policy.as_deref())
         .map_err(|missing| not_found(&args.decisions, missing))?;
     let text = match args.output.format {

@@ -1,5 +1,6 @@
 //! `bursar verify`: re-evaluates the snapshot and pack a decisions document names, with
-//! the limits it records, and confirms the output is the file byte for byte. Exit 0
+//! the limits it records when they are within the command line's (the defaults, or the
+//! flags given; a record asking for more is refused), and confirms the output is the file byte for byte. Exit 0
 //! reproduced, 1 not reproduced (saying what differs), 2 error.
 
 use std::path::PathBuf;
@@ -8,7 +9,8 @@ use bursar::exceptions::Exceptions;
 use bursar::host::PackSource;
 use bursar::render;
 
-use super::args::OutputArgs;
+use super::args::{LimitArgs, OutputArgs};
+use super::diff::DocumentLimitArgs;
 use super::status::Status;
 
 /// The formats `verify` writes.
@@ -37,6 +39,11 @@ pub struct Args {
     exceptions: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs<Format>,
+    /// The most the re-run may use: a record asking for more than these is refused
+    #[command(flatten)]
+    limits: LimitArgs,
+    #[command(flatten)]
+    document_limit: DocumentLimitArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
@@ -49,8 +56,10 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         inputs.push(("the exceptions", path.as_path()));
     }
     let output = args.output.open(&inputs)?;
-    let recorded = super::diff::read(&args.document)?;
+    let allowed = args.limits.limits()?;
+    let recorded = super::diff::read(&args.document, args.document_limit.mb(), true)?;
     let limits = recorded.document.limits;
+    refuse_wider(&args.document, &limits, &allowed)?;
     if !limits.fit_stack() {
         anyhow::bail!(
             "{}: /limits: the recorded `max_call_levels` {} with `max_expr_depth` {} need \
@@ -82,4 +91,39 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     } else {
         Status::Flagged
     })
+}
+
+/// Refuses a record whose limits are past the command line's, naming each and its flag.
+fn refuse_wider(
+    document: &std::path::Path,
+    recorded: &bursar::limits::Limits,
+    allowed: &bursar::limits::Limits,
+) -> anyhow::Result<()> {
+    let wider = bursar::verify::wider(recorded, allowed);
+    if wider.is_empty() {
+        return Ok(());
+    }
+    let problems = wider
+        .iter()
+        .map(|w| {
+            bursar::problem::Problem::new(
+                format!("/limits/{}", w.limit),
+                format!(
+                    "the record asks for {}, more than the {} this run allows: verify re-runs \
+                     a record only within its command line's limits (re-run with `{} {}` to \
+                     allow it)",
+                    w.recorded,
+                    w.allowed,
+                    w.flag(),
+                    w.recorded
+                ),
+            )
+        })
+        .collect();
+    Err(bursar::Error::InvalidInput {
+        origin: document.display().to_string(),
+        kind: "record to re-run",
+        problems,
+    }
+    .into())
 }

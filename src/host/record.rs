@@ -343,6 +343,14 @@ pub fn register(engine: &mut Engine, state: &Shared) {
                 )));
             }
             let site = call_site(&ctx, &state);
+            let decided_at = match (site.1.line(), site.1.position()) {
+                (Some(line), Some(column)) => Some(crate::decision::Site {
+                    file: site.0.clone(),
+                    line,
+                    column,
+                }),
+                _ => None,
+            };
             state.subjects.insert(draft.subject.clone(), site);
             draft.recorded = true;
             let summary = draft.summary.clone().unwrap_or_else(|| {
@@ -379,6 +387,7 @@ pub fn register(engine: &mut Engine, state: &Shared) {
                 },
                 because: because.into_keys().collect(),
                 exception: None,
+                site: decided_at,
             };
             state.decisions.push(decision);
             Ok(())

@@ -2,17 +2,28 @@
 //! table, the inputs that differ, then per policy a table of its differences (flipped
 //! checks and changed values in the last column). A policy with many differences is
 //! folded in `<details>`, and a table stops at `MAX_ROWS` rows, saying how many it left.
-//! Every name and value is escaped as the decisions summary escapes them.
+//! The whole stays under GitHub's limit for a comment (`MAX_CHARS`): policies that do
+//! not fit are cut, and a note says which and where the whole report is. Every name and
+//! value is escaped as the decisions summary escapes them.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
 
-use super::diff_text::{field_name, flip_words};
+use super::diff_text::{field_name, flip_words, number};
 use super::emitter::Emitter;
 use super::markdown::{cell, MAX_ROWS};
 use crate::compare::{Cause, Change, Lone};
 use crate::diff_report::Report;
+
+/// Most characters of a pull-request comment GitHub accepts.
+pub const MAX_CHARS: usize = 65_536;
+
+/// Room kept for the note that says what was cut.
+const NOTE_ROOM: usize = 4_096;
+
+/// Policies named in that note, at most.
+const NOTE_NAMES: usize = 20;
 
 /// Rows a policy's table shows before it is folded away.
 const UNFOLDED_ROWS: usize = 10;
@@ -44,7 +55,7 @@ fn markdown(report: &Report) -> String {
         ("added", t.added),
         ("removed", t.removed),
     ];
-    rows.extend(t.values_changed.map(|n| ("values changed", n)));
+    rows.extend(t.values_changed.map(|n| ("otherwise changed", n)));
     rows.push(("unchanged", t.unchanged));
     for (name, n) in rows {
         let _ = writeln!(out, "| {name} | {n} |");
@@ -63,32 +74,78 @@ fn markdown(report: &Report) -> String {
         return out;
     }
     out.push_str("\n### Differences\n");
+    let mut cut: Vec<(&str, usize)> = Vec::new();
     for (policy, rows) in grouped {
-        let _ = write!(out, "\n#### {} ({})\n\n", cell(policy), rows.len());
-        let fold = rows.len() > UNFOLDED_ROWS;
-        if fold {
-            let _ = write!(
-                out,
-                "<details><summary>{} differences</summary>\n\n",
-                rows.len()
-            );
-        }
-        out.push_str(if attributed { HEADER_CAUSE } else { HEADER });
-        for row in rows.iter().take(MAX_ROWS) {
-            out.push_str(row);
-        }
-        if rows.len() > MAX_ROWS {
-            let _ = write!(
-                out,
-                "\n{} more not shown (the JSON report has them all).\n",
-                rows.len() - MAX_ROWS
-            );
-        }
-        if fold {
-            out.push_str("\n</details>\n");
+        let section = section(policy, &rows, attributed);
+        if cut.is_empty() && out.chars().count() + section.chars().count() + NOTE_ROOM <= MAX_CHARS
+        {
+            out.push_str(&section);
+        } else {
+            cut.push((policy, rows.len()));
         }
     }
+    if !cut.is_empty() {
+        out.push_str(&cut_note(report, &cut));
+    }
     out
+}
+
+/// One policy's table, folded when long.
+fn section(policy: &str, rows: &[String], attributed: bool) -> String {
+    let mut out = String::new();
+    let _ = write!(out, "\n#### {} ({})\n\n", cell(policy), rows.len());
+    let fold = rows.len() > UNFOLDED_ROWS;
+    if fold {
+        let _ = write!(
+            out,
+            "<details><summary>{} differences</summary>\n\n",
+            rows.len()
+        );
+    }
+    out.push_str(if attributed { HEADER_CAUSE } else { HEADER });
+    let mut shown = 0;
+    for row in rows.iter().take(MAX_ROWS) {
+        out.push_str(row);
+        shown += 1;
+    }
+    if rows.len() > shown {
+        let _ = write!(
+            out,
+            "\n{} more not shown (the JSON report has them all).\n",
+            rows.len() - shown
+        );
+    }
+    if fold {
+        out.push_str("\n</details>\n");
+    }
+    out
+}
+
+/// What was cut to stay under the limit, and where the whole report is.
+fn cut_note(report: &Report, cut: &[(&str, usize)]) -> String {
+    let rows: usize = cut.iter().map(|(_, n)| n).sum();
+    let mut names: Vec<String> = cut
+        .iter()
+        .take(NOTE_NAMES)
+        .map(|(p, n)| format!("{} ({n})", cell(p)))
+        .collect();
+    if cut.len() > NOTE_NAMES {
+        names.push(format!("and {} more", cut.len() - NOTE_NAMES));
+    }
+    let whole = match (&report.old.document, &report.new.document) {
+        (Some(o), Some(n)) => format!("`bursar diff --format json {} {}`", cell(o), cell(n)),
+        _ => "the same `bursar diff` with `--format json`".to_owned(),
+    };
+    format!(
+        "\n**Cut to fit a pull-request comment ({MAX_CHARS} characters):** {rows} \
+         differences of {} are not shown here: {}. The whole report: {whole}.\n",
+        if cut.len() == 1 {
+            "1 policy".to_owned()
+        } else {
+            format!("{} policies", cut.len())
+        },
+        names.join(", ")
+    )
 }
 
 fn inputs(out: &mut String, report: &Report) {
@@ -139,7 +196,7 @@ fn by_policy(report: &Report, attributed: bool) -> BTreeMap<&str, Vec<String>> {
         .changed
         .iter()
         .map(|c| ("changed", c))
-        .chain(d.values_changed.iter().flatten().map(|c| ("values", c)))
+        .chain(d.values_changed.iter().flatten().map(|c| ("other", c)))
     {
         let row = format!(
             "| {what} | {} | {} | {} |{} {} |\n",
@@ -147,7 +204,7 @@ fn by_policy(report: &Report, attributed: bool) -> BTreeMap<&str, Vec<String>> {
             verdict(&c.old),
             verdict(&c.new),
             cause_cell(c.cause, attributed),
-            details(c)
+            details(c, report.details)
         );
         rows.insert((&c.policy, &c.subject), row);
     }
@@ -161,7 +218,14 @@ fn by_policy(report: &Report, attributed: bool) -> BTreeMap<&str, Vec<String>> {
             "| {what} | {} | {old} | {new} |{} {} |\n",
             cell(&l.subject),
             cause_cell(l.cause, attributed),
-            cell(&l.verdict.summary)
+            match &l.site {
+                Some(site) => cell(&format!(
+                    "{} (decided at {})",
+                    l.verdict.summary,
+                    site.describe()
+                )),
+                None => cell(&l.verdict.summary),
+            }
         )
     };
     for l in &d.added {
@@ -177,23 +241,33 @@ fn by_policy(report: &Report, attributed: bool) -> BTreeMap<&str, Vec<String>> {
     grouped
 }
 
-/// Flipped checks, then changed values, one per line of the cell.
-fn details(c: &Change) -> String {
+/// The checks that differ, what else differs, then (with `--details`) the changed values,
+/// one per line of the cell.
+fn details(c: &Change, values: bool) -> String {
     let mut lines: Vec<String> = c
         .checks
         .iter()
         .map(|f| cell(&format!("check {}", flip_words(f))))
         .collect();
-    for v in &c.values {
-        let show = |v: &Option<serde_json::Value>| {
-            v.as_ref().map_or("(none)".to_owned(), ToString::to_string)
-        };
-        lines.push(cell(&format!(
-            "{}: {} → {}",
-            v.name,
-            show(&v.old),
-            show(&v.new)
-        )));
+    if !c.fields.is_empty() {
+        lines.push(cell(&format!("also differs: {}", c.fields.join(", "))));
+    }
+    if let Some(site) = &c.site {
+        lines.push(cell(&format!("decided at {}", site.describe())));
+    }
+    if values {
+        for v in &c.values {
+            let unit = v.name.ends_with("micros").then_some("micros");
+            let show = |v: &Option<serde_json::Value>| {
+                v.as_ref().map_or("(none)".to_owned(), |v| number(v, unit))
+            };
+            lines.push(cell(&format!(
+                "{}: {} → {}",
+                v.name,
+                show(&v.old),
+                show(&v.new)
+            )));
+        }
     }
     lines.join("<br>")
 }

@@ -1,7 +1,9 @@
 //! The diff report as text for a terminal: what differs in the inputs, the counts, then
 //! the differences grouped by policy and marked like a diff (`~` outcome changed, `+`
-//! added, `-` removed, `*` same outcome, other values), each flipped check and changed
-//! value under its decision. Everything from the documents is escaped for the terminal.
+//! added, `-` removed, `*` same outcome, something else differs), each check that differs
+//! under its decision, and the values that changed with `--details`. Money is shown in
+//! currency units and floats rounded (the JSON keeps them exact). Everything from the
+//! documents is escaped for the terminal.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -40,7 +42,7 @@ fn text(report: &Report) -> String {
         t.removed
     );
     if let Some(n) = t.values_changed {
-        let _ = write!(out, ", {n} with values changed");
+        let _ = write!(out, ", {n} otherwise changed");
     }
     let _ = writeln!(out, ", {} unchanged", t.unchanged);
     if let Some(causes) = &t.causes {
@@ -50,7 +52,7 @@ fn text(report: &Report) -> String {
             .collect();
         let _ = writeln!(out, "causes: {}", parts.join(", "));
     }
-    out.push_str(&listing(&report.diff, Summaries::Last));
+    out.push_str(&listing_with(&report.diff, Summaries::Last, report.details));
     out
 }
 
@@ -62,10 +64,16 @@ pub(crate) enum Summaries {
     Last,
 }
 
-/// The listed differences grouped by policy, each policy's in subject order.
+/// The listed differences grouped by policy, each policy's in subject order, with every
+/// value the diff holds.
 pub(crate) fn listing(diff: &Diff, summaries: Summaries) -> String {
+    listing_with(diff, summaries, true)
+}
+
+/// The listing, with the changed values only when `values` (`diff --details`).
+pub(crate) fn listing_with(diff: &Diff, summaries: Summaries, values: bool) -> String {
     let mut out = String::new();
-    for (policy, entries) in by_policy(diff, summaries) {
+    for (policy, entries) in by_policy(diff, summaries, values) {
         let _ = writeln!(out, "  {}", esc(policy));
         for entry in entries {
             out.push_str(&entry);
@@ -144,7 +152,7 @@ fn cause(c: Option<Cause>) -> String {
 }
 
 /// Each policy's entries, in subject order.
-fn by_policy(d: &Diff, summaries: Summaries) -> BTreeMap<&str, Vec<String>> {
+fn by_policy(d: &Diff, summaries: Summaries, values: bool) -> BTreeMap<&str, Vec<String>> {
     let mut entries: BTreeMap<(&str, &str), String> = BTreeMap::new();
     for c in &d.changed {
         let mut text = format!(
@@ -164,7 +172,8 @@ fn by_policy(d: &Diff, summaries: Summaries) -> BTreeMap<&str, Vec<String>> {
         if summaries == Summaries::First {
             text.push_str(&said);
         }
-        details(&mut text, c);
+        site_line(&mut text, c.site.as_ref());
+        details(&mut text, c, values);
         if summaries == Summaries::Last {
             text.push_str(&said);
         }
@@ -183,7 +192,8 @@ fn by_policy(d: &Diff, summaries: Summaries) -> BTreeMap<&str, Vec<String>> {
             c.new.severity.as_str(),
             cause(c.cause)
         );
-        details(&mut text, c);
+        site_line(&mut text, c.site.as_ref());
+        details(&mut text, c, values);
         entries.insert((&c.policy, &c.subject), text);
     }
     let mut grouped: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -194,30 +204,53 @@ fn by_policy(d: &Diff, summaries: Summaries) -> BTreeMap<&str, Vec<String>> {
 }
 
 fn lone(mark: char, l: &Lone) -> String {
-    format!(
-        "    {mark} {}: {} ({}){}\n        {}\n",
+    let mut text = format!(
+        "    {mark} {}: {} ({}){}\n",
         esc(&l.subject),
         esc(&l.verdict.outcome),
         l.verdict.severity.as_str(),
         cause(l.cause),
-        esc(&l.verdict.summary)
-    )
+    );
+    site_line(&mut text, l.site.as_ref());
+    let _ = writeln!(text, "        {}", esc(&l.verdict.summary));
+    text
 }
 
-/// The flipped checks, then the changed values.
-fn details(out: &mut String, c: &Change) {
+/// `decided at allocation.rhai:41:5`: the policy line of a decision, checks or none.
+fn site_line(out: &mut String, site: Option<&crate::decision::Site>) {
+    if let Some(site) = site {
+        let _ = writeln!(out, "        decided at {}", esc(&site.describe()));
+    }
+}
+
+/// The checks that differ, what else differs, then (when asked) the changed values.
+fn details(out: &mut String, c: &Change, values: bool) {
     for f in &c.checks {
         let _ = writeln!(out, "        check {}", flip(f));
+    }
+    if !c.fields.is_empty() {
+        let _ = writeln!(out, "        also differs: {}", c.fields.join(", "));
+    }
+    if !values {
+        return;
     }
     for v in &c.values {
         let _ = writeln!(
             out,
             "        {}: {} → {}",
             esc(&v.name),
-            shown(&v.old),
-            shown(&v.new)
+            shown_value(&v.name, &v.old),
+            shown_value(&v.name, &v.new)
         );
     }
+}
+
+/// A value on one line for a person: money (a name ending in `micros`) in currency
+/// units, floats rounded.
+fn shown_value(name: &str, v: &Option<Value>) -> String {
+    let unit = name.ends_with("micros").then_some("micros");
+    v.as_ref()
+        .map_or("(none)".to_owned(), |v| esc(&number(v, unit)).into_owned())
 }
 
 /// `uses: 8 >= 10 fails → 8 >= 8 passes`, escaped for the terminal.
@@ -225,17 +258,52 @@ pub(crate) fn flip(f: &CheckFlip) -> String {
     esc(&flip_words(f)).into_owned()
 }
 
-/// The same words unescaped, for formats that escape by their own rules.
+/// The same words unescaped, for formats that escape by their own rules: each side, and
+/// what differs when more than the result (`threshold moved`).
 pub(crate) fn flip_words(f: &CheckFlip) -> String {
-    format!("{}: {} → {}", f.label, result(&f.old), result(&f.new))
+    let side = |r: &Option<CheckResult>| r.as_ref().map_or("(none)".to_owned(), result);
+    let mut words = format!("{}: {} → {}", f.label, side(&f.old), side(&f.new));
+    let named: Vec<&str> = f
+        .differences
+        .iter()
+        .filter(|d| **d != crate::compare::CheckDifference::PassFlipped)
+        .map(|d| d.as_str())
+        .collect();
+    if !named.is_empty() {
+        let _ = write!(words, " ({})", named.join(", "));
+    }
+    words
 }
 
 fn result(r: &CheckResult) -> String {
+    let unit = r.unit.as_deref();
     format!(
         "{} {} {} {}",
-        r.actual,
+        number(&r.actual, unit),
         r.op,
-        r.threshold,
+        number(&r.threshold, unit),
         if r.pass { "passes" } else { "fails" }
     )
+}
+
+/// A JSON value for a person: micro-units (`unit` `micros`) as currency units with two
+/// decimals, other floats rounded to four, strings as they are.
+pub(crate) fn number(value: &Value, unit: Option<&str>) -> String {
+    match (value.as_f64(), value) {
+        (Some(x), _) if unit == Some("micros") => crate::money::format_micros(x),
+        (Some(x), Value::Number(n)) if n.is_f64() => rounded(x),
+        (_, Value::String(s)) => s.clone(),
+        _ => value.to_string(),
+    }
+}
+
+/// A float with at most four decimals, trailing zeros dropped: `0.8333`, `1585690`.
+fn rounded(x: f64) -> String {
+    let text = format!("{x:.4}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_owned()
+    } else {
+        text.to_owned()
+    }
 }

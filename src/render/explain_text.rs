@@ -1,7 +1,9 @@
-//! `explain` for a person: each decision with its summary, checks (exact values, the
+//! `explain` for a person: each decision once, with its summary, checks (the values, the
 //! operator, the threshold, pass or fail, the policy line), values, evidence and any
-//! exception, then the decisions it drew on, indented beneath it, recursively. Every
-//! string from the document is escaped for the terminal.
+//! exception, then the decisions it drew on, indented beneath it. A decision shown before
+//! is pointed back to ("see above"), a cycle is named; indentation stops deepening past
+//! a few levels (the depth is written instead), so the output is linear in the document.
+//! Every string from the document is escaped for the terminal.
 
 use std::io;
 
@@ -10,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::emitter::Emitter;
 use super::text::exception_note;
-use crate::explain::{Explanation, Node};
+use crate::explain::{Entry, Explanation, Shown};
 use crate::text::{count, escape_terminal as esc};
 
 pub struct ExplainTextEmitter;
@@ -21,20 +23,28 @@ impl Emitter<Explanation<'_>> for ExplainTextEmitter {
             out,
             "sprint {}: {} about `{}`",
             esc(item.sprint),
-            count(item.explained.len(), "decision"),
+            count(item.asked, "decision"),
             esc(item.subject)
         )?;
-        for node in &item.explained {
-            writeln!(out)?;
-            emit_node(out, node, 0)?;
+        for entry in &item.entries {
+            if entry.depth == 0 {
+                writeln!(out)?;
+            }
+            emit_entry(out, entry, item.currency)?;
         }
         Ok(())
     }
 }
 
-fn emit_node(out: &mut dyn io::Write, node: &Node<'_>, depth: usize) -> io::Result<()> {
-    let d = node.decision;
-    let pad = "    ".repeat(depth);
+/// Deepest indentation; past it the depth is written, so a long chain stays linear.
+const MAX_INDENT: usize = 8;
+
+fn emit_entry(out: &mut dyn io::Write, entry: &Entry<'_>, currency: &str) -> io::Result<()> {
+    let d = entry.decision;
+    let mut pad = "    ".repeat(entry.depth.min(MAX_INDENT));
+    if entry.depth > MAX_INDENT {
+        pad.push_str(&format!("[depth {}] ", entry.depth));
+    }
     let by = match &d.exception {
         Some(e) => format!(" by exception `{}`", esc(&e.id)),
         None => String::new(),
@@ -48,6 +58,9 @@ fn emit_node(out: &mut dyn io::Write, node: &Node<'_>, depth: usize) -> io::Resu
         d.severity.as_str()
     )?;
     let pad = format!("{pad}  ");
+    if let Some(site) = &d.site {
+        writeln!(out, "{pad}decided at {}", esc(&site.describe()))?;
+    }
     writeln!(out, "{pad}{}", esc(&d.explanation.summary))?;
     if let Some(e) = &d.exception {
         writeln!(out, "{pad}{}", exception_note(e))?;
@@ -59,15 +72,17 @@ fn emit_node(out: &mut dyn io::Write, node: &Node<'_>, depth: usize) -> io::Resu
             .checks
             .iter()
             .map(|c| {
-                let threshold = match &c.unit {
-                    Some(unit) => format!("{} {}", compact(&c.threshold), esc(unit)),
-                    None => compact(&c.threshold),
+                let unit = c.unit.as_deref();
+                let threshold = match unit {
+                    Some("micros") => format!("{} {}", shown(&c.threshold, unit), esc(currency)),
+                    Some(other) => format!("{} {}", shown(&c.threshold, unit), esc(other)),
+                    None => shown(&c.threshold, unit),
                 };
                 [
                     if c.pass { "pass" } else { "FAIL" }.to_owned(),
                     esc(&c.label).into_owned(),
-                    compact(&c.actual),
-                    format!("{} {threshold}", c.op),
+                    shown(&c.actual, unit),
+                    format!("{} {threshold}", esc(&c.op)),
                     esc(&c.at).into_owned(),
                 ]
             })
@@ -92,25 +107,29 @@ fn emit_node(out: &mut dyn io::Write, node: &Node<'_>, depth: usize) -> io::Resu
         for (name, value) in &d.values {
             let name = esc(name);
             let gap = " ".repeat(width.saturating_sub(name.width()));
-            writeln!(out, "{pad}  {name}{gap}  {}", compact(value))?;
+            let unit = name.ends_with("micros").then_some("micros");
+            writeln!(out, "{pad}  {name}{gap}  {}", shown(value, unit))?;
         }
     }
     if let Some(evidence) = &d.explanation.evidence {
         writeln!(out, "{pad}evidence: {}", evidence_line(evidence))?;
     }
-    for link in &node.unresolved {
+    let below = entry.drew_on.iter().any(|r| r.shown == Shown::Below);
+    for r in entry.drew_on.iter().filter(|r| r.shown != Shown::Below) {
+        let what = match r.shown {
+            Shown::Above => "see above",
+            Shown::Cycle => "a cycle: this decision is among those that drew on it, above",
+            _ => "not in the document",
+        };
         writeln!(
             out,
-            "{pad}because {} `{}`: not in the document",
-            esc(&link.policy),
-            esc(&link.subject)
+            "{pad}because {} `{}`: {what}",
+            esc(&r.policy),
+            esc(&r.subject)
         )?;
     }
-    if !node.drew_on.is_empty() {
+    if below {
         writeln!(out, "{pad}because:")?;
-        for other in &node.drew_on {
-            emit_node(out, other, depth + 1)?;
-        }
     }
     Ok(())
 }
@@ -134,6 +153,11 @@ fn evidence_line(evidence: &Value) -> String {
         }
         other => compact(other),
     }
+}
+
+/// A value for a person (money in currency units, floats rounded), escaped.
+fn shown(value: &Value, unit: Option<&str>) -> String {
+    esc(&super::diff_text::number(value, unit)).into_owned()
 }
 
 /// A value exactly as the document holds it (strings without quotes), escaped.

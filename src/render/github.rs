@@ -41,7 +41,14 @@ impl GithubEmitter {
                     }
                 }
             }
-            // A decision recorded without checks still belongs to its policy's file.
+            // A decision recorded without checks: the `record` call that decided it.
+            None if d.site.is_some() => {
+                let site = d.site.as_ref().expect("matched on it");
+                properties.push(format!("file={}", property(&self.path(&site.file))));
+                properties.push(format!("line={}", site.line));
+                properties.push(format!("col={}", site.column));
+            }
+            // Else it still belongs to its policy's file.
             None => {
                 if let Some(policy) = doc.inputs.policies.iter().find(|p| p.name == d.policy) {
                     properties.push(format!("file={}", property(&self.path(&policy.file))));

@@ -55,7 +55,13 @@ impl JunitEmitter {
             .collect();
         if failing.is_empty() {
             // Outcomes are the policy's to choose: one can deny with every check passing.
-            text.push_str("no check failed\n");
+            match &decision.site {
+                Some(site) => text.push_str(&format!(
+                    "{}: no check failed\n",
+                    site.location_from(&self.context.policies)
+                )),
+                None => text.push_str("no check failed\n"),
+            }
         }
         for check in failing {
             text.push_str(&format!(

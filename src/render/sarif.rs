@@ -107,13 +107,23 @@ fn result<'a>(
                 start_column: check.column,
             },
         ),
-        None => (
-            policy.map_or("", |(_, p)| p.file.as_str()),
-            Region {
-                start_line: 1,
-                start_column: None,
-            },
-        ),
+        // No located check: the `record` call that decided it, else the policy's first line.
+        None => match &decision.site {
+            Some(site) => (
+                site.file.as_str(),
+                Region {
+                    start_line: site.line,
+                    start_column: Some(site.column),
+                },
+            ),
+            None => (
+                policy.map_or("", |(_, p)| p.file.as_str()),
+                Region {
+                    start_line: 1,
+                    start_column: None,
+                },
+            ),
+        },
     };
     let physical = (!file.is_empty()).then(|| PhysicalLocation {
         artifact_location: ArtifactLocation {

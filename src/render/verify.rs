@@ -1,6 +1,7 @@
 //! `bursar verify`'s verdict as text: reproduced, or why not: each recorded input that
-//! differs from the one given, the decisions that differ, or, when neither does, the
-//! first line where the bytes part. Names and values are escaped for the terminal.
+//! differs from the one given, each decision that differs with the checks, values and
+//! other parts that do, the other outputs (totals, warnings) that differ, or, when none
+//! does, the first line where the bytes part. Names and values are escaped for the terminal.
 
 use std::fmt::Write;
 use std::io;
@@ -52,7 +53,7 @@ impl VerifyText {
         if !d.is_empty() {
             let _ = writeln!(
                 out,
-                "decisions that differ (recorded → re-evaluated): {} changed, {} added, {} removed, {} with values changed, {} unchanged",
+                "decisions that differ (recorded → re-evaluated): {} changed, {} added, {} removed, {} otherwise changed, {} unchanged",
                 d.changed.len(),
                 d.added.len(),
                 d.removed.len(),
@@ -61,7 +62,13 @@ impl VerifyText {
             );
             out.push_str(&listing(d, Summaries::Last));
         }
-        if v.inputs.is_empty() && d.is_empty() {
+        if !v.outputs.is_empty() {
+            out.push_str("other outputs that differ (recorded → re-evaluated):\n");
+            for f in &v.outputs {
+                let _ = writeln!(out, "  {}", field_line(f));
+            }
+        }
+        if v.inputs.is_empty() && d.is_empty() && v.outputs.is_empty() {
             let line = v.first_difference.unwrap_or(1);
             let _ = writeln!(
                 out,

@@ -7,7 +7,7 @@
 //! entry that picks a loader and keeps to the memory budget the caller gives. This file
 //! only re-exports.
 
-mod duplicates;
+pub(crate) mod duplicates;
 mod load;
 pub mod model;
 pub mod rules;

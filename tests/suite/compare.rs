@@ -21,6 +21,7 @@ fn decision(policy: &str, subject: &str, outcome: &str, severity: Severity, v: i
         },
         because: Vec::new(),
         exception: None,
+        site: None,
     }
 }
 

@@ -244,7 +244,7 @@ fn the_same_document_twice_exits_0() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stdout(&out)
-            .contains("same inputs\n\n0 outcomes changed, 0 added, 0 removed, 0 with values changed, 3 unchanged\n"),
+            .contains("same inputs\n\n0 outcomes changed, 0 added, 0 removed, 0 otherwise changed, 3 unchanged\n"),
         "{}",
         stdout(&out)
     );
@@ -411,4 +411,48 @@ fn markdown_shows_hostile_subjects_as_written() {
     assert_eq!(row.len(), 5, "{row:?}\n{md}");
     assert_eq!(row[1], format!("{hostile}00"));
     assert_eq!(row[3], "under|staffed (info)");
+}
+
+#[test]
+fn markdown_stays_under_the_comment_limit_and_says_what_it_cut() {
+    let many = |outcome: &str| {
+        let mut doc = document(1200, outcome);
+        for (i, d) in doc.decisions.iter_mut().enumerate() {
+            d.policy = format!("policy-{:02}", i % 40);
+        }
+        doc
+    };
+    let (old, new) = (many("staffed"), many("understaffed"));
+    let json = |d: &bursar::decision::Document| serde_json::to_value(d).unwrap();
+    let side = |name: &str| bursar::diff_report::Side {
+        document: Some(name.into()),
+        ..Default::default()
+    };
+    let report = bursar::diff_report::Report::new(
+        (side("old.json"), &json(&old), &old),
+        (side("new.json"), &json(&new), &new),
+        true,
+    );
+    let md = bursar::render::to_string(&bursar::render::diff_markdown::DiffMarkdown, &report);
+    let limit = bursar::render::diff_markdown::MAX_CHARS;
+    assert!(
+        md.chars().count() < limit,
+        "{} characters",
+        md.chars().count()
+    );
+    assert!(md.contains("**Cut to fit a pull-request comment"), "{md}");
+    assert!(
+        md.contains("`bursar diff --format json old.json new.json`"),
+        "{md}"
+    );
+    // What is shown and what the note says was cut add up to every difference.
+    let shown = md.matches("| changed | squad-").count();
+    let note = md.split("**Cut to fit").nth(1).unwrap();
+    let cut: usize = note
+        .split(":** ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert_eq!(shown + cut, 1200, "{note}");
 }

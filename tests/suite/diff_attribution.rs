@@ -92,7 +92,14 @@ fn only_the_policy_changed() {
     let sprint = support::root().join(SPRINT);
     let json = run_json((&sprint, &old_pack), (&sprint, &new_pack));
     let (listed, _) = causes(&json);
-    assert_eq!(listed, [("search".to_owned(), "policy".to_owned())]);
+    // search flips; infra and payments keep their outcome but their threshold moved, a
+    // difference all the same.
+    let policy = |s: &str| (s.to_owned(), "policy".to_owned());
+    assert_eq!(
+        listed,
+        [policy("infra"), policy("payments"), policy("search")]
+    );
+    assert_eq!(json["changed"].as_array().unwrap().len(), 1);
     assert_eq!(json["inputs"]["files"][0]["file"], "lib/staffing.rhai");
 }
 
@@ -255,4 +262,90 @@ fn standard_input_for_both_snapshots_is_refused_before_reading() {
          it can be read only once"
     );
     assert!(!out_file.exists());
+}
+
+/// Each (subject, cause) a text or markdown report shows: `~ infra: ... [data]` or a table
+/// row `| changed | infra | ... | data | ... |`.
+fn shown_causes(text: &str) -> Vec<(String, String)> {
+    let causes = ["policy", "data", "both", "either"];
+    let mut found = Vec::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix(['~', '+', '-', '*']) {
+            let subject = rest.trim().split(':').next().unwrap_or("").to_owned();
+            if let Some(c) = causes.iter().find(|c| rest.ends_with(&format!("[{c}]"))) {
+                found.push((subject, c.to_string()));
+            }
+        } else if t.starts_with("| ") {
+            // A difference's row: | what | subject | before | after | cause | details |
+            let cells: Vec<&str> = t.split('|').map(str::trim).collect();
+            if cells.len() < 8 {
+                continue;
+            }
+            if let Some(c) = cells.iter().find(|c| causes.contains(c)) {
+                found.push((cells[2].to_owned(), c.to_string()));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn causes_are_the_same_with_and_without_details_in_every_format() {
+    // The same pack on both sides: every change is the data's, whatever is shown. Values
+    // change (headcount) without outcomes changing, the case that once read `either`.
+    let dir = tempfile::tempdir().unwrap();
+    let pack = support::root().join(PACK);
+    let sprint = support::root().join(SPRINT);
+    let next = edited(
+        dir.path(),
+        "sprint.json",
+        "next.json",
+        &[
+            ("", r#""headcount": 5"#, r#""headcount": 7"#),
+            (
+                "",
+                r#""search", "headcount": 2"#,
+                r#""search", "headcount": 3"#,
+            ),
+        ],
+    );
+    let json = run_json((&sprint, &pack), (&next, &pack));
+    let (listed, _) = causes(&json);
+    assert!(!listed.is_empty());
+    assert!(listed.iter().all(|(_, c)| c == "data"), "{listed:?}");
+    for format in ["text", "markdown", "json"] {
+        for details in [false, true] {
+            let mut args = vec![
+                "diff",
+                "--old-snapshot",
+                sprint.to_str().unwrap(),
+                "--old-policies",
+                pack.to_str().unwrap(),
+                "--new-snapshot",
+                next.to_str().unwrap(),
+                "--new-policies",
+                pack.to_str().unwrap(),
+                "--format",
+                format,
+            ];
+            if details {
+                args.push("--details");
+            }
+            let out = support::bursar(&args);
+            assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+            let shown = if format == "json" {
+                causes(&serde_json::from_slice(&out.stdout).unwrap()).0
+            } else {
+                shown_causes(&stdout(&out))
+            };
+            assert_eq!(
+                shown,
+                listed,
+                "{format}, details {details}:\n{}",
+                stdout(&out)
+            );
+        }
+    }
 }

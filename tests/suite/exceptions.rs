@@ -366,3 +366,53 @@ fn the_text_format_marks_an_applied_exception_and_lists_warnings() {
     let topups = &text[text.find("\ntopups\n").unwrap() + 1..];
     insta::assert_snapshot!(topups);
 }
+
+#[test]
+fn every_problem_of_an_exceptions_file_is_reported_in_one_run_with_near_names() {
+    let unknown = exception("EX-1", "topup", "tu-6", "ok", "info");
+    let undeclared = exception("EX-2", "topups", "tu-7", "okay", "info");
+    let mut impossible = exception("EX-3", "topups", "tu-8", "ok", "info");
+    impossible["expires"] = json!("2026-02-30");
+    let twice = exception("EX-3", "topups", "tu-9", "ok", "info");
+    let ex = json!([unknown, undeclared, impossible, twice]);
+    let (code, doc, stderr) = eval_with(&ex, &["--fail-on", "never"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(doc.is_none());
+    assert!(stderr.contains("4 problems"), "{stderr}");
+    for words in [
+        ["/0/policy", "`topup`", "did you mean `topups`?"],
+        ["/1/outcome", "`okay`", "did you mean `ok`?"],
+        ["/2/expires", "`2026-02-30`", "not a real date"],
+        ["/3/id", "`EX-3`", "/2/id"],
+    ] {
+        for w in words {
+            assert!(stderr.contains(w), "`{w}` in {stderr}");
+        }
+    }
+}
+
+#[test]
+fn an_exceptions_file_with_a_key_twice_is_refused_with_both_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"[{"id": "EX-1", "policy": "topups", "subject": "tu-6", "outcome": "ok",
+        "severity": "info", "reason": "r", "approved_by": "a",
+        "expires": "2026-12-31", "expires": "2020-01-01"}]"#;
+    let file = write(dir.path(), "twice.json", text);
+    let out = bursar(&[
+        "eval",
+        "--snapshot",
+        "examples/sprint-2026-S24.json",
+        "--exceptions",
+        file.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("/0/expires") && err.contains("appears twice"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 3 column 9") && err.contains("line 3 column 34"),
+        "{err}"
+    );
+}

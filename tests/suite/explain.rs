@@ -97,13 +97,21 @@ fn explain_shows_an_allocation_with_its_credits_down_to_the_runs() {
     let (code, json, _) = explain(&[doc, "infra", "--format", "json"]);
     assert_eq!(code, Some(0));
     insta::assert_snapshot!("explain_allocation_json", json);
-    // The chain as data: allocation <- credits <- promotion candidates, with their runs.
+    // The chain as data: allocation <- credits <- promotion candidates, with their runs,
+    // each decision once, each link pointing at the entry shown for it.
     let v: Value = serde_json::from_str(&json).unwrap();
-    let credits = v["explained"][0]["drew_on"].as_array().unwrap();
+    let entries = v["entries"].as_array().unwrap();
+    let entry = |r: &Value| &entries[r["entry"].as_u64().unwrap() as usize];
+    let credits: Vec<&Value> = entries[0]["drew_on"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(entry)
+        .collect();
     let chain: Vec<(&str, &str, &str, i64)> = credits
         .iter()
         .map(|c| {
-            let p = &c["drew_on"][0];
+            let p = entry(&c["drew_on"][0]);
             (
                 c["subject"].as_str().unwrap(),
                 c["outcome"].as_str().unwrap(),
@@ -119,8 +127,9 @@ fn explain_shows_an_allocation_with_its_credits_down_to_the_runs() {
             ("flaky-test-hunt/A@infra", "co-credit", "candidate", 12)
         ]
     );
+    assert_eq!(entries.len(), 5);
     for c in credits {
-        assert_eq!(c["drew_on"][0]["drew_on"], serde_json::json!([]));
+        assert_eq!(entry(&c["drew_on"][0])["drew_on"], serde_json::json!([]));
     }
 }
 

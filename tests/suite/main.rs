@@ -4,6 +4,8 @@
 mod any_input;
 mod architecture;
 mod arguments;
+#[cfg(unix)] // FIFOs and /dev/zero
+mod audit;
 mod case_files;
 mod cases;
 mod check;
@@ -16,6 +18,7 @@ mod definitions;
 mod diagnostics;
 mod diff;
 mod diff_attribution;
+mod diff_properties;
 mod errors;
 mod example;
 mod exceptions;

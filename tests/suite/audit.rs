@@ -1,0 +1,369 @@
+//! Auditors' tools tried as an attacker would: forged limits in a record `verify` is
+//! asked to re-run, documents with a key twice, twin decisions, links to nowhere, endless
+//! streams and FIFOs as documents and exceptions files, a sprint snapshot given as a
+//! document, explain over a ladder of shared decisions, a long chain and a cycle, a
+//! falsified check, causes whatever the display options, and markdown under its limit.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use bursar::decision::{Document, Link};
+use serde_json::Value;
+
+use crate::diff::{eval, stderr, stdout, PACK, SPRINT};
+use crate::support;
+
+/// Long enough for any command here on a busy debug build; reaching it means a hang.
+const HANG_GUARD: Duration = Duration::from_secs(120);
+
+/// Runs bursar, killing it (and failing the test) if it hangs.
+fn guarded(args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bursar"))
+        .args(args)
+        .current_dir(support::root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the bursar binary runs");
+    let start = Instant::now();
+    while child.try_wait().expect("waitable").is_none() {
+        if start.elapsed() > HANG_GUARD {
+            child.kill().ok();
+            panic!("`bursar {}` hung", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// Asserts exit 2 without a panic and without output; returns stderr.
+fn refused(out: &Output, what: &str) -> String {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+    assert!(!err.contains("panicked"), "{what}: {err}");
+    assert_eq!(stdout(out), "", "{what}");
+    err
+}
+
+/// The fixture pack evaluated on the fixture sprint, written in `dir`.
+fn recorded(dir: &Path) -> PathBuf {
+    let path = dir.join("decisions.json");
+    eval(
+        &support::root().join(SPRINT),
+        &support::root().join(PACK),
+        &path,
+    );
+    path
+}
+
+/// The document at `path` as JSON, edited by `edit`, written as `name` beside it.
+fn forged(path: &Path, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
+    let mut json: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    edit(&mut json);
+    let out = path.with_file_name(name);
+    std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    out
+}
+
+/// The document with its recorded `max_operations` set to `to`, every other byte kept.
+fn replaced(document: &Path, name: &str, to: &str) -> PathBuf {
+    let text = std::fs::read_to_string(document).unwrap();
+    let from = "\"max_operations\": 20000000";
+    assert_eq!(text.matches(from).count(), 1);
+    let path = document.with_file_name(name);
+    std::fs::write(
+        &path,
+        text.replace(from, &format!("\"max_operations\": {to}")),
+    )
+    .unwrap();
+    path
+}
+
+fn verify(document: &Path, extra: &[&str]) -> Output {
+    let (pack, sprint) = (support::root().join(PACK), support::root().join(SPRINT));
+    let mut args = vec![
+        "verify",
+        document.to_str().unwrap(),
+        "--snapshot",
+        sprint.to_str().unwrap(),
+        "--policies",
+        pack.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    guarded(&args)
+}
+
+#[test]
+fn verify_refuses_a_record_that_asks_for_wider_limits_naming_each_and_its_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = recorded(dir.path());
+    // Spin (operations, time), memory, snapshot size: each raised alone, then all.
+    let cases = [
+        ("max_operations", "--max-operations"),
+        ("timeout_ms", "--timeout-ms"),
+        ("max_memory_mb", "--max-memory-mb"),
+        ("max_snapshot_mb", "--max-snapshot-mb"),
+        ("max_string_size", "--max-string-size"),
+        ("max_decisions", "--max-decisions"),
+    ];
+    for (limit, flag) in cases {
+        let path = forged(&document, &format!("{limit}.json"), |j| {
+            j["limits"][limit] = Value::from(u64::MAX / 2);
+        });
+        let err = refused(&verify(&path, &[]), limit);
+        assert!(err.contains(&format!("/limits/{limit}")), "{err}");
+        assert!(err.contains(flag), "{err}");
+        assert!(err.contains(&(u64::MAX / 2).to_string()), "{err}");
+    }
+    let all = forged(&document, "all.json", |j| {
+        for (limit, _) in cases {
+            j["limits"][limit] = Value::from(u64::MAX / 2);
+        }
+    });
+    let err = refused(&verify(&all, &[]), "all");
+    for (limit, _) in cases {
+        assert!(err.contains(&format!("/limits/{limit}")), "{limit}: {err}");
+    }
+    // The same record is re-run when the command line allows what it asks for...
+    let wide = replaced(&document, "wide.json", "30000000");
+    let out = verify(&wide, &["--max-operations", "30000000"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // ... and a record under the command line's limits runs with its own.
+    let narrow = replaced(&document, "narrow.json", "1000000");
+    let out = verify(&narrow, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_document_with_a_key_twice_twin_decisions_or_links_to_nowhere_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = recorded(dir.path());
+    let text = std::fs::read_to_string(&document).unwrap();
+    let twice = dir.path().join("twice.json");
+    let end = text.trim_end().strip_suffix('}').unwrap();
+    std::fs::write(&twice, format!("{end},\n  \"decisions\": []\n}}\n")).unwrap();
+    let twin = forged(&document, "twin.json", |j| {
+        let list = j["decisions"].as_array_mut().unwrap();
+        let mut copy = list[0].clone();
+        copy["outcome"] = Value::from("ok");
+        list.push(copy);
+    });
+    let nowhere = forged(&document, "nowhere.json", |j| {
+        j["decisions"][1]["because"] = serde_json::json!([{"policy": "ghost", "subject": "x"}]);
+    });
+    let expected = [
+        (&twice, vec!["/decisions", "appears twice", "line "]),
+        (
+            &twin,
+            vec!["/decisions/3", "second decision", "/decisions/0"],
+        ),
+        (&nowhere, vec!["/decisions/1/because/0", "`ghost`"]),
+    ];
+    for (path, words) in expected {
+        let p = path.to_str().unwrap();
+        let d = document.to_str().unwrap();
+        for args in [
+            vec!["diff", d, p],
+            vec!["explain", p, "org"],
+            vec!["verify", p, "--snapshot", SPRINT, "--policies", PACK],
+        ] {
+            let err = refused(&guarded(&args), &args.join(" "));
+            for w in &words {
+                assert!(err.contains(w), "{}: `{w}` in {err}", args.join(" "));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_sprint_snapshot_given_as_a_document_is_named_as_one() {
+    for args in [vec!["explain", SPRINT, "org"], vec!["diff", SPRINT, SPRINT]] {
+        let err = refused(&guarded(&args), args[0]);
+        assert!(
+            err.contains("this is a sprint snapshot, not a decisions document"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn endless_streams_and_fifos_are_read_once_and_no_further_than_the_bound() {
+    for args in [
+        vec!["explain", "/dev/zero", "org", "--max-document-mb", "1"],
+        vec!["diff", "/dev/zero", "/dev/zero", "--max-document-mb", "1"],
+    ] {
+        let err = refused(&guarded(&args), args[0]);
+        assert!(err.contains("larger than the limit of 1 MiB"), "{err}");
+        assert!(err.contains("--max-document-mb"), "{err}");
+    }
+    let out = guarded(&[
+        "eval",
+        "--snapshot",
+        SPRINT,
+        "--policies",
+        PACK,
+        "--exceptions",
+        "/dev/zero",
+    ]);
+    let err = refused(&out, "eval --exceptions /dev/zero");
+    assert!(err.contains("larger than 16 MiB"), "{err}");
+
+    // A document in a FIFO: read once, explained.
+    let dir = tempfile::tempdir().unwrap();
+    let document = recorded(dir.path());
+    let fifo = dir.path().join("fifo.json");
+    crate::output::mkfifo(&fifo);
+    let text = std::fs::read(&document).unwrap();
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut pipe = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        let _ = pipe.write_all(&text);
+    });
+    let out = guarded(&["explain", fifo.to_str().unwrap(), "infra"]);
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("squads `infra`"), "{}", stdout(&out));
+}
+
+/// A document of `decisions` built from the fixture's first decision, with `because`
+/// links given as (from, to) indices.
+fn graph(n: usize, policy_of: impl Fn(usize) -> String, links: &[(usize, usize)]) -> Document {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: Document =
+        serde_json::from_str(&std::fs::read_to_string(recorded(dir.path())).unwrap()).unwrap();
+    let template = doc.decisions[0].clone();
+    doc.decisions = (0..n)
+        .map(|i| {
+            let mut d = template.clone();
+            d.policy = policy_of(i);
+            d.subject = format!("s{i}");
+            d
+        })
+        .collect();
+    for &(from, to) in links {
+        let link = Link {
+            policy: doc.decisions[to].policy.clone(),
+            subject: doc.decisions[to].subject.clone(),
+        };
+        doc.decisions[from].because.push(link);
+    }
+    doc
+}
+
+fn explained(doc: &Document, subject: &str) -> (String, Value) {
+    let e = bursar::explain::explain(doc, subject, None).unwrap();
+    let text = bursar::render::to_string(&bursar::render::explain_text::ExplainTextEmitter, &e);
+    let json = serde_json::to_value(&e).unwrap();
+    (text, json)
+}
+
+#[test]
+fn explain_shows_each_decision_of_a_ladder_once_and_points_back() {
+    // 30 rungs of two decisions; each decision of a rung draws on both of the rung below:
+    // as a tree that is 2^29 paths, as a graph 60 decisions.
+    let rungs = 30;
+    let links: Vec<(usize, usize)> = (1..rungs)
+        .flat_map(|r| [(0, 0), (0, 1), (1, 0), (1, 1)].map(|(a, b)| (2 * r + a, 2 * (r - 1) + b)))
+        .collect();
+    let doc = graph(2 * rungs, |i| format!("p{:02}", i / 2), &links);
+    let top = format!("s{}", 2 * rungs - 1);
+    let (text, json) = explained(&doc, &top);
+    let entries = json["entries"].as_array().unwrap();
+    // Everything below the top decision's rung is reached: 1 + 2 × 29 decisions, once each.
+    assert_eq!(entries.len(), 1 + 2 * (rungs - 1));
+    let headers = text
+        .lines()
+        .filter(|l| l.contains(": ") && l.contains("`s"))
+        .count();
+    assert!(text.contains("see above"), "{text}");
+    assert!(headers <= 2 * rungs + 2 * 2 * rungs, "{headers}");
+    assert!(text.len() < 200 * 1024, "{} bytes", text.len());
+}
+
+#[test]
+fn explain_ends_on_a_long_chain_with_output_linear_in_it() {
+    let size = |n: usize| {
+        let links: Vec<(usize, usize)> = (0..n - 1).map(|i| (i, i + 1)).collect();
+        let doc = graph(n, |i| format!("p{}", i % 7), &links);
+        let (text, json) = explained(&doc, "s0");
+        assert_eq!(json["entries"].as_array().unwrap().len(), n);
+        text.len()
+    };
+    let (small, large) = (size(10_000), size(100_000));
+    // Ten times the links, about ten times the output (never the square).
+    assert!(large < small * 12, "{small} → {large}");
+}
+
+#[test]
+fn a_cycle_is_named_as_a_cycle() {
+    let doc = graph(3, |i| format!("p{i}"), &[(0, 1), (1, 2), (2, 0)]);
+    let (text, json) = explained(&doc, "s0");
+    assert_eq!(json["entries"].as_array().unwrap().len(), 3);
+    assert_eq!(json["entries"][2]["drew_on"][0]["shown"], "cycle");
+    assert!(text.contains("p0 `s0`: a cycle"), "{text}");
+    assert!(!text.contains("not in the document"), "{text}");
+}
+
+#[test]
+fn a_falsified_check_is_found_by_diff_and_named_by_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = recorded(dir.path());
+    let falsified = forged(&document, "falsified.json", |j| {
+        let check = &mut j["decisions"][0]["explanation"]["checks"][0];
+        check["actual"] = Value::from(99);
+        check["pass"] = Value::from(!check["pass"].as_bool().unwrap());
+    });
+    let out = guarded(&[
+        "diff",
+        document.to_str().unwrap(),
+        falsified.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("check headcount:") && text.contains("99"),
+        "{text}"
+    );
+    let out = verify(&falsified, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("infra") && text.contains("check headcount: 99"),
+        "{text}"
+    );
+    assert!(!text.contains("the file differs"), "{text}");
+}
+
+#[test]
+fn a_decision_without_checks_is_located_at_its_record_call_in_the_ci_formats() {
+    use bursar::render::{self, Context, Format};
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: Document =
+        serde_json::from_str(&std::fs::read_to_string(recorded(dir.path())).unwrap()).unwrap();
+    let d = doc
+        .decisions
+        .iter_mut()
+        .find(|d| d.severity != bursar::decision::Severity::Info)
+        .expect("the fixture warns about one squad");
+    d.explanation.checks.clear();
+    let site = d.site.clone().expect("every decision records its site");
+    assert_eq!(site.file, "squads.rhai");
+    let context = Context {
+        fail_on: Some(bursar::decision::Severity::Deny),
+        policies: "pack".into(),
+    };
+    let github = render::to_string(&*Format::Github.emitter(&context), &doc);
+    let at = format!(
+        "file=pack/squads.rhai,line={},col={}",
+        site.line, site.column
+    );
+    assert!(github.contains(&at), "{github}");
+    let sarif: Value =
+        serde_json::from_str(&render::to_string(&*Format::Sarif.emitter(&context), &doc)).unwrap();
+    let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], site.line, "{sarif}");
+    assert_eq!(region["startColumn"], site.column, "{sarif}");
+}
