@@ -5,7 +5,13 @@ use std::collections::BTreeSet;
 
 use crate::limits::Limits;
 
+use super::access::events;
+use super::answer::{answer, Context};
+use super::credit::{captures, topup_concentration, without_origin};
 use super::emergence::emergence;
+use super::influence::rankings;
+use super::stats::{seed_of, Draws};
+use super::tiers::{tiers, windows};
 use super::equity::{credit_mismatches, quartile_of, quartiles};
 use super::model::{Report, SprintRow, REPORT_FORMAT};
 use super::pack_history::pack_history;
@@ -54,7 +60,30 @@ pub fn analyse(samples: &[Sample], limits: Limits) -> Report {
             health: s.health.clone(),
         })
         .collect();
+    let rankings = rankings(samples);
+    let events = events(samples, &journeys, &rankings);
+    let credit_captures = captures(samples, &journeys);
+    let catalog_without_origin = without_origin(samples);
+    // Resampling seeded from the inputs: the same snapshots give the same report.
+    let mut draws = Draws::new(seed_of(samples.iter().map(|s| s.snapshot_sha256.as_str())));
+    let answer = answer(
+        &Context {
+            samples,
+            rankings: &rankings,
+            events: &events,
+            captures: &credit_captures,
+            without_origin: &catalog_without_origin,
+        },
+        &mut draws,
+    );
+    let all: Vec<&super::access::Event> = events.iter().collect();
+    let influence_tiers = tiers(0..samples.len(), &rankings, &all);
+    let windows = windows(samples, &rankings, &events, &mut draws);
     let verdicts = verdicts(&Inputs {
+        answer: &answer,
+        captures: &credit_captures,
+        without_origin: &catalog_without_origin,
+        topups: topup_concentration(samples),
         sprints: &sprints,
         quartiles: &quartiles,
         pack: &pack,
@@ -76,5 +105,10 @@ pub fn analyse(samples: &[Sample], limits: Limits) -> Report {
         originating_squads,
         credit_mismatches,
         verdicts,
+        answer,
+        credit_captures,
+        catalog_without_origin,
+        influence_tiers,
+        windows,
     }
 }
