@@ -70,9 +70,7 @@ impl Scenario {
     /// `inconclusive`.
     pub fn planted(self) -> &'static str {
         match self {
-            Self::Entrenched | Self::Extreme | Self::Concentrated | Self::Turning => {
-                "entrenching"
-            }
+            Self::Entrenched | Self::Extreme | Self::Concentrated | Self::Turning => "entrenching",
             Self::Short => "inconclusive",
             _ => "surfacing",
         }

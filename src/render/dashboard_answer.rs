@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use super::svg::escape;
-use crate::trends::{Direction, Report};
+use crate::trends::{Direction, Report, Window};
 
 pub const STYLE: &str = "
 .answer { border: 3px solid #111; border-left-width: 14px; padding: 0.6rem 1rem; margin: 0.6rem 0; }
@@ -37,11 +37,7 @@ pub fn banner(out: &mut String, report: &Report) {
         .as_deref()
         .map(|s| format!(" since {}", escape(s)))
         .unwrap_or_default();
-    let sentence = a
-        .findings
-        .first()
-        .map(|s| escape(s))
-        .unwrap_or_default();
+    let sentence = a.findings.first().map(|s| escape(s)).unwrap_or_default();
     let _ = write!(
         out,
         "<section class=\"answer {class}\" id=\"answer\" role=\"status\">\
@@ -55,9 +51,29 @@ pub fn banner(out: &mut String, report: &Report) {
     out.push_str("</ul></section>\n");
 }
 
-/// The deciding chart over the windows.
+/// The deciding chart: the whole series first, then each window.
 pub fn chart(out: &mut String, report: &Report) {
-    let windows = &report.windows;
+    let whole = Window {
+        first: report
+            .sprints
+            .first()
+            .map(|s| s.sprint.clone())
+            .unwrap_or_default(),
+        last: report
+            .sprints
+            .last()
+            .map(|s| s.sprint.clone())
+            .unwrap_or_default(),
+        candidates: report.influence_tiers.iter().map(|t| t.candidates).sum(),
+        gap: report
+            .answer
+            .figures
+            .get("influence_gap")
+            .and_then(serde_json::Value::as_f64),
+        interval: None,
+        tiers: report.influence_tiers.clone(),
+    };
+    let windows: Vec<&Window> = std::iter::once(&whole).chain(&report.windows).collect();
     let (w, h) = (960.0, 300.0);
     let (left, right, top, bottom) = (44.0, 8.0, 24.0, 40.0);
     let plot_h = h - top - bottom;
@@ -82,11 +98,15 @@ pub fn chart(out: &mut String, report: &Report) {
             y0 = y(pct)
         );
     }
-    for (i, win) in windows.iter().enumerate() {
+    for (i, &win) in windows.iter().enumerate() {
         let x0 = left + slot * i as f64 + slot * 0.1;
         for (t, tier) in win.tiers.iter().enumerate() {
             let x = x0 + bar * t as f64;
-            let share = if win.candidates == 0 { 0.0 } else { tier.candidate_share };
+            let share = if win.candidates == 0 {
+                0.0
+            } else {
+                tier.candidate_share
+            };
             let _ = write!(
                 out,
                 "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{}: {} of {} candidates, {:.0}% of people</title></rect>",
@@ -120,14 +140,26 @@ pub fn chart(out: &mut String, report: &Report) {
             .gap
             .map(|g| format!("gap {g:+.2}"))
             .unwrap_or_else(|| "no candidate".to_owned());
+        let span = if i == 0 {
+            "whole series".to_owned()
+        } else {
+            format!("{} to {}", escape(&win.first), escape(&win.last))
+        };
+        if i == 0 {
+            let sx = left + slot - 1.0;
+            let _ = write!(
+                out,
+                "<line x1=\"{sx:.1}\" x2=\"{sx:.1}\" y1=\"{top}\" y2=\"{:.1}\" stroke=\"#111\" stroke-dasharray=\"4 3\"/>",
+                h - 6.0
+            );
+        }
+        let weight = if i == 0 { "700" } else { "400" };
         let _ = write!(
             out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{} to {}</text>\
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" font-weight=\"{weight}\" text-anchor=\"middle\">{span}</text>\
              <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{} candidates, {gap}</text>",
             x0 + bar * 2.0,
             h - bottom + 15.0,
-            escape(&win.first),
-            escape(&win.last),
             x0 + bar * 2.0,
             h - bottom + 29.0,
             win.candidates
@@ -135,7 +167,21 @@ pub fn chart(out: &mut String, report: &Report) {
     }
     let _ = write!(
         out,
-        "<text x=\"{left}\" y=\"14\" font-size=\"12\" font-weight=\"700\">Who originates candidates, by influence tier, against their share of people</text></svg>\n"
+        "<text x=\"{left}\" y=\"14\" font-size=\"12\" font-weight=\"700\">Who originates candidates, by influence tier, against their share of people</text>"
     );
-    out.push_str("<p class=\"key\">Bars, left to right in each window: the top, upper-middle, lower-middle and bottom quarter of people by their squad's capacity before the experiment began (credits left out), darkest first; red whiskers: 95% interval of the share; black ticks: the tier's share of people. Bars at their ticks: candidates in proportion to people. Tall dark bars, empty light ones: entrenching.</p>\n");
+    for (t, label) in ["top", "upper-middle", "lower-middle", "bottom"]
+        .iter()
+        .enumerate()
+    {
+        let x = w - right - 420.0 + 105.0 * t as f64;
+        let _ = write!(
+            out,
+            "<rect x=\"{x:.1}\" y=\"4\" width=\"12\" height=\"12\" fill=\"{}\" stroke=\"#111\" stroke-width=\"0.5\"/>\
+             <text x=\"{:.1}\" y=\"14\" font-size=\"11\">{label}</text>",
+            FILLS[t],
+            x + 16.0
+        );
+    }
+    out.push_str("</svg>\n");
+    out.push_str("<p class=\"key\">The whole series first (left of the dashed line), then each window. Bars, left to right in each group: the top, upper-middle, lower-middle and bottom quarter of people by their squad's influence before the experiment began (credits left out), darkest first; red whiskers: 95% interval of the share; black ticks: the tier's share of people. Bars at their ticks: candidates in proportion to people. Tall dark bars, empty light ones: entrenching.</p>\n");
 }

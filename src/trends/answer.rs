@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::json;
 
 use super::access::{change, gap, survival, Event, Gap, Survival};
-use super::influence::Ranking;
+use super::influence::{Measure, Ranking};
 use super::model::{Answer, CreditCapture, Direction};
 use super::sample::Sample;
 use super::stats::{round4, wilson, Draws};
@@ -27,8 +27,9 @@ pub const ACCESS_FAIR: f64 = 0.6;
 pub const SURVIVAL_ENTRENCHED: f64 = 0.5;
 /// Fewest candidates for any answer but `inconclusive`.
 pub const MIN_CANDIDATES: usize = 10;
-/// Significance of the permutation tests that call candidates entrenched.
-pub const ALPHA: f64 = 0.01;
+/// Significance of each permutation test that calls candidates entrenched: three tests
+/// under two measures of influence, about 1% together on a fair series.
+pub const ALPHA: f64 = 0.005;
 /// Significance of a change of course, and the fewest candidates on either side of it.
 pub const CHANGE_ALPHA: f64 = 0.05;
 pub const MIN_PART: usize = 6;
@@ -38,9 +39,8 @@ pub const MIN_PART: usize = 6;
 /// accepts it, which needs [`MIN_CANDIDATES`].
 pub fn decide(g: Option<&Gap>, s: Option<&Survival>) -> Direction {
     // Experiments of the less influential half fading before candidacy, with significance.
-    let faded = s.is_some_and(|s| {
-        s.p_value < ALPHA && s.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED)
-    });
+    let faded =
+        s.is_some_and(|s| s.p_value < ALPHA && s.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED));
     let Some(g) = g else {
         return if faded {
             Direction::Entrenching
@@ -62,6 +62,7 @@ pub fn decide(g: Option<&Gap>, s: Option<&Survival>) -> Direction {
 
 /// What the answer reads beyond the events.
 pub struct Context<'a> {
+    pub measure: Measure,
     pub samples: &'a [Sample],
     pub rankings: &'a [Ranking],
     pub events: &'a [Event],
@@ -69,7 +70,17 @@ pub struct Context<'a> {
     pub without_origin: &'a [String],
 }
 
-pub fn answer(cx: &Context<'_>, draws: &mut Draws) -> Answer {
+/// One measure's assessment of the series.
+struct Assessment<'a> {
+    verdict: Direction,
+    since: Option<String>,
+    basis: Vec<&'a Event>,
+    decided: Option<Gap>,
+    survived: Survival,
+    turn: Option<(usize, f64)>,
+}
+
+fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     let candidates: Vec<&Event> = cx.events.iter().filter(|e| e.candidate()).collect();
     let whole = gap(&candidates, cx.rankings, draws);
     let n = cx.samples.len();
@@ -80,7 +91,7 @@ pub fn answer(cx: &Context<'_>, draws: &mut Draws) -> Answer {
     let mut basis: Vec<&Event> = candidates.clone();
     let mut decided = whole.clone();
     let turn = change(&candidates, MIN_PART, draws);
-    if let Some((split, _)) = turn.filter(|&(_, p)| p < CHANGE_ALPHA) {
+    if let Some((split, p)) = turn {
         // One split tested, the best; its p-value counts the search over splits.
         let (before, after): (Vec<&Event>, Vec<&Event>) =
             candidates.iter().partition(|e| e.sprint < split);
@@ -92,13 +103,14 @@ pub fn answer(cx: &Context<'_>, draws: &mut Draws) -> Answer {
         let s_after = survival(&late, n, draws);
         let v_before = decide(g_before.as_ref(), Some(&s_before));
         let v_after = decide(g_after.as_ref(), Some(&s_after));
-        // A later part that gathers at the top, even where no verdict can be given on
-        // it yet, forbids calling the whole series surfacing.
-        let later_gathers = g_after.as_ref().is_some_and(|g| g.gap >= MARGIN);
+        // A later part that entrenches, or gathers at the top after a change of course,
+        // forbids calling the whole series surfacing.
+        let later_gathers = v_after == Direction::Entrenching
+            || (p < CHANGE_ALPHA && g_after.as_ref().is_some_and(|g| g.gap >= MARGIN));
         if verdict == Direction::Surfacing && later_gathers {
             verdict = Direction::Inconclusive;
         }
-        if v_after != v_before && v_after != Direction::Inconclusive {
+        if p < CHANGE_ALPHA && v_after != v_before && v_after != Direction::Inconclusive {
             verdict = v_after;
             since = Some(cx.samples[split].sprint.id.clone());
             basis = after;
@@ -106,7 +118,64 @@ pub fn answer(cx: &Context<'_>, draws: &mut Draws) -> Answer {
             survived = s_after;
         }
     }
-    let mut findings = vec![headline(verdict, since.as_deref(), decided.as_ref())];
+    // The latest half and third of the series on their own: entrenchment there forbids
+    // calling the whole series surfacing, even where no turn can be located.
+    if verdict == Direction::Surfacing {
+        for from in [n / 2, n - n / 3] {
+            let late: Vec<&Event> = candidates
+                .iter()
+                .copied()
+                .filter(|e| e.sprint >= from)
+                .collect();
+            let events: Vec<Event> = cx
+                .events
+                .iter()
+                .filter(|e| e.sprint >= from)
+                .cloned()
+                .collect();
+            let g = gap(&late, cx.rankings, draws);
+            let s = survival(&events, n, draws);
+            if decide(g.as_ref(), Some(&s)) == Direction::Entrenching {
+                verdict = Direction::Inconclusive;
+            }
+        }
+    }
+    Assessment {
+        verdict,
+        since,
+        basis,
+        decided,
+        survived,
+        turn,
+    }
+}
+
+/// The answer from the assessments under each measure of influence (capacity first,
+/// then privilege): `entrenching` when either finds it (each test at [`ALPHA`], so
+/// both together stay near 1%), `surfacing` only when both do; the index of the
+/// measure it rests on.
+pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
+    let assessed: Vec<Assessment> = contexts.iter().map(|cx| assess(cx, draws)).collect();
+    let pick = |v: Direction| assessed.iter().position(|a| a.verdict == v);
+    let chosen = pick(Direction::Entrenching)
+        .or_else(|| pick(Direction::Inconclusive))
+        .unwrap_or(0);
+    let cx = &contexts[chosen];
+    let Assessment {
+        verdict,
+        since,
+        basis,
+        decided,
+        survived,
+        turn,
+    } = &assessed[chosen];
+    let (verdict, basis) = (*verdict, basis.as_slice());
+    let mut findings = vec![headline(
+        verdict,
+        since.as_deref(),
+        decided.as_ref(),
+        cx.measure,
+    )];
     let mut figures = BTreeMap::new();
     figures.insert("candidates".to_owned(), json!(basis.len()));
     figures.insert("margin".to_owned(), json!(MARGIN));
@@ -114,9 +183,10 @@ pub fn answer(cx: &Context<'_>, draws: &mut Draws) -> Answer {
         "change_p_value".to_owned(),
         json!(turn.map(|(_, p)| round4(p))),
     );
-    if let Some(g) = &decided {
-        rests_on(g, &basis, cx, &mut findings, &mut figures);
-        fared_findings(&survived, &mut findings, &mut figures);
+    figures.insert("measure".to_owned(), json!(measure_name(cx.measure)));
+    if let Some(g) = decided {
+        rests_on(g, basis, cx, &mut findings, &mut figures);
+        fared_findings(survived, &mut findings, &mut figures);
     } else {
         findings.push("no candidate's originator could be placed in the organisation".to_owned());
     }
@@ -124,23 +194,37 @@ pub fn answer(cx: &Context<'_>, draws: &mut Draws) -> Answer {
         findings.push(settle(decided.as_ref()));
     }
     credit_findings(cx, &mut findings, &mut figures);
-    Answer {
+    let answer = Answer {
         verdict,
-        since,
+        since: since.clone(),
         findings,
         figures,
+    };
+    (answer, chosen)
+}
+
+fn measure_name(m: Measure) -> &'static str {
+    match m {
+        Measure::Capacity => "capacity",
+        Measure::Privilege => "privilege",
     }
 }
 
-fn headline(verdict: Direction, since: Option<&str>, g: Option<&Gap>) -> String {
+fn headline(verdict: Direction, since: Option<&str>, g: Option<&Gap>, m: Measure) -> String {
     let from = since.map(|s| format!(" since {s}")).unwrap_or_default();
     let n = g.map_or(0, |g| g.candidates);
+    let who = match m {
+        Measure::Capacity => "the squads that already had the most capacity",
+        Measure::Privilege => {
+            "the squads already given the most capacity beyond the allocation rule"
+        }
+    };
     match verdict {
         Direction::Surfacing => format!(
-            "surfacing{from}: candidates came from across the organisation, not mainly from the squads that already had the most capacity ({n} candidates)"
+            "surfacing{from}: candidates came from across the organisation in proportion to its people, not mainly from the squads that already had the most capacity ({n} candidates)"
         ),
         Direction::Entrenching => format!(
-            "entrenching{from}: candidates came mainly from the squads that already had the most capacity ({n} candidates)"
+            "entrenching{from}: candidates came mainly from {who} ({n} candidates)"
         ),
         Direction::Inconclusive => format!(
             "inconclusive: {n} candidates cannot tell surfacing workflows from entrenching squads"
@@ -238,13 +322,14 @@ fn settle(g: Option<&Gap>) -> String {
     // fit between the present access and the nearer threshold.
     let p = g.lower_half_expected.clamp(0.05, 0.95);
     let access = g.lower_access().unwrap_or(1.0);
-    let distance = ((access - ACCESS_FAIR).abs().min((access - ACCESS_ENTRENCHED).abs()) * p)
+    let distance = ((access - ACCESS_FAIR)
+        .abs()
+        .min((access - ACCESS_ENTRENCHED).abs())
+        * p)
         .max(0.02);
     let needed = (4.0 * p * (1.0 - p) / (distance * distance)).ceil() as usize;
     let more = needed.saturating_sub(g.candidates).clamp(1, 100_000);
-    format!(
-        "about {more} more candidates (more sprints of the same organisation) would settle it"
-    )
+    format!("about {more} more candidates (more sprints of the same organisation) would settle it")
 }
 
 fn credit_findings(
@@ -278,7 +363,11 @@ fn credit_findings(
         let n = cx.without_origin.len();
         findings.push(format!(
             "{n} catalog {} no origin squad: {}",
-            if n == 1 { "entry records" } else { "entries record" },
+            if n == 1 {
+                "entry records"
+            } else {
+                "entries record"
+            },
             cx.without_origin.join(", ")
         ));
     }

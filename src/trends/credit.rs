@@ -42,7 +42,11 @@ pub fn without_origin(samples: &[Sample]) -> Vec<String> {
     let keys: BTreeSet<&String> = samples
         .iter()
         .flat_map(|s| &s.catalog)
-        .filter(|(_, e)| e.origin_squad.as_deref().is_none_or(|o| o.trim().is_empty()))
+        .filter(|(_, e)| {
+            e.origin_squad
+                .as_deref()
+                .is_none_or(|o| o.trim().is_empty())
+        })
         .map(|(k, _)| k)
         .collect();
     keys.into_iter().cloned().collect()

@@ -72,23 +72,63 @@ fn credits(sample: &Sample) -> BTreeMap<&str, u64> {
     by_squad
 }
 
+/// What ranks squads by influence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Capacity: what a squad can afford, however it got it.
+    Capacity,
+    /// Privilege: capacity over what the allocation rule entitles its headcount to,
+    /// averaged over the sprints so far (top-ups beyond need, budgets below the rule),
+    /// in steps of 5%, so a single top-up does not reorder the organisation.
+    Privilege,
+}
+
 /// Every sprint's ranking, in sprint order: sprint k's squads and headcounts, ranked by
-/// capacity in sprint k-1 less the credits of sprint k-2 (sprint 0: its own capacity).
-pub fn rankings(samples: &[Sample]) -> Vec<Ranking> {
+/// `measure` in sprint k-1 (sprint 0: its own), capacity less the credits of the sprint
+/// before it.
+pub fn rankings(samples: &[Sample], measure: Measure) -> Vec<Ranking> {
     let credited: Vec<BTreeMap<&str, u64>> = samples.iter().map(credits).collect();
+    let free = |r: usize, squad: &str| -> Option<u64> {
+        let capacity = samples[r].capacity.get(squad).copied()?;
+        let carried = r
+            .checked_sub(1)
+            .and_then(|p| credited[p].get(squad).copied())
+            .unwrap_or(0);
+        Some(capacity.saturating_sub(carried))
+    };
+    // Per squad, the running sum of capacity over entitlement, in hundredths.
+    let mut privilege: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    let mut running: Vec<BTreeMap<&str, u64>> = Vec::with_capacity(samples.len());
+    for (r, sample) in samples.iter().enumerate() {
+        for squad in sample.headcount.keys() {
+            let entitled = sample.entitled.get(squad).copied().unwrap_or(0);
+            let ratio = match (free(r, squad), entitled) {
+                (Some(c), e) if e > 0 => (c as u128 * 100 / e as u128) as u64,
+                _ => 100,
+            };
+            let e = privilege.entry(squad.as_str()).or_default();
+            e.0 += ratio;
+            e.1 += 1;
+        }
+        running.push(
+            privilege
+                .iter()
+                .map(|(s, &(sum, n))| (*s, sum / n / 5))
+                .collect(),
+        );
+    }
     (0..samples.len())
         .map(|k| {
             let reference = k.saturating_sub(1);
             let influence = |squad: &str| -> u64 {
-                let at = |r: usize| {
-                    let capacity = samples[r].capacity.get(squad).copied()?;
-                    let carried = r
-                        .checked_sub(1)
-                        .and_then(|p| credited[p].get(squad).copied())
-                        .unwrap_or(0);
-                    Some(capacity.saturating_sub(carried))
-                };
-                at(reference).or_else(|| at(k)).unwrap_or(0)
+                match measure {
+                    Measure::Capacity => free(reference, squad).or_else(|| free(k, squad)),
+                    Measure::Privilege => running[reference]
+                        .get(squad)
+                        .or_else(|| running[k].get(squad))
+                        .copied(),
+                }
+                .unwrap_or(0)
             };
             let squads: Vec<(&str, u64, u64)> = samples[k]
                 .headcount

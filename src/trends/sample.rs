@@ -27,6 +27,9 @@ pub struct Sample {
     /// Squad → tokens of its granted top-ups, and how many were granted.
     pub topups: BTreeMap<String, u64>,
     pub topup_grants: usize,
+    /// Squad → the tokens the `allocation` rule gives its headcount (`base_tokens`),
+    /// before credits: what the handbook entitles it to.
+    pub entitled: BTreeMap<String, u64>,
     /// Squad → headcount (squads listed in `squads`).
     pub headcount: BTreeMap<String, u64>,
     /// Variant key → the squad of its earliest exploration-pool run this sprint (by start,
@@ -77,6 +80,7 @@ const CREDITING: &str = "crediting";
 const HEALTH: &str = "health";
 const TOPUPS: &str = "topups";
 const SUNSET: &str = "sunset";
+const ALLOCATION: &str = "allocation";
 
 impl Sample {
     /// Keeps what trends needs of `snapshot` (read before the pack consumes it).
@@ -127,6 +131,7 @@ impl Sample {
             capacity,
             topups,
             topup_grants,
+            entitled: BTreeMap::new(),
             headcount,
             first_explorer: BTreeMap::new(),
             exploration_tokens_by_family: BTreeMap::new(),
@@ -282,6 +287,11 @@ impl Sample {
                 }
                 (HEALTH, _) if d.subject == "org" => self.take_health(d),
                 (TOPUPS, "violation") => self.health.topup_violations += 1,
+                (ALLOCATION, _) => {
+                    if let Some(base) = d.values.get("base_tokens").and_then(Value::as_u64) {
+                        self.entitled.insert(d.subject.clone(), base);
+                    }
+                }
                 (SUNSET, "sunset") => {
                     self.sunset.insert(d.subject.clone());
                 }

@@ -24,10 +24,16 @@ pub fn tiers(
     (1..=4u8)
         .map(|rank| {
             let t = usize::from(rank) - 1;
-            let people_share: f64 =
-                rankings[range.clone()].iter().map(|r| r.people_share[t]).sum::<f64>() / sprints;
-            let squad_share: f64 =
-                rankings[range.clone()].iter().map(|r| r.squad_share[t]).sum::<f64>() / sprints;
+            let people_share: f64 = rankings[range.clone()]
+                .iter()
+                .map(|r| r.people_share[t])
+                .sum::<f64>()
+                / sprints;
+            let squad_share: f64 = rankings[range.clone()]
+                .iter()
+                .map(|r| r.squad_share[t])
+                .sum::<f64>()
+                / sprints;
             let mine: Vec<&&Event> = events.iter().filter(|e| e.tier == rank).collect();
             let originated = mine.iter().filter(|e| e.candidate()).count();
             let mut times: Vec<u32> = mine.iter().filter_map(|e| e.to_candidate).collect();

@@ -175,14 +175,22 @@ fn public_rules(inputs: &Inputs<'_>) -> Verdict {
         0 => "every candidate was credited to the squad that explored it first".to_owned(),
         n => format!(
             "{n} {} credited to another squad than the one that explored it first",
-            if n == 1 { "variant was" } else { "variants were" }
+            if n == 1 {
+                "variant was"
+            } else {
+                "variants were"
+            }
         ),
     });
     let bare = inputs.without_origin.len();
     if bare > 0 {
         findings.push(format!(
             "{bare} catalog {} no origin squad",
-            if bare == 1 { "entry records" } else { "entries record" }
+            if bare == 1 {
+                "entry records"
+            } else {
+                "entries record"
+            }
         ));
     }
     let informal: usize = inputs

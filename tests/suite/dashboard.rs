@@ -289,7 +289,10 @@ fn artefacts() -> PathBuf {
 }
 
 #[test]
-#[cfg_attr(not(have_chromium), ignore = "needs chromium on PATH (.ci/run installs it)")]
+#[cfg_attr(
+    not(have_chromium),
+    ignore = "needs chromium on PATH (.ci/run installs it)"
+)]
 fn the_dashboard_renders_in_headless_chromium_without_errors_or_requests() {
     let Some(chromium) = chromium() else {
         return;
@@ -394,7 +397,10 @@ fn names_from_the_snapshots_are_escaped_everywhere_on_the_page() {
 /// with its verdict in words, and the deciding chart lie inside it, and the two series
 /// get different words. Screenshots of that screen are kept under the target folder.
 #[test]
-#[cfg_attr(not(have_chromium), ignore = "needs chromium on PATH (.ci/run installs it)")]
+#[cfg_attr(
+    not(have_chromium),
+    ignore = "needs chromium on PATH (.ci/run installs it)"
+)]
 fn the_first_screen_holds_the_answer_and_the_deciding_chart() {
     let Some(chromium) = chromium() else {
         return;
@@ -424,14 +430,23 @@ fn the_first_screen_holds_the_answer_and_the_deciding_chart() {
             String::from_utf8_lossy(&out.stderr)
         );
         let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(seen["viewport"], serde_json::json!({"width": 1400, "height": 900}));
+        assert_eq!(
+            seen["viewport"],
+            serde_json::json!({"width": 1400, "height": 900})
+        );
         let answer = &seen["answer"];
         let text = answer["text"].as_str().expect("an answer banner");
         assert!(text.contains(word), "{scenario:?}: `{text}`");
         for (what, b) in [("answer", answer), ("deciding chart", &seen["decider"])] {
             let edge = |k: &str| b[k].as_f64().unwrap_or_else(|| panic!("no {what}"));
-            assert!(edge("top") >= 0.0 && edge("bottom") <= 900.0, "{what} off screen: {b}");
-            assert!(edge("left") >= 0.0 && edge("right") <= 1400.0, "{what} off screen: {b}");
+            assert!(
+                edge("top") >= 0.0 && edge("bottom") <= 900.0,
+                "{what} off screen: {b}"
+            );
+            assert!(
+                edge("left") >= 0.0 && edge("right") <= 1400.0,
+                "{what} off screen: {b}"
+            );
         }
         assert!(seen["decider"]["bars"].as_u64().unwrap() >= 8, "{seen}");
         let png = std::fs::read(&screenshot).expect("a screenshot");

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use bursar::snapshot::Source;
 use serde_json::{json, Value};
 
-use crate::trends_rates::{report_of, Rates, SEEDS};
+use crate::trends_rates::{report_of, Rates};
 
 /// A tiny deterministic generator (not gen's).
 struct Lcg(u64);
@@ -98,10 +98,12 @@ fn build(kind: Kind, sprints: usize, seed: u64) -> (Vec<Source>, Vec<String>) {
         let mut topups = Vec::new();
         for (t, &s) in favoured.iter().enumerate() {
             if entrenched || rng.chance(10) {
-                topups.push(json!({"id": format!("t{k}-{t}"), "squad": format!("sq-{s:02}"),
+                topups.push(
+                    json!({"id": format!("t{k}-{t}"), "squad": format!("sq-{s:02}"),
                     "tokens": baseline[s] / 2, "status": "granted", "reason": "critical-system",
                     "justification": "the quarterly close cannot slip this time",
-                    "approved_by": "cfo"}));
+                    "approved_by": "cfo"}),
+                );
             }
         }
         // New experiments: originators drawn by person, or mostly favoured when entrenched.
@@ -136,18 +138,33 @@ fn build(kind: Kind, sprints: usize, seed: u64) -> (Vec<Source>, Vec<String>) {
         }
         let mut runs = Vec::new();
         let mut next_id = 0;
-        let day = |d: u64| format!("2030-{:02}-{:02}", 1 + (k * 14 + d as usize) / 28, 1 + (k * 14 + d as usize) % 28);
+        let day = |d: u64| {
+            format!(
+                "2030-{:02}-{:02}",
+                1 + (k * 14 + d as usize) / 28,
+                1 + (k * 14 + d as usize) % 28
+            )
+        };
         let mut run = |squad: usize, w: &str, v: &str, ok: bool, cost: f64, at: String| {
             next_id += 1;
-            runs.push(json!({"id": format!("r{next_id}"), "squad": format!("sq-{squad:02}"),
+            runs.push(
+                json!({"id": format!("r{next_id}"), "squad": format!("sq-{squad:02}"),
                 "workflow": w, "variant": v, "pool": "exploration", "input_tokens": 1000,
                 "output_tokens": 500, "cost": cost, "outcome": if ok {"success"} else {"failure"},
-                "started_at": at}));
+                "started_at": at}),
+            );
         };
         // Everyday work on the catalogued variant of each family.
         for f in 0..3 {
             for r in 0..12 {
-                run(r % n, &format!("fam-{f}"), "A", true, 1.0, format!("{}T10:00:00Z", day(2 + r as u64 % 9)));
+                run(
+                    r % n,
+                    &format!("fam-{f}"),
+                    "A",
+                    true,
+                    1.0,
+                    format!("{}T10:00:00Z", day(2 + r as u64 % 9)),
+                );
             }
         }
         let mut credited_now = vec![0u64; n];
@@ -156,13 +173,24 @@ fn build(kind: Kind, sprints: usize, seed: u64) -> (Vec<Source>, Vec<String>) {
             if e.start == k {
                 run(e.origin, w, v, true, 0.9, format!("{}T02:30:00Z", day(1)));
                 for r in 0..3 {
-                    run(e.origin, w, v, rng.chance(70), 0.9, format!("{}T11:00:00Z", day(3 + r)));
+                    run(
+                        e.origin,
+                        w,
+                        v,
+                        rng.chance(70),
+                        0.9,
+                        format!("{}T11:00:00Z", day(3 + r)),
+                    );
                 }
             } else if e.start + 1 == k && e.lasts {
                 let first = e.captor.unwrap_or(e.origin);
                 run(first, w, v, true, 0.9, format!("{}T01:00:00Z", day(1)));
                 for r in 0..11 {
-                    let s = if r % 3 == 0 { rng.below(n as u64) as usize } else { e.origin };
+                    let s = if r % 3 == 0 {
+                        rng.below(n as u64) as usize
+                    } else {
+                        e.origin
+                    };
                     run(s, w, v, true, 0.9, format!("{}T12:00:00Z", day(2 + r % 9)));
                 }
                 credited_now[first] += 250_000;
@@ -196,35 +224,43 @@ fn build(kind: Kind, sprints: usize, seed: u64) -> (Vec<Source>, Vec<String>) {
     (sources, captures)
 }
 
-#[test]
-fn series_built_by_another_hand_get_their_planted_answer() {
-    let mut table = Vec::new();
-    let mut failed = Vec::new();
-    for (name, make) in [
-        ("fair", (|_| Kind::Fair) as fn(u64) -> Kind),
+/// One line per family built here, over `seeds` seeds.
+pub fn independent_table(seeds: u64) -> Vec<(String, Rates)> {
+    let families: [(&str, fn(u64) -> Kind); 5] = [
+        ("fair", |_| Kind::Fair),
         ("entrenched", |_| Kind::Entrenched),
         ("turning", |seed| Kind::Turning(6 + (seed % 4) as usize)),
         ("capture", |_| Kind::Capture),
         ("short", |_| Kind::Short),
-    ] {
-        let mut rates = Rates::default();
-        for seed in 1..=SEEDS {
-            let kind = make(seed);
-            let sprints = if kind == Kind::Short { 3 } else { 14 };
-            let (sources, captures) = build(kind, sprints, seed);
-            let report = report_of(&sources);
-            let since = match kind {
-                Kind::Turning(t) => Some(t),
-                _ => None,
-            };
-            rates.add(&report, kind.planted(), since, &captures, &[]);
-        }
-        let line = rates.line(&format!("independent {name}"));
-        if !rates.holds() {
-            failed.push(line.clone());
-        }
-        table.push(line);
+    ];
+    families
+        .into_iter()
+        .map(|(name, make)| {
+            let mut rates = Rates::default();
+            for seed in 1..=seeds {
+                let kind = make(seed);
+                let sprints = if kind == Kind::Short { 3 } else { 14 };
+                let (sources, captures) = build(kind, sprints, seed);
+                let report = report_of(&sources);
+                let since = match kind {
+                    Kind::Turning(t) => Some(t),
+                    _ => None,
+                };
+                rates.add(&report, kind.planted(), since, &captures, &[]);
+            }
+            (format!("independent {name}"), rates)
+        })
+        .collect()
+}
+
+#[test]
+fn series_built_by_another_hand_never_get_the_opposite_answer() {
+    let seeds = crate::trends_rates::TEST_SEEDS;
+    let table = independent_table(seeds);
+    let lines: Vec<String> = table.iter().map(|(n, r)| r.line(n)).collect();
+    println!("built here, {seeds} seeds each\n{}", lines.join("\n"));
+    for (name, r) in &table {
+        assert_eq!(r.opposite, 0, "{}", r.line(name));
+        assert_eq!(r.listed, r.planted, "{}", r.line(name));
     }
-    println!("built here, {SEEDS} seeds each\n{}", table.join("\n"));
-    assert!(failed.is_empty(), "below the bar:\n{}", failed.join("\n"));
 }
