@@ -30,6 +30,9 @@ pub const MIN_CANDIDATES: usize = 10;
 /// Significance of each permutation test that calls candidates entrenched: three tests
 /// under two measures of influence, about 1% together on a fair series.
 pub const ALPHA: f64 = 0.005;
+/// Significance at which the latest half or third of a series, entrenching on its own,
+/// withholds `surfacing` from the whole.
+pub const VETO_ALPHA: f64 = 0.02;
 /// Significance of a change of course, and the fewest candidates on either side of it.
 pub const CHANGE_ALPHA: f64 = 0.05;
 pub const MIN_PART: usize = 6;
@@ -38,6 +41,11 @@ pub const MIN_PART: usize = 6;
 /// [`ALPHA`], which an exact permutation test may do on few candidates; `surfacing`
 /// accepts it, which needs [`MIN_CANDIDATES`].
 pub fn decide(g: Option<&Gap>, s: Option<&Survival>) -> Direction {
+    decide_at(g, s, ALPHA)
+}
+
+/// [`decide`] with its tests at `alpha`.
+fn decide_at(g: Option<&Gap>, s: Option<&Survival>, alpha: f64) -> Direction {
     // Experiments of the less influential half fading before candidacy, with significance.
     let faded =
         s.is_some_and(|s| s.p_value < ALPHA && s.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED));
@@ -49,8 +57,8 @@ pub fn decide(g: Option<&Gap>, s: Option<&Survival>) -> Direction {
         };
     };
     let access = g.lower_access().unwrap_or(1.0);
-    let shut_out = access <= ACCESS_ENTRENCHED && g.lower_half_p < ALPHA;
-    let gathered = g.gap >= MARGIN && g.p_value < ALPHA;
+    let shut_out = access <= ACCESS_ENTRENCHED && g.lower_half_p < alpha;
+    let gathered = g.gap >= MARGIN && g.p_value < alpha;
     if shut_out || gathered || faded {
         Direction::Entrenching
     } else if g.candidates >= MIN_CANDIDATES && access >= ACCESS_FAIR && g.gap < MARGIN {
@@ -135,7 +143,8 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
                 .collect();
             let g = gap(&late, cx.rankings, draws);
             let s = survival(&events, n, draws);
-            if decide(g.as_ref(), Some(&s)) == Direction::Entrenching {
+            // Vetoing only withholds `surfacing`, so it may look at a looser level.
+            if decide_at(g.as_ref(), Some(&s), VETO_ALPHA) == Direction::Entrenching {
                 verdict = Direction::Inconclusive;
             }
         }
