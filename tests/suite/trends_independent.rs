@@ -233,9 +233,12 @@ fn build(kind: Kind, sprints: usize, seed: u64) -> (Vec<Source>, Vec<String>) {
     (sources, captures)
 }
 
+/// A family built here: its name and the kind of series for a seed.
+type Family = (&'static str, fn(u64) -> Kind);
+
 /// One line per family built here, over `seeds` seeds.
 pub fn independent_table(seeds: u64) -> Vec<(String, Rates)> {
-    let families: [(&str, fn(u64) -> Kind); 5] = [
+    let families: [Family; 5] = [
         ("fair", |_| Kind::Fair),
         ("entrenched", |_| Kind::Entrenched),
         ("turning", |seed| Kind::Turning(6 + (seed % 4) as usize)),

@@ -16,6 +16,7 @@ use serde_json::Value;
 /// Seeds per scenario in the test, which must stay cheap in the debug build; the bench
 /// `trends_rates` runs the full report with [`REPORT_SEEDS`] in release.
 pub const TEST_SEEDS: u64 = 3;
+#[allow(dead_code)] // read by the `trends_rates` bench, which includes this file
 pub const REPORT_SEEDS: u64 = 20;
 
 fn policies() -> std::path::PathBuf {
@@ -123,6 +124,7 @@ impl Rates {
     }
 
     /// At least 19 in 20 right, never the opposite, `since` as often, every plant listed.
+    #[allow(dead_code)] // read by the `trends_rates` bench
     pub fn holds(&self) -> bool {
         self.right * 20 >= self.runs * 19
             && self.opposite == 0
