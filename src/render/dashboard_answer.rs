@@ -75,7 +75,7 @@ pub fn chart(out: &mut String, report: &Report) {
     };
     let windows: Vec<&Window> = std::iter::once(&whole).chain(&report.windows).collect();
     let (w, h) = (960.0, 300.0);
-    let (left, right, top, bottom) = (44.0, 8.0, 24.0, 40.0);
+    let (left, right, top, bottom) = (44.0, 8.0, 40.0, 40.0);
     let plot_h = h - top - bottom;
     let n = windows.len().max(1) as f64;
     let slot = (w - left - right) / n;
@@ -138,12 +138,12 @@ pub fn chart(out: &mut String, report: &Report) {
         }
         let gap = win
             .gap
-            .map(|g| format!("gap {g:+.2}"))
-            .unwrap_or_else(|| "no candidate".to_owned());
+            .map(|g| format!(", gap {g:+.2}"))
+            .unwrap_or_default();
         let span = if i == 0 {
             "whole series".to_owned()
         } else {
-            format!("{} to {}", escape(&win.first), escape(&win.last))
+            format!("{}–{}", escape(&win.first), escape(&win.last))
         };
         if i == 0 {
             let sx = left + slot - 1.0;
@@ -156,8 +156,8 @@ pub fn chart(out: &mut String, report: &Report) {
         let weight = if i == 0 { "700" } else { "400" };
         let _ = write!(
             out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" font-weight=\"{weight}\" text-anchor=\"middle\">{span}</text>\
-             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{} candidates, {gap}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" font-weight=\"{weight}\" text-anchor=\"middle\">{span}</text>\
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">n = {}{gap}</text>",
             x0 + bar * 2.0,
             h - bottom + 15.0,
             x0 + bar * 2.0,
@@ -173,11 +173,11 @@ pub fn chart(out: &mut String, report: &Report) {
         .iter()
         .enumerate()
     {
-        let x = w - right - 420.0 + 105.0 * t as f64;
+        let x = left + 110.0 * t as f64;
         let _ = write!(
             out,
-            "<rect x=\"{x:.1}\" y=\"4\" width=\"12\" height=\"12\" fill=\"{}\" stroke=\"#111\" stroke-width=\"0.5\"/>\
-             <text x=\"{:.1}\" y=\"14\" font-size=\"11\">{label}</text>",
+            "<rect x=\"{x:.1}\" y=\"20\" width=\"12\" height=\"12\" fill=\"{}\" stroke=\"#111\" stroke-width=\"0.5\"/>\
+             <text x=\"{:.1}\" y=\"30\" font-size=\"11\">{label}</text>",
             FILLS[t],
             x + 16.0
         );
