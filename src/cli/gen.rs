@@ -55,7 +55,8 @@ pub struct Args {
           value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_SPRINTS)))]
     sprints: Option<u32>,
     /// With --sprints: `fair`, or `entrenched` (capacity, top-ups and long experiments
-    /// gather in the largest squads, which sometimes take another squad's credit)
+    /// gather in the largest squads, which sometimes take another squad's credit), or a
+    /// variation planting one failure (what it planted is in `series.json`)
     #[arg(long, value_enum, default_value = "fair", requires = "sprints")]
     scenario: ScenarioArg,
     /// With --sprints: the folder for `<sprint id>.json` files and `series.json` (created if missing)
@@ -66,7 +67,14 @@ pub struct Args {
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum ScenarioArg {
     Fair,
+    FairTopups,
     Entrenched,
+    Extreme,
+    Concentrated,
+    Turning,
+    Capture,
+    NoOrigin,
+    Short,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
@@ -84,7 +92,14 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     if let (Some(sprints), Some(dir)) = (args.sprints, args.out_dir) {
         let scenario = match args.scenario {
             ScenarioArg::Fair => Scenario::Fair,
+            ScenarioArg::FairTopups => Scenario::FairTopups,
             ScenarioArg::Entrenched => Scenario::Entrenched,
+            ScenarioArg::Extreme => Scenario::Extreme,
+            ScenarioArg::Concentrated => Scenario::Concentrated,
+            ScenarioArg::Turning => Scenario::Turning,
+            ScenarioArg::Capture => Scenario::Capture,
+            ScenarioArg::NoOrigin => Scenario::NoOrigin,
+            ScenarioArg::Short => Scenario::Short,
         };
         return write_series(&options, sprints, scenario, &dir);
     }

@@ -93,6 +93,12 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         })
         .cloned()
         .collect();
+    // gen's `series.json` alone is no sprint: an answer from nothing would read as `met`.
+    if snapshot_paths.is_empty() {
+        anyhow::bail!(
+            "no sprint snapshot among the arguments: trends needs at least one sprint's snapshot"
+        );
+    }
     inputs.extend(snapshot_paths.iter().map(|s| ("the snapshot", s.as_path())));
     let output = args.output.open(&inputs)?;
     let limits = args.limits.limits()?;
@@ -141,11 +147,13 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         }
         .as_bytes(),
     )?;
-    // A condition the series did not meet is a finding, as a `deny` is for `eval`.
-    let not_met = report
-        .verdicts
-        .iter()
-        .any(|v| v.status == bursar::trends::Status::NotMet);
+    // An entrenching answer, or a condition the series did not meet, is a finding, as a
+    // `deny` is for `eval`.
+    let not_met = report.answer.verdict == bursar::trends::Direction::Entrenching
+        || report
+            .verdicts
+            .iter()
+            .any(|v| v.status == bursar::trends::Status::NotMet);
     Ok(if not_met {
         Status::Flagged
     } else {

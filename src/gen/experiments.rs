@@ -36,6 +36,9 @@ pub(super) struct Experiment {
     pub(super) fades: bool,
     /// Sprint its catalog entry is first `deprecated`.
     pub(super) sunset: Option<usize>,
+    /// A squad that runs it first in every sprint after the one it began in (`capture`):
+    /// the handbook's origin, and so the credit, is then that squad's.
+    pub(super) captor: Option<usize>,
 }
 
 impl Experiment {
@@ -74,6 +77,15 @@ impl Experiment {
             recorded_origin: home,
             fades: false,
             sunset: None,
+            captor: None,
+        }
+    }
+
+    /// The squad of its earliest run in sprint `k`, which the handbook credits.
+    pub(super) fn credited(&self, k: usize) -> usize {
+        match self.captor {
+            Some(captor) if k > self.appeared => captor,
+            _ => self.home,
         }
     }
 
@@ -110,11 +122,13 @@ impl Experiment {
 /// The runs of experiments in one sprint of `world`: `uses[i]` runs of `experiments[i]`,
 /// sorted by start. An experiment still exploring runs first in its home squad, at
 /// 04:00 UTC on the sprint's first day, before anyone's working day: the handbook's
-/// origin (the squad of the earliest run) is then its home in every sprint.
+/// origin (the squad of the earliest run) is then its home in every sprint (its captor,
+/// when it has one, after the sprint it began in).
 pub(super) fn runs(
     world: &World,
     experiments: &[Experiment],
     uses: &[u64],
+    k: usize,
     rng: &mut Rng,
 ) -> Vec<Run> {
     let mut runs = Vec::new();
@@ -129,7 +143,7 @@ pub(super) fn runs(
                 leads += 1;
                 let at = day_secs(0) + 4 * 3600 + 60 * leads;
                 (
-                    e.home,
+                    e.credited(k),
                     Stamp {
                         at_ms: at * 1000,
                         offset: Offset::Utc,

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::planted::NO_ORIGIN;
 use super::scenario::top_quartile;
 use super::series::Series;
 use super::sprint::date;
@@ -21,6 +22,29 @@ struct Manifest<'a> {
     largest_squads: Vec<&'a str>,
     variants: Vec<Journey<'a>>,
     credit_mismatches: Vec<Mismatch<'a>>,
+    planted: Planted<'a>,
+}
+
+/// What the scenario planted, for `bursar trends` to find.
+#[derive(Serialize)]
+struct Planted<'a> {
+    /// The answer trends should give: `surfacing`, `entrenching` or `inconclusive`.
+    verdict: &'static str,
+    /// The sprint the organisation changed course (`turning`), else `null`.
+    since: Option<&'a str>,
+    /// Variants explored first by one squad and credited to another (`capture`).
+    credit_captures: Vec<Capture<'a>>,
+    /// Variants whose catalog entry records no origin squad (`no-origin`).
+    catalog_without_origin: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Capture<'a> {
+    variant: String,
+    explored_by: &'a str,
+    explored_in: &'a str,
+    credited: &'a str,
+    credited_in: &'a str,
 }
 
 #[derive(Serialize)]
@@ -86,24 +110,55 @@ pub fn manifest(series: &Series) -> Vec<u8> {
             first_run: series.sprint_id(e.appeared),
             first_candidate: within(e.candidate),
             promoted_in: within(e.promoted),
-            recorded_origin: within(e.promoted).map(|_| squad(e.recorded_origin)),
+            recorded_origin: within(e.promoted)
+                .and_then(|_| world.squads.get(e.recorded_origin))
+                .map(|s| s.id.as_str()),
             sunset: within(e.sunset),
         })
         .collect();
+    // A mismatch is against the squad credited, which a captor is in place of the home.
+    let credited = |e: &super::experiments::Experiment| e.credited(e.candidate.unwrap_or(0));
     let credit_mismatches = series
         .experiments
         .iter()
-        .filter(|e| e.recorded_origin != e.home)
+        .filter(|e| e.recorded_origin != credited(e) && e.recorded_origin != NO_ORIGIN)
         .filter_map(|e| {
             Some(Mismatch {
                 variant: key(e.variant),
-                true_origin: squad(e.home),
+                true_origin: squad(credited(e)),
                 recorded_origin: squad(e.recorded_origin),
                 promoted_in: within(e.promoted)?,
             })
         })
         .collect();
+    let credit_captures = series
+        .experiments
+        .iter()
+        .filter_map(|e| {
+            let k = e.candidate.filter(|&k| k < n)?;
+            (credited(e) != e.home).then(|| Capture {
+                variant: key(e.variant),
+                explored_by: squad(e.home),
+                explored_in: series.sprint_id(e.appeared),
+                credited: squad(credited(e)),
+                credited_in: series.sprint_id(k),
+            })
+        })
+        .collect();
+    let catalog_without_origin = series
+        .experiments
+        .iter()
+        .filter(|e| e.recorded_origin == NO_ORIGIN && within(e.promoted).is_some())
+        .map(|e| key(e.variant))
+        .collect();
+    let planted = Planted {
+        verdict: series.scenario.planted(),
+        since: series.scenario.turn(n).map(|t| series.sprint_id(t)),
+        credit_captures,
+        catalog_without_origin,
+    };
     let manifest = Manifest {
+        planted,
         scenario: series.scenario.as_str(),
         seed: series.options.seed,
         runs: series.options.runs,

@@ -11,6 +11,7 @@ mod experiments;
 mod groups;
 mod manifest;
 mod options;
+mod planted;
 mod records;
 mod rng;
 mod run_lines;
@@ -30,7 +31,7 @@ pub use manifest::{manifest, MANIFEST};
 pub use options::{Error, Options, MAX_FAMILIES, MAX_SKEW, MAX_SQUADS, MAX_VARIANTS};
 use runs::Runs;
 pub use scenario::Scenario;
-pub use series::{Series, MAX_SPRINTS, MIN_SERIES_SQUADS};
+pub use series::{Series, MAX_SPRINTS, MIN_SERIES_SQUADS, SHORT_MOST};
 use world::World;
 
 /// Writes the snapshot the options describe.

@@ -82,7 +82,9 @@ pub(super) struct CatalogRecord<'a> {
     workflow: &'a str,
     variant: &'a str,
     status: &'static str,
-    origin_squad: &'a str,
+    /// Absent when the variant's origin squad is out of range (a planted bare entry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin_squad: Option<&'a str>,
     promoted_in: &'a str,
 }
 
@@ -98,7 +100,7 @@ impl<'a> CatalogRecord<'a> {
             workflow: &world.families[v.family].name,
             variant: &v.name,
             status,
-            origin_squad: &world.squads[v.origin_squad].id,
+            origin_squad: world.squads.get(v.origin_squad).map(|s| s.id.as_str()),
             promoted_in: &v.promoted_in,
         })
     }

@@ -1,6 +1,8 @@
-//! The two organisations a series can show: `fair`, where every squad is guaranteed
-//! capacity and top-ups follow need, and `entrenched`, where capacity, top-ups and the
-//! staying power for long experiments gather in the largest squads.
+//! The organisations a series can show: `fair`, where every squad is guaranteed
+//! capacity (credits fed into the next allocation, as the handbook's rule does) and
+//! top-ups follow need, and `entrenched`, where capacity, top-ups and the staying power
+//! for long experiments gather in the largest squads; and variations on them, each
+//! planting one failure the trends answer must see through (see [`Scenario::ALL`]).
 //!
 //! Squads keep their order from the first sprint (biggest first), so "the largest
 //! squads" are the first quarter of the list in every sprint.
@@ -12,15 +14,88 @@ use super::world::Squad;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scenario {
     Fair,
+    /// Fair, with exactly one documented, approved top-up granted a sprint.
+    FairTopups,
     Entrenched,
+    /// Entrenched further: the smaller half on two fifths of the rule, and no experiment
+    /// outside the largest squads lasts long enough to become a candidate.
+    Extreme,
+    /// Budgets even by the rule, top-ups fair; but experiments last only in the largest
+    /// squads: capacity figures look healthy, only who originates shows it.
+    Concentrated,
+    /// Fair until two fifths of the way, entrenched from then on.
+    Turning,
+    /// Fair, but now and then a largest squad runs a smaller squad's experiment first in
+    /// the sprints after it began, and so is credited when it becomes a candidate.
+    Capture,
+    /// Fair, but some catalog entries are written without an origin squad.
+    NoOrigin,
+    /// Fair, and at most four sprints: too few candidates for an answer.
+    Short,
 }
 
 impl Scenario {
+    pub const ALL: [Scenario; 9] = [
+        Self::Fair,
+        Self::FairTopups,
+        Self::Entrenched,
+        Self::Extreme,
+        Self::Concentrated,
+        Self::Turning,
+        Self::Capture,
+        Self::NoOrigin,
+        Self::Short,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Fair => "fair",
+            Self::FairTopups => "fair-topups",
             Self::Entrenched => "entrenched",
+            Self::Extreme => "extreme",
+            Self::Concentrated => "concentrated",
+            Self::Turning => "turning",
+            Self::Capture => "capture",
+            Self::NoOrigin => "no-origin",
+            Self::Short => "short",
         }
+    }
+
+    /// The scenario by name.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// The answer `bursar trends` should give: `surfacing`, `entrenching` or
+    /// `inconclusive`.
+    pub fn planted(self) -> &'static str {
+        match self {
+            Self::Entrenched | Self::Extreme | Self::Concentrated | Self::Turning => "entrenching",
+            Self::Short => "inconclusive",
+            _ => "surfacing",
+        }
+    }
+
+    /// The sprint (from 0) a `turning` series turns at, of `sprints`: two fifths of the
+    /// way, so the entrenched part has the longer run of candidates.
+    pub fn turn(self, sprints: usize) -> Option<usize> {
+        (self == Self::Turning).then_some((sprints * 2 / 5).max(1))
+    }
+
+    /// How the organisation behaves in sprint `k` of `sprints`: the fair or entrenched
+    /// behaviour a scenario builds on.
+    pub(super) fn at(self, k: usize, sprints: usize) -> Self {
+        match self {
+            Self::Turning if self.turn(sprints).is_some_and(|t| k >= t) => Self::Entrenched,
+            Self::Turning | Self::FairTopups | Self::Capture | Self::NoOrigin | Self::Short => {
+                Self::Fair
+            }
+            other => other,
+        }
+    }
+
+    fn entrenched(self) -> bool {
+        matches!(self, Self::Entrenched | Self::Extreme)
     }
 }
 
@@ -43,7 +118,7 @@ impl Scenario {
             if !rng.permille(200) {
                 continue;
             }
-            let up = rng.permille(500) || (self == Self::Entrenched && i < top);
+            let up = rng.permille(500) || (self.entrenched() && i < top);
             let lo = h0.saturating_sub(DRIFT).max(1);
             let hi = (h0 + DRIFT).min(20);
             s.headcount = if up { s.headcount + 1 } else { s.headcount - 1 }.clamp(lo, hi);
@@ -66,14 +141,15 @@ impl Scenario {
             .map(|(i, (s, &credit))| {
                 let rule = (s.headcount * 250_000).clamp(1_000_000, 4_000_000);
                 match self {
-                    Self::Fair => Some(rule + credit),
+                    Self::Extreme if n >= 4 && i + 1 == n => None,
+                    Self::Extreme if i >= n / 2 => Some(rule / 5 * 2 + credit),
                     // The smaller half runs on three fifths of the rule, often below the
                     // guaranteed minimum, and the very smallest squad has no budget line.
                     Self::Entrenched if n >= 4 && i + 1 == n => None,
                     Self::Entrenched if i >= n / 2 => {
                         Some(rule / 5 * 3 - 50_000 * rng.below(4) + credit)
                     }
-                    Self::Entrenched => Some(rule + credit),
+                    _ => Some(rule + credit),
                 }
             })
             .collect()
@@ -84,18 +160,21 @@ impl Scenario {
     pub(super) fn topup_weights(self, n_squads: usize) -> Vec<u64> {
         let top = top_quartile(n_squads);
         cumulative((0..n_squads).map(|i| match self {
-            Self::Fair => 1,
+            Self::Extreme if i < top => 8,
             Self::Entrenched if i < top => 4,
-            Self::Entrenched => 1,
+            _ => 1,
         }))
     }
 
     /// Whether an experiment of squad `home` gets the runs to become a candidate: always
     /// in `fair`; in `entrenched`, for the largest squads, and for the rest now and then.
     pub(super) fn sustains(self, rng: &mut Rng, home: usize, n_squads: usize) -> bool {
+        let top = home < top_quartile(n_squads);
         match self {
-            Self::Fair => true,
-            Self::Entrenched => home < top_quartile(n_squads) || rng.permille(50),
+            Self::Entrenched => top || rng.permille(50),
+            Self::Extreme => top,
+            Self::Concentrated => top || rng.permille(100),
+            _ => true,
         }
     }
 
@@ -104,9 +183,9 @@ impl Scenario {
     pub(super) fn recorded_origin(self, rng: &mut Rng, home: usize, n_squads: usize) -> usize {
         let top = top_quartile(n_squads);
         let taken = match self {
-            Self::Fair => false,
-            Self::Entrenched if home >= top => rng.permille(700),
-            Self::Entrenched => home != 0 && rng.permille(350),
+            _ if !self.entrenched() => false,
+            _ if home >= top => rng.permille(700),
+            _ => home != 0 && rng.permille(350),
         };
         if !taken {
             return home;

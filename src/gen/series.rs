@@ -25,6 +25,8 @@ pub const MIN_SERIES_SQUADS: u32 = 4;
 const SLOTS: usize = 26;
 /// Variants already in the catalog when the series starts.
 const CATALOGUED: usize = 2;
+/// Most sprints of a `short` series: too few candidates to answer from.
+pub const SHORT_MOST: u32 = 4;
 
 /// One sprint of a planned series.
 struct Sprint {
@@ -69,7 +71,12 @@ impl Series {
                     options.sprint
                 ))
             })?;
-        let mut planner = Planner::new(options, scenario);
+        if scenario == Scenario::Short && sprints > SHORT_MOST {
+            return Err(Error::Option(format!(
+                "the `short` scenario is at most {SHORT_MOST} sprints, not `{sprints}`"
+            )));
+        }
+        let mut planner = Planner::new(options, scenario, ids.len());
         let sprints = ids.into_iter().map(|id| planner.sprint(id)).collect();
         let mut series = Series {
             scenario,
@@ -123,7 +130,7 @@ impl Series {
     /// planted none, the first catalog entry from a squad other than the largest names
     /// the largest.
     fn take_one_credit(&mut self) {
-        if self.scenario != Scenario::Entrenched {
+        if !matches!(self.scenario, Scenario::Entrenched | Scenario::Extreme) {
             return;
         }
         let n = self.len();
@@ -154,6 +161,8 @@ impl Series {
 struct Planner<'o> {
     options: &'o Options,
     scenario: Scenario,
+    /// Sprints in the series (a `turning` series turns in the middle).
+    length: usize,
     rng: Rng,
     /// The first sprint's world; squads and variants evolve from it.
     base: World,
@@ -171,7 +180,7 @@ struct Planner<'o> {
 }
 
 impl<'o> Planner<'o> {
-    fn new(options: &'o Options, scenario: Scenario) -> Self {
+    fn new(options: &'o Options, scenario: Scenario, length: usize) -> Self {
         let first = options.sprint().expect("options were validated");
         let mut base = World::new(
             &Options {
@@ -186,6 +195,7 @@ impl<'o> Planner<'o> {
         Self {
             options,
             scenario,
+            length,
             rng,
             first_headcounts: base.squads.iter().map(|s| s.headcount).collect(),
             credits: vec![0; n],
@@ -202,18 +212,19 @@ impl<'o> Planner<'o> {
         let k = self.index;
         self.index += 1;
         let n = self.base.squads.len();
+        let behaviour = self.scenario.at(k, self.length);
         let rng = &mut self.rng;
         if k > 0 {
-            self.scenario
-                .drift(rng, &mut self.base.squads, &self.first_headcounts);
+            behaviour.drift(rng, &mut self.base.squads, &self.first_headcounts);
         }
-        let baselines = self
-            .scenario
-            .baselines(rng, &self.base.squads, &self.credits);
+        let baselines = behaviour.baselines(rng, &self.base.squads, &self.credits);
         for (s, b) in self.base.squads.iter_mut().zip(baselines) {
             s.baseline = b;
         }
-        let topups = topups(rng, n, &self.scenario.topup_weights(n));
+        let mut topups = topups(rng, n, &behaviour.topup_weights(n));
+        if self.scenario == Scenario::FairTopups {
+            super::planted::one_documented_topup(&mut topups, &self.base.squads);
+        }
         let mut capacity: Vec<u64> = self
             .base
             .squads
@@ -235,7 +246,7 @@ impl<'o> Planner<'o> {
                 v.status = Status::Deprecated;
             }
         }
-        self.introduce(k, &capacity);
+        self.introduce(k, &capacity, behaviour);
 
         let rng = &mut self.rng;
         let uses: Vec<u64> = self.experiments.iter().map(|e| e.uses(rng, k)).collect();
@@ -245,7 +256,7 @@ impl<'o> Planner<'o> {
             topups,
             ..self.base.clone()
         };
-        let extra = experiments::runs(&world, &self.experiments, &uses, rng);
+        let extra = experiments::runs(&world, &self.experiments, &uses, k, rng);
         // Each sprint's background runs from a seed of their own, derived from the series'.
         let seed = rng.below(u64::MAX);
         let candidates = {
@@ -260,12 +271,16 @@ impl<'o> Planner<'o> {
             if !candidates[e.variant] {
                 continue;
             }
-            self.credits[e.home] += CREDIT_TOKENS;
+            let credited = e.credited(k);
+            self.credits[credited] += CREDIT_TOKENS;
             if e.candidate.is_none() {
                 e.candidate = Some(k);
                 let promoted = k + 1 + rng.below(2) as usize;
                 e.promoted = Some(promoted);
-                e.recorded_origin = self.scenario.recorded_origin(rng, e.home, n);
+                e.recorded_origin = behaviour.recorded_origin(rng, credited, n);
+                if self.scenario == Scenario::NoOrigin && rng.permille(300) {
+                    e.recorded_origin = super::planted::NO_ORIGIN;
+                }
                 e.fades = rng.permille(300);
                 // Used twice more, then not at all: `sunset` says so, and the sprint
                 // after, the entry is deprecated.
@@ -276,7 +291,7 @@ impl<'o> Planner<'o> {
     }
 
     /// Two to four new experiments in sprint `k`, in families with letters left.
-    fn introduce(&mut self, k: usize, capacity: &[u64]) {
+    fn introduce(&mut self, k: usize, capacity: &[u64], behaviour: Scenario) {
         let rng = &mut self.rng;
         let n = capacity.len();
         let total: u64 = capacity.iter().sum();
@@ -299,7 +314,7 @@ impl<'o> Planner<'o> {
                 .max_by_key(|&i| (turns[i], std::cmp::Reverse(i)))
                 .expect("a series has squads");
             turns[home] -= total as i64;
-            let sustained = self.scenario.sustains(rng, home, n);
+            let sustained = behaviour.sustains(rng, home, n);
             let (success, price) = if promising {
                 (rng.range(870, 960), rng.range(550, 800))
             } else if rng.permille(500) {
@@ -312,9 +327,11 @@ impl<'o> Planner<'o> {
             v.price_permille = price;
             v.home_squad = home;
             v.origin_squad = home;
-            self.experiments.push(Experiment::new(
-                rng, variant, home, k, promising, sustained, n,
-            ));
+            let mut e = Experiment::new(rng, variant, home, k, promising, sustained, n);
+            if self.scenario == Scenario::Capture {
+                e.captor = super::planted::captor(rng, home, n);
+            }
+            self.experiments.push(e);
         }
     }
 }

@@ -2,7 +2,8 @@
 //! forum. Styles and charts are inline; there is no script, font or URL, and a Content
 //! Security Policy forbids fetching anything, so it opens offline and leaks nothing.
 //!
-//! Workflows come first (exploration by family, the funnel, candidates); squads appear
+//! The first screen holds the answer and the chart that decides it (`dashboard_answer`);
+//! then workflows (exploration by family, the funnel, candidates); squads appear
 //! only as capacity quartiles and in credits, never ranked by name. Every chart has its
 //! numbers in a table below it. The charts are `svg`'s; the sections are in
 //! `dashboard_sections`, the tables' markup in `dashboard_tables`.
@@ -10,6 +11,7 @@
 use std::fmt::Write;
 use std::io;
 
+use super::dashboard_answer as answer;
 use super::dashboard_sections as sections;
 use super::dashboard_tables as tables;
 use super::emitter::Emitter;
@@ -27,7 +29,7 @@ impl Emitter<Report> for Dashboard {
 
 const STYLE: &str = "
 body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1000px; padding: 1rem 1.5rem 3rem; color: #111; background: #fff; line-height: 1.4; }
-h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
+h1 { font-size: 1.6rem; margin: 0.4rem 0 0.2rem; }
 h2 { font-size: 1.25rem; margin-top: 2.5rem; border-bottom: 2px solid #111; padding-bottom: 0.2rem; }
 .lede { color: #333; margin-top: 0; }
 .chart { width: 100%; height: auto; display: block; margin: 1rem 0 0.5rem; }
@@ -54,8 +56,9 @@ fn page(report: &Report) -> String {
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{t}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{t}</h1>\n",
+         <title>{t}</title>\n<style>{STYLE}{answer_style}</style>\n</head>\n<body>\n<h1>{t}</h1>\n",
         t = escape(&title),
+        answer_style = answer::STYLE,
     );
     let span = match (report.sprints.first(), report.sprints.last()) {
         (Some(a), Some(b)) => format!(
@@ -70,14 +73,15 @@ fn page(report: &Report) -> String {
     let _ = writeln!(
         out,
         "<p class=\"lede\">{}{span}. Does the split budget surface promotable workflows, or \
-         entrench the influential squads? Workflows first; squads appear only as capacity \
-         quartiles and in credits.</p>",
+         entrench the influential squads?</p>",
         count(report.sprints.len(), "sprint"),
     );
-    sections::verdicts(&mut out, report);
+    answer::banner(&mut out, report);
+    answer::chart(&mut out, report);
     sections::exploration(&mut out, report);
     sections::funnel(&mut out, report);
     sections::candidates(&mut out, report);
+    sections::verdicts(&mut out, report);
     sections::health(&mut out, report);
     sections::access(&mut out, report);
     tables::mismatches(&mut out, report);

@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod dashboard;
+mod dashboard_answer;
 mod dashboard_sections;
 mod dashboard_tables;
 pub mod diagnostic;

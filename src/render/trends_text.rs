@@ -1,5 +1,7 @@
-//! The trends report as text for a terminal: verdicts first (the answer), then the sprint
-//! rows, the funnel, the capacity quartiles, credit mismatches and the variant journeys.
+//! The trends report as text for a terminal: the answer first, in one sentence with the
+//! three figures it rests on, then the verdicts, influence tiers over the windows, the
+//! sprint rows, the funnel, the capacity quartiles, credit captures and mismatches and
+//! the variant journeys.
 //! Squads appear only as quartiles and in credits, never ranked by name. (Its JSON is
 //! `json`'s.) Every name from the snapshots is escaped for the terminal.
 
@@ -12,6 +14,8 @@ use super::emitter::Emitter;
 use crate::text::{count, escape_terminal as esc};
 use crate::trends::{Measure, Report, SprintRow, NEAR_ONE_FACTOR};
 
+mod tiers;
+
 pub struct TrendsText;
 
 impl Emitter<Report> for TrendsText {
@@ -22,12 +26,15 @@ impl Emitter<Report> for TrendsText {
 
 fn text(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", headline(report));
+    answer(&mut out, report);
+    let _ = writeln!(out, "\n{}", headline(report));
     verdicts(&mut out, report);
+    tiers::tiers(&mut out, report);
     sprints(&mut out, &report.sprints);
     health(&mut out, &report.sprints);
     funnel(&mut out, report);
     quartiles(&mut out, report);
+    tiers::captures(&mut out, report);
     mismatches(&mut out, report);
     journeys(&mut out, report);
     out
@@ -54,6 +61,18 @@ fn headline(report: &Report) -> String {
         "trends: {}{org}{span}",
         count(report.sprints.len(), "sprint")
     )
+}
+
+/// `answer: entrenching since 2026-S07: ...`, then the figures it rests on.
+fn answer(out: &mut String, report: &Report) {
+    let a = &report.answer;
+    let mut findings = a.findings.iter();
+    if let Some(first) = findings.next() {
+        let _ = writeln!(out, "answer: {}", esc(first));
+    }
+    for f in findings {
+        let _ = writeln!(out, "  - {}", esc(f));
+    }
 }
 
 fn verdicts(out: &mut String, report: &Report) {

@@ -5,11 +5,18 @@ use std::collections::BTreeSet;
 
 use crate::limits::Limits;
 
+use super::access::{events, Event};
+use super::answer::{answer, Context};
+use super::credit::{captures, topup_concentration, without_origin};
 use super::emergence::emergence;
 use super::equity::{credit_mismatches, quartile_of, quartiles};
+use super::influence::Ranking;
+use super::influence::{rankings, Measure};
 use super::model::{Report, SprintRow, REPORT_FORMAT};
 use super::pack_history::pack_history;
 use super::sample::Sample;
+use super::stats::{seed_of, Draws};
+use super::tiers::{tiers, windows};
 use super::verdicts::{verdicts, Inputs};
 
 /// The report on `samples`, which are in sprint order.
@@ -54,7 +61,38 @@ pub fn analyse(samples: &[Sample], limits: Limits) -> Report {
             health: s.health.clone(),
         })
         .collect();
+    let credit_captures = captures(samples, &journeys);
+    let catalog_without_origin = without_origin(samples);
+    let measures = [Measure::Capacity, Measure::Privilege];
+    let ranked: Vec<Vec<Ranking>> = measures.iter().map(|&m| rankings(samples, m)).collect();
+    let placed: Vec<Vec<Event>> = ranked
+        .iter()
+        .map(|r| events(samples, &journeys, r))
+        .collect();
+    // Resampling seeded from the inputs: the same snapshots give the same report.
+    let mut draws = Draws::new(seed_of(samples.iter().map(|s| s.snapshot_sha256.as_str())));
+    let contexts: Vec<Context> = measures
+        .iter()
+        .zip(ranked.iter().zip(&placed))
+        .map(|(&measure, (rankings, events))| Context {
+            measure,
+            samples,
+            rankings,
+            events,
+            captures: &credit_captures,
+            without_origin: &catalog_without_origin,
+        })
+        .collect();
+    let (answer, chosen) = answer(&contexts, &mut draws);
+    let (rankings, events) = (&ranked[chosen], &placed[chosen]);
+    let all: Vec<&Event> = events.iter().collect();
+    let influence_tiers = tiers(0..samples.len(), rankings, &all);
+    let windows = windows(samples, rankings, events, &mut draws);
     let verdicts = verdicts(&Inputs {
+        answer: &answer,
+        captures: &credit_captures,
+        without_origin: &catalog_without_origin,
+        topups: topup_concentration(samples),
         sprints: &sprints,
         quartiles: &quartiles,
         pack: &pack,
@@ -76,5 +114,10 @@ pub fn analyse(samples: &[Sample], limits: Limits) -> Report {
         originating_squads,
         credit_mismatches,
         verdicts,
+        answer,
+        credit_captures,
+        catalog_without_origin,
+        influence_tiers,
+        windows,
     }
 }

@@ -2,19 +2,29 @@
 //! the influential squads? Many snapshots evaluated with one pack (`run`), each reduced to
 //! what trends needs (`sample`), put in sprint order (`series`) and analysed: emergence
 //! (`emergence`), equity and trust (`equity`, `pack_history`), verdicts (`verdicts`),
-//! assembled by `analysis` into the report `model`. This file only re-exports.
+//! assembled by `analysis` into the report `model`. The answer (`answer`) weighs who
+//! originated candidates (`access`, `tiers`) against their influence before they began
+//! (`influence`), with seeded resampling (`stats`); `credit` finds captured credit.
+//! This file only re-exports.
 
+mod access;
 mod analysis;
+mod answer;
+mod credit;
 mod emergence;
 mod equity;
+mod influence;
 pub mod model;
 mod pack_history;
 mod run;
 pub mod sample;
 mod series;
+mod stats;
+mod tiers;
 mod verdicts;
 
 pub use analysis::analyse;
+pub use answer::{ACCESS_ENTRENCHED, ACCESS_FAIR, ALPHA, MARGIN, MIN_CANDIDATES};
 pub use equity::QUARTILE_LABELS;
 pub use model::*;
 pub use run::{run, run_with_packs, Failure, Options, Trends};

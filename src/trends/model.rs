@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::limits::Limits;
 
 /// Format version of the trends report (`bursar trends --format json`).
-pub const REPORT_FORMAT: u32 = 1;
+pub const REPORT_FORMAT: u32 = 2;
 
 /// The whole output of `bursar trends`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -40,6 +40,100 @@ pub struct Report {
     pub credit_mismatches: Vec<CreditMismatch>,
     /// One per condition, in the order of [`Condition`].
     pub verdicts: Vec<Verdict>,
+    /// The answer to the question, from who originates candidates against influence.
+    pub answer: Answer,
+    /// Variants whose first exploration run in the series was one squad's and whose
+    /// credit went to another, by variant.
+    pub credit_captures: Vec<CreditCapture>,
+    /// Variant keys with a catalog entry that records no `origin_squad`, sorted.
+    pub catalog_without_origin: Vec<String>,
+    /// Squads in four tiers of influence (people ranked by their squad's capacity before
+    /// each candidate's exploration began, credits left out), top first.
+    pub influence_tiers: Vec<InfluenceTier>,
+    /// The same figures over consecutive windows of sprints, in order.
+    pub windows: Vec<Window>,
+}
+
+/// Whether the split budget surfaces workflows or entrenches squads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Surfacing,
+    Entrenching,
+    Inconclusive,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Surfacing => "surfacing",
+            Self::Entrenching => "entrenching",
+            Self::Inconclusive => "inconclusive",
+        }
+    }
+}
+
+/// The headline answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    pub verdict: Direction,
+    /// The sprint from which the series took its present course, when it changed course.
+    pub since: Option<String>,
+    /// The answer in one sentence, then the sentences it rests on.
+    pub findings: Vec<String>,
+    /// The figures by name, for machines.
+    pub figures: BTreeMap<String, serde_json::Value>,
+}
+
+/// A variant explored first by one squad and credited to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreditCapture {
+    pub variant: String,
+    pub explored_by: String,
+    pub explored_in: String,
+    pub credited: String,
+    pub credited_in: String,
+}
+
+/// One tier of influence over the series (or a window).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InfluenceTier {
+    /// 1 = the most influential quarter of people.
+    pub rank: u8,
+    pub label: String,
+    /// Squads in this tier when the last candidate of the series (or window) began
+    /// exploring, sorted.
+    pub squads: Vec<String>,
+    /// The tier's share of people, averaged over the candidates' reference sprints.
+    pub people_share: f64,
+    /// The tier's share of squads, averaged the same way.
+    pub squad_share: f64,
+    /// Candidates whose originator was in this tier.
+    pub candidates: usize,
+    pub candidate_share: f64,
+    /// 95% Wilson interval of `candidate_share`.
+    pub interval: [f64; 2],
+    /// candidate_share / people_share; absent when either is 0.
+    pub access_ratio: Option<f64>,
+    /// Experiments begun in this tier, and how many became candidates.
+    pub experiments: usize,
+    pub survived: usize,
+    /// Median sprints from first exploration to candidate.
+    pub median_sprints_to_candidate: Option<f64>,
+}
+
+/// The influence figures over a window of consecutive sprints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Window {
+    pub first: String,
+    pub last: String,
+    /// Candidates whose exploration began in the window.
+    pub candidates: usize,
+    /// The influence gap, absent without candidates.
+    pub gap: Option<f64>,
+    /// Its 95% bootstrap interval.
+    pub interval: Option<[f64; 2]>,
+    pub tiers: Vec<InfluenceTier>,
 }
 
 /// One sprint's figures.

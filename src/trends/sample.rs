@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::decision::{Decision, Document};
+use crate::instant::Instant;
 use crate::snapshot::{CatalogStatus, Pool, Snapshot, Sprint, TopupStatus};
 
 use super::model::{Health, Measure};
@@ -23,6 +24,17 @@ pub struct Sample {
     pub pack_files: BTreeMap<String, String>,
     /// Squad → baseline tokens (0 without a budget entry) + granted top-up tokens.
     pub capacity: BTreeMap<String, u64>,
+    /// Squad → tokens of its granted top-ups, and how many were granted.
+    pub topups: BTreeMap<String, u64>,
+    pub topup_grants: usize,
+    /// Squad → the tokens the `allocation` rule gives its headcount (`base_tokens`),
+    /// before credits: what the handbook entitles it to.
+    pub entitled: BTreeMap<String, u64>,
+    /// Squad → headcount (squads listed in `squads`).
+    pub headcount: BTreeMap<String, u64>,
+    /// Variant key → the squad of its earliest exploration-pool run this sprint (by start,
+    /// ties: smallest run id): who explored it first, whoever is credited.
+    pub first_explorer: BTreeMap<String, String>,
     pub exploration_tokens_by_family: BTreeMap<String, u64>,
     pub untagged_exploration_tokens: u64,
     pub variants: BTreeMap<String, Use>,
@@ -68,19 +80,29 @@ const CREDITING: &str = "crediting";
 const HEALTH: &str = "health";
 const TOPUPS: &str = "topups";
 const SUNSET: &str = "sunset";
+const ALLOCATION: &str = "allocation";
 
 impl Sample {
     /// Keeps what trends needs of `snapshot` (read before the pack consumes it).
     pub fn of_snapshot(path: String, snapshot: &Snapshot) -> Self {
         let mut capacity: BTreeMap<String, u64> =
             snapshot.squads.iter().map(|s| (s.id.clone(), 0)).collect();
+        let headcount = snapshot
+            .squads
+            .iter()
+            .map(|s| (s.id.clone(), s.headcount))
+            .collect();
         for b in &snapshot.budgets.exploration {
             *capacity.entry(b.squad.clone()).or_default() += b.baseline_tokens;
         }
         let mut informal_topups = Vec::new();
+        let mut topups: BTreeMap<String, u64> = BTreeMap::new();
+        let mut topup_grants = 0;
         for t in &snapshot.topups {
             if t.status == TopupStatus::Granted {
                 *capacity.entry(t.squad.clone()).or_default() += t.tokens;
+                *topups.entry(t.squad.clone()).or_default() += t.tokens;
+                topup_grants += 1;
                 if t.approved_by.as_deref().is_none_or(|a| a.trim().is_empty()) {
                     informal_topups.push(t.id.clone());
                 }
@@ -107,6 +129,11 @@ impl Sample {
             pack_sha256: String::new(),
             pack_files: BTreeMap::new(),
             capacity,
+            topups,
+            topup_grants,
+            entitled: BTreeMap::new(),
+            headcount,
+            first_explorer: BTreeMap::new(),
             exploration_tokens_by_family: BTreeMap::new(),
             untagged_exploration_tokens: 0,
             variants: BTreeMap::new(),
@@ -133,7 +160,9 @@ impl Sample {
     fn count_runs(&mut self, snapshot: &Snapshot) {
         let tags = snapshot.runs.tags();
         let mut by_tag = vec![(Use::default(), 0u64); tags.len()];
-        for run in snapshot.runs.iter() {
+        // Per tag, the earliest exploration run: (start, run index), compared by id on ties.
+        let mut first: Vec<Option<(Instant, usize)>> = vec![None; tags.len()];
+        for (i, run) in snapshot.runs.iter().enumerate() {
             let exploring = run.pool() == Pool::Exploration;
             match run.tag_index() {
                 Some(t) => {
@@ -142,17 +171,50 @@ impl Sample {
                     if exploring {
                         used.exploration_runs += 1;
                         *tokens += run.tokens();
+                        let earlier = match first[t as usize] {
+                            None => true,
+                            Some((at, j)) => match run.started().cmp(&at) {
+                                std::cmp::Ordering::Less => true,
+                                std::cmp::Ordering::Equal => run.id() < snapshot.runs.get(j).id(),
+                                std::cmp::Ordering::Greater => false,
+                            },
+                        };
+                        if earlier {
+                            first[t as usize] = Some((run.started(), i));
+                        }
                     }
                 }
                 None if exploring => self.untagged_exploration_tokens += run.tokens(),
                 None => {}
             }
         }
+        let mut earliest: BTreeMap<String, (Instant, &str, &str)> = BTreeMap::new();
         for ((workflow, variant), (used, tokens)) in tags.iter().zip(by_tag) {
             self.add(Some((workflow, variant)), used, tokens);
         }
+        for (t, at) in first.iter().enumerate() {
+            if let Some((at, j)) = *at {
+                let run = snapshot.runs.get(j);
+                let (w, v) = &tags[t];
+                earliest.insert(
+                    crate::snapshot::variant_key(w, v),
+                    (at, run.id(), run.squad()),
+                );
+            }
+        }
         for g in &snapshot.run_groups {
             let exploring = g.pool == Pool::Exploration;
+            if let (true, Some(w), Some(v)) = (exploring, &g.workflow, &g.variant) {
+                let seen = (g.first_started, g.first_run_id.as_str(), g.squad.as_str());
+                earliest
+                    .entry(crate::snapshot::variant_key(w, v))
+                    .and_modify(|e| {
+                        if (seen.0, seen.1) < (e.0, e.1) {
+                            *e = seen;
+                        }
+                    })
+                    .or_insert(seen);
+            }
             let used = Use {
                 runs: g.count,
                 exploration_runs: if exploring { g.count } else { 0 },
@@ -165,6 +227,10 @@ impl Sample {
             let tag = g.workflow.as_deref().zip(g.variant.as_deref());
             self.add(tag, used, tokens);
         }
+        self.first_explorer = earliest
+            .into_iter()
+            .map(|(key, (_, _, squad))| (key, squad.to_owned()))
+            .collect();
     }
 
     /// Adds runs of one tag (`None`: untagged) and their exploration tokens.
@@ -221,6 +287,11 @@ impl Sample {
                 }
                 (HEALTH, _) if d.subject == "org" => self.take_health(d),
                 (TOPUPS, "violation") => self.health.topup_violations += 1,
+                (ALLOCATION, _) => {
+                    if let Some(base) = d.values.get("base_tokens").and_then(Value::as_u64) {
+                        self.entitled.insert(d.subject.clone(), base);
+                    }
+                }
                 (SUNSET, "sunset") => {
                     self.sunset.insert(d.subject.clone());
                 }

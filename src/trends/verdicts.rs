@@ -7,7 +7,11 @@ use serde_json::{json, Value};
 
 use crate::text::count;
 
-use super::model::{Condition, CreditMismatch, PackHistory, Quartile, SprintRow, Status, Verdict};
+use super::credit::MIN_TOPUP_GRANTS;
+use super::model::{
+    Answer, Condition, CreditCapture, CreditMismatch, Direction, PackHistory, Quartile, SprintRow,
+    Status, Verdict,
+};
 
 /// An access ratio is near 1 when it lies within this factor of 1 either way
 /// (from 1/1.5 ≈ 0.67 to 1.5): a quartile then originates about its share.
@@ -20,6 +24,11 @@ pub fn near_one(ratio: f64) -> bool {
 
 /// What the verdicts read, all already in the report.
 pub struct Inputs<'a> {
+    pub answer: &'a Answer,
+    pub captures: &'a [CreditCapture],
+    pub without_origin: &'a [String],
+    /// Granted top-ups over the series, and the largest squad's share of their tokens.
+    pub topups: (usize, Option<(f64, String)>),
     pub sprints: &'a [SprintRow],
     pub quartiles: &'a [Quartile],
     pub pack: &'a PackHistory,
@@ -100,51 +109,30 @@ fn promotion_access(inputs: &Inputs<'_>) -> Verdict {
         ),
         ("squads".to_owned(), json!(inputs.squads)),
     ]);
-    let top = inputs.quartiles.first();
-    let top_ratio = top.and_then(|q| q.access_ratio);
-    if let (Some(q), Some(ratio)) = (top, top_ratio) {
-        findings.push(format!(
-            "the top capacity quartile holds {} of capacity and originated {} of candidates (ratio {ratio:.2})",
-            percent(q.capacity_share),
-            percent(q.candidate_share),
-        ));
-        if let Some(credit) = q.credit_ratio {
-            findings.push(format!(
-                "the top capacity quartile received {} of credit tokens (ratio {credit:.2})",
-                percent(q.credit_share)
-            ));
-        }
-    } else {
-        findings.push("no candidate was credited to a squad in the series".to_owned());
-    }
+    // Capacity quartiles over the whole series are kept as figures; the status follows
+    // the answer, which ranks influence before the outcome and weighs it against people.
     for q in inputs.quartiles {
         figures.insert(format!("access_ratio_{}", q.label), json!(q.access_ratio));
         figures.insert(format!("credit_ratio_{}", q.label), json!(q.credit_ratio));
     }
-    let proportional = inputs
-        .quartiles
-        .iter()
-        .filter_map(|q| q.access_ratio)
-        .filter(|&r| near_one(r))
-        .count();
-    let with_capacity = inputs
-        .quartiles
-        .iter()
-        .filter(|q| q.access_ratio.is_some())
-        .count();
+    findings.extend(inputs.answer.findings.iter().skip(1).take(3).cloned());
     findings.push(format!(
-        "{proportional} of {with_capacity} capacity quartiles originated candidates near their share of capacity (ratio {:.2} to {NEAR_ONE_FACTOR:.2}); {} of {} squads originated a candidate",
-        1.0 / NEAR_ONE_FACTOR,
-        inputs.originating_squads,
-        inputs.squads
+        "{} of {} squads were credited as origin of a candidate",
+        inputs.originating_squads, inputs.squads
     ));
-    let met = top_ratio.is_some_and(|r| r <= NEAR_ONE_FACTOR)
-        && top
-            .and_then(|q| q.credit_ratio)
-            .is_none_or(|r| r <= NEAR_ONE_FACTOR);
+    for name in ["influence_gap", "influence_gap_interval", "p_value"] {
+        if let Some(v) = inputs.answer.figures.get(name) {
+            figures.insert(name.to_owned(), v.clone());
+        }
+    }
+    let status = match inputs.answer.verdict {
+        Direction::Surfacing => Status::Met,
+        Direction::Entrenching => Status::NotMet,
+        Direction::Inconclusive => Status::Unknown,
+    };
     Verdict {
         condition: Condition::PromotionAccess,
-        status: status(met, top_ratio.is_some()),
+        status,
         findings,
         figures,
     }
@@ -182,6 +170,29 @@ fn public_rules(inputs: &Inputs<'_>) -> Verdict {
             "{mismatches} catalog entries record an origin other than the squad bursar credited"
         ),
     });
+    let captures = inputs.captures.len();
+    findings.push(match captures {
+        0 => "every candidate was credited to the squad that explored it first".to_owned(),
+        n => format!(
+            "{n} {} credited to another squad than the one that explored it first",
+            if n == 1 {
+                "variant was"
+            } else {
+                "variants were"
+            }
+        ),
+    });
+    let bare = inputs.without_origin.len();
+    if bare > 0 {
+        findings.push(format!(
+            "{bare} catalog {} no origin squad",
+            if bare == 1 {
+                "entry records"
+            } else {
+                "entries record"
+            }
+        ));
+    }
     let informal: usize = inputs
         .sprints
         .iter()
@@ -206,12 +217,17 @@ fn public_rules(inputs: &Inputs<'_>) -> Verdict {
         ("pack_changed".to_owned(), Value::Bool(pack.changed)),
         ("pack_file_changes".to_owned(), json!(pack.changes.len())),
         ("credit_mismatches".to_owned(), json!(mismatches)),
+        ("credit_captures".to_owned(), json!(captures)),
+        ("catalog_without_origin".to_owned(), json!(bare)),
         ("informal_topups".to_owned(), json!(informal)),
         ("topup_violations".to_owned(), json!(violations)),
     ]);
     Verdict {
         condition: Condition::PublicRules,
-        status: status(!pack.changed && mismatches == 0 && informal == 0, true),
+        status: status(
+            !pack.changed && mismatches == 0 && informal == 0 && captures == 0 && bare == 0,
+            true,
+        ),
         findings,
         figures,
     }
@@ -224,6 +240,11 @@ fn workflows_not_squads(inputs: &Inputs<'_>) -> Verdict {
     let (spread, spread_known) = passed(inputs.sprints, |s| {
         s.health.topup_concentration.as_ref().and_then(|m| m.pass)
     });
+    // Judged over the series, and only over enough grants: one approved grant a sprint
+    // is all of that sprint's top-ups, which is no concentration.
+    let (grants, largest) = &inputs.topups;
+    let judged = *grants >= MIN_TOPUP_GRANTS && inputs.squads >= 3;
+    let concentrated = judged && largest.as_ref().is_some_and(|(share, _)| *share > 0.5);
     let untagged: u64 = inputs
         .sprints
         .iter()
@@ -246,6 +267,18 @@ fn workflows_not_squads(inputs: &Inputs<'_>) -> Verdict {
             percent(untagged_share)
         ),
         format!("top-ups were not concentrated in one squad (within the threshold) in {spread} of {spread_known} sprints"),
+        match (judged, largest) {
+            (false, _) => format!(
+                "{} over the series: too few to judge their concentration (at least {MIN_TOPUP_GRANTS})",
+                count(*grants, "granted top-up")
+            ),
+            (true, Some((share, squad))) => format!(
+                "{} over the series; the largest share, {squad}'s, is {} of their tokens",
+                count(*grants, "granted top-up"),
+                percent(*share)
+            ),
+            (true, None) => format!("{} over the series", count(*grants, "granted top-up")),
+        },
     ];
     let figures = BTreeMap::from([
         ("untagged_share".to_owned(), json!(untagged_share)),
@@ -253,13 +286,15 @@ fn workflows_not_squads(inputs: &Inputs<'_>) -> Verdict {
         ("sprints_untagged_checked".to_owned(), json!(tagged_known)),
         ("sprints_topups_spread".to_owned(), json!(spread)),
         ("sprints_topups_checked".to_owned(), json!(spread_known)),
+        ("topup_grants".to_owned(), json!(grants)),
+        (
+            "topup_largest_share".to_owned(),
+            json!(largest.as_ref().map(|(s, _)| *s)),
+        ),
     ]);
     Verdict {
         condition: Condition::WorkflowsNotSquads,
-        status: status(
-            tagged == tagged_known && spread == spread_known,
-            tagged_known > 0,
-        ),
+        status: status(tagged == tagged_known && !concentrated, tagged_known > 0),
         findings,
         figures,
     }

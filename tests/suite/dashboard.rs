@@ -392,3 +392,64 @@ fn names_from_the_snapshots_are_escaped_everywhere_on_the_page() {
     // journeys and both squads of a mismatch.
     assert!(count(&html, escaped) > 10, "{}", count(&html, escaped));
 }
+
+/// The first screen (1400x900) of a fair and an entrenched series: the answer banner,
+/// with its verdict in words, and the deciding chart lie inside it, and the two series
+/// get different words. Screenshots of that screen are kept under the target folder.
+#[test]
+#[cfg_attr(
+    not(have_chromium),
+    ignore = "needs chromium on PATH (.ci/run installs it)"
+)]
+fn the_first_screen_holds_the_answer_and_the_deciding_chart() {
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    for (scenario, word) in [
+        (Scenario::Fair, "SURFACING"),
+        (Scenario::Entrenched, "ENTRENCHING"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (html, _) = generated(dir.path(), scenario, 16);
+        let screenshot = artefacts().join(format!("first-screen-{}.png", scenario.as_str()));
+        let _ = std::fs::remove_file(&screenshot);
+        let profile = tempfile::tempdir().unwrap();
+        let out = Command::new("python3")
+            .arg(crate::support::root().join("tests/dashboard/first_screen.py"))
+            .args([
+                chromium.as_os_str(),
+                html.as_os_str(),
+                screenshot.as_os_str(),
+                profile.path().as_os_str(),
+            ])
+            .output()
+            .expect("python3 runs");
+        assert!(
+            out.status.success(),
+            "first_screen.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            seen["viewport"],
+            serde_json::json!({"width": 1400, "height": 900})
+        );
+        let answer = &seen["answer"];
+        let text = answer["text"].as_str().expect("an answer banner");
+        assert!(text.contains(word), "{scenario:?}: `{text}`");
+        for (what, b) in [("answer", answer), ("deciding chart", &seen["decider"])] {
+            let edge = |k: &str| b[k].as_f64().unwrap_or_else(|| panic!("no {what}"));
+            assert!(
+                edge("top") >= 0.0 && edge("bottom") <= 900.0,
+                "{what} off screen: {b}"
+            );
+            assert!(
+                edge("left") >= 0.0 && edge("right") <= 1400.0,
+                "{what} off screen: {b}"
+            );
+        }
+        assert!(seen["decider"]["bars"].as_u64().unwrap() >= 8, "{seen}");
+        let png = std::fs::read(&screenshot).expect("a screenshot");
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    }
+}

@@ -54,6 +54,8 @@ mod support;
 mod terminal;
 mod test_command;
 mod trends;
+mod trends_independent;
+mod trends_rates;
 mod trends_series;
 mod verify;
 mod warehouse;

@@ -167,7 +167,9 @@ fn journeys_checked_by_hand() {
     let status: Vec<Status> = report.verdicts.iter().map(|v| v.status).collect();
     assert_eq!(
         status,
-        [Status::Met, Status::Met, Status::NotMet, Status::NotMet]
+        // Promotion access follows the answer: 2 candidates cannot tell (unknown). One
+        // granted top-up is too few to judge concentration (at least 5 over the series).
+        [Status::Met, Status::Unknown, Status::NotMet, Status::Met]
     );
     assert_eq!(
         report.verdicts[0].findings[0],
@@ -437,4 +439,48 @@ fn out_is_written_whole_and_never_onto_an_input() {
     let out = run_trends(&[copy.to_str().unwrap(), "--out", copy.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(std::fs::read(&copy).unwrap(), before);
+}
+
+/// gen's `series.json` alone is no sprint: no answer from nothing (exit 2, nothing out).
+#[test]
+fn no_sprint_snapshot_among_the_arguments_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("series");
+    let gen = bursar(&[
+        "gen",
+        "--sprints",
+        "2",
+        "--runs",
+        "50",
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert!(gen.status.success(), "{}", stderr(&gen));
+    let manifest = out.join("series.json");
+    let run = run_trends(&["--format", "json", manifest.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(run.stdout.is_empty());
+    assert!(
+        stderr(&run).contains("no sprint snapshot"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+/// The hand series' answer: one sentence first in the text, the same in the JSON, and
+/// with 2 candidates it cannot be anything but inconclusive.
+#[test]
+fn the_hand_series_answer_is_inconclusive_and_opens_the_text() {
+    let files: Vec<String> = ["s01", "s02", "s03"].iter().map(|f| hand(f)).collect();
+    let report = report(&files, 1);
+    assert_eq!(report.answer.verdict.as_str(), "inconclusive");
+    assert_eq!(report.answer.figures["candidates"], 2);
+    let mut args = vec!["--format", "text"];
+    args.extend(files.iter().map(String::as_str));
+    let run = run_trends(&args);
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        text.starts_with(&format!("answer: {}\n", report.answer.findings[0])),
+        "{text}"
+    );
 }

@@ -1,0 +1,40 @@
+//! The trends answer's rates: for every `gen --sprints` scenario and every family of
+//! series built by another hand (`tests/suite/trends_independent.rs`), over 20 seeds, how
+//! often the answer is the planted one, how often the opposite, how often `since` lands
+//! within two sprints of a planted turn, and how many planted captures and bare catalog
+//! entries are listed. Run from the repository root: `cargo bench --bench trends_rates`.
+//! Exits 1 when a scenario falls below the bar (19 of 20 right, never the opposite).
+
+#![allow(dead_code)] // the test-only helpers of the included files
+
+#[path = "../tests/suite/trends_rates.rs"]
+mod trends_rates;
+
+#[path = "../tests/suite/trends_independent.rs"]
+mod trends_independent;
+
+fn main() {
+    let seeds = trends_rates::REPORT_SEEDS;
+    let mut held = true;
+    for (title, table) in [
+        ("gen --sprints", trends_rates::gen_table(seeds)),
+        (
+            "built by another hand",
+            trends_independent::independent_table(seeds),
+        ),
+    ] {
+        println!("{title}, {seeds} seeds each");
+        for (name, rates) in &table {
+            let mark = if rates.holds() {
+                ""
+            } else {
+                "  <- below the bar"
+            };
+            println!("{}{mark}", rates.line(name));
+            held &= rates.holds();
+        }
+    }
+    if !held {
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,187 @@
+//! The dashboard's first screen: the answer in one sentence, marked by an icon and a word
+//! as well as a colour, and the chart that decides it: each influence tier's share of
+//! candidates (bars, with 95% intervals) against its share of people (ticks), window by
+//! window. In proportion, bars meet their ticks; entrenched, the top bars tower and the
+//! bottom ones vanish.
+
+use std::fmt::Write;
+
+use super::svg::escape;
+use crate::trends::{Direction, Report, Window};
+
+pub const STYLE: &str = "
+.answer { border: 3px solid #111; border-left-width: 14px; padding: 0.6rem 1rem; margin: 0.6rem 0; }
+.answer.surfacing { border-color: #1a7f37; background: #eefbf1; }
+.answer.entrenching { border-color: #b42318; background: #fdf0ef; }
+.answer.inconclusive { border-color: #8a6d00; background: #fff8e1; border-style: dashed; }
+.answer .verdict { font-size: 1.35rem; font-weight: 800; letter-spacing: 0.04em; }
+.answer .icon { font-size: 1.5rem; margin-right: 0.4rem; }
+.answer ul { margin: 0.3rem 0 0; padding-left: 1.2rem; font-size: 0.9rem; }
+.decider { width: 100%; height: auto; display: block; margin: 0.3rem 0; }
+.key { font-size: 0.8rem; color: #333; margin: 0; }
+";
+
+/// Tier fills, darkest for the most influential: told apart by shade and by position.
+const FILLS: [&str; 4] = ["#3b2a7a", "#6f5fb8", "#a99fd8", "#d9d3f2"];
+
+/// The answer banner: icon, verdict word, the sentence, the three figures.
+pub fn banner(out: &mut String, report: &Report) {
+    let a = &report.answer;
+    let (class, icon, word) = match a.verdict {
+        Direction::Surfacing => ("surfacing", "&#10004;", "SURFACING WORKFLOWS"),
+        Direction::Entrenching => ("entrenching", "&#9888;", "ENTRENCHING SQUADS"),
+        Direction::Inconclusive => ("inconclusive", "?", "INCONCLUSIVE"),
+    };
+    let since = a
+        .since
+        .as_deref()
+        .map(|s| format!(" since {}", escape(s)))
+        .unwrap_or_default();
+    let sentence = a.findings.first().map(|s| escape(s)).unwrap_or_default();
+    let _ = write!(
+        out,
+        "<section class=\"answer {class}\" id=\"answer\" role=\"status\">\
+         <div><span class=\"icon\" aria-hidden=\"true\">{icon}</span>\
+         <span class=\"verdict\">Answer: {word}{since}</span></div>\
+         <div>{sentence}</div><ul>"
+    );
+    for f in a.findings.iter().skip(1).take(3) {
+        let _ = write!(out, "<li>{}</li>", escape(f));
+    }
+    out.push_str("</ul></section>\n");
+}
+
+/// The deciding chart: the whole series first, then each window.
+pub fn chart(out: &mut String, report: &Report) {
+    let whole = Window {
+        first: report
+            .sprints
+            .first()
+            .map(|s| s.sprint.clone())
+            .unwrap_or_default(),
+        last: report
+            .sprints
+            .last()
+            .map(|s| s.sprint.clone())
+            .unwrap_or_default(),
+        candidates: report.influence_tiers.iter().map(|t| t.candidates).sum(),
+        gap: report
+            .answer
+            .figures
+            .get("influence_gap")
+            .and_then(serde_json::Value::as_f64),
+        interval: None,
+        tiers: report.influence_tiers.clone(),
+    };
+    let windows: Vec<&Window> = std::iter::once(&whole).chain(&report.windows).collect();
+    let (w, h) = (960.0, 300.0);
+    let (left, right, top, bottom) = (44.0, 8.0, 40.0, 40.0);
+    let plot_h = h - top - bottom;
+    let n = windows.len().max(1) as f64;
+    let slot = (w - left - right) / n;
+    let bar = (slot * 0.8 / 4.0).min(40.0);
+    let y = |share: f64| top + plot_h * (1.0 - share.clamp(0.0, 1.0));
+    let _ = write!(
+        out,
+        "<svg class=\"decider\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"decider-title\">\
+         <title id=\"decider-title\">Share of candidates by influence tier (bars, 95% intervals) against each tier's share of people (black ticks), by window</title>"
+    );
+    for pct in [0.0, 0.25, 0.5, 0.75, 1.0] {
+        let _ = write!(
+            out,
+            "<line x1=\"{left}\" x2=\"{}\" y1=\"{y0:.1}\" y2=\"{y0:.1}\" stroke=\"#ddd\"/>\
+             <text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{:.0}%</text>",
+            w - right,
+            left - 4.0,
+            y(pct) + 4.0,
+            pct * 100.0,
+            y0 = y(pct)
+        );
+    }
+    for (i, &win) in windows.iter().enumerate() {
+        let x0 = left + slot * i as f64 + slot * 0.1;
+        for (t, tier) in win.tiers.iter().enumerate() {
+            let x = x0 + bar * t as f64;
+            let share = if win.candidates == 0 {
+                0.0
+            } else {
+                tier.candidate_share
+            };
+            let _ = write!(
+                out,
+                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{}: {} of {} candidates, {:.0}% of people</title></rect>",
+                y(share),
+                bar * 0.9,
+                y(0.0) - y(share),
+                FILLS[t],
+                escape(&tier.label),
+                tier.candidates,
+                win.candidates,
+                tier.people_share * 100.0
+            );
+            if win.candidates > 0 {
+                let cx = x + bar * 0.45;
+                let _ = write!(
+                    out,
+                    "<line x1=\"{cx:.1}\" x2=\"{cx:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#c00\" stroke-width=\"1.5\"/>",
+                    y(tier.interval[0]),
+                    y(tier.interval[1])
+                );
+            }
+            let py = y(tier.people_share);
+            let _ = write!(
+                out,
+                "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{py:.1}\" y2=\"{py:.1}\" stroke=\"#000\" stroke-width=\"3\"/>",
+                x - 1.0,
+                x + bar * 0.9 + 1.0
+            );
+        }
+        let gap = win
+            .gap
+            .map(|g| format!(", gap {g:+.2}"))
+            .unwrap_or_default();
+        let span = if i == 0 {
+            "whole series".to_owned()
+        } else {
+            format!("{}–{}", escape(&win.first), escape(&win.last))
+        };
+        if i == 0 {
+            let sx = left + slot - 1.0;
+            let _ = write!(
+                out,
+                "<line x1=\"{sx:.1}\" x2=\"{sx:.1}\" y1=\"{top}\" y2=\"{:.1}\" stroke=\"#111\" stroke-dasharray=\"4 3\"/>",
+                h - 6.0
+            );
+        }
+        let weight = if i == 0 { "700" } else { "400" };
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" font-weight=\"{weight}\" text-anchor=\"middle\">{span}</text>\
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">n = {}{gap}</text>",
+            x0 + bar * 2.0,
+            h - bottom + 15.0,
+            x0 + bar * 2.0,
+            h - bottom + 29.0,
+            win.candidates
+        );
+    }
+    let _ = write!(
+        out,
+        "<text x=\"{left}\" y=\"14\" font-size=\"12\" font-weight=\"700\">Who originates candidates, by influence tier, against their share of people</text>"
+    );
+    for (t, label) in ["top", "upper-middle", "lower-middle", "bottom"]
+        .iter()
+        .enumerate()
+    {
+        let x = left + 110.0 * t as f64;
+        let _ = write!(
+            out,
+            "<rect x=\"{x:.1}\" y=\"20\" width=\"12\" height=\"12\" fill=\"{}\" stroke=\"#111\" stroke-width=\"0.5\"/>\
+             <text x=\"{:.1}\" y=\"30\" font-size=\"11\">{label}</text>",
+            FILLS[t],
+            x + 16.0
+        );
+    }
+    out.push_str("</svg>\n");
+    out.push_str("<p class=\"key\">The whole series first (left of the dashed line), then each window. Bars, left to right in each group: the top, upper-middle, lower-middle and bottom quarter of people by their squad's influence before the experiment began (credits left out), darkest first; red whiskers: 95% interval of the share; black ticks: the tier's share of people. Bars at their ticks: candidates in proportion to people. Tall dark bars, empty light ones: entrenching.</p>\n");
+}

@@ -1,0 +1,383 @@
+//! The answer: does the split budget surface workflows, or entrench the squads that were
+//! already influential? Decided from the influence gap of the candidates (`access`), over
+//! the whole series or, when the series changed course, over the part since the change.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::json;
+
+use super::access::{change, gap, survival, Event, Gap, Survival};
+use super::influence::{Measure, Ranking};
+use super::model::{Answer, CreditCapture, Direction};
+use super::sample::Sample;
+use super::stats::{round4, wilson, Draws};
+
+/// The influence gap from which candidates are called entrenched (with significance):
+/// the mean originator stands 0.15 of the organisation above the middle (0.65 against
+/// 0.5). Below it, and the less influential half's access at least [`ACCESS_FAIR`],
+/// the answer is `surfacing`.
+pub const MARGIN: f64 = 0.3;
+/// The less influential half's access (its share of candidates over its share of
+/// people) at or below which, with significance, candidates are called entrenched.
+pub const ACCESS_ENTRENCHED: f64 = 0.5;
+/// The access at or above which (and a gap below [`MARGIN`]) they are called surfacing.
+pub const ACCESS_FAIR: f64 = 0.6;
+/// The lower half's survival rate over the upper half's at or below which (with
+/// significance) experiments are called entrenched: they fade before candidacy.
+pub const SURVIVAL_ENTRENCHED: f64 = 0.5;
+/// Fewest candidates for any answer but `inconclusive`.
+pub const MIN_CANDIDATES: usize = 10;
+/// Significance of each permutation test that calls candidates entrenched: three tests
+/// under two measures of influence, about 1% together on a fair series.
+pub const ALPHA: f64 = 0.005;
+/// Significance at which the latest half or third of a series, entrenching on its own,
+/// withholds `surfacing` from the whole.
+pub const VETO_ALPHA: f64 = 0.02;
+/// Significance of a change of course, and the fewest candidates on either side of it.
+pub const CHANGE_ALPHA: f64 = 0.05;
+pub const MIN_PART: usize = 6;
+
+/// The verdict one gap supports. `entrenching` rejects "every person equally likely" at
+/// [`ALPHA`], which an exact permutation test may do on few candidates; `surfacing`
+/// accepts it, which needs [`MIN_CANDIDATES`].
+pub fn decide(g: Option<&Gap>, s: Option<&Survival>) -> Direction {
+    decide_at(g, s, ALPHA)
+}
+
+/// [`decide`] with its tests at `alpha`.
+fn decide_at(g: Option<&Gap>, s: Option<&Survival>, alpha: f64) -> Direction {
+    // Experiments of the less influential half fading before candidacy, with significance.
+    let faded =
+        s.is_some_and(|s| s.p_value < ALPHA && s.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED));
+    let Some(g) = g else {
+        return if faded {
+            Direction::Entrenching
+        } else {
+            Direction::Inconclusive
+        };
+    };
+    let access = g.lower_access().unwrap_or(1.0);
+    let shut_out = access <= ACCESS_ENTRENCHED && g.lower_half_p < alpha;
+    let gathered = g.gap >= MARGIN && g.p_value < alpha;
+    if shut_out || gathered || faded {
+        Direction::Entrenching
+    } else if g.candidates >= MIN_CANDIDATES && access >= ACCESS_FAIR && g.gap < MARGIN {
+        Direction::Surfacing
+    } else {
+        Direction::Inconclusive
+    }
+}
+
+/// What the answer reads beyond the events.
+pub struct Context<'a> {
+    pub measure: Measure,
+    pub samples: &'a [Sample],
+    pub rankings: &'a [Ranking],
+    pub events: &'a [Event],
+    pub captures: &'a [CreditCapture],
+    pub without_origin: &'a [String],
+}
+
+/// One measure's assessment of the series.
+struct Assessment<'a> {
+    verdict: Direction,
+    since: Option<String>,
+    basis: Vec<&'a Event>,
+    decided: Option<Gap>,
+    survived: Survival,
+    turn: Option<(usize, f64)>,
+}
+
+fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
+    let candidates: Vec<&Event> = cx.events.iter().filter(|e| e.candidate()).collect();
+    let whole = gap(&candidates, cx.rankings, draws);
+    let n = cx.samples.len();
+    let fared = survival(cx.events, n, draws);
+    let mut verdict = decide(whole.as_ref(), Some(&fared));
+    let mut survived = fared.clone();
+    let mut since = None;
+    let mut basis: Vec<&Event> = candidates.clone();
+    let mut decided = whole.clone();
+    let turn = change(&candidates, MIN_PART, draws);
+    if let Some((split, p)) = turn {
+        // One split tested, the best; its p-value counts the search over splits.
+        let (before, after): (Vec<&Event>, Vec<&Event>) =
+            candidates.iter().partition(|e| e.sprint < split);
+        let g_before = gap(&before, cx.rankings, draws);
+        let g_after = gap(&after, cx.rankings, draws);
+        let (early, late): (Vec<Event>, Vec<Event>) =
+            cx.events.iter().cloned().partition(|e| e.sprint < split);
+        let s_before = survival(&early, n, draws);
+        let s_after = survival(&late, n, draws);
+        let v_before = decide(g_before.as_ref(), Some(&s_before));
+        let v_after = decide(g_after.as_ref(), Some(&s_after));
+        // A later part that entrenches, or gathers at the top after a change of course,
+        // forbids calling the whole series surfacing.
+        let later_gathers = v_after == Direction::Entrenching
+            || (p < CHANGE_ALPHA && g_after.as_ref().is_some_and(|g| g.gap >= MARGIN));
+        if verdict == Direction::Surfacing && later_gathers {
+            verdict = Direction::Inconclusive;
+        }
+        if p < CHANGE_ALPHA && v_after != v_before && v_after != Direction::Inconclusive {
+            verdict = v_after;
+            since = Some(cx.samples[split].sprint.id.clone());
+            basis = after;
+            decided = g_after;
+            survived = s_after;
+        }
+    }
+    // The latest half and third of the series on their own: entrenchment there forbids
+    // calling the whole series surfacing, even where no turn can be located.
+    if verdict == Direction::Surfacing {
+        for from in [n / 2, n - n / 3] {
+            let late: Vec<&Event> = candidates
+                .iter()
+                .copied()
+                .filter(|e| e.sprint >= from)
+                .collect();
+            let events: Vec<Event> = cx
+                .events
+                .iter()
+                .filter(|e| e.sprint >= from)
+                .cloned()
+                .collect();
+            let g = gap(&late, cx.rankings, draws);
+            let s = survival(&events, n, draws);
+            // Vetoing only withholds `surfacing`, so it may look at a looser level.
+            if decide_at(g.as_ref(), Some(&s), VETO_ALPHA) == Direction::Entrenching {
+                verdict = Direction::Inconclusive;
+            }
+        }
+    }
+    Assessment {
+        verdict,
+        since,
+        basis,
+        decided,
+        survived,
+        turn,
+    }
+}
+
+/// The answer from the assessments under each measure of influence (capacity first,
+/// then privilege): `entrenching` when either finds it (each test at [`ALPHA`], so
+/// both together stay near 1%), `surfacing` only when both do; the index of the
+/// measure it rests on.
+pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
+    let assessed: Vec<Assessment> = contexts.iter().map(|cx| assess(cx, draws)).collect();
+    let pick = |v: Direction| assessed.iter().position(|a| a.verdict == v);
+    let chosen = pick(Direction::Entrenching)
+        .or_else(|| pick(Direction::Inconclusive))
+        .unwrap_or(0);
+    let cx = &contexts[chosen];
+    let Assessment {
+        verdict,
+        since,
+        basis,
+        decided,
+        survived,
+        turn,
+    } = &assessed[chosen];
+    let (verdict, basis) = (*verdict, basis.as_slice());
+    let mut findings = vec![headline(
+        verdict,
+        since.as_deref(),
+        decided.as_ref(),
+        cx.measure,
+    )];
+    let mut figures = BTreeMap::new();
+    figures.insert("candidates".to_owned(), json!(basis.len()));
+    figures.insert("margin".to_owned(), json!(MARGIN));
+    figures.insert(
+        "change_p_value".to_owned(),
+        json!(turn.map(|(_, p)| round4(p))),
+    );
+    figures.insert("measure".to_owned(), json!(measure_name(cx.measure)));
+    if let Some(g) = decided {
+        rests_on(g, basis, cx, &mut findings, &mut figures);
+        fared_findings(survived, &mut findings, &mut figures);
+    } else {
+        findings.push("no candidate's originator could be placed in the organisation".to_owned());
+    }
+    if verdict == Direction::Inconclusive {
+        findings.push(settle(decided.as_ref()));
+    }
+    credit_findings(cx, &mut findings, &mut figures);
+    let answer = Answer {
+        verdict,
+        since: since.clone(),
+        findings,
+        figures,
+    };
+    (answer, chosen)
+}
+
+fn measure_name(m: Measure) -> &'static str {
+    match m {
+        Measure::Capacity => "capacity",
+        Measure::Privilege => "privilege",
+    }
+}
+
+fn headline(verdict: Direction, since: Option<&str>, g: Option<&Gap>, m: Measure) -> String {
+    let from = since.map(|s| format!(" since {s}")).unwrap_or_default();
+    let n = g.map_or(0, |g| g.candidates);
+    let who = match m {
+        Measure::Capacity => "the squads that already had the most capacity",
+        Measure::Privilege => {
+            "the squads already given the most capacity beyond the allocation rule"
+        }
+    };
+    match verdict {
+        Direction::Surfacing => format!(
+            "surfacing{from}: candidates came from across the organisation in proportion to its people, not mainly from the squads that already had the most capacity ({n} candidates)"
+        ),
+        Direction::Entrenching => format!(
+            "entrenching{from}: candidates came mainly from {who} ({n} candidates)"
+        ),
+        Direction::Inconclusive => format!(
+            "inconclusive: {n} candidates cannot tell surfacing workflows from entrenching squads"
+        ),
+    }
+}
+
+/// The three figures the answer rests on, as sentences and by name.
+fn rests_on(
+    g: &Gap,
+    basis: &[&Event],
+    cx: &Context<'_>,
+    findings: &mut Vec<String>,
+    figures: &mut BTreeMap<String, serde_json::Value>,
+) {
+    findings.push(format!(
+        "influence gap {:+.2} (95% interval {:+.2} to {:+.2}; 0 = in proportion to people, {MARGIN:.2} or more with significance = entrenching), permutation p = {:.3}",
+        g.gap, g.interval[0], g.interval[1], g.p_value
+    ));
+    let lower = (g.lower_half * g.candidates as f64).round() as usize;
+    let li = wilson(lower, g.candidates);
+    findings.push(format!(
+        "the less influential half of people originated {lower} of {} candidates ({:.0}%, 95% interval {:.0}% to {:.0}%) against {:.0}% expected from their numbers (access {:.2}; permutation p = {:.3})",
+        g.candidates,
+        g.lower_half * 100.0,
+        li[0] * 100.0,
+        li[1] * 100.0,
+        g.lower_half_expected * 100.0,
+        g.lower_access().unwrap_or(1.0),
+        g.lower_half_p
+    ));
+    let mut by_squad: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in basis {
+        *by_squad.entry(e.squad.as_str()).or_default() += 1;
+    }
+    let squads: BTreeSet<&String> = cx.samples.iter().flat_map(|s| s.headcount.keys()).collect();
+    let largest = by_squad.values().copied().max().unwrap_or(0);
+    let largest_share = largest as f64 / g.candidates as f64;
+    findings.push(format!(
+        "{} of {} squads originated a candidate; the most prolific originated {:.0}% of them",
+        by_squad.len(),
+        squads.len(),
+        largest_share * 100.0
+    ));
+    for (name, value) in [
+        ("influence_gap", json!(round4(g.gap))),
+        (
+            "influence_gap_interval",
+            json!([round4(g.interval[0]), round4(g.interval[1])]),
+        ),
+        ("p_value", json!(round4(g.p_value))),
+        ("lower_half_share", json!(round4(g.lower_half))),
+        ("lower_half_interval", json!([round4(li[0]), round4(li[1])])),
+        ("lower_half_expected", json!(round4(g.lower_half_expected))),
+        ("lower_half_access", json!(g.lower_access().map(round4))),
+        ("lower_half_p_value", json!(round4(g.lower_half_p))),
+        ("originating_squads", json!(by_squad.len())),
+        ("squads", json!(squads.len())),
+        ("largest_squad_share", json!(round4(largest_share))),
+    ] {
+        figures.insert(name.to_owned(), value);
+    }
+}
+
+fn fared_findings(
+    s: &Survival,
+    findings: &mut Vec<String>,
+    figures: &mut BTreeMap<String, serde_json::Value>,
+) {
+    findings.push(format!(
+        "of experiments followed at least {} sprints, {} of {} from the less influential half became candidates against {} of {} from the more influential half (permutation p = {:.3})",
+        super::access::FOLLOWED,
+        s.lower.0,
+        s.lower.1,
+        s.upper.0,
+        s.upper.1,
+        s.p_value
+    ));
+    figures.insert("survival_lower".to_owned(), json!([s.lower.0, s.lower.1]));
+    figures.insert("survival_upper".to_owned(), json!([s.upper.0, s.upper.1]));
+    figures.insert("survival_ratio".to_owned(), json!(s.ratio().map(round4)));
+    figures.insert("survival_p_value".to_owned(), json!(round4(s.p_value)));
+}
+
+/// What more data would settle an inconclusive answer: enough candidates that the
+/// lower half's access, were it what it is now, would fall clearly on one side.
+fn settle(g: Option<&Gap>) -> String {
+    let Some(g) = g.filter(|g| g.candidates >= MIN_CANDIDATES) else {
+        let n = g.map_or(0, |g| g.candidates);
+        return format!(
+            "at least {MIN_CANDIDATES} candidates with a known originator are needed for an answer, and the series has {n}: more sprints would settle it"
+        );
+    };
+    // The share's standard error shrinks as 1/sqrt(n): scale n until two standard errors
+    // fit between the present access and the nearer threshold.
+    let p = g.lower_half_expected.clamp(0.05, 0.95);
+    let access = g.lower_access().unwrap_or(1.0);
+    let distance = ((access - ACCESS_FAIR)
+        .abs()
+        .min((access - ACCESS_ENTRENCHED).abs())
+        * p)
+        .max(0.02);
+    let needed = (4.0 * p * (1.0 - p) / (distance * distance)).ceil() as usize;
+    let more = needed.saturating_sub(g.candidates).clamp(1, 100_000);
+    format!("about {more} more candidates (more sprints of the same organisation) would settle it")
+}
+
+fn credit_findings(
+    cx: &Context<'_>,
+    findings: &mut Vec<String>,
+    figures: &mut BTreeMap<String, serde_json::Value>,
+) {
+    figures.insert("credit_captures".to_owned(), json!(cx.captures.len()));
+    figures.insert(
+        "catalog_without_origin".to_owned(),
+        json!(cx.without_origin.len()),
+    );
+    if !cx.captures.is_empty() {
+        let list: Vec<String> = cx
+            .captures
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} (explored by {} in {}, credited to {} in {})",
+                    c.variant, c.explored_by, c.explored_in, c.credited, c.credited_in
+                )
+            })
+            .collect();
+        findings.push(format!(
+            "credit captured: {} first explored by one squad and credited to another: {}",
+            crate::text::count(cx.captures.len(), "variant"),
+            list.join("; ")
+        ));
+    }
+    if !cx.without_origin.is_empty() {
+        let n = cx.without_origin.len();
+        findings.push(format!(
+            "{n} catalog {} no origin squad: {}",
+            if n == 1 {
+                "entry records"
+            } else {
+                "entries record"
+            },
+            cx.without_origin.join(", ")
+        ));
+    }
+}

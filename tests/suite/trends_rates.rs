@@ -1,0 +1,192 @@
+//! The answer's rates across seeds, computed in-process through the library (generator,
+//! pack, trends): for every `gen --sprints` scenario, over 20 seeds, how often the answer
+//! is the planted one, how often the opposite, how far `since` lands from a planted turn,
+//! and whether every planted capture and bare catalog entry is listed. Then the same for
+//! series built here by a different hand (`independent`), so the method is not fitted
+//! to the project's own generator. The table is printed (`--nocapture` shows it).
+
+use std::sync::Arc;
+
+use bursar::gen::{Options, Scenario, Series};
+use bursar::limits::Limits;
+use bursar::snapshot::{LoadOptions, Source};
+use bursar::trends::{self, Report};
+use serde_json::Value;
+
+/// Seeds per scenario in the test, which must stay cheap in the debug build; the bench
+/// `trends_rates` runs the full report with [`REPORT_SEEDS`] in release.
+pub const TEST_SEEDS: u64 = 3;
+#[allow(dead_code)] // read by the `trends_rates` bench, which includes this file
+pub const REPORT_SEEDS: u64 = 20;
+
+fn policies() -> std::path::PathBuf {
+    std::path::PathBuf::from("policies")
+}
+
+/// The trends report of `sources`, evaluated with the default pack.
+pub fn report_of(sources: &[Source]) -> Report {
+    let options = trends::Options {
+        limits: Limits::default(),
+        load: LoadOptions::default(),
+        jobs: 2,
+    };
+    match trends::run(&policies(), sources, &options, &mut |_, _| {}) {
+        Ok(t) => t.report,
+        Err(e) => panic!("trends failed: {e}"),
+    }
+}
+
+/// A generated series in memory, and its manifest.
+fn generated(scenario: Scenario, seed: u64) -> (Vec<Source>, Value) {
+    let sprints = match scenario {
+        Scenario::Short => 4,
+        Scenario::Turning => 20,
+        _ => 16,
+    };
+    let options = Options {
+        runs: 40,
+        squads: 12,
+        seed,
+        ..Options::default()
+    };
+    let series = Series::plan(&options, sprints, scenario).unwrap();
+    let sources = (0..series.len())
+        .map(|k| {
+            let mut bytes = Vec::new();
+            series.write_sprint(k, &mut bytes).unwrap();
+            Source::Bytes {
+                origin: series.file_name(k),
+                bytes: Arc::from(bytes),
+            }
+        })
+        .collect();
+    let manifest = serde_json::from_slice(&bursar::gen::manifest(&series)).unwrap();
+    (sources, manifest)
+}
+
+/// One scenario's tally over the seeds.
+#[derive(Default, Debug)]
+pub struct Rates {
+    pub runs: usize,
+    pub right: usize,
+    pub opposite: usize,
+    /// Series with a planted turn, and those whose `since` was within two sprints of it.
+    pub turns: usize,
+    pub since_near: usize,
+    /// Planted captures (and bare catalog entries) and how many were listed.
+    pub planted: usize,
+    pub listed: usize,
+}
+
+impl Rates {
+    /// Adds one series: its report against the planted verdict, since (as a sprint
+    /// index), and the planted captures and bare entries (as variant keys).
+    pub fn add(
+        &mut self,
+        report: &Report,
+        verdict: &str,
+        since: Option<usize>,
+        captures: &[String],
+        bare: &[String],
+    ) {
+        self.runs += 1;
+        let got = report.answer.verdict.as_str();
+        self.right += usize::from(got == verdict);
+        let opposite = matches!(
+            (verdict, got),
+            ("surfacing", "entrenching") | ("entrenching", "surfacing")
+        );
+        self.opposite += usize::from(opposite);
+        if let Some(turn) = since {
+            self.turns += 1;
+            let index = report
+                .answer
+                .since
+                .as_ref()
+                .and_then(|s| report.sprints.iter().position(|r| &r.sprint == s));
+            self.since_near += usize::from(index.is_some_and(|i| i.abs_diff(turn) <= 2));
+        }
+        for c in captures {
+            self.planted += 1;
+            self.listed += usize::from(report.credit_captures.iter().any(|r| &r.variant == c));
+        }
+        for b in bare {
+            self.planted += 1;
+            self.listed += usize::from(report.catalog_without_origin.contains(b));
+        }
+    }
+
+    pub fn line(&self, name: &str) -> String {
+        format!(
+            "{name:<24} {:>2}/{:<2} right  {:>2} opposite  since within 2: {:>2}/{:<2}  planted listed: {}/{}",
+            self.right, self.runs, self.opposite, self.since_near, self.turns, self.listed, self.planted
+        )
+    }
+
+    /// At least 19 in 20 right, never the opposite, `since` as often, every plant listed.
+    #[allow(dead_code)] // read by the `trends_rates` bench
+    pub fn holds(&self) -> bool {
+        self.right * 20 >= self.runs * 19
+            && self.opposite == 0
+            && self.since_near * 20 >= self.turns * 19
+            && self.listed == self.planted
+    }
+}
+
+fn strings(v: &Value, key: &str, field: Option<&str>) -> Vec<String> {
+    v[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| match field {
+            Some(f) => x[f].as_str().unwrap().to_owned(),
+            None => x.as_str().unwrap().to_owned(),
+        })
+        .collect()
+}
+
+/// One line per scenario of `gen --sprints` over `seeds` seeds, and whether each held the
+/// bar.
+pub fn gen_table(seeds: u64) -> Vec<(String, Rates)> {
+    Scenario::ALL
+        .into_iter()
+        .map(|scenario| {
+            let mut rates = Rates::default();
+            for seed in 1..=seeds {
+                let (sources, manifest) = generated(scenario, seed);
+                let report = report_of(&sources);
+                let planted = &manifest["planted"];
+                let since = planted["since"].as_str().map(|s| {
+                    strings(&manifest, "sprints", Some("sprint"))
+                        .iter()
+                        .position(|x| x == s)
+                        .unwrap()
+                });
+                rates.add(
+                    &report,
+                    planted["verdict"].as_str().unwrap(),
+                    since,
+                    &strings(planted, "credit_captures", Some("variant")),
+                    &strings(planted, "catalog_without_origin", None),
+                );
+            }
+            (scenario.as_str().to_owned(), rates)
+        })
+        .collect()
+}
+
+/// Never the opposite direction and every plant listed, on a few seeds per scenario (the
+/// full rates are `cargo bench --bench trends_rates`).
+#[test]
+fn no_scenario_of_gen_gets_the_opposite_answer_and_every_plant_is_listed() {
+    let table = gen_table(TEST_SEEDS);
+    let lines: Vec<String> = table.iter().map(|(n, r)| r.line(n)).collect();
+    println!(
+        "gen --sprints, {TEST_SEEDS} seeds each\n{}",
+        lines.join("\n")
+    );
+    for (name, r) in &table {
+        assert_eq!(r.opposite, 0, "{}", r.line(name));
+        assert_eq!(r.listed, r.planted, "{}", r.line(name));
+    }
+}
