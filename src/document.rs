@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::decision::Document;
@@ -59,7 +60,8 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Document> {
             )]))
         }
     }
-    serde_json::from_value(value).map_err(|e| invalid(vec![Problem::new("", e.to_string())]))
+    Document::deserialize(&value)
+        .map_err(|e| invalid(vec![crate::snapshot::serde_words::problem(&value, &e)]))
 }
 
 /// serde_json's message without its trailing `at line L column C` (the error says where).

@@ -72,9 +72,9 @@ impl Exceptions {
             problems.sort();
             return Err(invalid(problems));
         }
-        let list: Vec<Exception> = serde_json::from_value(json).map_err(|e| {
+        let list = Vec::<Exception>::deserialize(&json).map_err(|e| {
             // The schema admits only what deserialises; kept as an error, never a panic.
-            invalid(vec![Problem::new("", e.to_string())])
+            invalid(vec![crate::snapshot::serde_words::problem(&json, &e)])
         })?;
         let mut first: HashMap<&str, usize> = HashMap::new();
         for (i, e) in list.iter().enumerate() {
@@ -198,6 +198,7 @@ impl Plan {
                 code: code.to_owned(),
                 exception: e.id.clone(),
                 message,
+                ..Warning::default()
             },
         ));
     }

@@ -4,7 +4,8 @@
 //! expected and actual outcomes and the decision's checks. No timestamps or durations.
 //! With `--coverage`, a last test suite `coverage` carries the figures as properties and
 //! the text report as its system-out, and with `--min-coverage` one test case that fails
-//! below the minimum, listing what is not covered.
+//! below the minimum, listing what is not covered. Characters XML cannot carry are
+//! written as `\u{XXXX}`, as the other JUnit writer writes them.
 
 use std::io;
 
@@ -20,7 +21,7 @@ pub struct TestJunitEmitter;
 
 impl Emitter<TestReport> for TestJunitEmitter {
     fn emit(&self, out: &mut dyn io::Write, report: &TestReport) -> io::Result<()> {
-        cases(report).serialize(out).map_err(io::Error::other)
+        super::junit::write_report(&cases(report), out)
     }
 }
 
@@ -30,7 +31,7 @@ impl Emitter<TestRun> for TestJunitEmitter {
         if let Some(coverage) = &run.coverage {
             junit.add_test_suite(coverage_suite(&run.report.policies, coverage));
         }
-        junit.serialize(out).map_err(io::Error::other)
+        super::junit::write_report(&junit, out)
     }
 }
 
