@@ -31,15 +31,15 @@ impl JunitEmitter {
         let status = if fails {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status
-                .set_message(decision.explanation.summary.as_str())
+                .set_message(text(&decision.explanation.summary))
                 .set_type(decision.severity.as_str())
-                .set_description(self.failure_text(decision));
+                .set_description(text(&self.failure_text(decision)));
             status
         } else {
             TestCaseStatus::success()
         };
-        let mut case = TestCase::new(decision.subject.as_str(), status);
-        case.set_classname(decision.policy.as_str());
+        let mut case = TestCase::new(text(&decision.subject), status);
+        case.set_classname(text(&decision.policy));
         case
     }
 
@@ -76,10 +76,10 @@ impl JunitEmitter {
 
 impl Emitter<Document> for JunitEmitter {
     fn emit(&self, out: &mut dyn io::Write, doc: &Document) -> io::Result<()> {
-        let mut report = Report::new(format!("bursar {}", doc.sprint));
+        let mut report = Report::new(text(&format!("bursar {}", doc.sprint)));
         // A policy that decided nothing is an empty suite, so the report shows it ran.
         for policy in doc.policies() {
-            let mut suite = TestSuite::new(policy);
+            let mut suite = TestSuite::new(text(policy));
             for decision in doc.decisions.iter().filter(|d| d.policy == policy) {
                 suite.add_test_case(self.case(decision));
             }
@@ -89,7 +89,15 @@ impl Emitter<Document> for JunitEmitter {
     }
 }
 
-/// Serializes `report` to `out` with [`well_formed`] applied.
+/// A value as the report carries it: [`well_formed`], before `quick-junit` sees it
+/// (which would drop control characters silently, and with an escape character the
+/// text after it).
+pub(super) fn text(value: &str) -> String {
+    well_formed(value).into_owned()
+}
+
+/// Serializes `report` to `out` with [`well_formed`] applied: what [`text`] missed
+/// cannot make the report unreadable.
 pub(super) fn write_report(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     let mut xml = Vec::new();
     report.serialize(&mut xml).map_err(io::Error::other)?;

@@ -12,6 +12,7 @@ use std::io;
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::emitter::Emitter;
+use super::junit::text as xml_text;
 use super::test_coverage::CoverageTextEmitter;
 use crate::testing::coverage::CoverageReport;
 use crate::testing::report::Verdict;
@@ -38,7 +39,7 @@ impl Emitter<TestRun> for TestJunitEmitter {
 fn cases(report: &TestReport) -> Report {
     let mut junit = Report::new("bursar test");
     for case in &report.cases {
-        let mut suite = TestSuite::new(case.file.as_str());
+        let mut suite = TestSuite::new(xml_text(&case.file));
         for result in &case.results {
             suite.add_test_case(test_case(&report.policies, &case.file, result));
         }
@@ -60,7 +61,7 @@ fn coverage_suite(policies: &str, coverage: &CoverageReport) -> TestSuite {
     suite.add_property(Property::new("coverage.total", coverage.total.to_string()));
     for p in &coverage.policies {
         suite.add_property(Property::new(
-            format!("coverage.{}", p.policy),
+            xml_text(&format!("coverage.{}", p.policy)),
             format!("{} of {}", p.covered, p.total),
         ));
     }
@@ -81,14 +82,14 @@ fn coverage_suite(policies: &str, coverage: &CoverageReport) -> TestSuite {
                     "coverage {}% is below the minimum of {min}%",
                     coverage.percent
                 ))
-                .set_description(text.trim_start());
+                .set_description(xml_text(text.trim_start()));
             status
         };
         let mut case = TestCase::new("min-coverage", status);
         case.set_classname("coverage");
         suite.add_test_case(case);
     }
-    suite.set_system_out(text.trim_start());
+    suite.set_system_out(xml_text(text.trim_start()));
     suite
 }
 
@@ -98,13 +99,13 @@ fn test_case(policies: &str, file: &str, result: &Verdict) -> TestCase {
         Outcome::Fail => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status
-                .set_message(result.problems.join("; "))
-                .set_description(description(policies, file, result));
+                .set_message(xml_text(&result.problems.join("; ")))
+                .set_description(xml_text(&description(policies, file, result)));
             status
         }
     };
-    let mut case = TestCase::new(result.subject.as_str(), status);
-    case.set_classname(result.policy.as_str());
+    let mut case = TestCase::new(xml_text(&result.subject), status);
+    case.set_classname(xml_text(&result.policy));
     case
 }
 

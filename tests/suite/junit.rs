@@ -197,7 +197,7 @@ fn characters_xml_cannot_carry_are_written_as_escapes_by_eval() {
     let cases: Vec<&junit_parser::TestCase> =
         report.suites.iter().flat_map(|s| s.cases.iter()).collect();
     assert_eq!(cases.len(), 1);
-    assert_eq!(cases[0].name, format!("squad {NOT_XML_WRITTEN}"));
+    assert_eq!(cases[0].original_name, format!("squad {NOT_XML_WRITTEN}"));
     assert_eq!(
         cases[0].classname.as_deref(),
         Some(&*format!("p{NOT_XML_WRITTEN}"))
@@ -237,7 +237,7 @@ fn characters_xml_cannot_carry_are_written_as_escapes_by_test() {
         format!("tests/{NOT_XML_WRITTEN}.case")
     );
     let case = &parsed.suites[0].cases[0];
-    assert_eq!(case.name, format!("tu {NOT_XML_WRITTEN}"));
+    assert_eq!(case.original_name, format!("tu {NOT_XML_WRITTEN}"));
     let failure = match &case.status {
         junit_parser::TestStatus::Failure(f) => f,
         other => panic!("expected a failure, got {other:?}"),
