@@ -47,20 +47,26 @@ pub fn runs_outside(snapshot: &Snapshot) -> Vec<Outside> {
             sprint.end
         )
     };
-    let runs = snapshot.runs.iter().enumerate().filter_map(|(i, r)| {
-        outside(r.started()).then(|| Outside {
+    let runs = snapshot
+        .runs
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| outside(r.started()))
+        .map(|(i, r)| Outside {
             run: r.id().to_owned(),
             pointer: pointer(&pointer("/runs", i), "started_at"),
             message: describe(r.id(), r.started()),
-        })
-    });
-    let groups = snapshot.run_groups.iter().enumerate().filter_map(|(i, g)| {
-        outside(g.first_started).then(|| Outside {
+        });
+    let groups = snapshot
+        .run_groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| outside(g.first_started))
+        .map(|(i, g)| Outside {
             run: g.first_run_id.clone(),
             pointer: pointer(&pointer("/run_groups", i), "first_started_at"),
             message: describe(&g.first_run_id, g.first_started),
-        })
-    });
+        });
     let mut all = runs.chain(groups);
     let mut named: Vec<Outside> = all.by_ref().take(MAX_NAMED).collect();
     let rest = all.count();
@@ -69,7 +75,7 @@ pub fn runs_outside(snapshot: &Snapshot) -> Vec<Outside> {
             run: String::new(),
             pointer: String::new(),
             message: format!(
-                "and {} outside sprint `{}` besides",
+                "and {} outside sprint `{}`",
                 crate::text::count(rest, "more run"),
                 sprint.id
             ),

@@ -390,11 +390,39 @@ fn absurd_sizes_are_refused_before_writing_or_planning() {
     let sprints = (MAX_SERIES_RUNS / MAX_RUNS + 1).to_string();
     let attempts: Vec<Vec<&str>> = vec![
         vec!["gen", "--runs", "10000000000000"],
-        vec!["gen", "--runs", "18446744073709551615", "--out", out.to_str().unwrap()],
+        vec![
+            "gen",
+            "--runs",
+            "18446744073709551615",
+            "--out",
+            out.to_str().unwrap(),
+        ],
         vec!["gen", "--runs", &over, "--out", out.to_str().unwrap()],
-        vec!["gen", "--runs", "10000000000000", "--sprints", "3", "--out-dir", series.to_str().unwrap()],
-        vec!["gen", "--runs", &per_sprint, "--sprints", &sprints, "--out-dir", series.to_str().unwrap()],
-        vec!["gen", "--sprints", "4294967295", "--out-dir", series.to_str().unwrap()],
+        vec![
+            "gen",
+            "--runs",
+            "10000000000000",
+            "--sprints",
+            "3",
+            "--out-dir",
+            series.to_str().unwrap(),
+        ],
+        vec![
+            "gen",
+            "--runs",
+            &per_sprint,
+            "--sprints",
+            &sprints,
+            "--out-dir",
+            series.to_str().unwrap(),
+        ],
+        vec![
+            "gen",
+            "--sprints",
+            "4294967295",
+            "--out-dir",
+            series.to_str().unwrap(),
+        ],
         vec!["gen", "--squads", "4294967295"],
     ];
     for args in attempts {
@@ -415,5 +443,8 @@ fn absurd_sizes_are_refused_before_writing_or_planning() {
     let help = bursar(&["gen", "--help"]);
     let help = String::from_utf8_lossy(&help.stdout);
     assert!(help.contains(&format!("at most {MAX_RUNS}")), "{help}");
-    assert!(help.contains(&format!("at most {MAX_SERIES_RUNS} over the series")), "{help}");
+    assert!(
+        help.contains(&format!("at most {MAX_SERIES_RUNS} over the series")),
+        "{help}"
+    );
 }

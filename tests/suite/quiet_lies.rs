@@ -154,7 +154,12 @@ fn an_integer_past_2_pow_53_against_a_float_cap_is_compared_exactly() {
     budget["baseline_tokens"] = json!(18_014_398_509_481_984_u64);
     let (_dir, path) = written(&doc);
     let out = eval(&path, &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let decisions: Value = serde_json::from_slice(&out.stdout).unwrap();
     let d = decisions["decisions"]
         .as_array()

@@ -26,7 +26,10 @@ fn run_guarded(args: &[&str]) -> Output {
         .spawn()
         .expect("the bursar binary runs");
     let pid = child.id() as i32;
-    let (done, killed) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
+    let (done, killed) = (
+        Arc::new(AtomicBool::new(false)),
+        Arc::new(AtomicBool::new(false)),
+    );
     let watchdog = {
         let (done, killed) = (done.clone(), killed.clone());
         std::thread::spawn(move || {
@@ -44,7 +47,11 @@ fn run_guarded(args: &[&str]) -> Output {
     let out = child.wait_with_output().expect("output");
     done.store(true, Ordering::SeqCst);
     watchdog.join().unwrap();
-    assert!(!killed.load(Ordering::SeqCst), "`bursar {}` hung", args.join(" "));
+    assert!(
+        !killed.load(Ordering::SeqCst),
+        "`bursar {}` hung",
+        args.join(" ")
+    );
     out
 }
 
@@ -97,7 +104,9 @@ fn stderr(out: &Output) -> String {
 fn links_that_fan_out_are_walked_once_per_real_folder() {
     let dir = tempfile::tempdir().unwrap();
     ladder(dir.path(), 48);
-    let through: String = (0..48).map(|i| if i % 2 == 0 { "a/" } else { "b/" }).collect();
+    let through: String = (0..48)
+        .map(|i| if i % 2 == 0 { "a/" } else { "b/" })
+        .collect();
     pack(dir.path(), &format!("lib/d0/{through}cap"));
     let p = dir.path().to_str().unwrap();
     let check = run_guarded(&["check", "--policies", p]);
@@ -105,7 +114,13 @@ fn links_that_fan_out_are_walked_once_per_real_folder() {
     let listed = stdout(&check);
     assert_eq!(listed.matches("cap.rhai").count(), 1, "{listed}");
     assert!(listed.contains("lib/d48/cap.rhai"), "{listed}");
-    let eval = run_guarded(&["eval", "--snapshot", "examples/sprint-2026-S24.json", "--policies", p]);
+    let eval = run_guarded(&[
+        "eval",
+        "--snapshot",
+        "examples/sprint-2026-S24.json",
+        "--policies",
+        p,
+    ]);
     assert!(
         matches!(eval.status.code(), Some(0 | 1)),
         "{}",
@@ -131,12 +146,33 @@ fn link_loops_end() {
     let p = dir.path().to_str().unwrap();
     let check = run_guarded(&["check", "--policies", p]);
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
-    assert_eq!(stdout(&check).matches("cap.rhai").count(), 1, "{}", stdout(&check));
-    let eval = run_guarded(&["eval", "--snapshot", "examples/sprint-2026-S24.json", "--policies", p]);
-    assert!(matches!(eval.status.code(), Some(0 | 1)), "{}", stderr(&eval));
+    assert_eq!(
+        stdout(&check).matches("cap.rhai").count(),
+        1,
+        "{}",
+        stdout(&check)
+    );
+    let eval = run_guarded(&[
+        "eval",
+        "--snapshot",
+        "examples/sprint-2026-S24.json",
+        "--policies",
+        p,
+    ]);
+    assert!(
+        matches!(eval.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&eval)
+    );
     // Through the link to the pack folder, a policy is still a policy.
     pack(dir.path(), "lib/inner/top/health");
-    let refused = run_guarded(&["eval", "--snapshot", "examples/sprint-2026-S24.json", "--policies", p]);
+    let refused = run_guarded(&[
+        "eval",
+        "--snapshot",
+        "examples/sprint-2026-S24.json",
+        "--policies",
+        p,
+    ]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(
         stderr(&refused).contains("`health.rhai` is a policy"),
@@ -154,7 +190,13 @@ fn a_named_pipe_among_modules_is_refused_by_name_without_blocking() {
     crate::output::mkfifo(&dir.path().join("lib/pipe.rhai"));
     pack(dir.path(), "lib/pipe");
     let p = dir.path().to_str().unwrap();
-    let eval = run_guarded(&["eval", "--snapshot", "examples/sprint-2026-S24.json", "--policies", p]);
+    let eval = run_guarded(&[
+        "eval",
+        "--snapshot",
+        "examples/sprint-2026-S24.json",
+        "--policies",
+        p,
+    ]);
     assert_eq!(eval.status.code(), Some(2), "{}", stderr(&eval));
     let err = stderr(&eval);
     assert!(err.contains("lib/pipe"), "{err}");
