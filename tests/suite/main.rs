@@ -15,6 +15,7 @@ mod diagnostics;
 mod diff;
 mod diff_attribution;
 mod error_format;
+mod error_path;
 mod errors;
 mod example;
 mod exceptions;
