@@ -21,6 +21,12 @@ const PYTHON: &[(&str, &str)] = &[
 /// (cfg flag, program that must be on PATH).
 const PROGRAMS: &[(&str, &str)] = &[("have_chromium", "chromium"), ("have_java", "java")];
 
+/// (cfg flag, programs that must all be on PATH): the shell half of the pack digest test.
+const TOOLS: &[(&str, &[&str])] = &[(
+    "have_sha256sum",
+    &["sh", "find", "sort", "xargs", "sha256sum"],
+)];
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=CI");
@@ -28,6 +34,10 @@ fn main() {
     for (flag, _) in PYTHON.iter().chain(PROGRAMS) {
         println!("cargo::rustc-check-cfg=cfg({flag})");
     }
+    for (flag, _) in TOOLS {
+        println!("cargo::rustc-check-cfg=cfg({flag})");
+    }
+    println!("cargo::rustc-check-cfg=cfg(have_root)");
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let found = python_modules();
     for (flag, module) in PYTHON {
@@ -40,6 +50,23 @@ fn main() {
             println!("cargo:rustc-cfg={flag}");
         }
     }
+    for (flag, programs) in TOOLS {
+        if ci || programs.iter().all(|p| on_path(p)) {
+            println!("cargo:rustc-cfg={flag}");
+        }
+    }
+    // Making a device node needs root: a test that does is ignored elsewhere.
+    if ci || is_root() {
+        println!("cargo:rustc-cfg=have_root");
+    }
+}
+
+/// Whether the build runs as root (`id -u` says 0), as the tests will.
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.trim_ascii() == b"0")
 }
 
 /// The modules of `PYTHON` that `python3` finds, in one interpreter start. Also asks

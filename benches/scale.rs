@@ -113,6 +113,13 @@ fn measure(cmd: &mut Command) -> (Duration, u64) {
 // Children are reaped by `wait4` (which also reports peak memory), not `Child::wait`.
 #[allow(clippy::zombie_processes)]
 fn measure_all(cmds: &mut [&mut Command]) -> (Duration, u64) {
+    measure_exiting(cmds, 1)
+}
+
+/// As [`measure_all`], for commands expected to exit with at most `max_exit` (2: an input
+/// refused, for the error path).
+#[allow(clippy::zombie_processes)]
+fn measure_exiting(cmds: &mut [&mut Command], max_exit: i32) -> (Duration, u64) {
     let start = Instant::now();
     let pids: Vec<libc::pid_t> = cmds
         .iter_mut()
@@ -133,7 +140,7 @@ fn measure_all(cmds: &mut [&mut Command]) -> (Duration, u64) {
         let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
         assert_eq!(rc, pid, "wait4 failed");
         assert!(
-            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1,
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= max_exit,
             "{cmd:?} failed with status {status}"
         );
         // Linux reports ru_maxrss in KiB.
@@ -305,6 +312,8 @@ fn main() {
         std::fs::remove_file(&flat).ok();
     }
 
+    error_path(dir.path(), &sizes, repeat);
+
     let ci = generate(dir.path(), 5_000);
     let (e2e, peak) = median(
         &mut || measure(&mut eval_command(&policies, &ci)),
@@ -331,6 +340,53 @@ fn main() {
     );
 
     trends_series(dir.path(), &me, &policies, repeat);
+}
+
+/// The error path against the valid path, in the same run: `validate` of a snapshot, and
+/// of the same snapshot with one field of its middle run misspelled (`squad` as
+/// `squadd`), which the streaming loader hands to the tree loader to list every problem.
+fn error_path(dir: &Path, sizes: &[u64], repeat: usize) {
+    println!(
+        "{:>9} {:>9} {:>10} {:>9} {:>10} {:>10} {:>9}",
+        "runs", "valid s", "valid MB", "bad s", "bad MB", "time x", "memory x"
+    );
+    for &runs in sizes {
+        let file = generate(dir, runs);
+        let bad = dir.join(format!("bench-bad-{runs}.json"));
+        let mut bytes = std::fs::read(&file).expect("generated");
+        let runs_at = find(&bytes, b"\"runs\"", 0).expect("a runs array");
+        let mut at = runs_at;
+        for _ in 0..=runs / 2 {
+            at = find(&bytes, b"\"squad\":", at + 1).expect("a run's squad");
+        }
+        bytes.splice(at..at + 7, b"\"squadd\"".iter().copied());
+        std::fs::write(&bad, bytes).expect("written");
+        let (valid, valid_peak) = median(&mut || measure(&mut validate_command(&file)), repeat);
+        let (error, error_peak) = median(
+            &mut || measure_exiting(&mut [&mut validate_command(&bad)], 2),
+            repeat,
+        );
+        println!(
+            "{:>9} {:>9.3} {:>10.1} {:>9.3} {:>10.1} {:>9.2}x {:>8.2}x",
+            runs,
+            valid.as_secs_f64(),
+            valid_peak as f64 / 1e6,
+            error.as_secs_f64(),
+            error_peak as f64 / 1e6,
+            error.as_secs_f64() / valid.as_secs_f64(),
+            error_peak as f64 / valid_peak as f64
+        );
+        std::fs::remove_file(&file).ok();
+        std::fs::remove_file(&bad).ok();
+    }
+}
+
+/// Where `needle` next occurs in `hay` at or after `from`.
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
 }
 
 /// A generated series of `sprints` snapshots of `runs` runs each; the snapshots, in the

@@ -157,13 +157,17 @@ impl AppliedException {
 
 /// Something an evaluation noticed that did not stop it, such as an exception that was
 /// not applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     /// A stable name for the kind of warning: `exception-unmatched`, `exception-expired`,
-    /// `exception-incomplete`.
+    /// `exception-incomplete`, `run-outside-sprint`.
     pub code: String,
-    /// The id of the exception it is about.
+    /// The id of the exception it is about (`exception-*`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub exception: String,
+    /// The id of the run it is about (`run-outside-sprint`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub run: String,
     pub message: String,
 }
 

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::decision::Document;
@@ -78,8 +79,11 @@ pub fn parse_value(bytes: &[u8], origin: &str) -> Result<(Document, Value)> {
     if let Some(object) = value.as_object_mut() {
         object.insert("decisions".to_owned(), decisions);
     }
-    let document: Document = serde_json::from_value(value)
-        .map_err(|e| invalid(vec![Problem::new("", e.to_string())]))?;
+    // Read from the tree (not moved out of it) so a wrong value is named at its pointer
+    // in the author's words (`serde_words`), not in the model's type names.
+    let document = Document::deserialize(&value)
+        .map_err(|e| invalid(vec![crate::snapshot::serde_words::problem(&value, &e)]))?;
+    drop(value);
     let problems = links(&document);
     if !problems.is_empty() {
         return Err(invalid(problems));

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::decision::{totals, Document, Inputs};
+use crate::decision::{totals, Document, Inputs, Warning};
 use crate::exceptions::Exceptions;
 use crate::facts::Facts;
 use crate::host::{Host, RHAI_VERSION};
@@ -17,6 +17,9 @@ pub const DOCUMENT_FORMAT: u32 = 4;
 pub struct Evaluation {
     pub document: Document,
     pub log: Vec<String>,
+    /// Runs that started outside the sprint (also the document's warnings), with their
+    /// pointers, for a caller that refuses them.
+    pub outside: Vec<crate::problem::Problem>,
 }
 
 /// Evaluates the pack in `policies` against the snapshot at `snapshot_path`, with no
@@ -58,6 +61,20 @@ pub fn evaluate_loaded(
     evaluate_loaded_with(host, pack, loaded, &Exceptions::none())
 }
 
+/// The code of a warning about a run that started outside its sprint.
+pub const RUN_OUTSIDE_SPRINT: &str = "run-outside-sprint";
+
+/// Runs outside the sprint as the document's warnings (handbook v1.1): after the
+/// exceptions', in document order.
+fn outside_warnings(outside: &[snapshot::outside::Outside]) -> impl Iterator<Item = Warning> + '_ {
+    outside.iter().map(|o| Warning {
+        code: RUN_OUTSIDE_SPRINT.to_owned(),
+        run: o.run.clone(),
+        message: o.message.clone(),
+        ..Warning::default()
+    })
+}
+
 /// Evaluates an already loaded snapshot with an already loaded pack, applying the
 /// exceptions that hold for its sprint; those that do not are the document's warnings.
 pub fn evaluate_loaded_with(
@@ -77,6 +94,7 @@ pub fn evaluate_loaded_with(
         .collect();
     exceptions.check_pack(&declared)?;
     let mut plan = exceptions.for_sprint(&snapshot.sprint.start)?;
+    let outside = snapshot::outside::runs_outside(&snapshot);
     let facts = Facts::new(snapshot);
     let (decisions, log) = host.evaluate(pack, &facts, &mut plan)?;
     let document = Document {
@@ -96,7 +114,15 @@ pub fn evaluate_loaded_with(
         limits: host.limits(),
         totals: totals(&decisions),
         decisions,
-        warnings: plan.finish(),
+        warnings: plan
+            .finish()
+            .into_iter()
+            .chain(outside_warnings(&outside))
+            .collect(),
     };
-    Ok(Evaluation { document, log })
+    Ok(Evaluation {
+        document,
+        log,
+        outside: snapshot::outside::problems(&outside),
+    })
 }

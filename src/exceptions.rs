@@ -97,9 +97,9 @@ impl Exceptions {
             problems.extend(entries);
             return Err(invalid(problems));
         }
-        let list: Vec<Exception> = serde_json::from_value(json).map_err(|e| {
+        let list = Vec::<Exception>::deserialize(&json).map_err(|e| {
             // The schema admits only what deserialises; kept as an error, never a panic.
-            invalid(vec![Problem::new("", e.to_string())])
+            invalid(vec![crate::snapshot::serde_words::problem(&json, &e)])
         })?;
         Ok(Self {
             origin: origin.to_owned(),
@@ -254,6 +254,7 @@ impl Plan {
                 code: code.to_owned(),
                 exception: e.id.clone(),
                 message,
+                ..Warning::default()
             },
         ));
     }

@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 mod cli;
 
 // Counts bytes so a policy that hoards memory is stopped before the system kills us.
@@ -18,7 +16,10 @@ const STACK_BYTES: usize = bursar::limits::POLICY_STACK_BYTES;
 fn main() -> ExitCode {
     // First: whether stdout was closed at start, before anything else runs.
     cli::streams::guard();
-    let args = cli::Cli::parse();
+    let args = match cli::parse() {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
     let error_format = args.error_format;
     let worker = std::thread::Builder::new()
         .name("bursar".into())

@@ -66,6 +66,10 @@ pub struct Args {
     /// Exit 1 when a decision has this severity or higher
     #[arg(long, value_enum, default_value_t = FailOn::Deny)]
     fail_on: FailOn,
+    /// Refuse a snapshot with runs that started outside the sprint's days (exit 2, each at
+    /// its JSON Pointer) instead of warning about them
+    #[arg(long)]
+    refuse_runs_outside_sprint: bool,
     /// No progress line on stderr, nor the failing decisions when exiting 1
     #[arg(long, short)]
     quiet: bool,
@@ -102,6 +106,14 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     );
     progress.finish();
     let evaluation = evaluation.map_err(|e| args.pack.explain(e))?;
+    if args.refuse_runs_outside_sprint && !evaluation.outside.is_empty() {
+        // Before anything is written: the document is not trusted.
+        return Err(bursar::Error::Invalid {
+            origin: snapshot.origin(),
+            problems: evaluation.outside,
+        }
+        .into());
+    }
     // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
     for line in &evaluation.log {
         super::stderr::line(&escape_terminal(line));

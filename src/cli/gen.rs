@@ -14,7 +14,7 @@ use super::status::Status;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Number of runs
+    /// Number of runs (at most 20000000; with --sprints, at most 100000000 over the series)
     #[arg(long, value_name = "N", default_value_t = Options::default().runs)]
     runs: u64,
     /// Number of squads

@@ -76,6 +76,45 @@ enum Command {
     Trends(trends::Args),
 }
 
+/// Parses the command line, or says why it cannot in the error format asked for: an
+/// argument error under `--error-format json` is a JSON line like every other error,
+/// although the arguments (that flag among them) did not parse, so the flag is looked
+/// for in them as given. Help and the version are written as clap writes them.
+pub fn parse() -> Result<Cli, std::process::ExitCode> {
+    use clap::error::ErrorKind;
+    let error = match Cli::try_parse() {
+        Ok(cli) => return Ok(cli),
+        Err(error) => error,
+    };
+    let shown = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    );
+    if shown || !json_asked(std::env::args_os().skip(1)) {
+        error.exit();
+    }
+    let text = error.render().to_string();
+    let text = text.trim();
+    let text = text.strip_prefix("error: ").unwrap_or(text);
+    stderr::line(&bursar::render::diagnostic::other_json(text).to_string());
+    Err(std::process::ExitCode::from(Status::Failed as u8))
+}
+
+/// Whether the arguments ask for `--error-format json` (the last time they name it, before
+/// any `--`).
+fn json_asked(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    let mut json = false;
+    let mut args = args.take_while(|a| a != "--").peekable();
+    while let Some(arg) = args.next() {
+        if arg == "--error-format" {
+            json = args.peek().is_some_and(|v| v == "json");
+        } else if let Some(value) = arg.to_str().and_then(|a| a.strip_prefix("--error-format=")) {
+            json = value == "json";
+        }
+    }
+    json
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
         Command::Validate(args) => validate::run(args),

@@ -123,14 +123,14 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let trends = match result.map_err(|f| *f) {
         Ok(trends) => trends,
         Err(bursar::trends::Failure::Evaluate { error, snapshot }) => {
-            // A policy error names the policy file, not the snapshot it failed on.
-            if let Some(path) = snapshot {
-                super::stderr::line(&format!(
-                    "while evaluating `{}`:",
-                    escape_terminal(&path.display().to_string())
-                ));
-            }
-            return Err(args.pack.explain(error));
+            // A policy error names the policy file, not the snapshot it failed on: the
+            // snapshot is context, in the chosen error format (a line of its own, or the
+            // JSON object's `context`).
+            let error = args.pack.explain(error);
+            return Err(match snapshot {
+                Some(path) => error.context(format!("while evaluating `{}`", path.display())),
+                None => error,
+            });
         }
         Err(bursar::trends::Failure::Series(message)) => anyhow::bail!(message),
     };

@@ -28,7 +28,9 @@ mod write;
 use std::io::{BufWriter, Write};
 
 pub use manifest::{manifest, MANIFEST};
-pub use options::{Error, Options, MAX_FAMILIES, MAX_SKEW, MAX_SQUADS, MAX_VARIANTS};
+pub use options::{
+    Error, Options, MAX_FAMILIES, MAX_RUNS, MAX_SERIES_RUNS, MAX_SKEW, MAX_SQUADS, MAX_VARIANTS,
+};
 use runs::Runs;
 pub use scenario::Scenario;
 pub use series::{Series, MAX_SPRINTS, MIN_SERIES_SQUADS, SHORT_MOST};

@@ -10,6 +10,13 @@ pub const MAX_SQUADS: u32 = 10_000;
 pub const MAX_FAMILIES: u32 = 1_000;
 /// Variants are named `A` to `Z`.
 pub const MAX_VARIANTS: u32 = 26;
+/// Most runs one snapshot may have: about 5 GB written (some 240 bytes a run), five
+/// times the snapshot size `eval` reads by default. A bound checked before a byte is
+/// written, so a mistyped count cannot fill a disk.
+pub const MAX_RUNS: u64 = 20_000_000;
+/// Most runs a series may have over all its sprints (`--runs` times `--sprints`): planning
+/// draws every run once, so this bounds planning time as well as the bytes written.
+pub const MAX_SERIES_RUNS: u64 = 100_000_000;
 /// Past this exponent every run lands in the first squad anyway.
 pub const MAX_SKEW: f64 = 10.0;
 
@@ -72,6 +79,12 @@ impl Options {
                 )))
             }
         };
+        if self.runs > MAX_RUNS {
+            return Err(Error::Option(format!(
+                "the number of runs must be at most {MAX_RUNS}, not `{}`",
+                self.runs
+            )));
+        }
         within("the number of squads", self.squads, MAX_SQUADS)?;
         within("the number of families", self.families, MAX_FAMILIES)?;
         within("the number of variants", self.variants, MAX_VARIANTS)?;
@@ -85,6 +98,20 @@ impl Options {
             return Err(Error::Option(format!(
                 "the skew must be between 0 and {MAX_SKEW}, not `{}`",
                 self.skew
+            )));
+        }
+        Ok(())
+    }
+
+    /// Checks that a series of `sprints` sprints of these options stays within
+    /// [`MAX_SERIES_RUNS`], before anything is planned.
+    pub(super) fn series_within(&self, sprints: u32) -> Result<(), Error> {
+        let total = self.runs.saturating_mul(u64::from(sprints));
+        if total > MAX_SERIES_RUNS {
+            return Err(Error::Option(format!(
+                "a series may have at most {MAX_SERIES_RUNS} runs over all its sprints, not \
+                 `{}` runs times `{sprints}` sprints",
+                self.runs
             )));
         }
         Ok(())

@@ -55,6 +55,7 @@ impl Series {
                 "the number of sprints must be between 1 and {MAX_SPRINTS}, not `{sprints}`"
             )));
         }
+        options.series_within(sprints)?;
         if options.squads < MIN_SERIES_SQUADS {
             return Err(Error::Option(format!(
                 "a series needs at least {MIN_SERIES_SQUADS} squads (capacity quartiles), not `{}`",

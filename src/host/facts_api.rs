@@ -8,8 +8,9 @@ pub use super::handles::FactsRef;
 use super::handles::{CatalogRef, FamilyRef, RunRef, Runs, SquadRef, TopupRef, VariantRef};
 use crate::facts::Stats;
 
-/// Untagged runs' row in by-family tables.
-pub const UNTAGGED: &str = "(untagged)";
+/// Untagged runs' row in by-family tables. It holds a `/`, which no family name may
+/// (handbook v1.1): a family called `(untagged)` keeps a row of its own.
+pub const UNTAGGED: &str = "(no workflow/variant)";
 
 /// A count or token total as a script integer. Both loaders refuse a snapshot whose values
 /// or totals pass `i64::MAX` (`snapshot::rules::check_totals`), so the fallback is never

@@ -153,7 +153,7 @@ pub const TYPES: &[Type] = &[
             f("catalog", ListOf("CatalogEntry"), "every catalog entry, in snapshot order"),
             f("runs", Of("Runs"), "the raw runs, for custom policies (iterate or index)"),
             f("untagged", Map, "runs without a workflow tag: `uses`, `tokens`, `exploration_tokens`, `central_tokens`, `cost_micros`"),
-            f("exploration_tokens_by_family", Map, "family name (and `(untagged)`) to exploration tokens"),
+            f("exploration_tokens_by_family", Map, "family name (and `(no workflow/variant)` for untagged runs, a key no family can have) to exploration tokens"),
             f("exploration_tokens_by_squad", Map, "squad id to exploration tokens"),
         ],
         stats: true,

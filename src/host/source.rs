@@ -2,7 +2,7 @@
 //! served, with their digests. Everything compiled afterwards, on any thread, compiles
 //! from these bytes, so the digests recorded always describe the code that ran.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -45,6 +45,10 @@ struct Inner {
     imports: BTreeMap<String, Entry>,
     /// Sub-folders that are links leading outside the pack: nothing under them is read.
     outside: Vec<String>,
+    /// Sub-folders reached by a link (or a path) that is not their real one, to the real
+    /// path within the pack: each real folder is walked once, under its real path, however
+    /// many links lead to it, and an import through a link is served from there.
+    aliases: BTreeMap<String, String>,
     /// One digest over every policy and module, computed once they are all read.
     sha256: String,
     /// Largest file read (`Limits::max_policy_bytes`): what bounds compile time.
@@ -221,6 +225,7 @@ impl PackSource {
             policies: Vec::new(),
             imports: BTreeMap::new(),
             outside: Vec::new(),
+            aliases: BTreeMap::new(),
             sha256: String::new(),
             max_file_bytes: limits.max_policy_bytes(),
         };
@@ -259,8 +264,13 @@ impl PackSource {
             return Err(PolicyError::new(dir, "no `*.rhai` policy files in this folder").into());
         }
         // Modules after policies: a folder that holds no pack is reported as such first.
+        let mut walk = Walk {
+            root: &root,
+            walked: HashSet::from([root.clone()]),
+            read: HashMap::new(),
+        };
         for folder in folders {
-            walk(&mut inner, &root, &folder, &mut vec![root.clone()])?;
+            walk.folder(&mut inner, &folder)?;
         }
         inner.sha256 = pack_sha256(&inner);
         Ok(Self(Arc::new(inner)))
@@ -280,6 +290,7 @@ impl PackSource {
             policies: Vec::new(),
             imports: BTreeMap::new(),
             outside: Vec::new(),
+            aliases: BTreeMap::new(),
             sha256: String::new(),
             max_file_bytes: limits.max_policy_bytes(),
         };
@@ -342,11 +353,35 @@ impl PackSource {
     /// What an import of `file` (a path within the pack, `.rhai` included) finds:
     /// `None` when there is no such file.
     pub fn entry(&self, file: &str) -> Option<&Entry> {
-        self.0.imports.get(file)
+        self.0.imports.get(&*self.resolve(file))
+    }
+
+    /// `file` with every folder reached through a link replaced by its real path within
+    /// the pack. Each replacement leaves a real prefix behind and consumes at least one
+    /// more component, so this ends within as many steps as `file` has components.
+    fn resolve<'f>(&self, file: &'f str) -> std::borrow::Cow<'f, str> {
+        let mut file = std::borrow::Cow::Borrowed(file);
+        loop {
+            let alias = file
+                .match_indices('/')
+                .map(|(i, _)| i)
+                .rev()
+                .find_map(|i| Some((i, self.0.aliases.get(&file[..i])?)));
+            let Some((i, real)) = alias else {
+                return file;
+            };
+            let rest = &file[i + 1..];
+            file = if real.is_empty() {
+                rest.to_owned().into()
+            } else {
+                format!("{real}/{rest}").into()
+            };
+        }
     }
 
     /// Whether `file` lies under a sub-folder that is a link leading outside the pack.
     pub fn leads_outside(&self, file: &str) -> bool {
+        let file = self.resolve(file);
         self.0.outside.iter().any(|dir| {
             file.strip_prefix(dir.as_str())
                 .is_some_and(|rest| rest.starts_with('/'))
@@ -392,7 +427,9 @@ fn modules(imports: &BTreeMap<String, Entry>) -> impl Iterator<Item = &SourceFil
 /// One SHA-256 over the whole pack: of the lines `<sha256>  <path>\n` (the format of
 /// `sha256sum`) for every policy and module, sorted by path bytes. An auditor recomputes
 /// it in the pack folder with
-/// `find -L . -name '*.rhai' -type f -printf '%P\n' | LC_ALL=C sort | xargs sha256sum | sha256sum`.
+/// `find -L . -name '*.rhai' -type f -printf '%P\n' | LC_ALL=C sort | xargs sha256sum | sha256sum`
+/// when no sub-folder is a link (a folder reached by links is listed once, under its
+/// real path, where `find -L` lists it under every path).
 fn pack_sha256(inner: &Inner) -> String {
     let policies = inner.policies.iter().map(|p| &**p);
     let mut files: Vec<&SourceFile> = policies.chain(modules(&inner.imports)).collect();
@@ -404,63 +441,90 @@ fn pack_sha256(inner: &Inner) -> String {
     sha256_hex(lines.as_bytes())
 }
 
-/// Reads the `*.rhai` files under the sub-folder `folder` (a path within the pack) as
-/// modules, classifying each as an import would find it. `ancestors` holds the real
-/// folders being walked, so a link back up the tree is not walked forever.
-fn walk(
-    inner: &mut Inner,
-    root: &Path,
-    folder: &str,
-    ancestors: &mut Vec<PathBuf>,
-) -> Result<(), Box<PolicyError>> {
-    let dir = inner.dir.join(folder);
-    let Ok(real) = dir.canonicalize() else {
-        return Ok(());
-    };
-    if !real.starts_with(root) {
-        inner.outside.push(folder.to_owned());
-        return Ok(());
-    }
-    if ancestors.contains(&real) {
-        return Ok(());
-    }
-    ancestors.push(real);
-    let names = names(&dir)?;
-    for name in names {
-        let file = format!("{folder}/{name}");
-        let path = inner.dir.join(&file);
-        if path.is_dir() {
-            walk(inner, root, &file, ancestors)?;
-            continue;
+/// The walk over a pack's sub-folders: every real folder once and every real file read
+/// once, however many links lead to them, so links that fan out (48 folders each linking
+/// twice to the next) cost what the folders hold, not one walk per path, and links that
+/// loop end where they meet a folder already walked.
+struct Walk<'r> {
+    /// The pack folder, canonical.
+    root: &'r Path,
+    /// Real folders walked or being walked (the pack folder itself among them).
+    walked: HashSet<PathBuf>,
+    /// Files read, by real path: a second name for one shares its text.
+    read: HashMap<PathBuf, Arc<SourceFile>>,
+}
+
+impl Walk<'_> {
+    /// Reads the `*.rhai` files under the sub-folder `folder` (a path within the pack) as
+    /// modules, classifying each as an import would find it. A folder whose real path is
+    /// another is recorded as an alias of it, and walked under its real path if it was not.
+    fn folder(&mut self, inner: &mut Inner, folder: &str) -> Result<(), Box<PolicyError>> {
+        let dir = inner.dir.join(folder);
+        let Ok(real) = dir.canonicalize() else {
+            return Ok(());
+        };
+        let Ok(inside) = real.strip_prefix(self.root) else {
+            inner.outside.push(folder.to_owned());
+            return Ok(());
+        };
+        let inside = slashed(inside);
+        if inside != folder {
+            inner.aliases.insert(folder.to_owned(), inside.clone());
         }
-        if !is_rhai(&name) {
-            continue;
+        if !self.walked.insert(real) {
+            return Ok(());
         }
+        for name in names(&inner.dir.join(&inside))? {
+            let file = format!("{inside}/{name}");
+            let path = inner.dir.join(&file);
+            if path.is_dir() {
+                self.folder(inner, &file)?;
+            } else if is_rhai(&name) {
+                let entry = self.file(inner, &file, &path)?;
+                inner.imports.insert(file, entry);
+            }
+        }
+        Ok(())
+    }
+
+    /// What an import of the `*.rhai` file `file` (at `path`) finds.
+    fn file(&mut self, inner: &Inner, file: &str, path: &Path) -> Result<Entry, Box<PolicyError>> {
         // A link that leads nowhere (or to itself) is a module lost without a word: say
-        // so. A pipe or a device is kept, refused to the import that names it.
+        // so. A pipe or a device is kept, refused to the import that names it, and never
+        // opened: opening a named pipe blocks until someone writes to it.
         let real = path
             .canonicalize()
-            .map_err(|e| unreadable(&path, "module", e))?;
-        let entry = match real.strip_prefix(root) {
-            Err(_) => Entry::Refused(LEADS_OUTSIDE.to_owned()),
-            // A named pipe or a device would block the read, or never end it.
-            Ok(_) if !real.is_file() => Entry::Refused("it is not a regular file".to_owned()),
-            // Its top-level code would run again, recording decisions as the importer.
-            Ok(inside) if inside.parent().is_none_or(|p| p.as_os_str().is_empty()) => {
-                Entry::Refused(policy_refused(&slashed(inside)))
-            }
-            Ok(inside) => Entry::Module {
-                real: slashed(inside),
-                source: Arc::new(read(
-                    &inner.dir,
-                    file.clone(),
-                    "module",
-                    inner.max_file_bytes,
-                )?),
-            },
+            .map_err(|e| unreadable(path, "module", e))?;
+        let Ok(inside) = real.strip_prefix(self.root) else {
+            return Ok(Entry::Refused(LEADS_OUTSIDE.to_owned()));
         };
-        inner.imports.insert(file, entry);
+        if !real.is_file() {
+            return Ok(Entry::Refused(
+                "it is not a regular file (a named pipe, a device or a socket)".to_owned(),
+            ));
+        }
+        // Its top-level code would run again, recording decisions as the importer.
+        if inside.parent().is_none_or(|p| p.as_os_str().is_empty()) {
+            return Ok(Entry::Refused(policy_refused(&slashed(inside))));
+        }
+        let inside = slashed(inside);
+        let source = match self.read.get(&real) {
+            Some(first) => Arc::new(SourceFile {
+                file: file.to_owned(),
+                path: inner.dir.join(file),
+                text: first.text.clone(),
+                sha256: first.sha256.clone(),
+            }),
+            None => {
+                let max = inner.max_file_bytes;
+                let source = Arc::new(read(&inner.dir, file.to_owned(), "module", max)?);
+                self.read.insert(real, source.clone());
+                source
+            }
+        };
+        Ok(Entry::Module {
+            real: inside,
+            source,
+        })
     }
-    ancestors.pop();
-    Ok(())
 }

@@ -108,8 +108,42 @@ pub(super) fn parse_message(
             "the file ends in the middle of a statement".to_owned(),
             Some("look for a `(`, `[` or `{` that is not closed".to_owned()),
         ),
+        ParseErrorType::BadInput(rhai::LexError::UnexpectedInput(input)) => {
+            match invisible(input) {
+                Some((name, hint)) => ("syntax", name, Some(hint)),
+                None => syntax(lowercase_first(&kind.to_string())),
+            }
+        }
         other => syntax(lowercase_first(&other.to_string())),
     }
+}
+
+/// A character Rhai stopped at that a reader cannot see, named, with how to remove it:
+/// Rhai's own message would quote it invisibly (`unexpected '\u{feff}'`).
+fn invisible(input: &str) -> Option<(String, String)> {
+    let mut chars = input.chars();
+    let c = chars.next()?;
+    if chars.next().is_some() {
+        return None;
+    }
+    if c == '\u{feff}' {
+        return Some((
+            "the file holds a byte-order mark (U+FEFF), which is not part of the language"
+                .to_owned(),
+            "save the file as UTF-8 without a byte-order mark (\"UTF-8 with BOM\" adds one at \
+             the start)"
+                .to_owned(),
+        ));
+    }
+    let unseen = c.is_control()
+        || c.is_whitespace()
+        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}');
+    unseen.then(|| {
+        (
+            format!("unexpected invisible character U+{:04X}", u32::from(c)),
+            "delete it (retyping the line around it removes it too)".to_owned(),
+        )
+    })
 }
 
 /// A parse error, located in `source`.

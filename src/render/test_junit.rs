@@ -4,13 +4,15 @@
 //! expected and actual outcomes and the decision's checks. No timestamps or durations.
 //! With `--coverage`, a last test suite `coverage` carries the figures as properties and
 //! the text report as its system-out, and with `--min-coverage` one test case that fails
-//! below the minimum, listing what is not covered.
+//! below the minimum, listing what is not covered. Characters XML cannot carry are
+//! written as `\u{XXXX}`, as the other JUnit writer writes them.
 
 use std::io;
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::emitter::Emitter;
+use super::junit::text as xml_text;
 use super::test_coverage::CoverageTextEmitter;
 use crate::testing::coverage::CoverageReport;
 use crate::testing::report::Verdict;
@@ -20,7 +22,7 @@ pub struct TestJunitEmitter;
 
 impl Emitter<TestReport> for TestJunitEmitter {
     fn emit(&self, out: &mut dyn io::Write, report: &TestReport) -> io::Result<()> {
-        cases(report).serialize(out).map_err(io::Error::other)
+        super::junit::write_report(&cases(report), out)
     }
 }
 
@@ -30,14 +32,14 @@ impl Emitter<TestRun> for TestJunitEmitter {
         if let Some(coverage) = &run.coverage {
             junit.add_test_suite(coverage_suite(&run.report.policies, coverage));
         }
-        junit.serialize(out).map_err(io::Error::other)
+        super::junit::write_report(&junit, out)
     }
 }
 
 fn cases(report: &TestReport) -> Report {
     let mut junit = Report::new("bursar test");
     for case in &report.cases {
-        let mut suite = TestSuite::new(case.file.as_str());
+        let mut suite = TestSuite::new(xml_text(&case.file));
         for result in &case.results {
             suite.add_test_case(test_case(&report.policies, &case.file, result));
         }
@@ -59,7 +61,7 @@ fn coverage_suite(policies: &str, coverage: &CoverageReport) -> TestSuite {
     suite.add_property(Property::new("coverage.total", coverage.total.to_string()));
     for p in &coverage.policies {
         suite.add_property(Property::new(
-            format!("coverage.{}", p.policy),
+            xml_text(&format!("coverage.{}", p.policy)),
             format!("{} of {}", p.covered, p.total),
         ));
     }
@@ -80,14 +82,14 @@ fn coverage_suite(policies: &str, coverage: &CoverageReport) -> TestSuite {
                     "coverage {}% is below the minimum of {min}%",
                     coverage.percent
                 ))
-                .set_description(text.trim_start());
+                .set_description(xml_text(text.trim_start()));
             status
         };
         let mut case = TestCase::new("min-coverage", status);
         case.set_classname("coverage");
         suite.add_test_case(case);
     }
-    suite.set_system_out(text.trim_start());
+    suite.set_system_out(xml_text(text.trim_start()));
     suite
 }
 
@@ -97,13 +99,13 @@ fn test_case(policies: &str, file: &str, result: &Verdict) -> TestCase {
         Outcome::Fail => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status
-                .set_message(result.problems.join("; "))
-                .set_description(description(policies, file, result));
+                .set_message(xml_text(&result.problems.join("; ")))
+                .set_description(xml_text(&description(policies, file, result)));
             status
         }
     };
-    let mut case = TestCase::new(result.subject.as_str(), status);
-    case.set_classname(result.policy.as_str());
+    let mut case = TestCase::new(xml_text(&result.subject), status);
+    case.set_classname(xml_text(&result.policy));
     case
 }
 

@@ -7,9 +7,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::model::Loaded;
+use serde::Deserialize;
+
+use super::scanner::{RawGroup, RawRun};
+use super::serde_words;
 use super::stream::{self, Fallback};
 use super::tree;
 use crate::digest::sha256_hex;
+use crate::problem::Problem;
 use crate::{Error, Result};
 
 /// How errors name a snapshot read from standard input.
@@ -143,6 +148,40 @@ fn fits(
     }
 }
 
+/// Whether the tree loader fits the budget. When it does not, the record the fast path
+/// gave up at still gives the first problem with its pointer, beside the budget: the
+/// author learns where to look without the memory to list everything.
+fn tree_fits(size: u64, origin: &str, options: &LoadOptions, fallback: Fallback) -> Result<()> {
+    let Err(too_large) = fits(size, TREE_BYTES_PER_BYTE, TREE_WHAT, origin, options) else {
+        return Ok(());
+    };
+    let Fallback::Record(record) = fallback else {
+        return Err(too_large);
+    };
+    let base = format!("/{}/{}", record.array, record.index);
+    let read = if record.array == "runs" {
+        RawRun::deserialize(&record.value).err()
+    } else {
+        RawGroup::deserialize(&record.value).err()
+    };
+    let first = match read {
+        Some(e) => serde_words::problem_under(&record.value, &base, &e),
+        None => Problem::new(
+            base,
+            "the check stopped at this record: it may break a rule of the handbook (a \
+             half-tagged run, an impossible date or cost, an empty id)",
+        ),
+    };
+    let budget = Problem::new(
+        "",
+        format!("the first problem found; the others cannot be listed: {too_large}"),
+    );
+    Err(Error::Invalid {
+        origin: origin.to_owned(),
+        problems: vec![first, budget],
+    })
+}
+
 /// Reads and validates a snapshot file with no memory budget.
 pub fn load(path: &Path) -> Result<Loaded> {
     load_from(&Source::from(path), &LoadOptions::default(), &mut |_, _| {})
@@ -179,8 +218,8 @@ pub fn load_from(
         Err(Fallback::Io(source)) => Err(read_error(source)),
         // Anything unusual: the tree loader reports every problem. The same open file is
         // read again from its start, never the path a second time.
-        Err(Fallback::Unusual) => {
-            fits(size, TREE_BYTES_PER_BYTE, TREE_WHAT, &origin, options)?;
+        Err(fallback) => {
+            tree_fits(size, &origin, options, fallback)?;
             let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
             file.seek(SeekFrom::Start(0))
                 .and_then(|_| limited(&file, options).read_to_end(&mut bytes))
@@ -264,8 +303,8 @@ fn parse_within(
     fits(size, STREAM_BYTES_PER_BYTE, "load", origin, options)?;
     match stream::load(bytes, size, progress) {
         Ok((snapshot, sha256)) => Ok(Loaded { snapshot, sha256 }),
-        Err(_) => {
-            fits(size, TREE_BYTES_PER_BYTE, TREE_WHAT, origin, options)?;
+        Err(fallback) => {
+            tree_fits(size, origin, options, fallback)?;
             parse_tree(bytes, origin)
         }
     }

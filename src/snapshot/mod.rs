@@ -10,9 +10,11 @@
 pub(crate) mod duplicates;
 mod load;
 pub mod model;
+pub mod outside;
 pub mod rules;
 pub mod runs;
 mod scanner;
+pub mod serde_words;
 mod stream;
 pub mod terms;
 mod tree;

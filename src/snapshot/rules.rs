@@ -91,8 +91,10 @@ const INTEGER_FIELDS: &[(&[&str], &[&str])] = &[
 /// The handbook's rules beyond the JSON Schema. Tolerates wrong types: those were
 /// reported by the schema already.
 fn check_rules(doc: &Value, problems: &mut Vec<Problem>) {
-    if let Some(v) = doc.pointer("/budgets/central_tokens") {
-        check_u64(v, "/budgets/central_tokens", problems);
+    for at in ["/schema_version", "/budgets/central_tokens"] {
+        if let Some(v) = doc.pointer(at) {
+            check_u64(v, at, problems);
+        }
     }
     for (path, fields) in INTEGER_FIELDS {
         let base: String = path.iter().map(|p| format!("/{p}")).collect();
@@ -255,12 +257,21 @@ fn check_rules(doc: &Value, problems: &mut Vec<Problem>) {
 }
 
 fn check_u64(v: &Value, at: &str, problems: &mut Vec<Problem>) {
-    if v.is_number() && v.as_u64().is_none() && v.as_f64().is_some_and(|f| f >= 0.0) {
-        problems.push(Problem::new(
-            at,
-            format!("`{v}` is not a whole number that fits in 64 bits"),
-        ));
-    }
+    let Some(f) = v.as_f64().filter(|_| v.as_u64().is_none()) else {
+        return;
+    };
+    // JSON Schema's `integer` takes `1.0`; serde would not, naming a Rust type.
+    let message = if f >= 0.0 && f.fract() == 0.0 && f < 2f64.powi(53) {
+        format!(
+            "`{v}` has a decimal point: write the whole number `{}`",
+            f as u64
+        )
+    } else if f >= 0.0 {
+        format!("`{v}` is not a whole number that fits in 64 bits")
+    } else {
+        return;
+    };
+    problems.push(Problem::new(at, message));
 }
 
 fn check_instant(record: &Value, field: &str, base: &str, problems: &mut Vec<Problem>) {

@@ -19,6 +19,18 @@ pub enum Fallback {
     Io(std::io::Error),
     /// Something the fast path does not vouch for: let the complete path judge it.
     Unusual,
+    /// As `Unusual`, at a record of `runs` or `run_groups` that is whole JSON: where the
+    /// complete path cannot run (the memory budget), this record still locates a problem.
+    Record(Box<Record>),
+}
+
+/// The record of `runs` or `run_groups` the fast path gave up at.
+#[derive(Debug)]
+pub struct Record {
+    /// `runs` or `run_groups`.
+    pub array: &'static str,
+    pub index: usize,
+    pub value: Value,
 }
 
 /// Bytes read from the file at a time.
@@ -207,9 +219,13 @@ impl<'p> Scanner<'p> {
                         return Err(Fallback::Unusual);
                     }
                     if key == "runs" {
-                        self.array(|text| one(text, |run| sink.run(run)))?;
+                        let mut at = At::default();
+                        let read = self.array(|text| at.one(text, |run| sink.run(run)));
+                        at.locate(read, "runs")?;
                     } else {
-                        self.array(|text| one(text, |group| sink.group(group)))?;
+                        let mut at = At::default();
+                        let read = self.array(|text| at.one(text, |group| sink.group(group)));
+                        at.locate(read, "run_groups")?;
                     }
                     // The schema sees an empty list; the records were checked here.
                     rest.insert(key, Value::Array(Vec::new()));
@@ -272,6 +288,45 @@ impl<'p> Scanner<'p> {
                 }
                 _ => return Err(Fallback::Unusual),
             }
+        }
+    }
+}
+
+/// Which record of an array is being read, and the first one the fast path gave up at.
+#[derive(Default)]
+struct At {
+    index: usize,
+    failed: Option<Value>,
+}
+
+impl At {
+    /// [`one`], counting records and keeping the record it gave up at, if it is JSON.
+    fn one<'t, T: Deserialize<'t>>(
+        &mut self,
+        text: &'t str,
+        take: impl FnOnce(T) -> Scan<()>,
+    ) -> Scan<Option<usize>> {
+        let read = one(text, take);
+        match &read {
+            Ok(Some(_)) => self.index += 1,
+            Err(Fallback::Unusual) => {
+                let mut values = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+                self.failed = values.next().and_then(Result::ok);
+            }
+            _ => {}
+        }
+        read
+    }
+
+    /// The array's reading, its giving up located at the record it met.
+    fn locate(self, read: Scan<()>, array: &'static str) -> Scan<()> {
+        match (read, self.failed) {
+            (Err(Fallback::Unusual), Some(value)) => Err(Fallback::Record(Box::new(Record {
+                array,
+                index: self.index,
+                value,
+            }))),
+            (read, _) => read,
         }
     }
 }

@@ -9,6 +9,7 @@ use super::duplicates::{self, Duplicate};
 use super::model::Snapshot;
 use super::rules::{self, validate};
 use super::runs::{NewRun, RunTable};
+use super::serde_words;
 use super::terms::{Outcome, Pool};
 use crate::instant;
 use crate::problem::{Problem, MAX_PROBLEMS};
@@ -64,15 +65,19 @@ pub fn parse(text: &[u8], origin: &str) -> Result<Snapshot> {
             problems,
         });
     }
-    let invalid = |e: serde_json::Error| Error::Invalid {
+    // The schema and the rules admit only what deserialises; kept as a located error in
+    // the author's words, never a panic.
+    let invalid = |doc: &Value, base: &str, e: serde_json::Error| Error::Invalid {
         origin: origin.to_owned(),
-        problems: vec![Problem::new("", e.to_string())],
+        problems: vec![serde_words::problem_under(doc, base, &e)],
     };
-    let raw_runs: Vec<RawRun> = match value.get_mut("runs") {
-        Some(runs) => serde_json::from_value(runs.take()).map_err(invalid)?,
+    let runs = value.get_mut("runs").map(Value::take);
+    let raw_runs: Vec<RawRun> = match &runs {
+        Some(runs) => Vec::deserialize(runs).map_err(|e| invalid(runs, "/runs", e))?,
         None => Vec::new(),
     };
-    let mut snapshot: Snapshot = serde_json::from_value(value).map_err(invalid)?;
+    drop(runs);
+    let mut snapshot = Snapshot::deserialize(&value).map_err(|e| invalid(&value, "", e))?;
     let mut table = RunTable::with_capacity(raw_runs.len());
     for r in &raw_runs {
         table.push(NewRun {

@@ -374,3 +374,77 @@ fn generated_bytes_are_pinned() {
     }
     assert!(wrong.is_empty(), "bytes changed:\n{}", wrong.join("\n"));
 }
+
+/// Sizes past the documented limits are refused (exit 2) before a byte is written or a
+/// sprint planned: `--runs 10000000000000` once started writing petabytes, and with
+/// `--sprints 3` spun while planning. The limits are the ones `--help` states.
+#[test]
+fn absurd_sizes_are_refused_before_writing_or_planning() {
+    use bursar::gen::{MAX_RUNS, MAX_SERIES_RUNS};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("big.json");
+    let series = dir.path().join("series");
+    let over = (MAX_RUNS + 1).to_string();
+    // Within the limit for one sprint, past it over the series.
+    let per_sprint = MAX_RUNS.to_string();
+    let sprints = (MAX_SERIES_RUNS / MAX_RUNS + 1).to_string();
+    let attempts: Vec<Vec<&str>> = vec![
+        vec!["gen", "--runs", "10000000000000"],
+        vec![
+            "gen",
+            "--runs",
+            "18446744073709551615",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        vec!["gen", "--runs", &over, "--out", out.to_str().unwrap()],
+        vec![
+            "gen",
+            "--runs",
+            "10000000000000",
+            "--sprints",
+            "3",
+            "--out-dir",
+            series.to_str().unwrap(),
+        ],
+        vec![
+            "gen",
+            "--runs",
+            &per_sprint,
+            "--sprints",
+            &sprints,
+            "--out-dir",
+            series.to_str().unwrap(),
+        ],
+        vec![
+            "gen",
+            "--sprints",
+            "4294967295",
+            "--out-dir",
+            series.to_str().unwrap(),
+        ],
+        vec!["gen", "--squads", "4294967295"],
+    ];
+    for args in attempts {
+        let run = bursar(&args);
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {err}");
+        assert!(run.stdout.is_empty(), "{args:?}: wrote to stdout");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(!out.exists(), "{args:?}: wrote --out");
+        assert!(!series.exists(), "{args:?}: created --out-dir");
+    }
+    // At the limit, the library accepts the options (nothing is generated here).
+    let at = Options {
+        runs: MAX_RUNS,
+        ..Options::default()
+    };
+    assert!(at.validate().is_ok());
+    let help = bursar(&["gen", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains(&format!("at most {MAX_RUNS}")), "{help}");
+    assert!(
+        help.contains(&format!("at most {MAX_SERIES_RUNS} over the series")),
+        "{help}"
+    );
+}

@@ -173,3 +173,82 @@ fn example_junit_is_pinned() {
     let xml = String::from_utf8(out.stdout).unwrap();
     insta::assert_snapshot!("example_junit", xml);
 }
+
+/// Characters XML 1.0 cannot carry at all, even escaped, which a subject, a summary or a
+/// problem may hold (valid JSON, accepted by the loader).
+const NOT_XML: &str = "a\u{FFFE}b\u{FFFF}c\u{0}d\u{1}e\u{8}f\u{B}g\u{C}h\u{1B}i\u{1F}j";
+/// How both JUnit writers write [`NOT_XML`]: each such character as `\u{XXXX}`.
+const NOT_XML_WRITTEN: &str =
+    r"a\u{FFFE}b\u{FFFF}c\u{0000}d\u{0001}e\u{0008}f\u{000B}g\u{000C}h\u{001B}i\u{001F}j";
+
+/// `eval --format junit`: the report stays well-formed whatever a subject or summary
+/// holds, read back by the independent parser, the characters written as escapes.
+#[test]
+fn characters_xml_cannot_carry_are_written_as_escapes_by_eval() {
+    let (_, mut doc) = fixture("one-decision");
+    doc.decisions[0].subject = format!("squad {NOT_XML}");
+    doc.decisions[0].explanation.summary = format!("summary {NOT_XML}");
+    doc.decisions[0].policy = format!("p{NOT_XML}");
+    let context = render::Context {
+        fail_on: Some(Severity::Info),
+        ..context()
+    };
+    let report = junit(&doc, &context);
+    let cases: Vec<&junit_parser::TestCase> =
+        report.suites.iter().flat_map(|s| s.cases.iter()).collect();
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0].original_name, format!("squad {NOT_XML_WRITTEN}"));
+    assert_eq!(
+        cases[0].classname.as_deref(),
+        Some(&*format!("p{NOT_XML_WRITTEN}"))
+    );
+    let failure = match &cases[0].status {
+        junit_parser::TestStatus::Failure(f) => f,
+        other => panic!("expected a failure, got {other:?}"),
+    };
+    assert_eq!(failure.message, format!("summary {NOT_XML_WRITTEN}"));
+}
+
+/// `test --format junit`: the same for a test run's subjects, problems and file names.
+#[test]
+fn characters_xml_cannot_carry_are_written_as_escapes_by_test() {
+    use bursar::testing::{CaseReport, Outcome, TestReport, Verdict};
+    let report = TestReport {
+        policies: "policies".into(),
+        cases: vec![CaseReport {
+            file: format!("tests/{NOT_XML}.case"),
+            results: vec![Verdict {
+                line: Some(3),
+                policy: "topups".into(),
+                subject: format!("tu {NOT_XML}"),
+                expected: None,
+                actual: None,
+                outcome: Outcome::Fail,
+                problems: vec![format!("outcome is `{NOT_XML}`")],
+            }],
+        }],
+    };
+    let xml = render::to_string(&render::test_junit::TestJunitEmitter, &report);
+    let parsed = junit_parser::from_reader(xml.as_bytes())
+        .unwrap_or_else(|e| panic!("not JUnit XML a parser reads: {e}\n{xml:?}"));
+    assert_eq!(parsed.suites.len(), 1);
+    assert_eq!(
+        parsed.suites[0].name,
+        format!("tests/{NOT_XML_WRITTEN}.case")
+    );
+    let case = &parsed.suites[0].cases[0];
+    assert_eq!(case.original_name, format!("tu {NOT_XML_WRITTEN}"));
+    let failure = match &case.status {
+        junit_parser::TestStatus::Failure(f) => f,
+        other => panic!("expected a failure, got {other:?}"),
+    };
+    assert_eq!(failure.message, format!("outcome is `{NOT_XML_WRITTEN}`"));
+}
+
+/// Every character XML can carry passes unchanged (tab, line feed, the last of the Basic
+/// Multilingual Plane before U+FFFE, astral planes), and nothing else is touched.
+#[test]
+fn characters_xml_can_carry_are_left_alone() {
+    let text = "tab\tline\nend \u{D7FF}\u{E000}\u{FFFD}\u{10000}\u{10FFFF} ✓";
+    assert_eq!(render::junit::well_formed(text), text);
+}
