@@ -9,6 +9,7 @@ mod gen;
 mod git;
 mod guide;
 mod impact;
+mod import;
 mod machine;
 mod output;
 mod progress;
@@ -71,6 +72,8 @@ enum Command {
     Guide(guide::Args),
     /// Across many sprints: do split budgets surface promotable workflows or entrench squads?
     Trends(trends::Args),
+    /// Build a snapshot's runs from OTLP traces and logs and LiteLLM logs, added to a base
+    Import(import::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
@@ -86,5 +89,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Explain(args) => explain::run(args),
         Command::Guide(args) => guide::run(args),
         Command::Trends(args) => trends::run(args),
+        Command::Import(args) => import::run(args),
     }
 }
