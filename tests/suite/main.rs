@@ -28,6 +28,7 @@ mod hostile;
 mod impact;
 mod impact_cli;
 mod impact_git;
+mod import;
 mod junit;
 mod loader;
 mod loader_groups;

@@ -117,3 +117,8 @@ if __name__ == "__main__":
     if len(sys.argv) != 3:
         sys.exit("usage: litellm_logs.py PLAN.json OUT.jsonl")
     main(sys.argv[1], sys.argv[2])
+    # Everything is written and closed; litellm's exit handlers would wait on its
+    # worker threads for many seconds more.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
