@@ -74,13 +74,13 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let mut importer = Importer::new(&base.snapshot, &mapping);
     for path in &args.otlp {
         let (name, reader) = open(path)?;
-        importer.read_otlp(&name, reader)?;
+        importer.read_otlp(&name, reader).map_err(listed)?;
     }
     for path in &args.litellm {
         let (name, reader) = open(path)?;
-        importer.read_litellm(&name, reader)?;
+        importer.read_litellm(&name, reader).map_err(listed)?;
     }
-    let imported = importer.finish()?;
+    let imported = importer.finish().map_err(listed)?;
     report(&imported.sources, &base.snapshot.sprint.id);
 
     let provenance =
@@ -160,6 +160,34 @@ fn open(path: &Path) -> anyhow::Result<(String, Box<dyn std::io::BufRead>)> {
         anyhow::bail!("cannot read `{origin}`: it is a folder");
     }
     Ok((origin, Box::new(BufReader::with_capacity(1 << 20, file))))
+}
+
+/// An error of several lines: each on stderr as a line of its own (the final error is
+/// one line, its line breaks escaped), then the count as the error.
+fn listed(err: bursar::import::ImportError) -> anyhow::Error {
+    use bursar::import::ImportError;
+    let (head, lines) = match &err {
+        ImportError::Many(problems) => (None, problems.clone()),
+        ImportError::Unpriced(_) => {
+            let text = err.to_string();
+            let mut lines = text.lines().map(str::to_owned);
+            (lines.next(), lines.collect())
+        }
+        _ => return err.into(),
+    };
+    if let Some(head) = head {
+        for line in &lines {
+            super::stderr::line(&escape_terminal(line));
+        }
+        return anyhow::anyhow!("{head} (the models are listed above)");
+    }
+    for line in &lines {
+        super::stderr::line(&format!("error: {}", escape_terminal(line)));
+    }
+    anyhow::anyhow!(
+        "{}: nothing written",
+        bursar::text::count(lines.len(), "problem")
+    )
 }
 
 /// What each source gave, on stderr: runs kept, runs outside the sprint (left out, never

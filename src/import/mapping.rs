@@ -88,10 +88,13 @@ pub fn parse(text: &str, origin: &str) -> Result<Mapping> {
 }
 
 fn unknown(what: &str, key: &str, known: &[&str]) -> String {
-    format!(
-        "unknown {what} `{key}`{}",
-        crate::text::did_you_mean(key, known.iter().copied())
-    )
+    format!("unknown {what} `{key}`{}", hint(key, known))
+}
+
+/// ` (did you mean `x`?)`, or nothing when no known word is close.
+fn hint(word: &str, known: &[&str]) -> String {
+    crate::text::closest(word, known.iter().copied())
+        .map_or_else(String::new, |c| format!(" (did you mean `{c}`?)"))
 }
 
 fn table<'a>(value: &'a toml::Value, name: &str) -> Result<&'a toml::Table, String> {
@@ -147,8 +150,8 @@ fn from(text: &str) -> Result<From, String> {
         "tag" => Ok(From::Tag(rest.to_owned())),
         "const" if !rest.is_empty() => Ok(From::Const(rest.to_owned())),
         _ => Err(format!(
-            "`{text}`: unknown source `{prefix}:`{} (a constant with `:` is written `const:VALUE`)",
-            crate::text::did_you_mean(prefix, PREFIXES.iter().copied())
+            "`{text}`: unknown source `{prefix}:`{}; a constant with `:` is written `const:VALUE`",
+            hint(prefix, &PREFIXES)
         )),
     }
 }

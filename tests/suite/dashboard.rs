@@ -289,7 +289,10 @@ fn artefacts() -> PathBuf {
 }
 
 #[test]
-#[cfg_attr(not(have_chromium), ignore = "needs chromium on PATH (.ci/run installs it)")]
+#[cfg_attr(
+    not(have_chromium),
+    ignore = "needs chromium on PATH (.ci/run installs it)"
+)]
 fn the_dashboard_renders_in_headless_chromium_without_errors_or_requests() {
     let Some(chromium) = chromium() else {
         return;

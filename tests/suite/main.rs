@@ -29,6 +29,7 @@ mod impact;
 mod impact_cli;
 mod impact_git;
 mod import;
+mod import_bad;
 mod junit;
 mod loader;
 mod loader_groups;

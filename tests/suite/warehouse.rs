@@ -148,7 +148,10 @@ fn groups_by_key(doc: &Value) -> BTreeMap<String, (Value, bursar::instant::Insta
 }
 
 #[test]
-#[cfg_attr(not(have_duckdb), ignore = "needs python3 with duckdb (.ci/run installs it)")]
+#[cfg_attr(
+    not(have_duckdb),
+    ignore = "needs python3 with duckdb (.ci/run installs it)"
+)]
 fn generated_runs_grouped_by_the_sql_give_the_same_decisions() {
     if !duckdb_available() {
         return;
@@ -203,7 +206,10 @@ fn has_leap_second(snapshot: &Value) -> bool {
 /// The policy cases pin every boundary of the handbook with itemised runs; grouped by
 /// the SQL, each must decide the same.
 #[test]
-#[cfg_attr(not(have_duckdb), ignore = "needs python3 with duckdb (.ci/run installs it)")]
+#[cfg_attr(
+    not(have_duckdb),
+    ignore = "needs python3 with duckdb (.ci/run installs it)"
+)]
 fn every_policy_case_grouped_by_the_sql_decides_the_same() {
     if !duckdb_available() {
         return;
@@ -313,7 +319,10 @@ fn hand_made_snapshot() -> String {
 }
 
 #[test]
-#[cfg_attr(not(have_duckdb), ignore = "needs python3 with duckdb (.ci/run installs it)")]
+#[cfg_attr(
+    not(have_duckdb),
+    ignore = "needs python3 with duckdb (.ci/run installs it)"
+)]
 fn the_handbook_corner_cases_survive_the_sql() {
     if !duckdb_available() {
         return;
