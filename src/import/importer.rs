@@ -213,7 +213,7 @@ impl<'a> Importer<'a> {
             let total = totals.entry(agent).or_default();
             total.0 = total.0.saturating_add(used.input);
             total.1 = total.1.saturating_add(used.output);
-            total.2 = total.2.add(cost);
+            total.2 = total.2.plus(cost);
         }
         let mut drafts = Vec::with_capacity(resolved.runs.len());
         for index in resolved.runs {
@@ -265,7 +265,7 @@ impl<'a> Importer<'a> {
                     .by_model
                     .iter()
                     .fold(Pico::default(), |sum, (m, i, o, at)| {
-                        sum.add(self.price(m, *i, *o, *at, unpriced))
+                        sum.plus(self.price(m, *i, *o, *at, unpriced))
                     }),
             };
             drafts.push(Draft {

@@ -190,7 +190,7 @@ impl LiteLlm {
         }
         group.input = group.input.saturating_add(input);
         group.output = group.output.saturating_add(output);
-        group.cost = group.cost.add(cost);
+        group.cost = group.cost.plus(cost);
         let this = (start_us, record, failed);
         if this > group.last {
             group.last = this;

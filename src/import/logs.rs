@@ -186,7 +186,7 @@ impl Logs {
         entry.input = entry.input.saturating_add(input);
         entry.output = entry.output.saturating_add(output);
         entry.cost = match (entry.cost, cost) {
-            (Some(total), Some(c)) => Some(total.add(c)),
+            (Some(total), Some(c)) => Some(total.plus(c)),
             _ => None,
         };
         match entry.by_model.iter_mut().find(|(m, ..)| *m == model) {

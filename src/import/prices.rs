@@ -61,7 +61,7 @@ impl Pico {
             .then(|| Pico((amount * 1e12).round() as u128))
     }
 
-    pub fn add(self, other: Pico) -> Pico {
+    pub fn plus(self, other: Pico) -> Pico {
         Pico(self.0.saturating_add(other.0))
     }
 

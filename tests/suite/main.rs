@@ -30,6 +30,7 @@ mod impact_cli;
 mod impact_git;
 mod import;
 mod import_bad;
+mod import_example;
 mod junit;
 mod loader;
 mod loader_groups;
