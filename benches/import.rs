@@ -72,7 +72,8 @@ fn span(trace: usize, i: usize, out: &mut String) {
     };
     let _ = write!(
         out,
-        r#"{{"traceId":"{trace:032x}","spanId":"{:016x}",{parent}"flags":256,"name":"span {i}","kind":1,"startTimeUnixNano":"{start}","endTimeUnixNano":"{}","attributes":[{attrs}],"status":{{}}}}"#,
+        r#"{{"traceId":"{:032x}","spanId":"{:016x}",{parent}"flags":256,"name":"span {i}","kind":1,"startTimeUnixNano":"{start}","endTimeUnixNano":"{}","attributes":[{attrs}],"status":{{}}}}"#,
+        trace + 1,
         trace * 16 + 1 + i,
         start + 1000,
     );

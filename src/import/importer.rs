@@ -208,8 +208,10 @@ impl<'a> Importer<'a> {
                 self.reports[used.at.source as usize].records_in_no_run += 1;
                 continue;
             };
-            let model = used.model.unwrap_or_default();
-            let cost = self.price(&model, used.input, used.output, used.at, unpriced);
+            let model = used
+                .model
+                .map_or("", |m| resolved.models[m as usize].as_str());
+            let cost = self.price(model, used.input, used.output, used.at, unpriced);
             let total = totals.entry(agent).or_default();
             total.0 = total.0.saturating_add(used.input);
             total.1 = total.1.saturating_add(used.output);

@@ -34,7 +34,8 @@ struct Node {
     /// 0: no parent.
     parent: u64,
     at: At,
-    usage: Option<Usage>,
+    /// Index into `Traces::usages`: most spans carry none, so a node stays small.
+    usage: Option<u32>,
     /// Index into `Traces::agents`.
     agent: Option<u32>,
 }
@@ -55,6 +56,7 @@ pub struct Agent {
 pub struct Traces {
     nodes: HashMap<(u128, u64), Node>,
     agents: Vec<Agent>,
+    usages: Vec<Usage>,
     models: Vec<String>,
     model_index: HashMap<String, u32>,
     /// Spans read, per source.
@@ -182,6 +184,10 @@ impl Traces {
         } else {
             None
         };
+        let usage = usage.map(|u| {
+            self.usages.push(u);
+            (self.usages.len() - 1) as u32
+        });
         let node = Node {
             parent,
             at,
@@ -224,7 +230,8 @@ pub struct Counted {
     pub agent: Option<u32>,
     pub input: u64,
     pub output: u64,
-    pub model: Option<String>,
+    /// Index into `Resolved::models`.
+    pub model: Option<u32>,
     pub at: At,
 }
 
@@ -234,6 +241,7 @@ pub struct Resolved {
     /// Indexes into `agents` of the outermost ones.
     pub runs: Vec<u32>,
     pub usage: Vec<Counted>,
+    pub models: Vec<String>,
 }
 
 impl Traces {
@@ -248,11 +256,12 @@ impl Traces {
                 runs.push(node.agent.unwrap_or(0));
             }
             if let (Some(u), false) = (node.usage, walk.usage_above) {
+                let u = self.usages[u as usize];
                 usage.push(Counted {
                     agent: walk.agent_above.or(node.agent),
                     input: u.input,
                     output: u.output,
-                    model: u.model.map(|m| self.models[m as usize].clone()),
+                    model: u.model,
                     at: node.at,
                 });
             }
@@ -262,6 +271,7 @@ impl Traces {
             agents: self.agents,
             runs,
             usage,
+            models: self.models,
         })
     }
 
