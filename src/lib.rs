@@ -17,6 +17,7 @@ pub mod gen;
 pub mod guide;
 pub mod host;
 pub mod impact;
+pub mod import;
 pub mod inputs_diff;
 pub mod instant;
 pub mod json_input;

@@ -10,6 +10,7 @@ mod gen;
 mod git;
 mod guide;
 mod impact;
+mod import;
 mod machine;
 mod output;
 mod progress;
@@ -74,6 +75,8 @@ enum Command {
     Definitions(definitions::Args),
     /// Across many sprints: do split budgets surface promotable workflows or entrench squads?
     Trends(trends::Args),
+    /// Build a snapshot's runs from OTLP traces and logs and LiteLLM logs, added to a base
+    Import(import::Args),
 }
 
 /// Parses the command line, or says why it cannot in the error format asked for: an
@@ -129,5 +132,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Guide(args) => guide::run(args),
         Command::Definitions(args) => definitions::run(args),
         Command::Trends(args) => trends::run(args),
+        Command::Import(args) => import::run(args),
     }
 }

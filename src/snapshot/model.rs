@@ -103,6 +103,9 @@ pub struct Snapshot {
     pub runs: RunTable,
     #[serde(default)]
     pub run_groups: Vec<RunGroup>,
+    /// Where the runs came from (`bursar import`); kept as written, never evaluated.
+    #[serde(default)]
+    pub provenance: Option<serde_json::Value>,
 }
 
 fn default_currency() -> String {

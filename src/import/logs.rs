@@ -1,0 +1,202 @@
+//! Claude Code's `claude_code.api_request` events to runs: a run is a session
+//! (`session.id`); its tokens and cost are summed over the session's events. Input
+//! counts every prompt token the model read: `input_tokens` (uncached) plus
+//! `cache_read_tokens` and `cache_creation_tokens`, which Claude Code reports apart
+//! from it; output is `output_tokens`.
+
+use std::collections::HashMap;
+
+use super::error::{At, Problem};
+use super::mapping::{Fields, From};
+use super::otlp::{self, Attr, Attrs};
+use super::otlp_line::{LogRecord, ResourceLogs};
+use super::prices::Pico;
+use super::run::{resolve, Labels, Lookup};
+
+const EVENT: &str = "claude_code.api_request";
+
+/// One session so far.
+#[derive(Debug)]
+pub struct Session {
+    pub first_ns: u64,
+    /// The event that opened it (the earliest; the first read among equals).
+    pub at: At,
+    pub labels: Labels,
+    /// Where `labels` were read, to name both records when a later event disagrees.
+    pub labels_at: At,
+    pub input: u64,
+    pub output: u64,
+    /// `cost_usd` summed; `None` once an event lacks it.
+    pub cost: Option<Pico>,
+    /// Tokens by model, for pricing when `cost_usd` cannot be used.
+    pub by_model: Vec<(String, u64, u64, At)>,
+}
+
+#[derive(Debug, Default)]
+pub struct Logs {
+    pub sessions: HashMap<String, Session>,
+    /// Log records read, and those that are no `api_request` event, per source.
+    pub records: Vec<u64>,
+    pub other: Vec<u64>,
+}
+
+struct RecordLookup<'a> {
+    resource: &'a Attrs,
+    scope: &'a Attrs,
+    record: &'a Attrs,
+}
+
+impl Lookup for RecordLookup<'_> {
+    fn resource(&self, key: &str) -> Option<String> {
+        self.resource.text(key)
+    }
+    fn scope(&self, key: &str) -> Option<String> {
+        self.scope.text(key)
+    }
+    fn attribute(&self, key: &str) -> Option<String> {
+        self.record.text(key)
+    }
+}
+
+pub fn defaults(field: &str) -> Vec<From> {
+    match field {
+        "squad" => vec![From::Resource("team.id".into())],
+        _ => Vec::new(),
+    }
+}
+
+fn bump(counts: &mut Vec<u64>, source: u32) {
+    let i = source as usize;
+    if counts.len() <= i {
+        counts.resize(i + 1, 0);
+    }
+    counts[i] += 1;
+}
+
+impl Logs {
+    pub fn add(
+        &mut self,
+        data: Vec<ResourceLogs>,
+        at: At,
+        fields: &Fields,
+        names: &[String],
+    ) -> Result<(), Problem> {
+        for resource_logs in data {
+            let resource = otlp::attributes(resource_logs.resource.attributes)
+                .map_err(|p| Problem::new(format!("resource: {p}")))?;
+            for scope_logs in resource_logs.scope_logs {
+                let scope = otlp::attributes(scope_logs.scope.attributes)
+                    .map_err(|p| Problem::new(format!("scope: {p}")))?;
+                for record in scope_logs.log_records {
+                    bump(&mut self.records, at.source);
+                    self.add_record(record, (&resource, &scope), at, fields, names)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn add_record(
+        &mut self,
+        record: LogRecord,
+        (resource, scope): (&Attrs, &Attrs),
+        at: At,
+        fields: &Fields,
+        names: &[String],
+    ) -> Result<(), Problem> {
+        let body = record
+            .body
+            .map(otlp::any)
+            .transpose()
+            .map_err(|p| Problem::new(format!("body: {p}")))?;
+        let attrs = otlp::attributes(record.attributes)?;
+        let is_event = record.event_name.as_deref() == Some(EVENT)
+            || body == Some(Attr::Str(EVENT.to_owned()))
+            || attrs.text("event.name").as_deref() == Some("api_request");
+        if !is_event {
+            bump(&mut self.other, at.source);
+            return Ok(());
+        }
+        let time = otlp::nanos("timeUnixNano", record.time_unix_nano.as_ref())?;
+        let observed = otlp::nanos(
+            "observedTimeUnixNano",
+            record.observed_time_unix_nano.as_ref(),
+        )?;
+        let time = time.or(observed).ok_or_else(|| {
+            Problem::new(
+                "an `api_request` event with neither `timeUnixNano` nor `observedTimeUnixNano`",
+            )
+        })?;
+        let session = attrs
+            .text("session.id")
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| Problem::new("an `api_request` event with no `session.id`"))?;
+        let input = [
+            attrs.count("input_tokens")?,
+            attrs.count("cache_read_tokens")?,
+            attrs.count("cache_creation_tokens")?,
+        ]
+        .into_iter()
+        .flatten()
+        .fold(0u64, u64::saturating_add);
+        let output = attrs.count("output_tokens")?.unwrap_or(0);
+        let cost = match attrs.amount("cost_usd")? {
+            Some(c) => {
+                Some(Pico::from_amount(c).ok_or_else(|| Problem::new("`cost_usd` is too large"))?)
+            }
+            None => None,
+        };
+        let model = attrs.text("model").unwrap_or_default();
+        let lookup = RecordLookup {
+            resource,
+            scope,
+            record: &attrs,
+        };
+        let get = |field: &str| resolve(fields.of(field, &defaults(field)), &lookup);
+        let labels = Labels {
+            squad: get("squad"),
+            workflow: get("workflow"),
+            variant: get("variant"),
+            outcome: get("outcome"),
+            pool: get("pool"),
+        };
+        let entry = self
+            .sessions
+            .entry(session.clone())
+            .or_insert_with(|| Session {
+                first_ns: time,
+                at,
+                labels: labels.clone(),
+                labels_at: at,
+                input: 0,
+                output: 0,
+                cost: Some(Pico::default()),
+                by_model: Vec::new(),
+            });
+        if entry.labels != labels {
+            return Err(Problem::new(format!(
+                "session `{session}`: this event's squad, workflow, variant, outcome or pool differ from those of its event at {}",
+                super::error::place(names, entry.labels_at)
+            )));
+        }
+        if (time, at) < (entry.first_ns, entry.at) {
+            entry.first_ns = time;
+            entry.at = at;
+        }
+        entry.input = entry.input.saturating_add(input);
+        entry.output = entry.output.saturating_add(output);
+        entry.cost = match (entry.cost, cost) {
+            (Some(total), Some(c)) => Some(total.plus(c)),
+            _ => None,
+        };
+        match entry.by_model.iter_mut().find(|(m, ..)| *m == model) {
+            Some(slot) => {
+                slot.1 = slot.1.saturating_add(input);
+                slot.2 = slot.2.saturating_add(output);
+                slot.3 = slot.3.min(at);
+            }
+            None => entry.by_model.push((model, input, output, at)),
+        }
+        Ok(())
+    }
+}
