@@ -363,7 +363,7 @@ fn a_misspelled_value_name_in_a_case_is_found_before_any_case_runs() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("typo.case:6:29: `health` records no value `untagged_shar`"),
+        stderr.contains("typo.case:4:29: `health` records no value `untagged_shar`"),
         "{stderr}"
     );
     assert!(
