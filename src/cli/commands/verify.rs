@@ -9,9 +9,9 @@ use bursar::exceptions::Exceptions;
 use bursar::host::PackSource;
 use bursar::render;
 
-use super::args::{LimitArgs, OutputArgs};
+use super::super::args::{LimitArgs, OutputArgs};
+use super::super::status::Status;
 use super::diff::DocumentLimitArgs;
-use super::status::Status;
 
 /// The formats `verify` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -19,7 +19,7 @@ enum Format {
     Text,
 }
 
-impl super::args::Formats for Format {
+impl super::super::args::Formats for Format {
     const DEFAULT: &'static str = "text";
 }
 
@@ -74,8 +74,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Some(path) => Exceptions::read(path)?,
         None => Exceptions::none(),
     };
-    let load = super::machine::load_options(limits.max_snapshot_mb);
-    let snapshot = super::machine::snapshot_source(&args.snapshot, &load)?;
+    let load = super::super::machine::load_options(limits.max_snapshot_mb);
+    let snapshot = super::super::machine::snapshot_source(&args.snapshot, &load)?;
     let again = bursar::audit::verify::reproduce(&recorded, &snapshot, &pack, &exceptions, &load)?;
     // The bytes `eval --format json` writes: the same emitter.
     let bytes = render::to_string(&render::json::JsonEmitter, &again.document);

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use bursar::audit::explain::{self, NotFound};
 use bursar::render::{self, explain_text::ExplainTextEmitter, json::JsonEmitter};
 
-use super::args::OutputArgs;
-use super::status::Status;
+use super::super::args::OutputArgs;
+use super::super::status::Status;
 
 /// The formats `explain` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -16,7 +16,7 @@ enum Format {
     Json,
 }
 
-impl super::args::Formats for Format {
+impl super::super::args::Formats for Format {
     const DEFAULT: &'static str = "text";
 }
 

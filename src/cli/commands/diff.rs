@@ -10,8 +10,8 @@ use bursar::host::PackSource;
 use bursar::render;
 use bursar::text::escape_terminal;
 
-use super::args::{LimitArgs, OutputArgs};
-use super::status::Status;
+use super::super::args::{LimitArgs, OutputArgs};
+use super::super::status::Status;
 
 /// The formats `diff` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -21,7 +21,7 @@ enum Format {
     Markdown,
 }
 
-impl super::args::Formats for Format {
+impl super::super::args::Formats for Format {
     const DEFAULT: &'static str = "text";
 }
 
@@ -172,7 +172,7 @@ fn attributed(
     details: bool,
 ) -> anyhow::Result<Report> {
     let limits = args.limits.limits()?;
-    let load = super::machine::load_options(limits.max_snapshot_mb);
+    let load = super::super::machine::load_options(limits.max_snapshot_mb);
     let old_pack = PackSource::read(p1, &limits)?;
     let new_pack = PackSource::read(p2, &limits)?;
     let exceptions = |path: &Option<PathBuf>| match path {
@@ -185,7 +185,7 @@ fn attributed(
     );
     // As impact reads them: a pipe named twice is read once and shared.
     let [old_snapshot, new_snapshot]: [_; 2] =
-        super::machine::snapshot_sources(&[s1.clone(), s2.clone()], &load)?
+        super::super::machine::snapshot_sources(&[s1.clone(), s2.clone()], &load)?
             .try_into()
             .map_err(|_| anyhow::anyhow!("two snapshots read as a different number"))?;
     let crossed = bursar::audit::attribution::evaluate(
@@ -204,7 +204,7 @@ fn attributed(
     )?;
     // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
     for line in &crossed.log {
-        super::stderr::line(&escape_terminal(line));
+        super::super::stderr::line(&escape_terminal(line));
     }
     let side = |s: &Path, p: &Path, doc: &bursar::decision::Document| Side {
         snapshot: Some(s.display().to_string()),
