@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::compare::{diff, Diff};
+use crate::audit::compare::{diff, Diff};
 use crate::decision::ModuleRecord;
 use crate::host::{Host, Pack, PackSource};
 use crate::limits::Limits;

@@ -1,38 +1,31 @@
 //! bursar: evaluates governance policies written in Rhai against a sprint snapshot
 //! of AI-agent runs and budgets, and produces decisions that explain themselves.
 
-pub mod attribution;
+pub mod audit;
 pub mod check;
-pub mod compare;
 pub mod decision;
-pub mod diff_report;
 pub mod digest;
-pub mod document;
 pub mod error;
 pub mod eval;
 pub mod exceptions;
-pub mod explain;
 pub mod facts;
 pub mod gen;
 pub mod guide;
 pub mod host;
 pub mod impact;
 pub mod import;
-pub mod inputs_diff;
 pub mod instant;
 pub mod json_input;
 pub mod limits;
 pub mod money;
 pub mod parallel;
 pub mod problem;
-pub mod recorded;
 pub mod render;
 pub mod schema;
 pub mod snapshot;
 pub mod testing;
 pub mod text;
 pub mod trends;
-pub mod verify;
 
 pub use error::{Error, Result};
 

@@ -1,16 +1,9 @@
-//! Command-line interface: one module per subcommand, each an `Args` struct and a `run`.
+//! Command-line interface: the subcommands in `commands/` (one file each, an `Args` struct
+//! and a `run`), the argument sets, output and terminal handling they share beside them.
 
 mod args;
-mod check;
-mod definitions;
-mod diff;
-mod eval;
-mod explain;
-mod gen;
+mod commands;
 mod git;
-mod guide;
-mod impact;
-mod import;
 mod machine;
 mod output;
 mod progress;
@@ -18,10 +11,6 @@ mod report;
 mod status;
 pub mod stderr;
 pub mod streams;
-mod test;
-mod trends;
-mod validate;
-mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -51,32 +40,32 @@ pub enum ErrorFormat {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check a snapshot against the schema and the handbook's rules
-    Validate(validate::Args),
+    Validate(commands::validate::Args),
     /// Evaluate a policy pack on a snapshot and write the decisions
-    Eval(eval::Args),
+    Eval(commands::eval::Args),
     /// Write a deterministic synthetic snapshot, for benchmarks and trying bursar at scale
-    Gen(gen::Args),
+    Gen(commands::gen::Args),
     /// Compile a policy pack and list its policies in evaluation order
-    Check(check::Args),
+    Check(commands::check::Args),
     /// Compare the decisions of two policy packs over many snapshots
-    Impact(impact::Args),
+    Impact(commands::impact::Args),
     /// Compare two decisions documents, or two snapshots under two packs with the cause of
     /// each change
-    Diff(diff::Args),
+    Diff(commands::diff::Args),
     /// Re-evaluate the inputs a decisions document names and confirm it byte for byte
-    Verify(verify::Args),
+    Verify(commands::verify::Args),
     /// Explain one decision of a decisions document, with the decisions it drew on
-    Explain(explain::Args),
+    Explain(commands::explain::Args),
     /// Run the policy test cases kept beside a pack (`<pack>/tests/*.case`)
-    Test(test::Args),
+    Test(commands::test::Args),
     /// Write the policy authoring guide (`policies/README.md`), generated from the engine
-    Guide(guide::Args),
+    Guide(commands::guide::Args),
     /// Write Rhai definition files of the policy API, for editors with Rhai support
-    Definitions(definitions::Args),
+    Definitions(commands::definitions::Args),
     /// Across many sprints: do split budgets surface promotable workflows or entrench squads?
-    Trends(trends::Args),
+    Trends(commands::trends::Args),
     /// Build a snapshot's runs from OTLP traces and logs and LiteLLM logs, added to a base
-    Import(import::Args),
+    Import(commands::import::Args),
 }
 
 /// Parses the command line, or says why it cannot in the error format asked for: an
@@ -120,18 +109,18 @@ fn json_asked(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
-        Command::Validate(args) => validate::run(args),
-        Command::Eval(args) => eval::run(args),
-        Command::Gen(args) => gen::run(args),
-        Command::Check(args) => check::run(args, cli.error_format),
-        Command::Impact(args) => impact::run(args),
-        Command::Test(args) => test::run(args, cli.error_format),
-        Command::Diff(args) => diff::run(args),
-        Command::Verify(args) => verify::run(args),
-        Command::Explain(args) => explain::run(args),
-        Command::Guide(args) => guide::run(args),
-        Command::Definitions(args) => definitions::run(args),
-        Command::Trends(args) => trends::run(args),
-        Command::Import(args) => import::run(args),
+        Command::Validate(args) => commands::validate::run(args),
+        Command::Eval(args) => commands::eval::run(args),
+        Command::Gen(args) => commands::gen::run(args),
+        Command::Check(args) => commands::check::run(args, cli.error_format),
+        Command::Impact(args) => commands::impact::run(args),
+        Command::Test(args) => commands::test::run(args, cli.error_format),
+        Command::Diff(args) => commands::diff::run(args),
+        Command::Verify(args) => commands::verify::run(args),
+        Command::Explain(args) => commands::explain::run(args),
+        Command::Guide(args) => commands::guide::run(args),
+        Command::Definitions(args) => commands::definitions::run(args),
+        Command::Trends(args) => commands::trends::run(args),
+        Command::Import(args) => commands::import::run(args),
     }
 }

@@ -13,8 +13,8 @@ use std::io;
 use super::diff_text::{field_name, flip_words, number};
 use super::emitter::Emitter;
 use super::markdown::{cell, MAX_ROWS};
-use crate::compare::{Cause, Change, Lone};
-use crate::diff_report::Report;
+use crate::audit::compare::{Cause, Change, Lone};
+use crate::audit::diff_report::Report;
 
 /// Most characters of a pull-request comment GitHub accepts.
 pub const MAX_CHARS: usize = 65_536;
@@ -190,8 +190,9 @@ fn cause_cell(cause: Option<Cause>, attributed: bool) -> String {
 fn by_policy(report: &Report, attributed: bool) -> BTreeMap<&str, Vec<String>> {
     let d = &report.diff;
     let mut rows: BTreeMap<(&str, &str), String> = BTreeMap::new();
-    let verdict =
-        |v: &crate::compare::Verdict| format!("{} ({})", cell(&v.outcome), v.severity.as_str());
+    let verdict = |v: &crate::audit::compare::Verdict| {
+        format!("{} ({})", cell(&v.outcome), v.severity.as_str())
+    };
     for (what, c) in d
         .changed
         .iter()

@@ -12,9 +12,9 @@ use std::io;
 use serde_json::Value;
 
 use super::emitter::Emitter;
-use crate::compare::{Cause, Change, CheckFlip, CheckResult, Diff, Lone};
-use crate::diff_report::Report;
-use crate::inputs_diff::{FieldChange, FileChange, InputChanges};
+use crate::audit::compare::{Cause, Change, CheckFlip, CheckResult, Diff, Lone};
+use crate::audit::diff_report::Report;
+use crate::audit::inputs_diff::{FieldChange, FileChange, InputChanges};
 use crate::text::{escape_terminal as esc, plural};
 
 pub struct DiffText;
@@ -266,7 +266,7 @@ pub(crate) fn flip_words(f: &CheckFlip) -> String {
     let named: Vec<&str> = f
         .differences
         .iter()
-        .filter(|d| **d != crate::compare::CheckDifference::PassFlipped)
+        .filter(|d| **d != crate::audit::compare::CheckDifference::PassFlipped)
         .map(|d| d.as_str())
         .collect();
     if !named.is_empty() {

@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::emitter::Emitter;
 use super::text::exception_note;
-use crate::explain::{Entry, Explanation, Shown};
+use crate::audit::explain::{Entry, Explanation, Shown};
 use crate::text::{count, escape_terminal as esc};
 
 pub struct ExplainTextEmitter;

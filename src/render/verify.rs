@@ -8,8 +8,8 @@ use std::io;
 
 use super::diff_text::{field_line, file_line, listing, Summaries};
 use super::emitter::Emitter;
+use crate::audit::verify::Verdict;
 use crate::text::{count, escape_terminal as esc};
-use crate::verify::Verdict;
 
 /// The verdict, with the files as the user named them.
 pub struct VerifyText {

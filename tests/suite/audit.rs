@@ -254,7 +254,7 @@ fn graph(n: usize, policy_of: impl Fn(usize) -> String, links: &[(usize, usize)]
 }
 
 fn explained(doc: &Document, subject: &str) -> (String, Value) {
-    let e = bursar::explain::explain(doc, subject, None).unwrap();
+    let e = bursar::audit::explain::explain(doc, subject, None).unwrap();
     let text = bursar::render::to_string(&bursar::render::explain_text::ExplainTextEmitter, &e);
     let json = serde_json::to_value(&e).unwrap();
     (text, json)

@@ -1,9 +1,9 @@
-//! The comparison of two decision sets (`bursar::compare`), on decisions made up to show
+//! The comparison of two decision sets (`bursar::audit::compare`), on decisions made up to show
 //! each kind of difference.
 
 use std::collections::BTreeMap;
 
-use bursar::compare;
+use bursar::audit::compare;
 use bursar::decision::{Decision, Explanation, Severity};
 use serde_json::Value;
 

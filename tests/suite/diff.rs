@@ -255,7 +255,7 @@ fn an_unknown_input_field_is_compared_too() {
     // A later format may record more inputs: they are named, not dropped.
     let old = serde_json::json!({"inputs": {"snapshot_sha256": "a", "policies": [], "exceptions_sha256": "x"}});
     let new = serde_json::json!({"inputs": {"snapshot_sha256": "a", "policies": []}, "extra": 1});
-    let changes = bursar::inputs_diff::compare(&old, &new);
+    let changes = bursar::audit::inputs_diff::compare(&old, &new);
     let fields: Vec<(&str, Option<&Value>, Option<&Value>)> = changes
         .fields
         .iter()
@@ -345,11 +345,11 @@ fn markdown_folds_a_policy_with_more_than_ten_differences() {
     for (n, folded) in [(10, false), (11, true)] {
         let (old, new) = (document(n, "staffed"), document(n, "understaffed"));
         let json = |d: &bursar::decision::Document| serde_json::to_value(d).unwrap();
-        let side = bursar::diff_report::Side {
+        let side = bursar::audit::diff_report::Side {
             document: Some("d.json".into()),
             ..Default::default()
         };
-        let report = bursar::diff_report::Report::new(
+        let report = bursar::audit::diff_report::Report::new(
             (side.clone(), &json(&old), &old),
             (side, &json(&new), &new),
             false,
@@ -393,11 +393,11 @@ fn markdown_shows_hostile_subjects_as_written() {
         document_of(1, "under|staffed", hostile),
     );
     let json = |d: &bursar::decision::Document| serde_json::to_value(d).unwrap();
-    let side = bursar::diff_report::Side {
+    let side = bursar::audit::diff_report::Side {
         document: Some("d.json".into()),
         ..Default::default()
     };
-    let report = bursar::diff_report::Report::new(
+    let report = bursar::audit::diff_report::Report::new(
         (side.clone(), &json(&old), &old),
         (side, &json(&new), &new),
         false,
@@ -424,11 +424,11 @@ fn markdown_stays_under_the_comment_limit_and_says_what_it_cut() {
     };
     let (old, new) = (many("staffed"), many("understaffed"));
     let json = |d: &bursar::decision::Document| serde_json::to_value(d).unwrap();
-    let side = |name: &str| bursar::diff_report::Side {
+    let side = |name: &str| bursar::audit::diff_report::Side {
         document: Some(name.into()),
         ..Default::default()
     };
-    let report = bursar::diff_report::Report::new(
+    let report = bursar::audit::diff_report::Report::new(
         (side("old.json"), &json(&old), &old),
         (side("new.json"), &json(&new), &new),
         true,

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use bursar::compare::{diff_all, Diff};
+use bursar::audit::compare::{diff_all, Diff};
+use bursar::audit::diff_report::{Report, Side};
 use bursar::decision::{Check, Decision, Explanation, Link, Severity, Site};
-use bursar::diff_report::{Report, Side};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -202,8 +202,8 @@ proptest! {
     ) {
         let mut plain = report(&old, &new, false);
         let mut detailed = report(&old, &new, true);
-        bursar::attribution::attribute(&mut plain.diff, &new, &policy_only, &data_only);
-        bursar::attribution::attribute(&mut detailed.diff, &new, &policy_only, &data_only);
+        bursar::audit::attribution::attribute(&mut plain.diff, &new, &policy_only, &data_only);
+        bursar::audit::attribution::attribute(&mut detailed.diff, &new, &policy_only, &data_only);
         prop_assert_eq!(plain.diff, detailed.diff);
     }
 }

@@ -1,8 +1,8 @@
 //! `bursar guide`: writes the policy authoring guide, generated from the engine's own
 //! definitions (the fact fields, the check operators and units, the worked example).
 
-use super::args::OutputArgs;
-use super::status::Status;
+use super::super::args::OutputArgs;
+use super::super::status::Status;
 
 /// The formats `guide` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -10,7 +10,7 @@ enum Format {
     Markdown,
 }
 
-impl super::args::Formats for Format {
+impl super::super::args::Formats for Format {
     const DEFAULT: &'static str = "markdown";
 }
 

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use bursar::render;
 use bursar::text::escape_terminal;
 
-use super::args::{LimitArgs, OutputArgs, PackArgs};
-use super::status::Status;
+use super::super::args::{LimitArgs, OutputArgs, PackArgs};
+use super::super::status::Status;
 
 /// The formats `trends` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -18,7 +18,7 @@ enum Format {
     Html,
 }
 
-impl super::args::Formats for Format {
+impl super::super::args::Formats for Format {
     const DEFAULT: &'static str = "text";
 }
 
@@ -37,7 +37,7 @@ pub struct Args {
     #[command(flatten)]
     output: OutputArgs<Format>,
     /// Snapshots evaluated at once [default: the available cores]
-    #[arg(long, short, value_name = "N", value_parser = super::args::at_least_one())]
+    #[arg(long, short, value_name = "N", value_parser = super::super::args::at_least_one())]
     jobs: Option<usize>,
     /// No progress line on stderr
     #[arg(long, short)]
@@ -83,7 +83,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         .filter(|path| {
             let manifest = is_series_manifest(path);
             if manifest {
-                super::stderr::line(&format!(
+                super::super::stderr::line(&format!(
                     "note: left out `{}`, the manifest `gen --sprints` writes beside the \
                      snapshots, not a snapshot",
                     escape_terminal(&path.display().to_string())
@@ -102,8 +102,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     inputs.extend(snapshot_paths.iter().map(|s| ("the snapshot", s.as_path())));
     let output = args.output.open(&inputs)?;
     let limits = args.limits.limits()?;
-    let load = super::machine::load_options(limits.max_snapshot_mb);
-    let snapshots = super::machine::snapshot_sources(&snapshot_paths, &load)?;
+    let load = super::super::machine::load_options(limits.max_snapshot_mb);
+    let snapshots = super::super::machine::snapshot_sources(&snapshot_paths, &load)?;
     let options = bursar::trends::Options {
         limits,
         load,
@@ -111,7 +111,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         }),
     };
-    let mut progress = super::progress::Progress::snapshots("trends", args.quiet);
+    let mut progress = super::super::progress::Progress::snapshots("trends", args.quiet);
     let result = bursar::trends::run_with_packs(
         args.pack.dir(),
         &later,
@@ -136,7 +136,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     };
     // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
     for line in &trends.log {
-        super::stderr::line(&escape_terminal(line));
+        super::super::stderr::line(&escape_terminal(line));
     }
     let report = &trends.report;
     output.write(

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use super::output::Output;
-use super::status::Status;
+use super::super::output::Output;
+use super::super::status::Status;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

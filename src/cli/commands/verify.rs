@@ -9,9 +9,9 @@ use bursar::exceptions::Exceptions;
 use bursar::host::PackSource;
 use bursar::render;
 
-use super::args::{LimitArgs, OutputArgs};
+use super::super::args::{LimitArgs, OutputArgs};
+use super::super::status::Status;
 use super::diff::DocumentLimitArgs;
-use super::status::Status;
 
 /// The formats `verify` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -19,7 +19,7 @@ enum Format {
     Text,
 }
 
-impl super::args::Formats for Format {
+impl super::super::args::Formats for Format {
     const DEFAULT: &'static str = "text";
 }
 
@@ -74,12 +74,12 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Some(path) => Exceptions::read(path)?,
         None => Exceptions::none(),
     };
-    let load = super::machine::load_options(limits.max_snapshot_mb);
-    let snapshot = super::machine::snapshot_source(&args.snapshot, &load)?;
-    let again = bursar::verify::reproduce(&recorded, &snapshot, &pack, &exceptions, &load)?;
+    let load = super::super::machine::load_options(limits.max_snapshot_mb);
+    let snapshot = super::super::machine::snapshot_source(&args.snapshot, &load)?;
+    let again = bursar::audit::verify::reproduce(&recorded, &snapshot, &pack, &exceptions, &load)?;
     // The bytes `eval --format json` writes: the same emitter.
     let bytes = render::to_string(&render::json::JsonEmitter, &again.document);
-    let verdict = bursar::verify::judge(&recorded, &again.document, bytes.as_bytes());
+    let verdict = bursar::audit::verify::judge(&recorded, &again.document, bytes.as_bytes());
     let emitter = render::verify::VerifyText {
         document: args.document.display().to_string(),
         snapshot: snapshot.origin(),
@@ -99,7 +99,7 @@ fn refuse_wider(
     recorded: &bursar::limits::Limits,
     allowed: &bursar::limits::Limits,
 ) -> anyhow::Result<()> {
-    let wider = bursar::verify::wider(recorded, allowed);
+    let wider = bursar::audit::verify::wider(recorded, allowed);
     if wider.is_empty() {
         return Ok(());
     }

@@ -7,10 +7,10 @@ use bursar::render;
 use bursar::testing::{self, Case, Runner, TestReport, TestRun};
 use bursar::text::escape_terminal;
 
-use super::args::{LimitArgs, OutputArgs, PackArgs};
-use super::output::Output;
-use super::status::Status;
-use super::ErrorFormat;
+use super::super::args::{LimitArgs, OutputArgs, PackArgs};
+use super::super::output::Output;
+use super::super::status::Status;
+use super::super::ErrorFormat;
 
 /// The formats `test` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -20,7 +20,7 @@ enum Format {
     Junit,
 }
 
-impl super::args::Formats for Format {
+impl super::super::args::Formats for Format {
     const DEFAULT: &'static str = "text";
 }
 
@@ -106,7 +106,7 @@ pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
     // its file and line, before any case is rewritten.
     // A case carries a snapshot: it is read once, and no more of it than a snapshot may
     // be, so a path such as `/dev/zero` stops at the limit.
-    let load = super::machine::load_options(limits.max_snapshot_mb);
+    let load = super::super::machine::load_options(limits.max_snapshot_mb);
     let cases = files
         .iter()
         .map(|f| read_case(f, &load))
@@ -187,7 +187,7 @@ fn notice(errors: ErrorFormat, severity: &str, code: &str, path: &std::path::Pat
             } else {
                 format!("{severity}: ")
             };
-            super::stderr::line(&format!("{prefix}{}", escape_terminal(message)));
+            super::super::stderr::line(&format!("{prefix}{}", escape_terminal(message)));
         }
         ErrorFormat::Json => {
             let value = serde_json::json!({
@@ -196,7 +196,7 @@ fn notice(errors: ErrorFormat, severity: &str, code: &str, path: &std::path::Pat
                 "message": message,
                 "file": path.display().to_string(),
             });
-            super::stderr::line(&value.to_string());
+            super::super::stderr::line(&value.to_string());
         }
     }
 }

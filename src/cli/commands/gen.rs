@@ -10,7 +10,7 @@ use bursar::gen::{
     Options, Scenario, Series, MANIFEST, MAX_FAMILIES, MAX_SPRINTS, MAX_SQUADS, MAX_VARIANTS,
 };
 
-use super::status::Status;
+use super::super::status::Status;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -105,7 +105,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     }
     // Before any file is touched: a wrong option must not leave a temporary file behind.
     options.validate()?;
-    let output = super::output::Output::new(args.out.as_deref(), &[])?;
+    let output = super::super::output::Output::new(args.out.as_deref(), &[])?;
     output.write_with(|mut out| match bursar::gen::write(&options, &mut out) {
         Ok(()) => Ok(()),
         Err(bursar::gen::Error::Io(e)) => Err(e),
@@ -127,14 +127,14 @@ fn write_series(
         .with_context(|| format!("cannot create the folder `{}`", dir.display()))?;
     for k in 0..series.len() {
         let path = dir.join(series.file_name(k));
-        let output = super::output::Output::new(Some(&path), &[])?;
+        let output = super::super::output::Output::new(Some(&path), &[])?;
         output.write_with(|mut out| match series.write_sprint(k, &mut out) {
             Ok(()) => Ok(()),
             Err(bursar::gen::Error::Io(e)) => Err(e),
             Err(other) => Err(std::io::Error::other(other.to_string())),
         })?;
     }
-    super::output::Output::new(Some(&dir.join(MANIFEST)), &[])?
+    super::super::output::Output::new(Some(&dir.join(MANIFEST)), &[])?
         .write(&bursar::gen::manifest(&series))?;
     Ok(Status::Clean)
 }

@@ -8,14 +8,14 @@
 
 use serde::Serialize;
 
-use crate::compare::{diff_all, Diff};
+use crate::audit::compare::{diff_all, Diff};
+use crate::audit::inputs_diff::{self, InputChanges};
+use crate::audit::recorded::Recorded;
 use crate::decision::Document;
 use crate::eval::{evaluate_loaded_with, Evaluation};
 use crate::exceptions::Exceptions;
 use crate::host::{Host, PackSource};
-use crate::inputs_diff::{self, InputChanges};
 use crate::limits::Limits;
-use crate::recorded::Recorded;
 use crate::snapshot::{self, LoadOptions, Source};
 
 /// What verifying found.
@@ -28,7 +28,7 @@ pub struct Verdict {
     /// Recorded decisions (old) against the re-evaluated ones (new), everything compared.
     pub decisions: Diff,
     /// Other outputs of the document (`totals`, `warnings`) that differ, recorded → now.
-    pub outputs: Vec<crate::inputs_diff::FieldChange>,
+    pub outputs: Vec<crate::audit::inputs_diff::FieldChange>,
     /// The first line (from 1) where the bytes differ, when they do.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_difference: Option<usize>,
@@ -100,7 +100,7 @@ pub fn judge(recorded: &Recorded, again: &Document, bytes: &[u8]) -> Verdict {
             .into_iter()
             .filter_map(|field| {
                 let (old, new) = (recorded.json.get(field), now.get(field));
-                (old != new).then(|| crate::inputs_diff::FieldChange {
+                (old != new).then(|| crate::audit::inputs_diff::FieldChange {
                     field: format!("/{field}"),
                     old: old.cloned(),
                     new: new.cloned(),

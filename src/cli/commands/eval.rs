@@ -7,9 +7,9 @@ use bursar::exceptions::Exceptions;
 use bursar::render;
 use bursar::text::escape_terminal;
 
-use super::args::{LimitArgs, OutputArgs, PackArgs};
-use super::report::{self, Report};
-use super::status::Status;
+use super::super::args::{LimitArgs, OutputArgs, PackArgs};
+use super::super::report::{self, Report};
+use super::super::status::Status;
 
 /// The formats `eval` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -22,7 +22,7 @@ enum Format {
     Markdown,
 }
 
-impl super::args::Formats for Format {
+impl super::super::args::Formats for Format {
     const DEFAULT: &'static str = "json";
 }
 
@@ -92,10 +92,12 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Some(path) => Exceptions::read(path)?,
         None => Exceptions::none(),
     };
-    let load = super::machine::load_options(limits.max_snapshot_mb);
-    let snapshot = super::machine::snapshot_source(&args.snapshot, &load)?;
-    let mut progress =
-        super::progress::Progress::bytes(format!("loading {}", snapshot.origin()), args.quiet);
+    let load = super::super::machine::load_options(limits.max_snapshot_mb);
+    let snapshot = super::super::machine::snapshot_source(&args.snapshot, &load)?;
+    let mut progress = super::super::progress::Progress::bytes(
+        format!("loading {}", snapshot.origin()),
+        args.quiet,
+    );
     let evaluation = bursar::eval::evaluate_with_progress(
         &snapshot,
         args.pack.dir(),
@@ -116,12 +118,12 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     }
     // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
     for line in &evaluation.log {
-        super::stderr::line(&escape_terminal(line));
+        super::super::stderr::line(&escape_terminal(line));
     }
     let doc = &evaluation.document;
     // Not applied or matching nothing: the auditor's attention, whatever the exit code.
     for warning in &doc.warnings {
-        super::stderr::line(&format!("warning: {}", escape_terminal(&warning.message)));
+        super::super::stderr::line(&format!("warning: {}", escape_terminal(&warning.message)));
     }
     let threshold = match args.fail_on {
         FailOn::Deny => Some(Severity::Deny),
@@ -147,7 +149,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Some(fail_on) if doc.max_severity().is_some_and(|max| max >= fail_on) => {
             if !args.quiet {
                 let summary = render::failures::FailureSummary { fail_on };
-                super::stderr::print(&render::to_string(&summary, doc));
+                super::super::stderr::print(&render::to_string(&summary, doc));
             }
             Ok(Status::Flagged)
         }

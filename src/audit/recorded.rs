@@ -21,7 +21,7 @@ pub struct Recorded {
 /// `keep_bytes` keeps them for a byte comparison; `diff` drops them, so memory holds the
 /// model alone.
 pub fn read(bytes: Vec<u8>, origin: &str, keep_bytes: bool) -> crate::Result<Recorded> {
-    let (document, json) = crate::document::parse_value(&bytes, origin)?;
+    let (document, json) = crate::audit::document::parse_value(&bytes, origin)?;
     Ok(Recorded {
         bytes: if keep_bytes { bytes } else { Vec::new() },
         json,

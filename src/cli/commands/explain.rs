@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use bursar::explain::{self, NotFound};
+use bursar::audit::explain::{self, NotFound};
 use bursar::render::{self, explain_text::ExplainTextEmitter, json::JsonEmitter};
 
-use super::args::OutputArgs;
-use super::status::Status;
+use super::super::args::OutputArgs;
+use super::super::status::Status;
 
 /// The formats `explain` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -16,7 +16,7 @@ enum Format {
     Json,
 }
 
-impl super::args::Formats for Format {
+impl super::super::args::Formats for Format {
     const DEFAULT: &'static str = "text";
 }
 
@@ -42,7 +42,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let output = args
         .output
         .open(&[("the decisions document", args.decisions.as_path())])?;
-    let doc = bursar::document::read(&args.decisions, args.document_limit.mb())?;
+    let doc = bursar::audit::document::read(&args.decisions, args.document_limit.mb())?;
     let explanation = explain::explain(&doc, &args.subject, args.policy.as_deref())
         .map_err(|missing| not_found(&args.decisions, missing))?;
     let text = match args.output.format {

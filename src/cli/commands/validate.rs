@@ -4,19 +4,19 @@ use std::path::PathBuf;
 
 use bursar::text::{count, escape_terminal};
 
-use super::status::Status;
+use super::super::status::Status;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The snapshot to check (`-` for standard input)
     snapshot: PathBuf,
     #[command(flatten)]
-    limit: super::args::SnapshotLimitArgs,
+    limit: super::super::args::SnapshotLimitArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
-    let options = super::machine::load_options(args.limit.mb());
-    let source = super::machine::snapshot_source(&args.snapshot, &options)?;
+    let options = super::super::machine::load_options(args.limit.mb());
+    let source = super::super::machine::snapshot_source(&args.snapshot, &options)?;
     let loaded = bursar::snapshot::load_from(&source, &options, &mut |_, _| {})?;
     let s = &loaded.snapshot;
     let entries = s.catalog.len();
@@ -32,6 +32,6 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     );
     // Through the same stdout writer as every command: a reader gone early (`| head`)
     // stops it quietly, a closed stdout is an error, neither a panic.
-    super::output::Output::new(None, &[])?.write(line.as_bytes())?;
+    super::super::output::Output::new(None, &[])?.write(line.as_bytes())?;
     Ok(Status::Clean)
 }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::compare::{Cause, Diff};
+use crate::audit::compare::{Cause, Diff};
 use crate::decision::{Decision, Document};
 use crate::eval::evaluate_loaded_with;
 use crate::exceptions::Exceptions;

@@ -3,9 +3,9 @@
 //! of the policies in evaluation order and the modules they may import (`--format text`),
 //! or one JSON document of the pack and every finding (`--format json`).
 
-use super::args::{LimitArgs, OutputArgs, PackArgs};
-use super::status::Status;
-use super::ErrorFormat;
+use super::super::args::{LimitArgs, OutputArgs, PackArgs};
+use super::super::status::Status;
+use super::super::ErrorFormat;
 
 /// The formats `check` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -14,7 +14,7 @@ enum Format {
     Json,
 }
 
-impl super::args::Formats for Format {
+impl super::super::args::Formats for Format {
     const DEFAULT: &'static str = "text";
 }
 
@@ -52,6 +52,6 @@ pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
         ErrorFormat::Human => bursar::render::check::findings(&report.findings),
         ErrorFormat::Json => bursar::render::check::findings_json(&report.findings),
     };
-    super::stderr::print(&text);
+    super::super::stderr::print(&text);
     Ok(Status::Flagged)
 }

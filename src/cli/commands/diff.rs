@@ -4,14 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use bursar::diff_report::{Report, Side};
+use bursar::audit::diff_report::{Report, Side};
 use bursar::exceptions::Exceptions;
 use bursar::host::PackSource;
 use bursar::render;
 use bursar::text::escape_terminal;
 
-use super::args::{LimitArgs, OutputArgs};
-use super::status::Status;
+use super::super::args::{LimitArgs, OutputArgs};
+use super::super::status::Status;
 
 /// The formats `diff` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -21,7 +21,7 @@ enum Format {
     Markdown,
 }
 
-impl super::args::Formats for Format {
+impl super::super::args::Formats for Format {
     const DEFAULT: &'static str = "text";
 }
 
@@ -71,7 +71,7 @@ pub struct Args {
 #[derive(Debug, Clone, clap::Args)]
 pub struct DocumentLimitArgs {
     /// Largest decisions document read, in MiB (a file, a pipe or a device)
-    #[arg(long, value_name = "MIB", default_value_t = bursar::document::DEFAULT_MAX_DOCUMENT_MB, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "MIB", default_value_t = bursar::audit::document::DEFAULT_MAX_DOCUMENT_MB, value_parser = clap::value_parser!(u64).range(1..))]
     max_document_mb: u64,
 }
 
@@ -122,7 +122,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
             let max = args.document_limit.mb();
             let old_doc = read(old, max, false)?;
             let new_doc = read(new, max, false)?;
-            let side = |path: &Path, doc: &bursar::recorded::Recorded| Side {
+            let side = |path: &Path, doc: &bursar::audit::recorded::Recorded| Side {
                 document: Some(path.display().to_string()),
                 sprint: doc.document.sprint.clone(),
                 ..Side::default()
@@ -159,10 +159,10 @@ pub(super) fn read(
     path: &Path,
     max_mb: u64,
     keep_bytes: bool,
-) -> anyhow::Result<bursar::recorded::Recorded> {
-    let bytes = bursar::document::read_bytes(path, max_mb)?;
+) -> anyhow::Result<bursar::audit::recorded::Recorded> {
+    let bytes = bursar::audit::document::read_bytes(path, max_mb)?;
     let origin = path.display().to_string();
-    Ok(bursar::recorded::read(bytes, &origin, keep_bytes)?)
+    Ok(bursar::audit::recorded::read(bytes, &origin, keep_bytes)?)
 }
 
 /// The four evaluations, compared, each change labelled with its cause.
@@ -172,7 +172,7 @@ fn attributed(
     details: bool,
 ) -> anyhow::Result<Report> {
     let limits = args.limits.limits()?;
-    let load = super::machine::load_options(limits.max_snapshot_mb);
+    let load = super::super::machine::load_options(limits.max_snapshot_mb);
     let old_pack = PackSource::read(p1, &limits)?;
     let new_pack = PackSource::read(p2, &limits)?;
     let exceptions = |path: &Option<PathBuf>| match path {
@@ -185,16 +185,16 @@ fn attributed(
     );
     // As impact reads them: a pipe named twice is read once and shared.
     let [old_snapshot, new_snapshot]: [_; 2] =
-        super::machine::snapshot_sources(&[s1.clone(), s2.clone()], &load)?
+        super::super::machine::snapshot_sources(&[s1.clone(), s2.clone()], &load)?
             .try_into()
             .map_err(|_| anyhow::anyhow!("two snapshots read as a different number"))?;
-    let crossed = bursar::attribution::evaluate(
-        bursar::attribution::Inputs {
+    let crossed = bursar::audit::attribution::evaluate(
+        bursar::audit::attribution::Inputs {
             snapshot: &old_snapshot,
             policies: &old_pack,
             exceptions: &old_exceptions,
         },
-        bursar::attribution::Inputs {
+        bursar::audit::attribution::Inputs {
             snapshot: &new_snapshot,
             policies: &new_pack,
             exceptions: &new_exceptions,
@@ -204,7 +204,7 @@ fn attributed(
     )?;
     // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
     for line in &crossed.log {
-        super::stderr::line(&escape_terminal(line));
+        super::super::stderr::line(&escape_terminal(line));
     }
     let side = |s: &Path, p: &Path, doc: &bursar::decision::Document| Side {
         snapshot: Some(s.display().to_string()),
@@ -219,7 +219,7 @@ fn attributed(
         (side(s2, p2, &crossed.new), &new_json, &crossed.new),
         details,
     );
-    bursar::attribution::attribute(
+    bursar::audit::attribution::attribute(
         &mut report.diff,
         &crossed.new.decisions,
         &crossed.policy_only.decisions,

@@ -12,7 +12,7 @@ use bursar::import::{Importer, Mapping, MAX_MAPPING_BYTES};
 use bursar::snapshot::{load_from, read_within, Source, STDIN_ORIGIN};
 use bursar::text::escape_terminal;
 
-use super::status::Status;
+use super::super::status::Status;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -35,7 +35,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     #[command(flatten)]
-    limit: super::args::SnapshotLimitArgs,
+    limit: super::super::args::SnapshotLimitArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
@@ -58,9 +58,9 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     if let Some(m) = &args.mapping {
         inputs.push(("the mapping", m.as_path()));
     }
-    let output = super::output::Output::new(args.out.as_deref(), &inputs)?;
+    let output = super::super::output::Output::new(args.out.as_deref(), &inputs)?;
 
-    let options = super::machine::load_options(args.limit.mb());
+    let options = super::super::machine::load_options(args.limit.mb());
     let (origin, base_bytes) = read_base(&args.base, &options)?;
     let source = Source::Bytes {
         origin: origin.clone(),
@@ -177,12 +177,12 @@ fn listed(err: bursar::import::ImportError) -> anyhow::Error {
     };
     if let Some(head) = head {
         for line in &lines {
-            super::stderr::line(&escape_terminal(line));
+            super::super::stderr::line(&escape_terminal(line));
         }
         return anyhow::anyhow!("{head} (the models are listed above)");
     }
     for line in &lines {
-        super::stderr::line(&format!("error: {}", escape_terminal(line)));
+        super::super::stderr::line(&format!("error: {}", escape_terminal(line)));
     }
     anyhow::anyhow!(
         "{}: nothing written",
@@ -194,7 +194,7 @@ fn listed(err: bursar::import::ImportError) -> anyhow::Error {
 /// silently), records that belong to no run.
 fn report(sources: &[bursar::import::provenance::SourceReport], sprint: &str) {
     for s in sources {
-        super::stderr::line(&format!(
+        super::super::stderr::line(&format!(
             "{}: {} kept, {} outside sprint {} (left out), {} in no run",
             escape_terminal(&s.name),
             bursar::text::count(s.runs_kept as usize, "run"),

@@ -6,8 +6,8 @@ use bursar::host::PackSource;
 use bursar::render;
 use bursar::text::escape_terminal;
 
-use super::args::{LimitArgs, OutputArgs};
-use super::status::Status;
+use super::super::args::{LimitArgs, OutputArgs};
+use super::super::status::Status;
 
 /// The formats `impact` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -16,7 +16,7 @@ enum Format {
     Json,
 }
 
-impl super::args::Formats for Format {
+impl super::super::args::Formats for Format {
     const DEFAULT: &'static str = "text";
 }
 
@@ -40,7 +40,7 @@ pub struct Args {
     #[arg(long)]
     details: bool,
     /// Snapshots evaluated at once [default: the available cores]
-    #[arg(long, short, value_name = "N", value_parser = super::args::at_least_one())]
+    #[arg(long, short, value_name = "N", value_parser = super::super::args::at_least_one())]
     jobs: Option<usize>,
     /// No progress line on stderr
     #[arg(long, short)]
@@ -51,7 +51,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
     let revision = match args.against.to_str() {
-        Some(text) => super::git::Revision::parse(text)?,
+        Some(text) => super::super::git::Revision::parse(text)?,
         None => None,
     };
     let mut inputs = vec![("the new policy pack", args.policies.as_path())];
@@ -64,8 +64,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     inputs.extend(args.snapshots.iter().map(|s| ("the snapshot", s.as_path())));
     let output = args.output.open(&inputs)?;
     let limits = args.limits.limits()?;
-    let load = super::machine::load_options(limits.max_snapshot_mb);
-    let snapshots = super::machine::snapshot_sources(&args.snapshots, &load)?;
+    let load = super::super::machine::load_options(limits.max_snapshot_mb);
+    let snapshots = super::super::machine::snapshot_sources(&args.snapshots, &load)?;
     let options = bursar::impact::Options {
         limits,
         load,
@@ -74,11 +74,11 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         }),
         details: args.details,
     };
-    let mut progress = super::progress::Progress::snapshots("impact", args.quiet);
+    let mut progress = super::super::progress::Progress::snapshots("impact", args.quiet);
     let new = PackSource::read(&args.policies, &options.limits);
     let old = match &revision {
         Some(revision) => {
-            let (name, files) = super::git::read_pack(revision, &args.policies)?;
+            let (name, files) = super::super::git::read_pack(revision, &args.policies)?;
             PackSource::from_files(name, files, &options.limits)
         }
         None => PackSource::read(&args.against, &options.limits),
@@ -96,7 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
                     bursar::impact::Side::New => &args.policies,
                     bursar::impact::Side::Old => &args.against,
                 };
-                super::stderr::line(&format!(
+                super::super::stderr::line(&format!(
                     "while evaluating `{}` with the {} pack `{}`:",
                     escape_terminal(&path.display().to_string()),
                     side.as_str(),
@@ -108,7 +108,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     };
     // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
     for line in &impact.log {
-        super::stderr::line(&escape_terminal(line));
+        super::super::stderr::line(&escape_terminal(line));
     }
     let report = &impact.report;
     output.write(

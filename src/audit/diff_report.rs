@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::compare::{self, Cause, Diff};
+use crate::audit::compare::{self, Cause, Diff};
+use crate::audit::inputs_diff::{self, InputChanges};
 use crate::decision::Document;
-use crate::inputs_diff::{self, InputChanges};
 
 /// Format version of the diff report (`bursar diff --format json`, `schemas/diff.schema.json`).
 pub const REPORT_FORMAT: u32 = 2;
