@@ -260,3 +260,53 @@ pub fn survival(events: &[Event], sprints: usize, draws: &mut Draws) -> Survival
         p_value: (1 + as_large) as f64 / (1 + RESAMPLES) as f64,
     }
 }
+
+/// A test of "the candidates of some latest part of the series stand above random
+/// people" that counts the search for that part: the statistic is the largest, over
+/// every part from a sprint to the end with at least `min_part` candidates, of the
+/// part's summed standing above the middle over the square root of its size; its
+/// p-value comes from drawing every candidate from random people of its sprint, as the
+/// gap's test does, and searching again. A part picked because it stood out would pass
+/// the gap's own test far more often than its level says; this one keeps its level.
+pub fn late_scan(
+    candidates: &[&Event],
+    rankings: &[Ranking],
+    min_part: usize,
+    draws: &mut Draws,
+) -> f64 {
+    let n = candidates.len();
+    if n < min_part || n == 0 {
+        return 1.0;
+    }
+    let sprints: Vec<usize> = candidates.iter().map(|e| e.sprint).collect();
+    let best = |values: &[f64]| -> f64 {
+        let mut after = 0.0;
+        let mut best = f64::NEG_INFINITY;
+        for i in (0..n).rev() {
+            after += values[i] - 0.5;
+            let size = n - i;
+            // Parts begin at a sprint's first candidate.
+            if size < min_part || (i > 0 && sprints[i] == sprints[i - 1]) {
+                continue;
+            }
+            best = best.max(after / (size as f64).sqrt());
+        }
+        best
+    };
+    let observed = best(&candidates.iter().map(|e| e.percentile).collect::<Vec<_>>());
+    let mut values = vec![0.5; n];
+    let mut as_large = 0;
+    for _ in 0..SCAN_RESAMPLES {
+        for (v, e) in values.iter_mut().zip(candidates) {
+            *v = rankings[e.sprint]
+                .draw(draws.next())
+                .map_or(0.5, |p| p.percentile);
+        }
+        as_large += usize::from(best(&values) >= observed - 1e-9);
+    }
+    (1 + as_large) as f64 / (1 + SCAN_RESAMPLES) as f64
+}
+
+/// Resamples for [`late_scan`]: more than [`RESAMPLES`], since its p-value is read
+/// against a small level.
+pub const SCAN_RESAMPLES: usize = 5000;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
 
-use super::access::{change, gap, survival, Event, Gap, Survival};
+use super::access::{change, gap, late_scan, survival, Event, Gap, Survival};
 use super::influence::{Measure, Ranking};
 use super::model::{Answer, CreditCapture, Direction};
 use super::sample::Sample;
@@ -36,6 +36,11 @@ pub const VETO_ALPHA: f64 = 0.02;
 /// Significance of a change of course, and the fewest candidates on either side of it.
 pub const CHANGE_ALPHA: f64 = 0.05;
 pub const MIN_PART: usize = 6;
+/// Significance of the search-corrected test ([`late_scan`]) that a located turn to
+/// `entrenching` also needs: stricter than [`ALPHA`], because a series is searched for
+/// a turn under two measures and a fair series must not be called entrenching from it
+/// (at 0.005 and 0.002 a fair series built by another hand was, with p about 0.002).
+pub const SCAN_ALPHA: f64 = 0.001;
 
 /// The verdict one gap supports. `entrenching` rejects "every person equally likely" at
 /// [`ALPHA`], which an exact permutation test may do on few candidates; `surfacing`
@@ -118,7 +123,12 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         if verdict == Direction::Surfacing && later_gathers {
             verdict = Direction::Inconclusive;
         }
-        if p < CHANGE_ALPHA && v_after != v_before && v_after != Direction::Inconclusive {
+        // A part found by searching for a change stands out partly because it was
+        // picked: turning to `entrenching` also needs the search-corrected test that
+        // some latest part stands above random people.
+        let backed = v_after != Direction::Entrenching
+            || late_scan(&candidates, cx.rankings, MIN_PART, draws) < SCAN_ALPHA;
+        if p < CHANGE_ALPHA && v_after != v_before && v_after != Direction::Inconclusive && backed {
             verdict = v_after;
             since = Some(cx.samples[split].sprint.id.clone());
             basis = after;
