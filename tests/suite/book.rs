@@ -285,3 +285,35 @@ fn every_command_in_the_book_has_its_subcommand_and_flags() {
     assert!(seen > 20, "the book's commands were found: {seen}");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The README's first screen: install, then the quick start's two commands (the bundled
+/// example, then the whole suite, which is what `.ci/run` ends with).
+#[test]
+fn the_readme_installs_first_then_runs_the_example_and_the_tests() {
+    let readme = read(&support::root().join("README.md"));
+    let blocks: Vec<String> = readme
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .map(|b| {
+            b.split_once('\n')
+                .map_or("", |(_, body)| body)
+                .trim()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        blocks.first().map(String::as_str),
+        Some("cargo install --locked --path .")
+    );
+    let quick: Vec<&str> = blocks.get(1).map_or(vec![], |b| b.lines().collect());
+    assert_eq!(
+        quick,
+        [
+            "cargo run --release -- eval --snapshot examples/sprint-2026-S24.json --policies policies/ --format text --fail-on never",
+            "cargo test",
+        ]
+    );
+    let ci = read(&support::root().join(".ci/run"));
+    assert_eq!(ci.trim_end().lines().last(), Some("cargo test --locked"));
+}
