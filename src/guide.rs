@@ -211,7 +211,7 @@ fn cases(out: &mut String) {
          `--min-coverage PCT` exits 1 below a threshold and lists what is missing by\n\
          `file:line`. An item no snapshot can reach is marked where it is written,\n\
          `// coverage: never false: <why>` (also `never true`, `never passes`, `never fails`,\n\
-         `never runs`), and listed as exempt (the measure is defined in the project README).\n\n",
+         `never runs`), and listed as exempt (the measure is defined in the manual, `docs/src/governance/testing.md`).\n\n",
     );
 }
 

@@ -1,4 +1,4 @@
-//! The README's three commands from telemetry to `eval` (the block after
+//! The manual's three commands from telemetry to `eval` (`docs/src/data/import.md`, the block after
 //! `<!-- import-example -->`), run as written on the committed example.
 
 use std::path::Path;
@@ -23,10 +23,10 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// The command lines of the README's import example.
 fn readme_commands() -> Vec<Vec<String>> {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("docs/src/data/import.md")).unwrap();
     let (_, after) = readme
         .split_once("<!-- import-example -->\n```sh\n")
-        .expect("the README has the import example");
+        .expect("the manual has the import example");
     let (block, _) = after.split_once("```").unwrap();
     block
         .lines()

@@ -6,6 +6,7 @@ mod architecture;
 mod arguments;
 #[cfg(unix)] // FIFOs and /dev/zero
 mod audit;
+mod book;
 mod case_files;
 mod cases;
 mod check;
