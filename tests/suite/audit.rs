@@ -6,8 +6,7 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
 
 use bursar::decision::{Document, Link};
 use serde_json::Value;
@@ -15,28 +14,8 @@ use serde_json::Value;
 use crate::diff::{eval, stderr, stdout, PACK, SPRINT};
 use crate::support;
 
-/// Long enough for any command here on a busy debug build; reaching it means a hang.
-const HANG_GUARD: Duration = Duration::from_secs(120);
-
-/// Runs bursar, killing it (and failing the test) if it hangs.
 fn guarded(args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bursar"))
-        .args(args)
-        .current_dir(support::root())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the bursar binary runs");
-    let start = Instant::now();
-    while child.try_wait().expect("waitable").is_none() {
-        if start.elapsed() > HANG_GUARD {
-            child.kill().ok();
-            panic!("`bursar {}` hung", args.join(" "));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
+    support::bursar_guarded(args)
 }
 
 /// Asserts exit 2 without a panic and without output; returns stderr.

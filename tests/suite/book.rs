@@ -7,7 +7,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::support::{self, bursar};
+use crate::ci_examples::{flags_in, help, subcommands};
+use crate::support;
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
@@ -199,33 +200,6 @@ fn the_summary_lists_every_page_and_only_pages() {
     );
     let unlisted: Vec<_> = pages.difference(&listed).collect();
     assert!(unlisted.is_empty(), "pages not in SUMMARY.md: {unlisted:?}");
-}
-
-/// Every word starting with `--` in a help text.
-fn flags_in(help: &str) -> BTreeSet<String> {
-    help.split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']')
-        .filter(|w| w.starts_with("--"))
-        .map(|w| w.split(['=', '<']).next().unwrap().to_owned())
-        .collect()
-}
-
-fn help(args: &[&str]) -> String {
-    let out = bursar(args);
-    assert_eq!(out.status.code(), Some(0), "bursar {args:?}");
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// The subcommands `bursar --help` lists.
-fn subcommands() -> BTreeSet<String> {
-    help(&["--help"])
-        .split("Commands:")
-        .nth(1)
-        .and_then(|rest| rest.split("Options:").next())
-        .expect("bursar --help lists its commands")
-        .lines()
-        .filter_map(|l| l.split_whitespace().next())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Each command line of code blocks that starts with `bursar SUBCOMMAND` (after an

@@ -6,37 +6,20 @@
 
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
 
 use crate::output::mkfifo;
-use crate::support::{policies, root};
-
-/// Long enough for any run here on a busy debug build; reaching it means the run hung
-/// (an endless walk, or a FIFO opened with no writer).
-const HANG_GUARD: Duration = Duration::from_secs(120);
+use crate::support::policies;
 
 /// `bursar test --policies <pack> ARGS...`, killed (and the test failed) if it hangs.
 fn test(pack: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bursar"))
-        .args(["test", "--policies"])
-        .arg(pack)
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the bursar binary runs");
-    let start = Instant::now();
-    while child.try_wait().expect("waitable").is_none() {
-        if start.elapsed() > HANG_GUARD {
-            child.kill().ok();
-            panic!("`bursar test {}` hung", args.join(" "));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
+    let mut all = vec![
+        std::ffi::OsStr::new("test"),
+        "--policies".as_ref(),
+        pack.as_os_str(),
+    ];
+    all.extend(args.iter().map(std::ffi::OsStr::new));
+    crate::support::bursar_guarded(&all)
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -17,21 +17,21 @@ fn read(path: &str) -> String {
 }
 
 /// Every word starting with `--` in a help text.
-fn flags_in(help: &str) -> BTreeSet<String> {
+pub(crate) fn flags_in(help: &str) -> BTreeSet<String> {
     help.split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']')
         .filter(|w| w.starts_with("--"))
         .map(|w| w.split(['=', '<']).next().unwrap().to_owned())
         .collect()
 }
 
-fn help(args: &[&str]) -> String {
+pub(crate) fn help(args: &[&str]) -> String {
     let out = bursar(args);
     assert_eq!(out.status.code(), Some(0), "bursar {args:?}");
     String::from_utf8(out.stdout).unwrap()
 }
 
 /// The subcommands `bursar --help` lists.
-fn subcommands() -> BTreeSet<String> {
+pub(crate) fn subcommands() -> BTreeSet<String> {
     help(&["--help"])
         .split("Commands:")
         .nth(1)

@@ -5,35 +5,13 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
 
 use crate::output::mkfifo;
 use crate::support::{bursar, example, root};
 
-/// Long enough for any command here on a busy debug build; reaching it means the command
-/// hung (it waits on a second open of a FIFO that nobody writes again).
-const HANG_GUARD: Duration = Duration::from_secs(120);
-
-/// Runs bursar from the crate root, killing it (and failing the test) if it hangs.
 fn run_guarded(args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bursar"))
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the bursar binary runs");
-    let start = Instant::now();
-    while child.try_wait().expect("waitable").is_none() {
-        if start.elapsed() > HANG_GUARD {
-            child.kill().ok();
-            panic!("`bursar {}` hung", args.join(" "));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
+    crate::support::bursar_guarded(args)
 }
 
 fn stderr(out: &Output) -> String {

@@ -98,3 +98,56 @@ pub fn case_names() -> Vec<String> {
         .map(|f| f.file_stem().unwrap().to_string_lossy().into_owned())
         .collect()
 }
+
+/// Longest a command under test may run before it is taken to hang (a FIFO opened, a
+/// walk that never ends): generous, since a debug build on a loaded machine is slow.
+#[cfg(unix)]
+pub const HANG_GUARD: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Runs bursar with `args` from the crate root, stdin closed, killing it (and failing the
+/// test) if it runs past `HANG_GUARD`. Its output is read as it comes, so a full pipe
+/// cannot stall it into looking hung, while a watchdog thread keeps time.
+#[cfg(unix)]
+pub fn bursar_guarded<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
+    use std::process::Stdio;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    let child = Command::new(env!("CARGO_BIN_EXE_bursar"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the bursar binary runs");
+    let pid = child.id() as i32;
+    let (done, killed) = (
+        Arc::new(AtomicBool::new(false)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    let watchdog = {
+        let (done, killed) = (done.clone(), killed.clone());
+        std::thread::spawn(move || {
+            let start = Instant::now();
+            while !done.load(Ordering::SeqCst) {
+                if start.elapsed() > HANG_GUARD {
+                    killed.store(true, Ordering::SeqCst);
+                    unsafe { libc::kill(pid, libc::SIGKILL) };
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    let out = child.wait_with_output().expect("output");
+    done.store(true, Ordering::SeqCst);
+    watchdog.join().unwrap();
+    let shown: Vec<_> = args.iter().map(|a| a.as_ref().to_string_lossy()).collect();
+    assert!(
+        !killed.load(Ordering::SeqCst),
+        "`bursar {}` hung",
+        shown.join(" ")
+    );
+    out
+}

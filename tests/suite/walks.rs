@@ -4,55 +4,12 @@
 
 use std::os::unix::fs::symlink;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
 
 use crate::support;
 
-/// Long enough for a busy debug build; reaching it means the walk did not end.
-const HANG_GUARD: Duration = Duration::from_secs(120);
-
-/// Runs bursar, killing it (and failing the test) if it hangs. Its output is read as it
-/// comes (a full pipe would stall it), while a watchdog keeps time.
 fn run_guarded(args: &[&str]) -> Output {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::Arc;
-    let child = Command::new(env!("CARGO_BIN_EXE_bursar"))
-        .args(args)
-        .current_dir(support::root())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the bursar binary runs");
-    let pid = child.id() as i32;
-    let (done, killed) = (
-        Arc::new(AtomicBool::new(false)),
-        Arc::new(AtomicBool::new(false)),
-    );
-    let watchdog = {
-        let (done, killed) = (done.clone(), killed.clone());
-        std::thread::spawn(move || {
-            let start = Instant::now();
-            while !done.load(Ordering::SeqCst) {
-                if start.elapsed() > HANG_GUARD {
-                    killed.store(true, Ordering::SeqCst);
-                    unsafe { libc::kill(pid, libc::SIGKILL) };
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        })
-    };
-    let out = child.wait_with_output().expect("output");
-    done.store(true, Ordering::SeqCst);
-    watchdog.join().unwrap();
-    assert!(
-        !killed.load(Ordering::SeqCst),
-        "`bursar {}` hung",
-        args.join(" ")
-    );
-    out
+    support::bursar_guarded(args)
 }
 
 /// A pack of the shipped policies in `dir`, with `topups.rhai` importing `import`.
