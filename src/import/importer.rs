@@ -13,7 +13,7 @@ use super::litellm::LiteLlm;
 use super::logs::Logs;
 use super::mapping::Mapping;
 use super::otlp_line::Line;
-use super::prices::Pico;
+use super::prices::{Pico, UsdRate};
 use super::provenance::SourceReport;
 use super::run::{self, Draft, Run};
 use super::run_id;
@@ -197,26 +197,26 @@ impl<'a> Importer<'a> {
 
     fn trace_drafts(&mut self, unpriced: &mut Missing) -> Result<Vec<Draft>> {
         let spans = std::mem::take(&mut self.traces);
-        let resolved = spans.resolve().map_err(|(at, p)| ImportError::Record {
-            origin: self.names[at.source as usize].clone(),
-            line: at.line,
-            message: p.0,
-        })?;
+        let (mapping, reports) = (self.mapping, &mut self.reports);
         let mut totals: HashMap<u32, (u64, u64, Pico)> = HashMap::new();
-        for used in resolved.usage {
-            let Some(agent) = used.agent else {
-                self.reports[used.at.source as usize].records_in_no_run += 1;
-                continue;
-            };
-            let model = used
-                .model
-                .map_or("", |m| resolved.models[m as usize].as_str());
-            let cost = self.price(model, used.input, used.output, used.at, unpriced);
-            let total = totals.entry(agent).or_default();
-            total.0 = total.0.saturating_add(used.input);
-            total.1 = total.1.saturating_add(used.output);
-            total.2 = total.2.plus(cost);
-        }
+        let resolved = spans
+            .resolve(|used| {
+                let Some(agent) = used.agent else {
+                    reports[used.at.source as usize].records_in_no_run += 1;
+                    return;
+                };
+                let model = used.model.unwrap_or("");
+                let cost = price(mapping, model, used.input, used.output, used.at, unpriced);
+                let total = totals.entry(agent).or_default();
+                total.0 = total.0.saturating_add(used.input);
+                total.1 = total.1.saturating_add(used.output);
+                total.2 = total.2.plus(cost);
+            })
+            .map_err(|(at, p)| ImportError::Record {
+                origin: self.names[at.source as usize].clone(),
+                line: at.line,
+                message: p.0,
+            })?;
         let mut drafts = Vec::with_capacity(resolved.runs.len());
         for index in resolved.runs {
             let agent = &resolved.agents[index as usize];
@@ -224,7 +224,7 @@ impl<'a> Importer<'a> {
             drafts.push(Draft {
                 id: run_id::span(agent.trace, agent.span),
                 at: agent.at,
-                labels: agent.labels.clone(),
+                labels: resolved.labels[agent.labels as usize].clone(),
                 outcome: traces::outcome(agent),
                 input_tokens: input,
                 output_tokens: output,
@@ -235,39 +235,20 @@ impl<'a> Importer<'a> {
         Ok(drafts)
     }
 
-    /// The cost of some tokens of `model` by the price table; an unpriced model is
-    /// remembered with its tokens (every one is listed at the end).
-    fn price(&self, model: &str, input: u64, output: u64, at: At, unpriced: &mut Missing) -> Pico {
-        match self.mapping.prices.cost(model, input, output) {
-            Some(cost) => cost,
-            None => {
-                let name = if model.is_empty() {
-                    "(no model named)"
-                } else {
-                    model
-                };
-                let entry = unpriced.entry(name.to_owned()).or_insert((0, 0, at));
-                entry.0 = entry.0.saturating_add(input);
-                entry.1 = entry.1.saturating_add(output);
-                entry.2 = entry.2.min(at);
-                Pico::default()
-            }
-        }
-    }
-
     fn session_drafts(&mut self, unpriced: &mut Missing) -> Result<Vec<Draft>> {
-        let usd = self.base.currency == "USD";
+        let usd = self.usd()?;
         let sessions = std::mem::take(&mut self.logs.sessions);
         let mut drafts = Vec::with_capacity(sessions.len());
         for (id, session) in sessions {
-            // `cost_usd` is in US dollars: used as it is only when the base counts in them.
-            let cost = match session.cost {
-                Some(cost) if usd => cost,
-                _ => session
+            // `cost_usd` is in US dollars: used when they can be the base's currency,
+            // else the session is priced by the mapping's prices.
+            let cost = match session.cost.and_then(|c| usd.convert(c)) {
+                Some(cost) => cost,
+                None => session
                     .by_model
                     .iter()
                     .fold(Pico::default(), |sum, (m, i, o, at)| {
-                        sum.plus(self.price(m, *i, *o, *at, unpriced))
+                        sum.plus(price(self.mapping, m, *i, *o, *at, unpriced))
                     }),
             };
             drafts.push(Draft {
@@ -284,12 +265,32 @@ impl<'a> Importer<'a> {
         Ok(drafts)
     }
 
+    /// How US dollar amounts become the base's currency; a `[currency]` rate for another
+    /// currency than the base's is an error of the mapping.
+    fn usd(&self) -> Result<Usd<'a>> {
+        let currency = &self.base.currency;
+        match &self.mapping.usd_rate {
+            Some(rate) if rate.code != *currency => Err(ImportError::Mapping {
+                origin: self.mapping.origin.clone(),
+                message: format!(
+                    "[currency] code `{}` is not the base's currency `{currency}`: the rate converts to another currency",
+                    rate.code
+                ),
+            }),
+            _ if currency == "USD" => Ok(Usd::Same),
+            Some(rate) => Ok(Usd::Rate(rate)),
+            None => Ok(Usd::Unknown),
+        }
+    }
+
     fn litellm_drafts(&mut self) -> Result<Vec<Draft>> {
+        let usd = self.usd()?;
         let groups = std::mem::take(&mut self.litellm.groups);
-        if !groups.is_empty() && self.base.currency != "USD" {
+        if let (Usd::Unknown, Some(first)) = (usd, groups.values().map(|g| g.at).min()) {
+            let currency = &self.base.currency;
             return Err(ImportError::Many(vec![format!(
-                "LiteLLM's `response_cost` is in USD and the base counts in `{}`: convert the base or the payloads first",
-                self.base.currency
+                "{}: LiteLLM's `response_cost` is in USD and the base counts in `{currency}`: give the mapping `[currency]` with `code = \"{currency}\"` and `usd_rate` ({currency} per US dollar)",
+                place(&self.names, first)
             )]));
         }
         Ok(groups
@@ -305,12 +306,60 @@ impl<'a> Importer<'a> {
                 },
                 input_tokens: group.input,
                 output_tokens: group.output,
-                cost: group.cost,
+                cost: usd.convert(group.cost).unwrap_or_default(),
                 started_ns: i128::from(group.first_us) * 1000,
             })
             .collect())
     }
 }
 
+/// How amounts in US dollars become amounts in the base's currency.
+#[derive(Debug, Clone, Copy)]
+enum Usd<'r> {
+    /// The base counts in US dollars.
+    Same,
+    /// By the mapping's `[currency] usd_rate`.
+    Rate(&'r UsdRate),
+    /// No way: the base counts in another currency and the mapping gives no rate.
+    Unknown,
+}
+
+impl Usd<'_> {
+    fn convert(self, usd: Pico) -> Option<Pico> {
+        match self {
+            Usd::Same => Some(usd),
+            Usd::Rate(rate) => Some(rate.convert(usd)),
+            Usd::Unknown => None,
+        }
+    }
+}
+
 /// Unpriced models: name -> (input tokens, output tokens, first record).
 type Missing = BTreeMap<String, (u64, u64, At)>;
+
+/// The cost of some tokens of `model` by the price table; an unpriced model is
+/// remembered with its tokens (every one is listed at the end).
+fn price(
+    mapping: &Mapping,
+    model: &str,
+    input: u64,
+    output: u64,
+    at: At,
+    unpriced: &mut Missing,
+) -> Pico {
+    match mapping.prices.cost(model, input, output) {
+        Some(cost) => cost,
+        None => {
+            let name = if model.is_empty() {
+                "(no model named)"
+            } else {
+                model
+            };
+            let entry = unpriced.entry(name.to_owned()).or_insert((0, 0, at));
+            entry.0 = entry.0.saturating_add(input);
+            entry.1 = entry.1.saturating_add(output);
+            entry.2 = entry.2.min(at);
+            Pico::default()
+        }
+    }
+}

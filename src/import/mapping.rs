@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::error::{ImportError, Result};
-use super::prices::{Price, Prices};
+use super::prices::{Price, Prices, UsdRate};
 
 /// Most bytes of mapping read: a mapping is a page of configuration.
 pub const MAX_MAPPING_BYTES: usize = 1 << 20;
@@ -30,7 +30,7 @@ pub enum From {
 /// The run fields a source table may set.
 pub const FIELDS: [&str; 5] = ["squad", "workflow", "variant", "outcome", "pool"];
 const PREFIXES: [&str; 5] = ["resource", "scope", "attribute", "tag", "const"];
-const TABLES: [&str; 5] = ["traces", "logs", "litellm", "squads", "prices"];
+const TABLES: [&str; 6] = ["traces", "logs", "litellm", "squads", "prices", "currency"];
 
 /// One source's field table: field name -> where it comes from (absent: the default).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -49,12 +49,16 @@ impl Fields {
 
 #[derive(Debug, Clone, Default)]
 pub struct Mapping {
+    /// The file it was read from, for messages (empty: no mapping given).
+    pub origin: String,
     pub traces: Fields,
     pub logs: Fields,
     pub litellm: Fields,
     /// Team id or alias -> squad id.
     pub squads: BTreeMap<String, String>,
     pub prices: Prices,
+    /// `[currency]`: what a US dollar is worth in the base's currency.
+    pub usd_rate: Option<UsdRate>,
 }
 
 impl Mapping {
@@ -73,7 +77,10 @@ pub fn parse(text: &str, origin: &str) -> Result<Mapping> {
     let table: toml::Table = text
         .parse()
         .map_err(|e: toml::de::Error| fail(crate::text::lowercase_first(e.message())))?;
-    let mut mapping = Mapping::default();
+    let mut mapping = Mapping {
+        origin: origin.to_owned(),
+        ..Mapping::default()
+    };
     for (key, value) in &table {
         match key.as_str() {
             "traces" => mapping.traces = fields(value, key).map_err(&fail)?,
@@ -81,6 +88,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Mapping> {
             "litellm" => mapping.litellm = fields(value, key).map_err(&fail)?,
             "squads" => mapping.squads = squads(value).map_err(&fail)?,
             "prices" => mapping.prices = prices(value).map_err(&fail)?,
+            "currency" => mapping.usd_rate = Some(currency(value).map_err(&fail)?),
             other => return Err(fail(unknown("table", other, &TABLES))),
         }
     }
@@ -202,4 +210,35 @@ fn prices(value: &toml::Value) -> Result<Prices, String> {
         }
     }
     Ok(out)
+}
+
+/// `[currency]`: `code` (the base's currency) and `usd_rate` (its units per US dollar),
+/// both required so a rate is never applied to a currency it was not meant for.
+fn currency(value: &toml::Value) -> Result<UsdRate, String> {
+    let mut code = None;
+    let mut rate = None;
+    for (key, v) in table(value, "currency")? {
+        match (key.as_str(), v) {
+            ("code", toml::Value::String(s)) if !s.is_empty() => code = Some(s.clone()),
+            ("code", _) => return Err("[currency] code: must be a currency code (a string)".into()),
+            ("usd_rate", toml::Value::Float(f)) => rate = Some(*f),
+            ("usd_rate", toml::Value::Integer(i)) => rate = Some(*i as f64),
+            ("usd_rate", _) => return Err("[currency] usd_rate: must be a number".into()),
+            (other, _) => {
+                return Err(format!(
+                    "[currency]: {}",
+                    unknown("key", other, &["code", "usd_rate"])
+                ))
+            }
+        }
+    }
+    match (code, rate) {
+        (Some(code), Some(rate)) => {
+            UsdRate::new(code, rate).map_err(|e| format!("[currency] usd_rate: {e}"))
+        }
+        _ => Err(
+            "[currency]: needs both `code` (the base's currency) and `usd_rate` (its units per US dollar)"
+                .into(),
+        ),
+    }
 }

@@ -88,6 +88,52 @@ impl Pico {
     }
 }
 
+/// How many units of the base's currency a US dollar is worth, for the amounts sources
+/// give in US dollars (LiteLLM's `response_cost`, Claude Code's `cost_usd`). It names
+/// the currency it converts to, so a mapping reused with a base in another currency is
+/// refused rather than applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsdRate {
+    pub code: String,
+    /// The rate in micro-units (the rate times 10⁶).
+    micros: u64,
+}
+
+impl UsdRate {
+    /// At most six decimals, more than 0 and at most `MAX_PRICE` (a US dollar in US
+    /// dollars is 1).
+    pub fn new(code: String, rate: f64) -> Result<UsdRate, String> {
+        if !rate.is_finite() || rate <= 0.0 || rate > MAX_PRICE {
+            return Err(format!(
+                "`{rate}` is not a rate above 0 and at most {MAX_PRICE}"
+            ));
+        }
+        let micros = (rate * 1e6).round();
+        if (rate * 1e6 - micros).abs() > 1e-6 * micros.max(1.0) || micros < 1.0 {
+            return Err(format!("`{rate}` has more than six decimals"));
+        }
+        if code == "USD" && micros != 1e6 {
+            return Err(format!("`{rate}`: a US dollar is 1 US dollar"));
+        }
+        Ok(UsdRate {
+            code,
+            micros: micros as u64,
+        })
+    }
+
+    /// An amount in US dollars in the base's currency, rounded half to even to the
+    /// pico-unit; applied to a run's total, so the order of its records does not matter.
+    pub fn convert(&self, usd: Pico) -> Pico {
+        let scaled = usd.0.saturating_mul(u128::from(self.micros));
+        let (whole, rest) = (scaled / 1_000_000, scaled % 1_000_000);
+        Pico(match rest.cmp(&500_000) {
+            std::cmp::Ordering::Less => whole,
+            std::cmp::Ordering::Greater => whole + 1,
+            std::cmp::Ordering::Equal => whole + (whole % 2),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +156,17 @@ mod tests {
         assert_eq!(Pico(2_500_000).micros(), 2);
         assert_eq!(Pico(3_500_000).micros(), 4);
         assert_eq!(Pico(3_500_001).micros(), 4);
+    }
+
+    #[test]
+    fn usd_rate_converts_exactly() {
+        let rate = UsdRate::new("EUR".into(), 0.92).unwrap();
+        assert_eq!(rate.convert(Pico(1_000_000_000_000)), Pico(920_000_000_000));
+        // 3 × 0.5 = 1.5 pico-units: half to even.
+        let half = UsdRate::new("EUR".into(), 0.5).unwrap();
+        assert_eq!(half.convert(Pico(3)), Pico(2));
+        assert!(UsdRate::new("EUR".into(), 0.0).is_err());
+        assert!(UsdRate::new("EUR".into(), 0.1234567).is_err());
+        assert!(UsdRate::new("USD".into(), 0.9).is_err());
     }
 }

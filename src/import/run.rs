@@ -40,7 +40,7 @@ pub fn resolve(from: &[From], record: &dyn Lookup) -> Option<String> {
 }
 
 /// The run fields a mapping can set, as resolved from one record.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Labels {
     pub squad: Option<String>,
     pub workflow: Option<String>,

@@ -20,24 +20,38 @@ use super::run::{resolve, Labels, Lookup};
 const AGENT_OPERATIONS: [&str; 2] = ["invoke_agent", "invoke_workflow"];
 /// Deepest nesting followed: deeper (or a loop of parent links) is an error.
 const MAX_DEPTH: usize = 10_000;
+/// An index that points nowhere (no usage, no agent).
+const NONE: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy)]
 struct Usage {
     input: u64,
     output: u64,
-    /// Index into `Traces::models`; `None`: the span names no model.
-    model: Option<u32>,
+    /// Index into `Traces::models`; `NONE`: the span names no model.
+    model: u32,
 }
 
-#[derive(Debug)]
+/// One span as kept until the end: its place in the tree and indexes to what it
+/// carries, 48 bytes whatever the span held (a file of a million spans keeps 48 MB).
+#[derive(Debug, Clone, Copy)]
 struct Node {
+    /// The trace id's high and low halves (two words keep the node unpadded).
+    trace: (u64, u64),
+    span: u64,
     /// 0: no parent.
     parent: u64,
-    at: At,
+    /// Index into `Traces::lines`: where the span was read.
+    line: u32,
     /// Index into `Traces::usages`: most spans carry none, so a node stays small.
-    usage: Option<u32>,
+    usage: u32,
     /// Index into `Traces::agents`.
-    agent: Option<u32>,
+    agent: u32,
+}
+
+impl Node {
+    fn key(&self) -> ((u64, u64), u64) {
+        (self.trace, self.span)
+    }
 }
 
 /// An agent span's own run fields.
@@ -47,20 +61,65 @@ pub struct Agent {
     pub span: u64,
     pub start_ns: u64,
     pub error: bool,
-    pub labels: Labels,
+    /// Index into `Resolved::labels`: runs share few label sets, so each is kept once.
+    pub labels: u32,
     pub at: At,
 }
 
-/// The spans read so far, across every OTLP source.
+/// The spans read so far, across every OTLP source: a flat list sorted and walked only
+/// at the end (a hash map of spans would hold twice the memory, and more while it grows).
 #[derive(Debug, Default)]
 pub struct Traces {
-    nodes: HashMap<(u128, u64), Node>,
+    nodes: Vec<Node>,
+    /// Every line that gave spans, in reading order.
+    lines: Vec<At>,
     agents: Vec<Agent>,
     usages: Vec<Usage>,
-    models: Vec<String>,
-    model_index: HashMap<String, u32>,
+    models: Interned<String>,
+    labels: Interned<Labels>,
     /// Spans read, per source.
     pub spans: Vec<u64>,
+}
+
+/// Values kept once each, by index.
+#[derive(Debug)]
+struct Interned<T> {
+    values: Vec<T>,
+    index: HashMap<T, u32>,
+}
+
+impl<T> Default for Interned<T> {
+    fn default() -> Self {
+        Interned {
+            values: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Clone + Eq + std::hash::Hash> Interned<T> {
+    fn get(&mut self, value: T) -> Result<u32, Problem> {
+        if let Some(i) = self.index.get(&value) {
+            return Ok(*i);
+        }
+        let i = small_index(self.values.len())?;
+        self.values.push(value.clone());
+        self.index.insert(value, i);
+        Ok(i)
+    }
+}
+
+/// An index that fits a node, or the bound that was passed.
+fn small_index(len: usize) -> Result<u32, Problem> {
+    u32::try_from(len)
+        .ok()
+        .filter(|i| *i != NONE)
+        .ok_or_else(|| {
+            Problem::new(format!(
+                "more than {} spans, lines or models in one import",
+                NONE - 1
+            ))
+        })
 }
 
 /// What a span offers the mapping.
@@ -112,6 +171,9 @@ impl Traces {
         at: At,
         fields: &Fields,
     ) -> Result<(), Problem> {
+        let line = small_index(self.lines.len())?;
+        self.lines.push(at);
+        let before = self.nodes.len();
         for resource_spans in data {
             let resource = otlp::attributes(resource_spans.resource.attributes)
                 .map_err(|p| Problem::new(format!("resource: {p}")))?;
@@ -119,10 +181,18 @@ impl Traces {
                 let scope = otlp::attributes(scope_spans.scope.attributes)
                     .map_err(|p| Problem::new(format!("scope: {p}")))?;
                 for span in scope_spans.spans {
-                    self.add_span(span, &resource, &scope, at, fields)?;
+                    self.add_span(span, &resource, &scope, (at, line), fields)?;
                 }
             }
         }
+        if self.nodes.len() == before {
+            self.lines.pop();
+        }
+        let source = at.source as usize;
+        if self.spans.len() <= source {
+            self.spans.resize(source + 1, 0);
+        }
+        self.spans[source] += (self.nodes.len() - before) as u64;
         Ok(())
     }
 
@@ -131,7 +201,7 @@ impl Traces {
         span: super::otlp_line::Span,
         resource: &Attrs,
         scope: &Attrs,
-        at: At,
+        (at, line): (At, u32),
         fields: &Fields,
     ) -> Result<(), Problem> {
         let trace = otlp::hex_id("traceId", &span.trace_id, 16)?;
@@ -153,14 +223,20 @@ impl Traces {
         let attrs = otlp::attributes(span.attributes).map_err(here)?;
         let input = attrs.count("gen_ai.usage.input_tokens").map_err(here)?;
         let output = attrs.count("gen_ai.usage.output_tokens").map_err(here)?;
-        let usage = (input.is_some() || output.is_some()).then(|| Usage {
-            input: input.unwrap_or(0),
-            output: output.unwrap_or(0),
-            model: attrs
+        let usage = if input.is_some() || output.is_some() {
+            let model = attrs
                 .text("gen_ai.response.model")
-                .or_else(|| attrs.text("gen_ai.request.model"))
-                .map(|m| self.model(m)),
-        });
+                .or_else(|| attrs.text("gen_ai.request.model"));
+            let usage = Usage {
+                input: input.unwrap_or(0),
+                output: output.unwrap_or(0),
+                model: model.map_or(Ok(NONE), |m| self.models.get(m))?,
+            };
+            self.usages.push(usage);
+            small_index(self.usages.len() - 1)?
+        } else {
+            NONE
+        };
         let operation = attrs.text("gen_ai.operation.name");
         let (trace, id) = (
             u128::from_str_radix(&trace, 16).unwrap_or(0),
@@ -172,50 +248,28 @@ impl Traces {
                 scope,
                 span: &attrs,
             };
+            let labels = self.labels.get(labels(fields, &lookup))?;
             self.agents.push(Agent {
                 trace,
                 span: id,
                 start_ns: start,
                 error: code == 2,
-                labels: labels(fields, &lookup),
+                labels,
                 at,
             });
-            Some((self.agents.len() - 1) as u32)
+            small_index(self.agents.len() - 1)?
         } else {
-            None
+            NONE
         };
-        let usage = usage.map(|u| {
-            self.usages.push(u);
-            (self.usages.len() - 1) as u32
-        });
-        let node = Node {
+        self.nodes.push(Node {
+            trace: ((trace >> 64) as u64, trace as u64),
+            span: id,
             parent,
-            at,
+            line,
             usage,
             agent,
-        };
-        if let Some(first) = self.nodes.insert((trace, id), node) {
-            return Err(Problem::new(format!(
-                "span `{id:016x}` of trace `{trace:032x}` appears twice (first at line {})",
-                first.at.line
-            )));
-        }
-        let source = at.source as usize;
-        if self.spans.len() <= source {
-            self.spans.resize(source + 1, 0);
-        }
-        self.spans[source] += 1;
+        });
         Ok(())
-    }
-
-    fn model(&mut self, name: String) -> u32 {
-        if let Some(i) = self.model_index.get(&name) {
-            return *i;
-        }
-        let i = self.models.len() as u32;
-        self.models.push(name.clone());
-        self.model_index.insert(name, i);
-        i
     }
 }
 
@@ -225,44 +279,52 @@ fn parse_hex(text: &str) -> u64 {
 
 /// Usage that counts, and where it counts.
 #[derive(Debug)]
-pub struct Counted {
+pub struct Counted<'a> {
     /// The run (outermost agent) it counts for; `None`: outside every agent span.
     pub agent: Option<u32>,
     pub input: u64,
     pub output: u64,
-    /// Index into `Resolved::models`.
-    pub model: Option<u32>,
+    /// The model named; `None`: none.
+    pub model: Option<&'a str>,
     pub at: At,
 }
 
-/// The end of reading: the agents that are runs, and the usage that counts.
+/// The end of reading: the agents that are runs, and their label sets.
 pub struct Resolved {
     pub agents: Vec<Agent>,
-    /// Indexes into `agents` of the outermost ones.
+    /// Indexes into `agents` of the outermost ones, ascending.
     pub runs: Vec<u32>,
-    pub usage: Vec<Counted>,
-    pub models: Vec<String>,
+    pub labels: Vec<Labels>,
 }
 
 impl Traces {
-    /// Walks up from every agent and every span with usage; a loop of parent links or
-    /// nesting past `MAX_DEPTH` is an error at the span it was found from.
-    pub fn resolve(self) -> Result<Resolved, (At, Problem)> {
+    /// Sorts the spans, then walks up from every one, handing `count` each usage that
+    /// counts. A span read twice, a loop of parent links or nesting past `MAX_DEPTH` is
+    /// an error at the span it was found from.
+    pub fn resolve(
+        mut self,
+        mut count: impl FnMut(Counted<'_>),
+    ) -> Result<Resolved, (At, Problem)> {
+        self.nodes.sort_unstable_by_key(|n| (n.key(), n.line));
+        self.refuse_twice()?;
         let mut runs = Vec::new();
-        let mut usage = Vec::new();
-        for (&(trace, _), node) in &self.nodes {
-            let walk = self.walk(trace, node).map_err(|p| (node.at, p))?;
-            if node.agent.is_some() && walk.agent_above.is_none() {
-                runs.push(node.agent.unwrap_or(0));
+        for node in &self.nodes {
+            let walk = self
+                .walk(node)
+                .map_err(|p| (self.lines[node.line as usize], p))?;
+            if node.agent != NONE && walk.agent_above.is_none() {
+                runs.push(node.agent);
             }
-            if let (Some(u), false) = (node.usage, walk.usage_above) {
-                let u = self.usages[u as usize];
-                usage.push(Counted {
-                    agent: walk.agent_above.or(node.agent),
+            if node.usage != NONE && !walk.usage_above {
+                let u = self.usages[node.usage as usize];
+                count(Counted {
+                    agent: walk
+                        .agent_above
+                        .or((node.agent != NONE).then_some(node.agent)),
                     input: u.input,
                     output: u.output,
-                    model: u.model,
-                    at: node.at,
+                    model: (u.model != NONE).then(|| self.models.values[u.model as usize].as_str()),
+                    at: self.lines[node.line as usize],
                 });
             }
         }
@@ -270,24 +332,53 @@ impl Traces {
         Ok(Resolved {
             agents: self.agents,
             runs,
-            usage,
-            models: self.models,
+            labels: self.labels.values,
         })
     }
 
-    fn walk(&self, trace: u128, node: &Node) -> Result<Walk, Problem> {
+    /// A span read twice: the error is at the second reading that comes first.
+    fn refuse_twice(&self) -> Result<(), (At, Problem)> {
+        let twice = self
+            .nodes
+            .windows(2)
+            .filter(|w| w[0].key() == w[1].key())
+            .min_by_key(|w| w[1].line);
+        match twice {
+            None => Ok(()),
+            Some(w) => {
+                let (first, again) = (
+                    self.lines[w[0].line as usize],
+                    self.lines[w[1].line as usize],
+                );
+                let trace = (u128::from(w[1].trace.0) << 64) | u128::from(w[1].trace.1);
+                Err((
+                    again,
+                    Problem::new(format!(
+                        "span `{:016x}` of trace `{trace:032x}` appears twice (first at line {})",
+                        w[1].span, first.line
+                    )),
+                ))
+            }
+        }
+    }
+
+    fn walk(&self, node: &Node) -> Result<Walk, Problem> {
         let mut walk = Walk::default();
         let mut parent = node.parent;
         for _ in 0..MAX_DEPTH {
-            let Some(up) = (parent != 0)
-                .then(|| self.nodes.get(&(trace, parent)))
-                .flatten()
-            else {
+            let found = (parent != 0)
+                .then(|| {
+                    self.nodes
+                        .binary_search_by_key(&(node.trace, parent), Node::key)
+                        .ok()
+                })
+                .flatten();
+            let Some(up) = found.map(|i| &self.nodes[i]) else {
                 return Ok(walk);
             };
-            walk.usage_above |= up.usage.is_some();
-            if up.agent.is_some() {
-                walk.agent_above = up.agent;
+            walk.usage_above |= up.usage != NONE;
+            if up.agent != NONE {
+                walk.agent_above = Some(up.agent);
             }
             parent = up.parent;
         }
