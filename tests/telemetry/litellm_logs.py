@@ -29,7 +29,9 @@ The plan (JSON):
 
 import json
 import os
+import site
 import sys
+import sysconfig
 import threading
 import time
 
@@ -59,6 +61,35 @@ class PayloadWriter(CustomLogger):
 
     def log_failure_event(self, kwargs, response_obj, start_time, end_time):
         self._keep(kwargs)
+
+
+def machine_folders():
+    """This machine's folders that a traceback's file paths start with (installed
+    packages, the standard library, the working folder, home), longest first."""
+    folders = {
+        *site.getsitepackages(),
+        site.getusersitepackages(),
+        sysconfig.get_paths()["stdlib"],
+        sysconfig.get_paths()["purelib"],
+        os.getcwd(),
+        os.path.expanduser("~"),
+    }
+    return sorted((f.rstrip("/") + "/" for f in folders if f and f != "/"), key=len, reverse=True)
+
+
+def without_machine_paths(value, folders):
+    """The payload as litellm gave it, but with each of this machine's folders cut from
+    the paths its failure tracebacks name (`.../site-packages/litellm/main.py` becomes
+    `litellm/main.py`): a committed file must not carry where it was made. Nothing
+    bursar reads is a path."""
+    if isinstance(value, dict):
+        return {k: without_machine_paths(v, folders) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_machine_paths(v, folders) for v in value]
+    if isinstance(value, str):
+        for folder in folders:
+            value = value.replace(folder, "")
+    return value
 
 
 def call(call_plan):
@@ -108,9 +139,12 @@ def main(plan_path, out_path):
                 time.sleep(0.01)
     if len(writer.payloads) != expected:
         sys.exit(f"litellm logged {len(writer.payloads)} payloads for {expected} calls")
+    folders = machine_folders()
     with open(out_path, "w", encoding="utf-8") as out:
         for payload in writer.payloads:
-            out.write(json.dumps(payload, default=str, sort_keys=True) + "\n")
+            # `default=str` first, so values that are no JSON are cleaned as text too.
+            clean = without_machine_paths(json.loads(json.dumps(payload, default=str)), folders)
+            out.write(json.dumps(clean, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":
