@@ -68,6 +68,28 @@ pub fn base(dir: &Path) -> PathBuf {
     path
 }
 
+/// `base` counting in `currency`, written beside it.
+fn in_currency(base: &Path, currency: &str) -> PathBuf {
+    let mut doc: Value = serde_json::from_slice(&std::fs::read(base).unwrap()).unwrap();
+    doc["currency"] = json!(currency);
+    let path = base.with_file_name(format!("base-{currency}.json"));
+    std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    path
+}
+
+/// Runs `bursar import` with `args` and `--out`, expecting exit 2 with each of
+/// `expected` on stderr and nothing written.
+fn import_refused(dir: &Path, args: &[&str], expected: &[&str]) {
+    let out = dir.join("refused.json");
+    let run = bursar(&[&["import"], args, &["--out", p(&out)]].concat());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    for e in expected {
+        assert!(stderr.contains(e), "expected `{e}` in:\n{stderr}");
+    }
+    assert!(!out.exists(), "an output was written");
+}
+
 pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
@@ -435,6 +457,39 @@ fn sdk_claude_code_events_import_as_sessions() {
         "s-3 started the day before"
     );
     assert_eq!(source["records_in_no_run"], 1, "the user_prompt event");
+
+    // A base in euros: `cost_usd` is converted by the mapping's rate, never taken as
+    // euros; with no rate each session is priced by the mapping's prices instead.
+    let eur = in_currency(&base, "EUR");
+    let rated = write(
+        dir.path(),
+        "eur.toml",
+        &format!("{PRICES}{LOGS_MAPPING}\n[currency]\ncode = \"EUR\"\nusd_rate = 0.9\n"),
+    );
+    let (doc, _) = import(&[
+        "--base",
+        p(&eur),
+        "--otlp",
+        p(&otlp),
+        "--mapping",
+        p(&rated),
+    ]);
+    assert_cost(run(&doc, "claude-code:s-1"), 0.0128 * 0.9);
+    assert_cost(run(&doc, "claude-code:s-2"), 0.25 * 0.9);
+    let (doc, _) = import(&[
+        "--base",
+        p(&eur),
+        "--otlp",
+        p(&otlp),
+        "--mapping",
+        p(&mapping),
+    ]);
+    // claude-sonnet-4-5 at 3 and 15 per million: (450 × 3 + 25 × 15) / 10⁶.
+    assert_cost(run(&doc, "claude-code:s-1"), 0.001725);
+    assert_cost(
+        run(&doc, "claude-code:s-2"),
+        (10.0 * 3.0 + 3.0 * 15.0) / 1e6,
+    );
 }
 
 /// The payloads litellm wrote, by trace id: (tokens in, tokens out, cost, statuses).
@@ -536,4 +591,37 @@ fn litellm_payloads_import_by_trace() {
     assert_eq!(source["runs_outside_sprint"], 1);
     assert_eq!(source["records"], 5);
     assert!(stderr.contains("2 runs kept, 1 outside sprint"), "{stderr}");
+
+    // `response_cost` is in US dollars: a base in euros needs the mapping's rate.
+    let eur = in_currency(&base, "EUR");
+    let sources = ["--base", p(&eur), "--litellm", p(&file), "--mapping"];
+    import_refused(
+        dir.path(),
+        &[&sources[..], &[p(&mapping)]].concat(),
+        &[
+            "litellm.jsonl:1: LiteLLM's `response_cost` is in USD and the base counts in `EUR`",
+            "`[currency]` with `code = \"EUR\"` and `usd_rate`",
+        ],
+    );
+    let rate = |code: &str| {
+        let text =
+            format!("[squads]\nt-7 = \"search\"\n[currency]\ncode = \"{code}\"\nusd_rate = 0.5\n");
+        write(dir.path(), &format!("{code}.toml"), &text)
+    };
+    let gbp = rate("GBP");
+    import_refused(
+        dir.path(),
+        &[&sources[..], &[p(&gbp)]].concat(),
+        &["GBP.toml: [currency] code `GBP` is not the base's currency `EUR`"],
+    );
+    let eur_rate = rate("EUR");
+    let (doc, _) = import(&[&sources[..], &[p(&eur_rate)]].concat());
+    assert_cost(
+        run(&doc, "litellm:trace:tr-1"),
+        sum("tr-1", "response_cost") * 0.5,
+    );
+    assert_cost(
+        run(&doc, "litellm:trace:tr-2"),
+        sum("tr-2", "response_cost") * 0.5,
+    );
 }

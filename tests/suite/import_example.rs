@@ -123,3 +123,31 @@ fn the_example_base_and_output_follow_the_snapshot_schema() {
     );
     assert!(String::from_utf8_lossy(&check.stderr).contains("/provenance/sources/0/sha256"));
 }
+
+/// The committed example carries nothing of the machine that wrote it (LiteLLM's
+/// failure payloads hold a traceback naming its installed files).
+#[test]
+fn example_carries_no_machine_paths() {
+    let dir = root().join("examples/import");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for machine in [
+            "site-packages",
+            "/root/",
+            "/home/",
+            "/tmp/",
+            "/Users/",
+            "/work/",
+        ] {
+            assert!(
+                !text.contains(machine),
+                "{} names `{machine}`",
+                path.display()
+            );
+        }
+    }
+}
