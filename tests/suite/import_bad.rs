@@ -292,3 +292,16 @@ fn bad_litellm_records_are_refused_at_their_line() {
         &["ll.jsonl:2:", "`status` `ok`"],
     );
 }
+
+#[test]
+fn a_span_read_twice_is_refused_at_its_second_line() {
+    // The spans are checked once every source is read: the second reading is named.
+    let again = span_line(|s| s["spanId"] = json!("1111111111111111"));
+    refused(
+        &again,
+        PRICED,
+        &[
+            "spans.jsonl:2: span `1111111111111111` of trace `0af7651916cd43dd8448eb211c80319c` appears twice (first at line 1)",
+        ],
+    );
+}
