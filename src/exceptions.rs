@@ -46,6 +46,50 @@ pub struct Exceptions {
     /// be reported with those only the pack shows ([`Exceptions::check_pack`]): every
     /// problem in one run. Nothing is applied while there are any.
     pub problems: Vec<Problem>,
+    /// What each entry that names a policy names, read from the JSON as written (even
+    /// an entry the schema refuses), for the pack's checks.
+    targets: Vec<Target>,
+}
+
+/// The policy and outcome an entry of the file names, at its index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Target {
+    index: usize,
+    /// The id when the entry gives one as text.
+    id: Option<String>,
+    policy: String,
+    outcome: Option<String>,
+}
+
+impl Target {
+    /// How messages name the exception: by its id, or by its place when it has none.
+    fn name(&self) -> String {
+        match &self.id {
+            Some(id) if !id.is_empty() => format!("exception `{id}`"),
+            _ => format!("the exception at /{}", self.index),
+        }
+    }
+}
+
+/// What each entry names that the pack can check: every entry that is an object with a
+/// `policy` given as text, however the rest of it is written.
+fn targets(json: &Value) -> Vec<Target> {
+    let Some(entries) = json.as_array() else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .enumerate()
+        .filter_map(|(index, entry)| {
+            let text = |key: &str| entry.get(key).and_then(Value::as_str).map(str::to_owned);
+            Some(Target {
+                index,
+                id: text("id"),
+                policy: text("policy").filter(|p| !p.is_empty())?,
+                outcome: text("outcome"),
+            })
+        })
+        .collect()
 }
 
 impl Exceptions {
@@ -74,39 +118,62 @@ impl Exceptions {
                 e => e,
             },
         )?;
-        Self::parse(&bytes, &path.display().to_string())
+        Self::parse_all(&bytes, &path.display().to_string()).map(|(exceptions, _)| exceptions)
     }
 
     /// Parses the bytes of an exceptions file named `origin`: JSON with every key once,
     /// then the schema together with real dates, non-blank outcomes and unique ids, so
-    /// every problem is reported at once, by JSON Pointer.
+    /// every problem is reported at once, by JSON Pointer. A file the schema refuses is
+    /// refused here; one whose entries only break the rules beyond it is returned holding
+    /// its problems, reported with the pack's ([`Exceptions::check_pack`]).
     pub fn parse(bytes: &[u8], origin: &str) -> Result<Self> {
-        let json = crate::json_input::parse(bytes, origin, KIND)?;
-        let invalid = |mut problems: Vec<Problem>| {
-            problems.sort();
-            problems.dedup();
-            Error::InvalidInput {
-                kind: KIND,
-                origin: origin.to_owned(),
-                problems,
-            }
-        };
-        let mut problems = crate::schema::validate_exceptions(&json);
-        let entries = entry_problems(&json);
-        if !problems.is_empty() {
-            problems.extend(entries);
-            return Err(invalid(problems));
+        let (exceptions, schema_ok) = Self::parse_all(bytes, origin)?;
+        if schema_ok {
+            Ok(exceptions)
+        } else {
+            Err(exceptions.refusal(exceptions.problems.clone()))
         }
-        let list = Vec::<Exception>::deserialize(&json).map_err(|e| {
-            // The schema admits only what deserialises; kept as an error, never a panic.
-            invalid(vec![crate::snapshot::serde_words::problem(&json, &e)])
-        })?;
-        Ok(Self {
+    }
+
+    /// [`Exceptions::parse`] that also returns a file the schema refuses, holding its
+    /// problems and what each entry names, so the pack's problems (an unknown policy, an
+    /// undeclared outcome) are reported with them in one run; nothing is applied while
+    /// there are any. Also whether the schema admitted the file.
+    fn parse_all(bytes: &[u8], origin: &str) -> Result<(Self, bool)> {
+        let json = crate::json_input::parse(bytes, origin, KIND)?;
+        let mut problems = crate::schema::validate_exceptions(&json);
+        let schema_ok = problems.is_empty();
+        problems.extend(entry_problems(&json));
+        problems.sort();
+        problems.dedup();
+        let list = if schema_ok {
+            Vec::<Exception>::deserialize(&json).map_err(|e| {
+                // The schema admits only what deserialises; kept as an error, never a panic.
+                Error::InvalidInput {
+                    kind: KIND,
+                    origin: origin.to_owned(),
+                    problems: vec![crate::snapshot::serde_words::problem(&json, &e)],
+                }
+            })?
+        } else {
+            Vec::new()
+        };
+        let exceptions = Self {
             origin: origin.to_owned(),
             list,
             sha256: Some(crate::digest::sha256_hex(bytes)),
-            problems: entries,
-        })
+            problems,
+            targets: targets(&json),
+        };
+        Ok((exceptions, schema_ok))
+    }
+
+    fn refusal(&self, problems: Vec<Problem>) -> Error {
+        Error::InvalidInput {
+            kind: KIND,
+            origin: self.origin.clone(),
+            problems,
+        }
     }
 
     /// Holds each exception to the pack it is applied with: a policy the pack has (with
@@ -115,34 +182,36 @@ impl Exceptions {
     /// problem at once.
     pub fn check_pack(&self, policies: &[(&str, Option<&[String]>)]) -> Result<()> {
         let mut problems = self.problems.clone();
-        for (i, e) in self.list.iter().enumerate() {
-            let Some((_, outcomes)) = policies.iter().find(|(name, _)| *name == e.policy) else {
+        for t in &self.targets {
+            let i = t.index;
+            let Some((_, outcomes)) = policies.iter().find(|(name, _)| *name == t.policy) else {
                 let names = policies.iter().map(|(name, _)| *name);
                 problems.push(Problem::new(
                     format!("/{i}/policy"),
                     format!(
-                        "exception `{}` names policy `{}`, which the pack does not have{}",
-                        e.id,
-                        e.policy,
-                        hint(nearest(&e.policy, names))
+                        "{} names policy `{}`, which the pack does not have{}",
+                        t.name(),
+                        t.policy,
+                        hint(nearest(&t.policy, names))
                     ),
                 ));
                 continue;
             };
-            // A blank outcome is already a problem of the file.
-            if let Some(outcomes) = outcomes.filter(|_| !e.outcome.trim().is_empty()) {
-                if !outcomes.contains(&e.outcome) {
+            // A blank or missing outcome is already a problem of the file.
+            let outcome = t.outcome.as_deref().filter(|o| !o.trim().is_empty());
+            if let (Some(outcomes), Some(outcome)) = (outcomes, outcome) {
+                if !outcomes.iter().any(|o| o == outcome) {
                     let declared: Vec<String> = outcomes.iter().map(|o| format!("`{o}`")).collect();
                     problems.push(Problem::new(
                         format!("/{i}/outcome"),
                         format!(
-                            "exception `{}` sets outcome `{}`, which policy `{}` does not \
-                             declare in `OUTCOMES` ({}){}",
-                            e.id,
-                            e.outcome,
-                            e.policy,
+                            "{} sets outcome `{}`, which policy `{}` does not declare in \
+                             `OUTCOMES` ({}){}",
+                            t.name(),
+                            outcome,
+                            t.policy,
                             declared.join(", "),
-                            hint(nearest(&e.outcome, outcomes.iter().map(String::as_str)))
+                            hint(nearest(outcome, outcomes.iter().map(String::as_str)))
                         ),
                     ));
                 }
@@ -152,11 +221,8 @@ impl Exceptions {
             return Ok(());
         }
         problems.sort();
-        Err(Error::InvalidInput {
-            kind: KIND,
-            origin: self.origin.clone(),
-            problems,
-        })
+        problems.dedup();
+        Err(self.refusal(problems))
     }
 
     /// Which exceptions apply to a sprint starting on `start` (`YYYY-MM-DD`), and a
@@ -165,11 +231,7 @@ impl Exceptions {
     /// unknowable.
     pub fn for_sprint(&self, start: &str) -> Result<Plan> {
         if !self.problems.is_empty() {
-            return Err(Error::InvalidInput {
-                kind: KIND,
-                origin: self.origin.clone(),
-                problems: self.problems.clone(),
-            });
+            return Err(self.refusal(self.problems.clone()));
         }
         let mut plan = Plan::default();
         let mut problems = Vec::new();
