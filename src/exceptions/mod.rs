@@ -6,11 +6,14 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::decision::{AppliedException, Computed, Decision, Severity, Warning};
 use crate::problem::Problem;
 use crate::{Error, Result};
+
+mod entries;
+
+use entries::{entry_problems, hint, nearest, targets, Target, UNKNOWN_FIELD};
 
 const KIND: &str = "exceptions file";
 
@@ -49,47 +52,6 @@ pub struct Exceptions {
     /// What each entry that names a policy names, read from the JSON as written (even
     /// an entry the schema refuses), for the pack's checks.
     targets: Vec<Target>,
-}
-
-/// The policy and outcome an entry of the file names, at its index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Target {
-    index: usize,
-    /// The id when the entry gives one as text.
-    id: Option<String>,
-    policy: String,
-    outcome: Option<String>,
-}
-
-impl Target {
-    /// How messages name the exception: by its id, or by its place when it has none.
-    fn name(&self) -> String {
-        match &self.id {
-            Some(id) if !id.is_empty() => format!("exception `{id}`"),
-            _ => format!("the exception at /{}", self.index),
-        }
-    }
-}
-
-/// What each entry names that the pack can check: every entry that is an object with a
-/// `policy` given as text, however the rest of it is written.
-fn targets(json: &Value) -> Vec<Target> {
-    let Some(entries) = json.as_array() else {
-        return Vec::new();
-    };
-    entries
-        .iter()
-        .enumerate()
-        .filter_map(|(index, entry)| {
-            let text = |key: &str| entry.get(key).and_then(Value::as_str).map(str::to_owned);
-            Some(Target {
-                index,
-                id: text("id"),
-                policy: text("policy").filter(|p| !p.is_empty())?,
-                outcome: text("outcome"),
-            })
-        })
-        .collect()
 }
 
 impl Exceptions {
@@ -143,6 +105,8 @@ impl Exceptions {
         let json = crate::json_input::parse(bytes, origin, KIND)?;
         let mut problems = crate::schema::validate_exceptions(&json);
         let schema_ok = problems.is_empty();
+        // Unknown fields are named by `entry_problems`, with the nearest known one.
+        problems.retain(|p| !p.message.starts_with(UNKNOWN_FIELD));
         problems.extend(entry_problems(&json));
         problems.sort();
         problems.dedup();
@@ -181,6 +145,31 @@ impl Exceptions {
     /// it declares them. `policies` gives each policy's name and declared outcomes. Every
     /// problem at once.
     pub fn check_pack(&self, policies: &[(&str, Option<&[String]>)]) -> Result<()> {
+        self.refused_if(self.pack_problems(policies))
+    }
+
+    /// The exceptions that apply to a sprint starting on `start`, held to the pack
+    /// (`check_pack`) and to the sprint (`for_sprint`) at once: every problem of the file,
+    /// of the pack and of the sprint in one run.
+    pub fn plan(&self, policies: &[(&str, Option<&[String]>)], start: &str) -> Result<Plan> {
+        let (plan, conflicts) = self.sprint_plan(start);
+        let mut problems = self.pack_problems(policies);
+        problems.extend(conflicts);
+        self.refused_if(problems).map(|()| plan)
+    }
+
+    /// Refuses with `problems`, sorted, when there are any.
+    fn refused_if(&self, mut problems: Vec<Problem>) -> Result<()> {
+        if problems.is_empty() {
+            return Ok(());
+        }
+        problems.sort();
+        problems.dedup();
+        Err(self.refusal(problems))
+    }
+
+    /// The problems of the file with those of each entry held to the pack.
+    fn pack_problems(&self, policies: &[(&str, Option<&[String]>)]) -> Vec<Problem> {
         let mut problems = self.problems.clone();
         for t in &self.targets {
             let i = t.index;
@@ -217,12 +206,7 @@ impl Exceptions {
                 }
             }
         }
-        if problems.is_empty() {
-            return Ok(());
-        }
-        problems.sort();
-        problems.dedup();
-        Err(self.refusal(problems))
+        problems
     }
 
     /// Which exceptions apply to a sprint starting on `start` (`YYYY-MM-DD`), and a
@@ -233,6 +217,13 @@ impl Exceptions {
         if !self.problems.is_empty() {
             return Err(self.refusal(self.problems.clone()));
         }
+        let (plan, problems) = self.sprint_plan(start);
+        self.refused_if(problems).map(|()| plan)
+    }
+
+    /// The plan for a sprint starting on `start`, and the pairs of exceptions that would
+    /// both apply to one decision in it.
+    fn sprint_plan(&self, start: &str) -> (Plan, Vec<Problem>) {
         let mut plan = Plan::default();
         let mut problems = Vec::new();
         for (i, e) in self.list.iter().enumerate() {
@@ -288,14 +279,7 @@ impl Exceptions {
             }
             plan.pending.insert(key, (i, e.clone()));
         }
-        if !problems.is_empty() {
-            return Err(Error::InvalidInput {
-                kind: KIND,
-                origin: self.origin.clone(),
-                problems,
-            });
-        }
-        Ok(plan)
+        (plan, problems)
     }
 }
 
@@ -365,62 +349,4 @@ impl Plan {
 /// What an exception targets, as messages name it: ``the `topups` decision about `tu-7` ``.
 fn target(e: &Exception) -> String {
     format!("the `{}` decision about `{}`", e.policy, e.subject)
-}
-
-/// The candidate nearest `word`: a slip of the keyboard, or one that starts the other
-/// (`ok` for `okay`).
-fn nearest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str> + Clone,
-) -> Option<&'a str> {
-    crate::text::closest(word, candidates.clone()).or_else(|| {
-        candidates
-            .into_iter()
-            .find(|c| !c.is_empty() && (word.starts_with(c) || c.starts_with(word)))
-    })
-}
-
-/// `; did you mean `x`?` after a message, or nothing.
-fn hint(closest: Option<&str>) -> String {
-    closest.map_or_else(String::new, |c| format!("; did you mean `{c}`?"))
-}
-
-/// What the schema cannot say about the entries, checked on the JSON as written so it is
-/// reported with the schema's problems: real dates, non-blank outcomes, unique ids.
-fn entry_problems(json: &Value) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let Some(entries) = json.as_array() else {
-        return problems;
-    };
-    let mut first: HashMap<&str, usize> = HashMap::new();
-    for (i, entry) in entries.iter().enumerate() {
-        let text = |key: &str| entry.get(key).and_then(Value::as_str);
-        // A blank outcome would look like no decision at all in every report.
-        if let Some(outcome) = text("outcome").filter(|o| o.trim().is_empty()) {
-            problems.push(Problem::new(
-                format!("/{i}/outcome"),
-                format!("the outcome `{}` is blank", outcome.escape_debug()),
-            ));
-        }
-        if let Some(expires) = text("expires") {
-            if crate::instant::parse_date(expires).is_none() {
-                problems.push(Problem::new(
-                    format!("/{i}/expires"),
-                    format!("`{expires}` is not a real date (`YYYY-MM-DD`)"),
-                ));
-            }
-        }
-        if let Some(id) = text("id") {
-            match first.get(id) {
-                Some(j) => problems.push(Problem::new(
-                    format!("/{i}/id"),
-                    format!("duplicate exception id `{id}` (first at /{j}/id)"),
-                )),
-                None => {
-                    first.insert(id, i);
-                }
-            }
-        }
-    }
-    problems
 }
