@@ -78,7 +78,7 @@ fn documents(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
     let write = |name: &str, changed: bool| {
         let path = dir.join(name);
         let mut out = BufWriter::new(std::fs::File::create(&path).unwrap());
-        write!(out, "{head}\"decisions\": [\n").unwrap();
+        writeln!(out, "{head}\"decisions\": [").unwrap();
         for i in 0..n {
             let subject = format!("squad-{i:07}");
             let text = if changed && i % 10 == 0 {
