@@ -92,8 +92,7 @@ pub fn evaluate_loaded_with(
         .iter()
         .map(|p| (p.name.as_str(), p.outcomes.as_deref()))
         .collect();
-    exceptions.check_pack(&declared)?;
-    let mut plan = exceptions.for_sprint(&snapshot.sprint.start)?;
+    let mut plan = exceptions.plan(&declared, &snapshot.sprint.start)?;
     let outside = snapshot::outside::runs_outside(&snapshot);
     let facts = Facts::new(snapshot);
     let (decisions, log) = host.evaluate(pack, &facts, &mut plan)?;

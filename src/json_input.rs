@@ -46,15 +46,22 @@ pub fn parse(bytes: &[u8], origin: &str, kind: &'static str) -> Result<Value> {
         column: e.column(),
         message: crate::text::lowercase_first(&without_position(&e)),
     })?;
-    let repeated = duplicates::find(bytes, "", MAX_PROBLEMS);
-    if !repeated.is_empty() {
-        return Err(Error::InvalidInput {
-            origin: origin.to_owned(),
-            kind,
-            problems: repeated.iter().map(|d| repeated_key(bytes, d)).collect(),
-        });
-    }
+    refuse_repeated_keys(bytes, origin, kind)?;
     Ok(value)
+}
+
+/// Refuses `bytes`, JSON that parsed, when an object in it writes a key twice, naming
+/// both places of each (at most `MAX_PROBLEMS`).
+pub fn refuse_repeated_keys(bytes: &[u8], origin: &str, kind: &'static str) -> Result<()> {
+    let repeated = duplicates::find(bytes, "", MAX_PROBLEMS);
+    if repeated.is_empty() {
+        return Ok(());
+    }
+    Err(Error::InvalidInput {
+        origin: origin.to_owned(),
+        kind,
+        problems: repeated.iter().map(|d| repeated_key(bytes, d)).collect(),
+    })
 }
 
 /// A repeated key in the author's words: both places, by line and column.

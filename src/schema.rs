@@ -15,7 +15,7 @@ pub const DECISIONS_SCHEMA: &str = include_str!("../schemas/decisions.schema.jso
 pub const EXCEPTIONS_SCHEMA: &str = include_str!("../schemas/exceptions.schema.json");
 
 /// Most schema errors collected from one document.
-const MAX_SCHEMA_ERRORS: usize = 10_000;
+pub(crate) const MAX_SCHEMA_ERRORS: usize = 10_000;
 
 fn compile(text: &str, name: &str) -> Validator {
     let schema: Value = serde_json::from_str(text)
@@ -32,6 +32,22 @@ fn snapshot_validator() -> &'static Validator {
 fn decisions_validator() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();
     V.get_or_init(|| compile(DECISIONS_SCHEMA, "decisions.schema.json"))
+}
+
+/// The decision's part of the decisions schema standing alone, with the schema's `$defs`
+/// beside it so its references (`#/$defs/check`) resolve: a document's decisions are
+/// checked one at a time as they are read, never as one tree.
+fn decision_validator() -> &'static Validator {
+    static V: OnceLock<Validator> = OnceLock::new();
+    V.get_or_init(|| {
+        let whole: Value = serde_json::from_str(DECISIONS_SCHEMA)
+            .unwrap_or_else(|e| panic!("bundled schema decisions.schema.json is not JSON: {e}"));
+        let mut part = whole["$defs"]["decision"].clone();
+        part["$schema"] = whole["$schema"].clone();
+        part["$defs"] = whole["$defs"].clone();
+        jsonschema::draft202012::new(&part)
+            .unwrap_or_else(|e| panic!("the decision part of decisions.schema.json: {e}"))
+    })
 }
 
 fn exceptions_validator() -> &'static Validator {
@@ -52,6 +68,20 @@ pub fn validate_snapshot(doc: &Value) -> Vec<Problem> {
 /// Validates a decisions document against `schemas/decisions.schema.json`.
 pub fn validate_decisions(doc: &Value) -> Vec<Problem> {
     collect(decisions_validator(), doc)
+}
+
+/// Validates one decision of a decisions document, found at the pointer `at`, against
+/// the schema's `$defs/decision`: at most `limit` problems, located in the document.
+pub fn validate_decision(decision: &Value, at: &str, limit: usize) -> Vec<Problem> {
+    let validator = decision_validator();
+    if validator.is_valid(decision) {
+        return Vec::new();
+    }
+    validator
+        .iter_errors(decision)
+        .take(limit)
+        .map(|e| Problem::new(format!("{at}{}", e.instance_path().as_str()), message(&e)))
+        .collect()
 }
 
 fn collect(validator: &Validator, doc: &Value) -> Vec<Problem> {

@@ -50,43 +50,57 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Document> {
 
 /// Parses the bytes of a decisions document named `origin`, also giving its header (every
 /// field but `decisions`) as written: a later format may add fields the model drops.
+/// One pass (`stream`): the decisions are checked and modelled one at a time, so no tree
+/// of the whole document is held; what is refused, and where, is as a tree would say.
 pub fn parse_value(bytes: &[u8], origin: &str) -> Result<(Document, Value)> {
-    let mut value = crate::json_input::parse(bytes, origin, KIND)?;
+    let streamed = crate::audit::stream::parse(bytes).map_err(|e| Error::Json {
+        origin: origin.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: crate::text::lowercase_first(&crate::json_input::without_position(&e)),
+    })?;
+    crate::json_input::refuse_repeated_keys(bytes, origin, KIND)?;
     let invalid = |problems: Vec<Problem>| Error::InvalidInput {
         kind: KIND,
         origin: origin.to_owned(),
         problems,
     };
-    let format = value.get("format").and_then(Value::as_u64);
+    let crate::audit::stream::Streamed {
+        envelope,
+        decisions,
+        schema,
+        model,
+    } = streamed;
+    let format = envelope.get("format").and_then(Value::as_u64);
     match format {
         Some(f) if f == u64::from(DOCUMENT_FORMAT) => {
-            let mut problems = crate::schema::validate_decisions(&value);
+            let mut problems = crate::schema::validate_decisions(&envelope);
+            problems.extend(schema);
             if !problems.is_empty() {
                 problems.sort();
+                problems.truncate(crate::schema::MAX_SCHEMA_ERRORS);
                 return Err(invalid(problems));
             }
         }
         Some(f) if (OLDEST_FORMAT..u64::from(DOCUMENT_FORMAT)).contains(&f) => {}
-        _ => return Err(invalid(vec![unknown_format(&value)])),
+        _ => return Err(invalid(vec![unknown_format(&envelope)])),
     }
-    // The header as written, without the decisions (the bulk of the document): kept
-    // apart so comparing headers does not hold a second tree of every decision.
-    let decisions = value
-        .get_mut("decisions")
-        .map(Value::take)
-        .unwrap_or(Value::Null);
-    let header = value.clone();
-    if let Some(object) = value.as_object_mut() {
-        object.insert("decisions".to_owned(), decisions);
+    // The envelope read from the tree (not moved out of it) so a wrong value is named at
+    // its pointer in the author's words (`serde_words`), not in the model's type names.
+    let mut document = Document::deserialize(&envelope)
+        .map_err(|e| invalid(vec![crate::snapshot::serde_words::problem(&envelope, &e)]))?;
+    if let Some(problem) = model {
+        return Err(invalid(vec![problem]));
     }
-    // Read from the tree (not moved out of it) so a wrong value is named at its pointer
-    // in the author's words (`serde_words`), not in the model's type names.
-    let document = Document::deserialize(&value)
-        .map_err(|e| invalid(vec![crate::snapshot::serde_words::problem(&value, &e)]))?;
-    drop(value);
+    document.decisions = decisions;
     let problems = links(&document);
     if !problems.is_empty() {
         return Err(invalid(problems));
+    }
+    // The header as written, as a tree would give it without the decisions.
+    let mut header = envelope;
+    if let Some(list) = header.get_mut("decisions") {
+        *list = Value::Null;
     }
     Ok((document, header))
 }

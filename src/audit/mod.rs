@@ -9,4 +9,5 @@ pub mod document;
 pub mod explain;
 pub mod inputs_diff;
 pub mod recorded;
+pub mod stream;
 pub mod verify;

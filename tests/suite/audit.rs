@@ -205,6 +205,36 @@ fn endless_streams_and_fifos_are_read_once_and_no_further_than_the_bound() {
     writer.join().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("squads `infra`"), "{}", stdout(&out));
+
+    // An exceptions file in a FIFO: read once, its problems reported like a file's.
+    let fifo = dir.path().join("exceptions.fifo");
+    crate::output::mkfifo(&fifo);
+    let text = br#"[{"id": "EX-1", "policy": "squadz", "subject": "infra", "outcome": "ok",
+        "severity": "info", "expires": "2026-02-30"}]"#;
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut pipe = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        let _ = pipe.write_all(text);
+    });
+    let out = guarded(&[
+        "eval",
+        "--snapshot",
+        SPRINT,
+        "--policies",
+        PACK,
+        "--exceptions",
+        fifo.to_str().unwrap(),
+    ]);
+    writer.join().unwrap();
+    let err = refused(&out, "eval --exceptions FIFO");
+    for w in [
+        "/0/expires",
+        "not a real date",
+        "/0/policy",
+        "did you mean `squads`?",
+    ] {
+        assert!(err.contains(w), "`{w}` in {err}");
+    }
 }
 
 /// A document of `decisions` built from the fixture's first decision, with `because`
@@ -345,4 +375,70 @@ fn a_decision_without_checks_is_located_at_its_record_call_in_the_ci_formats() {
     let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
     assert_eq!(region["startLine"], site.line, "{sarif}");
     assert_eq!(region["startColumn"], site.column, "{sarif}");
+}
+
+/// The problems `diff`, `explain` and `verify` report for a document: its decisions are
+/// checked one at a time as they are read, never as one tree.
+fn streamed_problems(json: &Value) -> Vec<String> {
+    let text = serde_json::to_string_pretty(json).unwrap();
+    match bursar::audit::document::parse(text.as_bytes(), "forged.json") {
+        Err(bursar::Error::InvalidInput { problems, .. }) => {
+            problems.iter().map(ToString::to_string).collect()
+        }
+        other => panic!("expected problems, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_document_read_one_decision_at_a_time_is_refused_exactly_as_its_whole_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = recorded(dir.path());
+    let good: Value = serde_json::from_str(&std::fs::read_to_string(&document).unwrap()).unwrap();
+    type Edit = fn(&mut Value);
+    // One per class: a decision's field, a check deep in it, a field the schema does not
+    // know, a decision that is not an object, `decisions` not a list or absent, and the
+    // envelope wrong beside wrong decisions. (Written from a tree, `decisions` precedes
+    // `format`: the reader cannot know the format before reading the decisions.)
+    let edits: [(&str, Edit); 7] = [
+        ("severity", |j| {
+            j["decisions"][0]["severity"] = "fatal".into()
+        }),
+        ("deep", |j| {
+            j["decisions"][2]["explanation"]["checks"][0]["pass"] = "yes".into();
+            j["decisions"][1]["explanation"]["summary"] = "".into();
+        }),
+        ("unknown", |j| j["decisions"][1]["surplus"] = 1.into()),
+        ("scalar", |j| j["decisions"][0] = "a decision".into()),
+        ("object", |j| j["decisions"] = serde_json::json!({"0": {}})),
+        ("absent", |j| {
+            j.as_object_mut().unwrap().remove("decisions");
+        }),
+        ("envelope", |j| {
+            j["limits"]["max_operations"] = (-1).into();
+            j["decisions"][0]["because"] = serde_json::json!([]);
+            j["decisions"][0].as_object_mut().unwrap().remove("values");
+        }),
+    ];
+    for (name, edit) in edits {
+        let mut json = good.clone();
+        edit(&mut json);
+        let whole: Vec<String> = {
+            let mut p = bursar::schema::validate_decisions(&json);
+            p.sort();
+            p.iter().map(ToString::to_string).collect()
+        };
+        assert!(
+            !whole.is_empty(),
+            "{name}: the forgery must break the schema"
+        );
+        assert_eq!(streamed_problems(&json), whole, "{name}");
+    }
+    // An older format is not held to today's schema, but its model still is: the first
+    // decision that does not read is named at its pointer.
+    let mut old = good.clone();
+    old["format"] = 3.into();
+    old["decisions"][1]["severity"] = "fatal".into();
+    let problems = streamed_problems(&old);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with("/decisions/1"), "{problems:?}");
 }

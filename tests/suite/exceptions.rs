@@ -374,16 +374,65 @@ fn every_problem_of_an_exceptions_file_is_reported_in_one_run_with_near_names() 
     let mut impossible = exception("EX-3", "topups", "tu-8", "ok", "info");
     impossible["expires"] = json!("2026-02-30");
     let twice = exception("EX-3", "topups", "tu-9", "ok", "info");
-    let ex = json!([unknown, undeclared, impossible, twice]);
+    // Two for one decision: a problem only the sprint shows, reported with the others.
+    let rival = exception("EX-5", "topups", "tu-9", "review", "warn");
+    let ex = json!([unknown, undeclared, impossible, twice, rival]);
     let (code, doc, stderr) = eval_with(&ex, &["--fail-on", "never"]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(doc.is_none());
-    assert!(stderr.contains("4 problems"), "{stderr}");
+    assert!(stderr.contains("5 problems"), "{stderr}");
     for words in [
         ["/0/policy", "`topup`", "did you mean `topups`?"],
         ["/1/outcome", "`okay`", "did you mean `ok`?"],
         ["/2/expires", "`2026-02-30`", "not a real date"],
         ["/3/id", "`EX-3`", "/2/id"],
+        ["/4: exceptions `EX-3` and `EX-5`", "`tu-9`", "keep one"],
+    ] {
+        for w in words {
+            assert!(stderr.contains(w), "`{w}` in {stderr}");
+        }
+    }
+}
+
+/// A file the schema refuses still has its pack's problems reported in the same run: an
+/// author fixing the schema's list must not find a second list behind it.
+#[test]
+fn schema_problems_and_pack_problems_are_reported_in_one_run() {
+    let mut unknown = exception("EX-1", "topup", "tu-6", "ok", "info");
+    unknown["severity"] = json!("fine");
+    let mut undeclared = exception("EX-2", "topups", "tu-7", "okay", "info");
+    undeclared.as_object_mut().unwrap().remove("subject");
+    let mut nameless = exception("", "topups", "tu-8", "okey", "info");
+    nameless["expires"] = json!("2026-02-30");
+    let ex = json!([unknown, undeclared, nameless, {"policy": 7}, "not an entry"]);
+    let (code, doc, stderr) = eval_with(&ex, &["--fail-on", "never"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(doc.is_none());
+    for words in [
+        &["/0/severity", "`\"fine\"`"][..],
+        &[
+            "/0/policy",
+            "exception `EX-1`",
+            "`topup`",
+            "did you mean `topups`?",
+        ],
+        &["/1: missing required field `subject`"],
+        &[
+            "/1/outcome",
+            "exception `EX-2`",
+            "`okay`",
+            "did you mean `ok`?",
+        ],
+        &["/2/id", "shorter than 1"],
+        &["/2/expires", "not a real date"],
+        &[
+            "/2/outcome",
+            "the exception at /2",
+            "`okey`",
+            "did you mean `ok`?",
+        ],
+        &["/3/policy: expected string"],
+        &["/4: expected object"],
     ] {
         for w in words {
             assert!(stderr.contains(w), "`{w}` in {stderr}");

@@ -6,11 +6,14 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::decision::{AppliedException, Computed, Decision, Severity, Warning};
 use crate::problem::Problem;
 use crate::{Error, Result};
+
+mod entries;
+
+use entries::{entry_problems, hint, nearest, targets, Target, UNKNOWN_FIELD};
 
 const KIND: &str = "exceptions file";
 
@@ -46,6 +49,9 @@ pub struct Exceptions {
     /// be reported with those only the pack shows ([`Exceptions::check_pack`]): every
     /// problem in one run. Nothing is applied while there are any.
     pub problems: Vec<Problem>,
+    /// What each entry that names a policy names, read from the JSON as written (even
+    /// an entry the schema refuses), for the pack's checks.
+    targets: Vec<Target>,
 }
 
 impl Exceptions {
@@ -74,39 +80,64 @@ impl Exceptions {
                 e => e,
             },
         )?;
-        Self::parse(&bytes, &path.display().to_string())
+        Self::parse_all(&bytes, &path.display().to_string()).map(|(exceptions, _)| exceptions)
     }
 
     /// Parses the bytes of an exceptions file named `origin`: JSON with every key once,
     /// then the schema together with real dates, non-blank outcomes and unique ids, so
-    /// every problem is reported at once, by JSON Pointer.
+    /// every problem is reported at once, by JSON Pointer. A file the schema refuses is
+    /// refused here; one whose entries only break the rules beyond it is returned holding
+    /// its problems, reported with the pack's ([`Exceptions::check_pack`]).
     pub fn parse(bytes: &[u8], origin: &str) -> Result<Self> {
-        let json = crate::json_input::parse(bytes, origin, KIND)?;
-        let invalid = |mut problems: Vec<Problem>| {
-            problems.sort();
-            problems.dedup();
-            Error::InvalidInput {
-                kind: KIND,
-                origin: origin.to_owned(),
-                problems,
-            }
-        };
-        let mut problems = crate::schema::validate_exceptions(&json);
-        let entries = entry_problems(&json);
-        if !problems.is_empty() {
-            problems.extend(entries);
-            return Err(invalid(problems));
+        let (exceptions, schema_ok) = Self::parse_all(bytes, origin)?;
+        if schema_ok {
+            Ok(exceptions)
+        } else {
+            Err(exceptions.refusal(exceptions.problems.clone()))
         }
-        let list = Vec::<Exception>::deserialize(&json).map_err(|e| {
-            // The schema admits only what deserialises; kept as an error, never a panic.
-            invalid(vec![crate::snapshot::serde_words::problem(&json, &e)])
-        })?;
-        Ok(Self {
+    }
+
+    /// [`Exceptions::parse`] that also returns a file the schema refuses, holding its
+    /// problems and what each entry names, so the pack's problems (an unknown policy, an
+    /// undeclared outcome) are reported with them in one run; nothing is applied while
+    /// there are any. Also whether the schema admitted the file.
+    fn parse_all(bytes: &[u8], origin: &str) -> Result<(Self, bool)> {
+        let json = crate::json_input::parse(bytes, origin, KIND)?;
+        let mut problems = crate::schema::validate_exceptions(&json);
+        let schema_ok = problems.is_empty();
+        // Unknown fields are named by `entry_problems`, with the nearest known one.
+        problems.retain(|p| !p.message.starts_with(UNKNOWN_FIELD));
+        problems.extend(entry_problems(&json));
+        problems.sort();
+        problems.dedup();
+        let list = if schema_ok {
+            Vec::<Exception>::deserialize(&json).map_err(|e| {
+                // The schema admits only what deserialises; kept as an error, never a panic.
+                Error::InvalidInput {
+                    kind: KIND,
+                    origin: origin.to_owned(),
+                    problems: vec![crate::snapshot::serde_words::problem(&json, &e)],
+                }
+            })?
+        } else {
+            Vec::new()
+        };
+        let exceptions = Self {
             origin: origin.to_owned(),
             list,
             sha256: Some(crate::digest::sha256_hex(bytes)),
-            problems: entries,
-        })
+            problems,
+            targets: targets(&json),
+        };
+        Ok((exceptions, schema_ok))
+    }
+
+    fn refusal(&self, problems: Vec<Problem>) -> Error {
+        Error::InvalidInput {
+            kind: KIND,
+            origin: self.origin.clone(),
+            problems,
+        }
     }
 
     /// Holds each exception to the pack it is applied with: a policy the pack has (with
@@ -114,49 +145,68 @@ impl Exceptions {
     /// it declares them. `policies` gives each policy's name and declared outcomes. Every
     /// problem at once.
     pub fn check_pack(&self, policies: &[(&str, Option<&[String]>)]) -> Result<()> {
+        self.refused_if(self.pack_problems(policies))
+    }
+
+    /// The exceptions that apply to a sprint starting on `start`, held to the pack
+    /// (`check_pack`) and to the sprint (`for_sprint`) at once: every problem of the file,
+    /// of the pack and of the sprint in one run.
+    pub fn plan(&self, policies: &[(&str, Option<&[String]>)], start: &str) -> Result<Plan> {
+        let (plan, conflicts) = self.sprint_plan(start);
+        let mut problems = self.pack_problems(policies);
+        problems.extend(conflicts);
+        self.refused_if(problems).map(|()| plan)
+    }
+
+    /// Refuses with `problems`, sorted, when there are any.
+    fn refused_if(&self, mut problems: Vec<Problem>) -> Result<()> {
+        if problems.is_empty() {
+            return Ok(());
+        }
+        problems.sort();
+        problems.dedup();
+        Err(self.refusal(problems))
+    }
+
+    /// The problems of the file with those of each entry held to the pack.
+    fn pack_problems(&self, policies: &[(&str, Option<&[String]>)]) -> Vec<Problem> {
         let mut problems = self.problems.clone();
-        for (i, e) in self.list.iter().enumerate() {
-            let Some((_, outcomes)) = policies.iter().find(|(name, _)| *name == e.policy) else {
+        for t in &self.targets {
+            let i = t.index;
+            let Some((_, outcomes)) = policies.iter().find(|(name, _)| *name == t.policy) else {
                 let names = policies.iter().map(|(name, _)| *name);
                 problems.push(Problem::new(
                     format!("/{i}/policy"),
                     format!(
-                        "exception `{}` names policy `{}`, which the pack does not have{}",
-                        e.id,
-                        e.policy,
-                        hint(nearest(&e.policy, names))
+                        "{} names policy `{}`, which the pack does not have{}",
+                        t.name(),
+                        t.policy,
+                        hint(nearest(&t.policy, names))
                     ),
                 ));
                 continue;
             };
-            // A blank outcome is already a problem of the file.
-            if let Some(outcomes) = outcomes.filter(|_| !e.outcome.trim().is_empty()) {
-                if !outcomes.contains(&e.outcome) {
+            // A blank or missing outcome is already a problem of the file.
+            let outcome = t.outcome.as_deref().filter(|o| !o.trim().is_empty());
+            if let (Some(outcomes), Some(outcome)) = (outcomes, outcome) {
+                if !outcomes.iter().any(|o| o == outcome) {
                     let declared: Vec<String> = outcomes.iter().map(|o| format!("`{o}`")).collect();
                     problems.push(Problem::new(
                         format!("/{i}/outcome"),
                         format!(
-                            "exception `{}` sets outcome `{}`, which policy `{}` does not \
-                             declare in `OUTCOMES` ({}){}",
-                            e.id,
-                            e.outcome,
-                            e.policy,
+                            "{} sets outcome `{}`, which policy `{}` does not declare in \
+                             `OUTCOMES` ({}){}",
+                            t.name(),
+                            outcome,
+                            t.policy,
                             declared.join(", "),
-                            hint(nearest(&e.outcome, outcomes.iter().map(String::as_str)))
+                            hint(nearest(outcome, outcomes.iter().map(String::as_str)))
                         ),
                     ));
                 }
             }
         }
-        if problems.is_empty() {
-            return Ok(());
-        }
-        problems.sort();
-        Err(Error::InvalidInput {
-            kind: KIND,
-            origin: self.origin.clone(),
-            problems,
-        })
+        problems
     }
 
     /// Which exceptions apply to a sprint starting on `start` (`YYYY-MM-DD`), and a
@@ -165,12 +215,15 @@ impl Exceptions {
     /// unknowable.
     pub fn for_sprint(&self, start: &str) -> Result<Plan> {
         if !self.problems.is_empty() {
-            return Err(Error::InvalidInput {
-                kind: KIND,
-                origin: self.origin.clone(),
-                problems: self.problems.clone(),
-            });
+            return Err(self.refusal(self.problems.clone()));
         }
+        let (plan, problems) = self.sprint_plan(start);
+        self.refused_if(problems).map(|()| plan)
+    }
+
+    /// The plan for a sprint starting on `start`, and the pairs of exceptions that would
+    /// both apply to one decision in it.
+    fn sprint_plan(&self, start: &str) -> (Plan, Vec<Problem>) {
         let mut plan = Plan::default();
         let mut problems = Vec::new();
         for (i, e) in self.list.iter().enumerate() {
@@ -226,14 +279,7 @@ impl Exceptions {
             }
             plan.pending.insert(key, (i, e.clone()));
         }
-        if !problems.is_empty() {
-            return Err(Error::InvalidInput {
-                kind: KIND,
-                origin: self.origin.clone(),
-                problems,
-            });
-        }
-        Ok(plan)
+        (plan, problems)
     }
 }
 
@@ -303,62 +349,4 @@ impl Plan {
 /// What an exception targets, as messages name it: ``the `topups` decision about `tu-7` ``.
 fn target(e: &Exception) -> String {
     format!("the `{}` decision about `{}`", e.policy, e.subject)
-}
-
-/// The candidate nearest `word`: a slip of the keyboard, or one that starts the other
-/// (`ok` for `okay`).
-fn nearest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str> + Clone,
-) -> Option<&'a str> {
-    crate::text::closest(word, candidates.clone()).or_else(|| {
-        candidates
-            .into_iter()
-            .find(|c| !c.is_empty() && (word.starts_with(c) || c.starts_with(word)))
-    })
-}
-
-/// `; did you mean `x`?` after a message, or nothing.
-fn hint(closest: Option<&str>) -> String {
-    closest.map_or_else(String::new, |c| format!("; did you mean `{c}`?"))
-}
-
-/// What the schema cannot say about the entries, checked on the JSON as written so it is
-/// reported with the schema's problems: real dates, non-blank outcomes, unique ids.
-fn entry_problems(json: &Value) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let Some(entries) = json.as_array() else {
-        return problems;
-    };
-    let mut first: HashMap<&str, usize> = HashMap::new();
-    for (i, entry) in entries.iter().enumerate() {
-        let text = |key: &str| entry.get(key).and_then(Value::as_str);
-        // A blank outcome would look like no decision at all in every report.
-        if let Some(outcome) = text("outcome").filter(|o| o.trim().is_empty()) {
-            problems.push(Problem::new(
-                format!("/{i}/outcome"),
-                format!("the outcome `{}` is blank", outcome.escape_debug()),
-            ));
-        }
-        if let Some(expires) = text("expires") {
-            if crate::instant::parse_date(expires).is_none() {
-                problems.push(Problem::new(
-                    format!("/{i}/expires"),
-                    format!("`{expires}` is not a real date (`YYYY-MM-DD`)"),
-                ));
-            }
-        }
-        if let Some(id) = text("id") {
-            match first.get(id) {
-                Some(j) => problems.push(Problem::new(
-                    format!("/{i}/id"),
-                    format!("duplicate exception id `{id}` (first at /{j}/id)"),
-                )),
-                None => {
-                    first.insert(id, i);
-                }
-            }
-        }
-    }
-    problems
 }
