@@ -163,17 +163,25 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     }
 }
 
+/// A located turn: the verdict, `since`, and the candidates, gap and survival it rests on.
+type Turned<'a> = (
+    Direction,
+    Option<String>,
+    Vec<&'a Event>,
+    Option<Gap>,
+    Survival,
+);
+
 /// A turn to `entrenching` located by [`late_fade`] at sprint `from` (p-value `p`, which
 /// counts the search): taken when the part from there on is `entrenching` by its own
 /// figures and the part before is not.
-#[allow(clippy::type_complexity)]
 fn faded_turn<'a>(
     cx: &Context<'a>,
     candidates: &[&'a Event],
     from: usize,
     p: f64,
     draws: &mut Draws,
-) -> Option<(Direction, Option<String>, Vec<&'a Event>, Option<Gap>, Survival)> {
+) -> Option<Turned<'a>> {
     if p >= SCAN_ALPHA || from == 0 {
         return None;
     }
