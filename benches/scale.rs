@@ -12,7 +12,9 @@
 //! is the memory check: trends keeps a small sample per sprint, so its peak memory is
 //! that of the snapshots in flight (one per worker), whatever the number of sprints; the
 //! series takes about 6.2 GB of disk in the temporary folder. `BURSAR_BENCH_TRENDS_SPRINTS=0`
-//! skips it.
+//! skips it. On the same series in the same run, `bursar eval` of every sprint, as many
+//! at a time as trends has workers, against trends: the bar is trends within
+//! 1.2x of evaluating the sprints. `BURSAR_BENCH_ONLY=trends` runs only this part.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -252,6 +254,10 @@ fn main() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let me = std::env::current_exe().expect("own path");
     let policies = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    if std::env::var("BURSAR_BENCH_ONLY").is_ok_and(|v| v == "trends") {
+        trends_series(dir.path(), &me, &policies, repeat);
+        return;
+    }
 
     println!(
         "{:>9} {:>9} {:>11} {:>9} {:>7} {:>10} {:>11} {:>8}",
@@ -477,6 +483,7 @@ fn trends_series(dir: &Path, me: &Path, policies: &Path, repeat: usize) {
         },
         repeat,
     );
+    let (eval, _) = median(&mut || eval_each(&files, policies, jobs), repeat);
     println!(
         "\ntrends: {sprints} sprints x {runs} runs ({:.1} MB), {jobs} jobs",
         bytes as f64 / 1e6
@@ -494,4 +501,40 @@ fn trends_series(dir: &Path, me: &Path, policies: &Path, repeat: usize) {
         base_peak as f64 / 1e6,
         largest as f64 / 1e6
     );
+    println!(
+        "{:>14} {:>10} {:>7}  (bar: 1.20x)",
+        "eval each s", "trends s", "ratio"
+    );
+    println!(
+        "{:>14.3} {:>10.3} {:>6.2}x",
+        eval.as_secs_f64(),
+        trends.as_secs_f64(),
+        trends.as_secs_f64() / eval.as_secs_f64()
+    );
+}
+
+/// `bursar eval` of every file, `jobs` processes at a time (each worker takes the next
+/// file when its last ends, as trends' workers do); the wall time until the last ends.
+fn eval_each(files: &[PathBuf], policies: &Path, jobs: usize) -> (Duration, u64) {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(file) = files.get(i) else { break };
+                let status = eval_command(policies, file)
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .status()
+                    .expect("bursar eval runs");
+                assert!(
+                    status.code().is_some_and(|c| c <= 1),
+                    "eval of {} failed: {status}",
+                    file.display()
+                );
+            });
+        }
+    });
+    (start.elapsed(), 0)
 }

@@ -310,3 +310,78 @@ pub fn late_scan(
 /// Resamples for [`late_scan`]: more than [`RESAMPLES`], since its p-value is read
 /// against a small level.
 pub const SCAN_RESAMPLES: usize = 5000;
+
+/// A test of "in some latest part of the series, experiments of the less influential
+/// half became candidates less often than the more influential half's" that counts the
+/// search for that part, as [`late_scan`] does for standing: the statistic is the
+/// largest, over every part from a sprint to the end with at least `min_part` followed
+/// experiments in each half, of the two-proportion z of the halves' survival; its
+/// p-value comes from shuffling which experiments became candidates within each sprint
+/// (the sprint's own rate kept, the half made irrelevant) and searching again. An
+/// entrenching turn shows here first: the less influential half keeps exploring, and
+/// its experiments stop reaching the threshold, long before enough candidates pile up
+/// at the top for their standing alone to decide.
+/// Returns the p-value and the sprint the most telling part begins at: under a step from
+/// fair to fading, the z of a part is largest, in expectation, where the step is.
+pub fn late_fade(
+    events: &[Event],
+    sprints: usize,
+    min_part: usize,
+    draws: &mut Draws,
+) -> (f64, Option<usize>) {
+    let followed: Vec<&Event> = events
+        .iter()
+        .filter(|e| e.sprint + FOLLOWED < sprints)
+        .collect();
+    let n = followed.len();
+    let lower: Vec<bool> = followed.iter().map(|e| e.percentile < 0.5).collect();
+    let sprint: Vec<usize> = followed.iter().map(|e| e.sprint).collect();
+    let best = |outcome: &[bool]| -> (f64, usize) {
+        let (mut kl, mut nl, mut ku, mut nu) = (0usize, 0usize, 0usize, 0usize);
+        let mut best = (f64::NEG_INFINITY, 0);
+        for i in (0..n).rev() {
+            if lower[i] {
+                nl += 1;
+                kl += usize::from(outcome[i]);
+            } else {
+                nu += 1;
+                ku += usize::from(outcome[i]);
+            }
+            if nl < min_part || nu < min_part || (i > 0 && sprint[i] == sprint[i - 1]) {
+                continue;
+            }
+            let pooled = (kl + ku) as f64 / (nl + nu) as f64;
+            let se = (pooled * (1.0 - pooled) * (1.0 / nl as f64 + 1.0 / nu as f64)).sqrt();
+            let z = (ku as f64 / nu as f64 - kl as f64 / nl as f64) / se;
+            if se > 0.0 && z > best.0 {
+                best = (z, i);
+            }
+        }
+        best
+    };
+    let mut outcome: Vec<bool> = followed.iter().map(|e| e.candidate()).collect();
+    let (observed, from) = best(&outcome);
+    if !observed.is_finite() {
+        return (1.0, None);
+    }
+    // Sprints' ranges in `followed` (sorted by sprint), for shuffling within each.
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for i in 1..=n {
+        if i == n || sprint[i] != sprint[start] {
+            ranges.push(start..i);
+            start = i;
+        }
+    }
+    let mut as_large = 0;
+    for _ in 0..SCAN_RESAMPLES {
+        for r in &ranges {
+            for i in (r.start + 1..r.end).rev() {
+                outcome.swap(i, r.start + draws.below(i - r.start + 1));
+            }
+        }
+        as_large += usize::from(best(&outcome).0 >= observed - 1e-9);
+    }
+    let p = (1 + as_large) as f64 / (1 + SCAN_RESAMPLES) as f64;
+    (p, Some(sprint[from]))
+}

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
 
-use super::access::{change, gap, late_scan, survival, Event, Gap, Survival};
+use super::access::{change, gap, late_fade, late_scan, survival, Event, Gap, Survival};
 use super::influence::{Measure, Ranking};
 use super::model::{Answer, CreditCapture, Direction};
 use super::sample::Sample;
@@ -30,8 +30,8 @@ pub const MIN_CANDIDATES: usize = 10;
 /// Significance of each permutation test that calls candidates entrenched: three tests
 /// under two measures of influence, about 1% together on a fair series.
 pub const ALPHA: f64 = 0.005;
-/// Significance at which the latest half or third of a series, entrenching on its own,
-/// withholds `surfacing` from the whole.
+/// Significance at which some latest part of a series, entrenching by a search-corrected
+/// test ([`late_scan`], [`late_fade`]), withholds `surfacing` from the whole.
 pub const VETO_ALPHA: f64 = 0.02;
 /// Significance of a change of course, and the fewest candidates on either side of it.
 pub const CHANGE_ALPHA: f64 = 0.05;
@@ -46,11 +46,7 @@ pub const SCAN_ALPHA: f64 = 0.001;
 /// [`ALPHA`], which an exact permutation test may do on few candidates; `surfacing`
 /// accepts it, which needs [`MIN_CANDIDATES`].
 pub fn decide(g: Option<&Gap>, s: Option<&Survival>) -> Direction {
-    decide_at(g, s, ALPHA)
-}
-
-/// [`decide`] with its tests at `alpha`.
-fn decide_at(g: Option<&Gap>, s: Option<&Survival>, alpha: f64) -> Direction {
+    let alpha = ALPHA;
     // Experiments of the less influential half fading before candidacy, with significance.
     let faded =
         s.is_some_and(|s| s.p_value < ALPHA && s.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED));
@@ -104,6 +100,9 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     let mut basis: Vec<&Event> = candidates.clone();
     let mut decided = whole.clone();
     let turn = change(&candidates, MIN_PART, draws);
+    // Experiments of the less influential half that stopped reaching the threshold in
+    // some latest part, search-corrected: the earliest sign of a turn to entrenching.
+    let fade = late_fade(cx.events, n, MIN_PART, draws);
     if let Some((split, p)) = turn {
         // One split tested, the best; its p-value counts the search over splits.
         let (before, after): (Vec<&Event>, Vec<&Event>) =
@@ -127,7 +126,8 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         // picked: turning to `entrenching` also needs the search-corrected test that
         // some latest part stands above random people.
         let backed = v_after != Direction::Entrenching
-            || late_scan(&candidates, cx.rankings, MIN_PART, draws) < SCAN_ALPHA;
+            || late_scan(&candidates, cx.rankings, MIN_PART, draws) < SCAN_ALPHA
+            || fade.0 < SCAN_ALPHA;
         if p < CHANGE_ALPHA && v_after != v_before && v_after != Direction::Inconclusive && backed {
             verdict = v_after;
             since = Some(cx.samples[split].sprint.id.clone());
@@ -136,28 +136,22 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
             survived = s_after;
         }
     }
-    // The latest half and third of the series on their own: entrenchment there forbids
-    // calling the whole series surfacing, even where no turn can be located.
-    if verdict == Direction::Surfacing {
-        for from in [n / 2, n - n / 3] {
-            let late: Vec<&Event> = candidates
-                .iter()
-                .copied()
-                .filter(|e| e.sprint >= from)
-                .collect();
-            let events: Vec<Event> = cx
-                .events
-                .iter()
-                .filter(|e| e.sprint >= from)
-                .cloned()
-                .collect();
-            let g = gap(&late, cx.rankings, draws);
-            let s = survival(&events, n, draws);
-            // Vetoing only withholds `surfacing`, so it may look at a looser level.
-            if decide_at(g.as_ref(), Some(&s), VETO_ALPHA) == Direction::Entrenching {
-                verdict = Direction::Inconclusive;
+    if since.is_none() {
+        if let (p, Some(from)) = fade {
+            if let Some(turned) = faded_turn(cx, &candidates, from, p, draws) {
+                (verdict, since, basis, decided, survived) = turned;
             }
         }
+    }
+    // Some latest part entrenching, by a test that counts the search for that part:
+    // it forbids calling the whole series surfacing, even where no turn was taken. (Fixed
+    // latest halves and thirds, each judged by three tests uncorrected, withheld
+    // `surfacing` from about one fair series in seven.)
+    if verdict == Direction::Surfacing
+        && (fade.0 < VETO_ALPHA
+            || late_scan(&candidates, cx.rankings, MIN_PART, draws) < VETO_ALPHA)
+    {
+        verdict = Direction::Inconclusive;
     }
     Assessment {
         verdict,
@@ -167,6 +161,54 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         survived,
         turn,
     }
+}
+
+/// A located turn: the verdict, `since`, and the candidates, gap and survival it rests on.
+type Turned<'a> = (
+    Direction,
+    Option<String>,
+    Vec<&'a Event>,
+    Option<Gap>,
+    Survival,
+);
+
+/// A turn to `entrenching` located by [`late_fade`] at sprint `from` (p-value `p`, which
+/// counts the search): taken when the part from there on is `entrenching` by its own
+/// figures and the part before is not.
+fn faded_turn<'a>(
+    cx: &Context<'a>,
+    candidates: &[&'a Event],
+    from: usize,
+    p: f64,
+    draws: &mut Draws,
+) -> Option<Turned<'a>> {
+    if p >= SCAN_ALPHA || from == 0 {
+        return None;
+    }
+    let n = cx.samples.len();
+    let (before, after): (Vec<&Event>, Vec<&Event>) =
+        candidates.iter().partition(|e| e.sprint < from);
+    let (early, late): (Vec<Event>, Vec<Event>) =
+        cx.events.iter().cloned().partition(|e| e.sprint < from);
+    let g_after = gap(&after, cx.rankings, draws);
+    let s_after = survival(&late, n, draws);
+    let s_before = survival(&early, n, draws);
+    let v_before = decide(gap(&before, cx.rankings, draws).as_ref(), Some(&s_before));
+    let v_after = decide(g_after.as_ref(), Some(&s_after));
+    // A course to change from: enough candidates before, and the halves' experiments
+    // faring alike there (else the series was entrenching all along, with no `since`).
+    let fair_before =
+        before.len() >= MIN_PART && s_before.ratio().is_some_and(|r| r > SURVIVAL_ENTRENCHED);
+    let turned = v_after == Direction::Entrenching && v_before != Direction::Entrenching;
+    (turned && fair_before).then(|| {
+        (
+            v_after,
+            Some(cx.samples[from].sprint.id.clone()),
+            after,
+            g_after,
+            s_after,
+        )
+    })
 }
 
 /// The answer from the assessments under each measure of influence (capacity first,

@@ -249,7 +249,8 @@ pub fn independent_table(seeds: u64) -> Vec<(String, Rates)> {
         .into_iter()
         .map(|(name, make)| {
             let mut rates = Rates::default();
-            for seed in 1..=seeds {
+            let first = crate::trends_rates::first_seed();
+            for seed in first..first + seeds {
                 let kind = make(seed);
                 let sprints = if kind == Kind::Short { 3 } else { 14 };
                 let (sources, captures) = build(kind, sprints, seed);
@@ -258,6 +259,7 @@ pub fn independent_table(seeds: u64) -> Vec<(String, Rates)> {
                     Kind::Turning(t) => Some(t),
                     _ => None,
                 };
+                crate::trends_rates::detail(name, seed, kind.planted(), since, &report);
                 rates.add(&report, kind.planted(), since, &captures, &[]);
             }
             (format!("independent {name}"), rates)
