@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::operator::{Op, Unit};
+
 /// How much a decision matters; ordered so `deny` is the highest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -38,7 +40,7 @@ impl Severity {
 pub struct Check {
     pub label: String,
     pub actual: Value,
-    pub op: String,
+    pub op: Op,
     pub threshold: Value,
     pub pass: bool,
     /// Where the check was made, as a person reads it: `promotion.rhai:31:9`.
@@ -53,7 +55,7 @@ pub struct Check {
     pub column: Option<usize>,
     /// Display hint for the summary (`micros` renders money in currency units).
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
 }
 
 /// Why a decision came out as it did.

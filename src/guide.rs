@@ -5,7 +5,8 @@
 use std::fmt::Write;
 
 use crate::host::fields::{Kind, TYPES};
-use crate::host::{Domain, OPERATORS, UNITS};
+use crate::host::Domain;
+use crate::operator::{Op, Unit};
 
 /// The command that regenerates the guide; the test that compares names it.
 pub const COMMAND: &str = "cargo run -- guide --out policies/README.md";
@@ -24,18 +25,17 @@ const EXAMPLE_CASES: [(&str, &str); 2] = [
 ];
 
 /// What an operator of `d.check` means, as the guide says it.
-fn operator(op: &str) -> Option<&'static str> {
-    Some(match op {
-        ">=" => "at least the threshold",
-        ">" => "more than the threshold",
-        "<=" => "at most the threshold",
-        "<" => "less than the threshold",
-        "==" => "equal to the threshold (numbers by value, anything else as its JSON)",
-        "!=" => "not equal to the threshold",
-        "in" => "one of the threshold's values (an array)",
-        "not in" => "none of the threshold's values (an array)",
-        _ => return None,
-    })
+fn operator(op: Op) -> &'static str {
+    match op {
+        Op::AtLeast => "at least the threshold",
+        Op::MoreThan => "more than the threshold",
+        Op::AtMost => "at most the threshold",
+        Op::LessThan => "less than the threshold",
+        Op::Equal => "equal to the threshold (numbers by value, anything else as its JSON)",
+        Op::NotEqual => "not equal to the threshold",
+        Op::In => "one of the threshold's values (an array)",
+        Op::NotIn => "none of the threshold's values (an array)",
+    }
 }
 
 /// What each severity means for CI.
@@ -163,11 +163,11 @@ fn api(out: &mut String) {
          An absent `actual` (`()`) fails every check. Operators of `d.check`:\n\n\
          | operator | passes when `actual` is |\n|---|---|\n",
     );
-    for op in OPERATORS {
-        let _ = writeln!(out, "| `{op}` | {} |", operator(op).unwrap_or("?"));
+    for op in Op::ALL {
+        let _ = writeln!(out, "| `{op}` | {} |", operator(op));
     }
     out.push_str("\nUnits (the fifth argument of `d.check`):\n\n| unit | meaning |\n|---|---|\n");
-    for (unit, meaning) in UNITS {
+    for (unit, meaning) in Unit::KNOWN {
         let _ = writeln!(out, "| `{unit}` | {meaning} |");
     }
     out.push_str(
@@ -257,10 +257,7 @@ mod tests {
     use crate::decision::Severity;
 
     #[test]
-    fn every_operator_and_severity_has_its_words() {
-        for op in OPERATORS {
-            assert!(operator(op).is_some(), "no words for `{op}`");
-        }
+    fn every_severity_has_its_words() {
         for (severity, _) in SEVERITIES {
             assert!(Severity::parse(severity).is_some(), "`{severity}`");
         }

@@ -18,6 +18,7 @@ pub mod instant;
 pub mod json_input;
 pub mod limits;
 pub mod money;
+pub mod operator;
 pub mod parallel;
 pub mod problem;
 pub mod render;

@@ -14,6 +14,11 @@ pub fn count(n: usize, noun: &str) -> String {
     }
 }
 
+/// A share (0 to 1) as a whole percentage: `0.375` is `38%`.
+pub fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
 /// `""` for one, `"s"` otherwise.
 pub fn plural(n: usize) -> &'static str {
     if n == 1 {

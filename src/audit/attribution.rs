@@ -12,6 +12,7 @@ use crate::eval::evaluate_loaded_with;
 use crate::exceptions::Exceptions;
 use crate::host::{Host, Pack, PackSource};
 use crate::limits::Limits;
+use crate::operator::Op;
 use crate::snapshot::{self, LoadOptions, Source};
 
 /// The four evaluations, and what their policies printed.
@@ -101,7 +102,7 @@ fn gives(found: Option<&&Decision>, new: Option<&&Decision>, outcome_changed: bo
     if outcome_changed {
         return found.outcome == new.outcome && found.severity == new.severity;
     }
-    let checks = |d: &Decision| -> Vec<(String, String, String, String, bool)> {
+    let checks = |d: &Decision| -> Vec<(String, String, Op, String, bool)> {
         d.explanation
             .checks
             .iter()
@@ -109,7 +110,7 @@ fn gives(found: Option<&&Decision>, new: Option<&&Decision>, outcome_changed: bo
                 (
                     c.label.clone(),
                     c.actual.to_string(),
-                    c.op.clone(),
+                    c.op,
                     c.threshold.to_string(),
                     c.pass,
                 )

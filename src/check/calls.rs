@@ -6,7 +6,8 @@ use rhai::Position;
 
 use super::site::{listed, Site};
 use super::ty::{Literal, Ty};
-use crate::host::{OPERATORS, UNITS};
+use crate::error::Code;
+use crate::operator::{Op, Unit};
 use crate::text::did_you_mean;
 
 /// Severities `d.record` takes.
@@ -59,12 +60,12 @@ pub fn check(site: &mut Site, args: &[Arg]) {
     };
     if let Some(unit) = rest.first() {
         if let Some(u) = unit.string() {
-            let names = UNITS.map(|(n, _)| n);
+            let names = Unit::known_names();
             if !names.contains(&u) {
                 site.report(
                     unit.pos,
                     unit.span,
-                    "unknown-unit",
+                    Code::UnknownUnit,
                     format!("unknown unit `{u}` in `d.check`"),
                     Some(format!(
                         "{}the units are {}",
@@ -78,16 +79,16 @@ pub fn check(site: &mut Site, args: &[Arg]) {
     let Some(o) = op.string() else {
         return;
     };
-    if !OPERATORS.contains(&o) {
+    if Op::parse(o).is_none() {
         site.report(
             op.pos,
             op.span,
-            "unknown-operator",
+            Code::UnknownOperator,
             format!("unknown operator `{o}` in `d.check`"),
             Some(format!(
                 "{}the operators are {}",
-                did_you_mean(o, OPERATORS),
-                listed(OPERATORS)
+                did_you_mean(o, Op::names()),
+                listed(Op::names())
             )),
         );
         return;
@@ -134,7 +135,7 @@ pub fn check(site: &mut Site, args: &[Arg]) {
                 site.report(
                     actual.pos,
                     actual.span,
-                    "wrong-type",
+                    Code::WrongType,
                     format!("{} is {words}, but `{o}` compares numbers", actual.named()),
                     None,
                 );
@@ -154,7 +155,7 @@ fn wrong(site: &mut Site, threshold: &Arg, why: String, fix: Option<String>) {
         _ => words,
     };
     let message = format!("threshold {} is {what}, but {why}", threshold.named());
-    site.report(threshold.pos, threshold.span, "wrong-type", message, fix);
+    site.report(threshold.pos, threshold.span, Code::WrongType, message, fix);
 }
 
 /// `d.record(outcome, severity)`.
@@ -167,7 +168,7 @@ pub fn record(site: &mut Site, args: &[Arg]) {
             site.report(
                 severity.pos,
                 severity.span,
-                "unknown-severity",
+                Code::UnknownSeverity,
                 format!("unknown severity `{s}` in `d.record`"),
                 Some(format!(
                     "{}the severities are {}",
@@ -193,7 +194,7 @@ pub fn record(site: &mut Site, args: &[Arg]) {
         site.report(
             outcome.pos,
             outcome.span,
-            "undeclared-outcome",
+            Code::UndeclaredOutcome,
             format!(
                 "outcome `{label}` is not declared in `OUTCOMES` of policy `{}`",
                 policy.name

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::recorded::Recorded;
 use super::site::listed;
+use crate::error::Code;
 use crate::host::PolicyError;
 use crate::testing::{Case, Expected};
 
@@ -44,7 +45,7 @@ pub fn values(tests: &Path, recorded: &Recorded, max_bytes: u64) -> Vec<PolicyEr
                     .map(|at| line[..at].chars().count() + 1);
                 let mut finding =
                     PolicyError::new(path, format!("`{}` records no value `{name}`", exp.policy))
-                        .with_code("unknown-case-value")
+                        .with_code(Code::UnknownCaseValue)
                         .with_span(name.chars().count())
                         .with_hint(format!(
                             "{}`{}` records {}",

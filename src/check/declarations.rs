@@ -5,6 +5,7 @@
 use rhai::{ASTFlags, Expr, Stmt, AST};
 
 use super::site::Site;
+use crate::error::Code;
 use crate::host::Domain;
 
 /// What a declaration must be written as.
@@ -64,7 +65,7 @@ pub fn after_first(site: &mut Site, ast: &AST, first: &str) {
             continue;
         }
         if reported {
-            site.report(pos, 5, "declaration", message, None);
+            site.report(pos, 5, Code::Declaration, message, None);
         }
     }
 }
@@ -101,6 +102,6 @@ pub fn repeated(site: &mut Site, ast: &AST) {
                 "keep one, or give the second its own name".to_owned(),
             )
         };
-        site.report(*pos, 5, "repeated-declaration", message, Some(hint));
+        site.report(*pos, 5, Code::RepeatedDeclaration, message, Some(hint));
     }
 }

@@ -5,6 +5,7 @@ use rhai::Position;
 
 use super::site::Site;
 use super::ty::Ty;
+use crate::error::Code;
 use crate::host::fields;
 
 /// The type of `.name` read on a handle of type `on`, or a finding when it has no such field.
@@ -19,7 +20,7 @@ pub fn property(site: &mut Site, on: &'static str, name: &str, pos: Position) ->
         site.report(
             pos,
             name.chars().count(),
-            "unknown-field",
+            Code::UnknownField,
             message,
             Some(hint),
         );

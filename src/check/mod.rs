@@ -14,6 +14,7 @@ mod ty;
 mod values;
 mod walk;
 
+use crate::error::Code;
 use crate::host::{Pack, PackSource, PolicyError, Survey};
 use crate::limits::Limits;
 
@@ -116,7 +117,7 @@ fn analyse(
     let broken = survey
         .errors
         .iter()
-        .find(|e| e.path == path && e.code == Some("declaration"));
+        .find(|e| e.path == path && e.code == Some(Code::Declaration));
     if let Some(first) = broken {
         declarations::after_first(&mut site, &ast, &first.message);
     }

@@ -7,6 +7,7 @@ use rhai::Position;
 use super::calls::Arg;
 use super::site::Site;
 use super::ty::Ty;
+use crate::error::Code;
 
 /// Arithmetic a string cannot take (`+` joins a string with anything, so it is left out).
 const ARITHMETIC: [&str; 5] = ["-", "*", "/", "%", "**"];
@@ -26,7 +27,7 @@ pub fn binary(site: &mut Site, op: &str, pos: Position, args: &[Arg]) -> Option<
             site.report(
                 pos,
                 op.chars().count(),
-                "string-arithmetic",
+                Code::StringArithmetic,
                 format!(
                     "`{op}` on {} ({}) and {} ({}): a string takes no arithmetic, so `eval` fails here",
                     words(&l),
@@ -55,7 +56,7 @@ pub fn binary(site: &mut Site, op: &str, pos: Position, args: &[Arg]) -> Option<
             site.report(
                 pos,
                 op.chars().count(),
-                "string-number-comparison",
+                Code::StringNumberComparison,
                 format!(
                     "`{op}` compares {} ({}) with {} ({}): Rhai never compares a string with a number, so this is {always}",
                     words(&l),

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use rhai::Position;
 
 use super::site::{listed, Site};
+use crate::error::Code;
 use crate::host::{declared_at, Policy, PolicyError};
 use crate::text::did_you_mean;
 
@@ -26,7 +27,7 @@ pub fn declarations(policies: &[Policy], broken: &[&str]) -> Vec<PolicyError> {
                         policy.name, first.file
                     ),
                 )
-                .with_code("duplicate-policy"),
+                .with_code(Code::DuplicatePolicy),
             ),
             None => {
                 by_name.insert(&policy.name, policy);
@@ -49,7 +50,7 @@ pub fn declarations(policies: &[Policy], broken: &[&str]) -> Vec<PolicyError> {
                         "READS",
                         format!("`READS` names `{read}`, whose file `{file}` does not compile"),
                     )
-                    .with_code("unknown-policy")
+                    .with_code(Code::UnknownPolicy)
                     .with_hint(format!("fix `{file}` first (its own finding is listed)")),
                 );
             } else {
@@ -59,7 +60,7 @@ pub fn declarations(policies: &[Policy], broken: &[&str]) -> Vec<PolicyError> {
                         "READS",
                         format!("`READS` names `{read}`, which is not a policy in this pack"),
                     )
-                    .with_code("unknown-policy")
+                    .with_code(Code::UnknownPolicy)
                     .with_hint(format!(
                         "{}the policies are {}",
                         did_you_mean(read, names.iter().copied()),
@@ -82,7 +83,7 @@ pub fn declarations(policies: &[Policy], broken: &[&str]) -> Vec<PolicyError> {
                 "READS",
                 format!("policies read each other in a cycle: {}", path.join(" → ")),
             )
-            .with_code("reads-cycle")
+            .with_code(Code::ReadsCycle)
             .with_hint(
                 "a policy can only read policies that run before it: drop one of these `READS`",
             ),
@@ -146,7 +147,7 @@ pub fn decisions(site: &mut Site, read: &str, pos: Position, span: usize) {
         site.report(
             pos,
             span,
-            "unknown-policy",
+            Code::UnknownPolicy,
             format!("`decisions` reads `{read}`, which is not a policy in this pack"),
             Some(hint),
         );
@@ -158,7 +159,7 @@ pub fn decisions(site: &mut Site, read: &str, pos: Position, span: usize) {
     site.report(
         pos,
         span,
-        "missing-reads",
+        Code::MissingReads,
         format!(
             "policy `{}` reads the decisions of `{read}` but does not list it in `READS`",
             policy.name

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use rhai::Position;
 
+use crate::error::Code;
 use crate::host::{Policy, PolicyError};
 
 /// One file of the pack being checked.
@@ -28,7 +29,7 @@ impl Site<'_> {
         &mut self,
         pos: Position,
         span: usize,
-        code: &'static str,
+        code: Code,
         message: String,
         hint: Option<String>,
     ) {

@@ -5,6 +5,7 @@
 use rhai::Position;
 
 use super::site::{listed, Site};
+use crate::error::Code;
 
 /// `key` read on the values of a decision of `policy`.
 pub fn key(site: &mut Site, policy: &str, key: &str, pos: Position, span: usize) {
@@ -26,7 +27,7 @@ pub fn key(site: &mut Site, policy: &str, key: &str, pos: Position, span: usize)
     site.report(
         pos,
         span,
-        "unknown-value",
+        Code::UnknownValue,
         format!("decisions of `{policy}` have no value `{key}`"),
         Some(hint),
     );

@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod formats;
 mod git;
 mod machine;
 mod output;

@@ -15,3 +15,11 @@ pub fn print(text: &str) {
 pub fn line(text: &str) {
     print(&format!("{text}\n"));
 }
+
+/// The lines the policies printed, each escaped: they are the policies' text, and escaped
+/// they cannot pose as bursar's (move the cursor, rewrite a line already written).
+pub fn policies_printed(lines: &[String]) {
+    for line in lines {
+        self::line(&bursar::text::escape_terminal(line));
+    }
+}

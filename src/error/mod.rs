@@ -4,12 +4,14 @@ use std::path::PathBuf;
 
 use crate::problem::Problem;
 
+mod code;
+mod level;
 mod policy;
-mod severity;
 mod span;
 
+pub use code::{Code, ReportedBy};
+pub use level::Level;
 pub use policy::PolicyError;
-pub use severity::Severity;
 pub use span::token_width;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

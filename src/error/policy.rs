@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use rhai::Position;
 
-use super::severity::Severity;
+use super::code::Code;
+use super::level::Level;
 use super::span::token_width;
 
 /// Something wrong with a policy: at compile time or while it ran.
@@ -24,14 +25,14 @@ pub struct PolicyError {
     pub printed_total: usize,
     /// A stable name for the kind of mistake (`unknown-field`, `syntax`...), for editors
     /// and `--error-format json`.
-    pub code: Option<&'static str>,
+    pub code: Option<Code>,
     /// What to do about it, in the author's words ("did you mean `success_rate`?").
     pub hint: Option<String>,
     /// How many characters from `column` the mistake spans: the token there, measured
     /// from the source when the error is located, unless a builder said otherwise.
     pub span: Option<usize>,
     /// An error stops the run; `check` may also report warnings.
-    pub severity: Severity,
+    pub level: Level,
 }
 
 impl std::fmt::Display for PolicyError {
@@ -62,11 +63,11 @@ impl PolicyError {
             code: None,
             hint: None,
             span: None,
-            severity: Severity::Error,
+            level: Level::Error,
         })
     }
 
-    pub fn with_code(mut self: Box<Self>, code: &'static str) -> Box<Self> {
+    pub fn with_code(mut self: Box<Self>, code: Code) -> Box<Self> {
         self.code = Some(code);
         self
     }
@@ -81,8 +82,8 @@ impl PolicyError {
         self
     }
 
-    pub fn with_severity(mut self: Box<Self>, severity: Severity) -> Box<Self> {
-        self.severity = severity;
+    pub fn with_level(mut self: Box<Self>, level: Level) -> Box<Self> {
+        self.level = level;
         self
     }
 

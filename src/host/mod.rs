@@ -32,7 +32,6 @@ pub use crate::error::PolicyError;
 pub use definitions::definitions;
 pub use domain::Domain;
 pub use facts_api::UNTAGGED;
-pub use operators::{OPERATORS, UNITS};
 pub use pack::Pack;
 pub use policy::{declared_at, Decides, Policy};
 pub use run::Host;

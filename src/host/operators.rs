@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use rhai::{Array, Dynamic, Engine};
 
 use super::value::to_json;
+use crate::operator::Op;
 
 /// A number as a check compares it: an integer kept whole, a float as it is.
 #[derive(Clone, Copy)]
@@ -52,53 +53,38 @@ fn int_float(i: i64, f: f64) -> Option<Ordering> {
     Some(by_whole.then(0.0.partial_cmp(&(f - whole))?))
 }
 
-/// The operators `d.check` knows.
-pub const OPERATORS: [&str; 8] = [">=", ">", "<=", "<", "==", "!=", "in", "not in"];
-
-/// The units `d.check`'s fifth argument may name, and how a summary shows values in each.
-pub const UNITS: [(&str, &str); 2] = [
-    (
-        "micros",
-        "money in micro-units, shown in currency units (`3.95`)",
-    ),
-    (
-        "tokens",
-        "token counts, a fractional cap shown whole or with its half",
-    ),
-];
-
-fn unknown(op: &str) -> String {
-    format!("unknown operator `{op}` (use >=, >, <=, <, ==, !=, in, not in)")
+/// A check's operator, or why the text a policy gave is none.
+pub fn parse(op: &str) -> Result<Op, String> {
+    Op::parse(op).ok_or_else(|| format!("unknown operator `{op}` (use {})", Op::names().join(", ")))
 }
 
-/// Applies a check operator; an error says why when the operator is unknown or the types
-/// do not compare.
+/// Applies a check operator; an error says why when the types do not compare.
 pub fn compare(
     engine: &Engine,
     actual: &Dynamic,
-    op: &str,
+    op: Op,
     threshold: &Dynamic,
 ) -> Result<bool, String> {
-    // The operator is checked first: a typo must not hide behind an absent value.
-    if !OPERATORS.contains(&op) {
-        return Err(unknown(op));
-    }
     if actual.is_unit() {
         // An absent value (e.g. a ratio with no denominator) never satisfies a check.
         return Ok(false);
     }
-    match op {
-        "in" | "not in" => {
+    use Ordering::*;
+    let holds: fn(Ordering) -> bool = match op {
+        Op::In | Op::NotIn => {
             let Some(list) = threshold.read_lock::<Array>() else {
                 return Err(format!("`{op}` needs an array threshold"));
             };
             let found = list.iter().any(|item| equal(engine, actual, item));
-            return Ok(found == (op == "in"));
+            return Ok(found == (op == Op::In));
         }
-        "==" => return Ok(equal(engine, actual, threshold)),
-        "!=" => return Ok(!equal(engine, actual, threshold)),
-        _ => {}
-    }
+        Op::Equal => return Ok(equal(engine, actual, threshold)),
+        Op::NotEqual => return Ok(!equal(engine, actual, threshold)),
+        Op::AtLeast => |o| o != Less,
+        Op::MoreThan => |o| o == Greater,
+        Op::AtMost => |o| o != Greater,
+        Op::LessThan => |o| o == Less,
+    };
     let ordering = if let (Some(a), Some(b)) = (as_number(actual), as_number(threshold)) {
         order(a, b).ok_or("cannot compare NaN")?
     } else {
@@ -108,14 +94,7 @@ pub fn compare(
             super::words::a_type(threshold.type_name())
         ));
     };
-    use Ordering::*;
-    Ok(match op {
-        ">=" => ordering != Less,
-        ">" => ordering == Greater,
-        "<=" => ordering != Greater,
-        "<" => ordering == Less,
-        _ => return Err(unknown(op)),
-    })
+    Ok(holds(ordering))
 }
 
 fn equal(engine: &Engine, a: &Dynamic, b: &Dynamic) -> bool {
@@ -135,7 +114,13 @@ mod tests {
     use super::*;
 
     fn check(actual: Dynamic, op: &str, threshold: Dynamic) -> bool {
-        compare(&Engine::new_raw(), &actual, op, &threshold).unwrap()
+        compare(
+            &Engine::new_raw(),
+            &actual,
+            Op::parse(op).unwrap(),
+            &threshold,
+        )
+        .unwrap()
     }
 
     /// 2^53 + 1 and 2^53 are the same f64: only an integer comparison tells them apart.

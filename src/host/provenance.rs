@@ -10,6 +10,7 @@ use super::record::{call_site, fail, Draft, LinkSite, Shared};
 use super::source::PackSource;
 use super::PolicyError;
 use crate::decision::{Decision, Link};
+use crate::error::Code;
 
 /// Registers `d.because(other)`, where `other` is a decision from `decisions("p")`.
 pub fn register(engine: &mut Engine, state: &Shared) {
@@ -97,7 +98,7 @@ pub fn check(
             broken.from.policy, broken.from.subject, broken.to.policy, broken.to.subject
         ),
     )
-    .with_code("dangling-because");
+    .with_code(Code::DanglingBecause);
     Err(match text {
         Some(text) if !broken.pos.is_none() => error.at(broken.pos, Some(&text)),
         _ => error,

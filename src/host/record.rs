@@ -9,11 +9,12 @@ use std::rc::Rc;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext, Position};
 use serde_json::Value;
 
-use super::operators::compare;
+use super::operators::{self, compare};
 use super::summary::render_check;
 use super::value::{from_json, to_json};
 use crate::decision::{Check, Decision, Explanation, Link, Severity};
 use crate::money;
+use crate::operator::Unit;
 
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 
@@ -232,6 +233,8 @@ pub fn register(engine: &mut Engine, state: &Shared) {
         if threshold.is_unit() {
             return fail(format!("check `{label}` has no threshold"));
         }
+        // The operator is checked first: a typo must not hide behind an absent value.
+        let op = operators::parse(op).or_else(fail)?;
         let pass = compare(ctx.engine(), &actual, op, &threshold).or_else(fail)?;
         let (file, pos) = call_site(&ctx, &s.borrow());
         if let Some(counts) = s.borrow_mut().check_counts.as_mut() {
@@ -245,14 +248,14 @@ pub fn register(engine: &mut Engine, state: &Shared) {
         d.0.borrow_mut().checks.push(Check {
             label: label.to_owned(),
             actual: to_json(&actual, ctx.engine()).or_else(fail)?,
-            op: op.to_owned(),
+            op,
             threshold: to_json(&threshold, ctx.engine()).or_else(fail)?,
             pass,
             at: at(&file, pos),
             file,
             line: pos.line(),
             column: pos.position(),
-            unit: unit.map(str::to_owned),
+            unit: unit.map(Unit::parse),
         });
         Ok(pass)
     };

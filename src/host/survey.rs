@@ -11,6 +11,7 @@ use super::policy::{compile, Policy};
 use super::source::PackSource;
 use super::syntax::parse_error;
 use super::{engine, pack, record, Pack, PolicyError};
+use crate::error::Code;
 use crate::limits::Limits;
 
 /// The files of a pack, each compiled on its own.
@@ -34,7 +35,7 @@ impl Survey {
             if let Err(e) = engine.compile(&*module.text) {
                 errors.push(coded(
                     parse_error(&module.path, &module.text, &e, &limits),
-                    "syntax",
+                    Code::Syntax,
                 ));
             }
         }
@@ -47,7 +48,14 @@ impl Survey {
                     let mut names = rhai::Scope::new();
                     names.push("facts", ());
                     let parses = engine.compile_with_scope(&names, &*read.text).is_ok();
-                    errors.push(coded(e, if parses { "declaration" } else { "syntax" }));
+                    errors.push(coded(
+                        e,
+                        if parses {
+                            Code::Declaration
+                        } else {
+                            Code::Syntax
+                        },
+                    ));
                 }
             }
         }
@@ -77,7 +85,7 @@ impl Survey {
 }
 
 /// A compile error with the code an editor groups it by, unless it carries its own.
-fn coded(mut e: Box<PolicyError>, code: &'static str) -> Box<PolicyError> {
+fn coded(mut e: Box<PolicyError>, code: Code) -> Box<PolicyError> {
     e.code.get_or_insert(code);
     e
 }

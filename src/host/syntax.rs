@@ -8,6 +8,7 @@ use rhai::{ParseError, ParseErrorType, Position};
 
 use super::words::a_type;
 use super::PolicyError;
+use crate::error::Code;
 use crate::limits::Limits;
 use crate::text::lowercase_first;
 
@@ -30,7 +31,7 @@ pub(super) fn parse_message(
     kind: &ParseErrorType,
     limits: &Limits,
     word: Option<&str>,
-) -> (&'static str, String, Option<String>) {
+) -> (Code, String, Option<String>) {
     // Disabled keywords fail in several ways (`reserved`, `expecting name of a property`).
     let disabled = match kind {
         ParseErrorType::Reserved(word) => Some(word.as_str()),
@@ -39,7 +40,7 @@ pub(super) fn parse_message(
     match disabled {
         Some("eval") => {
             return (
-                "not-allowed",
+                Code::NotAllowed,
                 "`eval` is not allowed in a policy: a policy runs only the code in its files"
                     .to_owned(),
                 None,
@@ -47,17 +48,17 @@ pub(super) fn parse_message(
         }
         Some("curry") => {
             return (
-                "not-allowed",
+                Code::NotAllowed,
                 "`curry` is not allowed in a policy".to_owned(),
                 Some("use a closure instead, e.g. `|x| f(x, y)`".to_owned()),
             )
         }
         _ => {}
     }
-    let syntax = |message: String| ("syntax", message, None);
+    let syntax = |message: String| (Code::Syntax, message, None);
     match kind {
         ParseErrorType::ExprTooDeep => (
-            "limit",
+            Code::Limit,
             format!(
                 "expressions nest deeper than the limit of {} levels",
                 limits.max_expr_depth
@@ -75,13 +76,13 @@ pub(super) fn parse_message(
             };
             let what = what.replace("array", "list");
             (
-                "limit",
+                Code::Limit,
                 format!("{what} exceeds the limit of {limit}"),
                 Some(format!("raise it with `{flag}`")),
             )
         }
         ParseErrorType::VariableUndefined(name) => (
-            "unknown-variable",
+            Code::UnknownVariable,
             format!("`{name}` is not defined"),
             Some(format!(
                 "declare it before this line with `let {name} = ...;` (a policy reads the \
@@ -89,7 +90,7 @@ pub(super) fn parse_message(
             )),
         ),
         ParseErrorType::AssignmentToConstant(name) if !name.is_empty() => (
-            "constant",
+            Code::Constant,
             format!("`{name}` is a constant and cannot be changed"),
             Some(format!("copy it first: `let value = {name};`")),
         ),
@@ -99,18 +100,18 @@ pub(super) fn parse_message(
             a_type(actual)
         )),
         ParseErrorType::MissingToken(token, _) if token == ";" => (
-            "syntax",
+            Code::Syntax,
             lowercase_first(&kind.to_string()),
             Some("the statement before this one ends without `;`: add it there".to_owned()),
         ),
         ParseErrorType::UnexpectedEOF => (
-            "syntax",
+            Code::Syntax,
             "the file ends in the middle of a statement".to_owned(),
             Some("look for a `(`, `[` or `{` that is not closed".to_owned()),
         ),
         ParseErrorType::BadInput(rhai::LexError::UnexpectedInput(input)) => {
             match invisible(input) {
-                Some((name, hint)) => ("syntax", name, Some(hint)),
+                Some((name, hint)) => (Code::Syntax, name, Some(hint)),
                 None => syntax(lowercase_first(&kind.to_string())),
             }
         }

@@ -15,6 +15,7 @@ use super::source::PackSource;
 use super::syntax::{parse_message, word_at};
 use super::words::{a_type, argument_types, has, type_word};
 use super::{sandbox, PolicyError};
+use crate::error::Code;
 use crate::limits::Limits;
 use crate::text::lowercase_first;
 
@@ -52,12 +53,12 @@ pub fn runtime_error(policy: &Policy, err: &EvalAltResult, context: &Context) ->
 /// What an error says: the message, its code, and what to do about it.
 struct Said {
     message: String,
-    code: &'static str,
+    code: Code,
     hint: Option<String>,
 }
 
 impl Said {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    fn new(code: Code, message: impl Into<String>) -> Self {
         Said {
             message: message.into(),
             code,
@@ -73,7 +74,7 @@ impl Said {
 
 /// A limit the policy reached, and the flag that raises it.
 fn limit(message: String, flag: &str) -> Said {
-    Said::new("limit", message).hint(format!("raise it with `{flag}`"))
+    Said::new(Code::Limit, message).hint(format!("raise it with `{flag}`"))
 }
 
 fn explain(
@@ -150,7 +151,7 @@ fn explain(
             }
         }
         EvalAltResult::ErrorTooManyModules(_) => Said::new(
-            "limit",
+            Code::Limit,
             format!("policy `{name}` imported more than {MAX_MODULES} modules"),
         ),
         EvalAltResult::ErrorRuntime(value, _) if value.is::<DecisionLimit>() => {
@@ -167,7 +168,7 @@ fn explain(
                 (false, Ok(text)) => text,
                 (false, Err(_)) => format!("policy `{name}` failed with `{value}`"),
             };
-            Said::new(if thrown { "thrown" } else { "runtime" }, message)
+            Said::new(if thrown { Code::Thrown } else { Code::Runtime }, message)
         }
         EvalAltResult::ErrorFunctionNotFound(signature, _) => {
             let called = signature
@@ -178,7 +179,7 @@ fn explain(
                 .next()
                 .unwrap_or_default();
             match sandbox::denied(called) {
-                Some(why) => Said::new("not-allowed", sandbox::denied_message(called, why)),
+                Some(why) => Said::new(Code::NotAllowed, sandbox::denied_message(called, why)),
                 None => not_found(signature),
             }
         }
@@ -194,18 +195,19 @@ fn explain(
         EvalAltResult::ErrorDotExpr(text, _) => dot(text),
         // Only maps fail this way (a missing key read with `.` or `[...]`).
         EvalAltResult::ErrorPropertyNotFound(key, _) => {
-            Said::new("unknown-key", format!("the map has no key `{key}`")).hint(format!(
+            Said::new(Code::UnknownKey, format!("the map has no key `{key}`")).hint(format!(
                 "read it with `.get(\"{key}\")`, which gives nothing (an absent value) for a \
                  missing key, e.g. `map.get(\"{key}\") ?? 0`"
             ))
         }
-        EvalAltResult::ErrorVariableNotFound(variable, _) => {
-            Said::new("unknown-variable", format!("`{variable}` is not defined"))
-                .hint(format!("declare it first: `let {variable} = ...;`"))
-        }
+        EvalAltResult::ErrorVariableNotFound(variable, _) => Said::new(
+            Code::UnknownVariable,
+            format!("`{variable}` is not defined"),
+        )
+        .hint(format!("declare it first: `let {variable} = ...;`")),
         EvalAltResult::ErrorMismatchDataType(expected, actual, _)
         | EvalAltResult::ErrorMismatchOutputType(expected, actual, _) => Said::new(
-            "wrong-type",
+            Code::WrongType,
             match (expected.is_empty(), actual.is_empty()) {
                 (false, false) => {
                     format!("expected {}, found {}", a_type(expected), a_type(actual))
@@ -222,28 +224,28 @@ fn explain(
             let ty = what.split([' ', '[']).next().unwrap_or_default();
             Said::new(
                 if type_word(ty) == "nothing" {
-                    "absent-value"
+                    Code::AbsentValue
                 } else {
-                    "wrong-type"
+                    Code::WrongType
                 },
                 format!("{} cannot be indexed with `[...]`", a_type(ty)),
             )
             .hint("only lists, maps, strings and the runs can be indexed")
         }
         EvalAltResult::ErrorFor(_) => Said::new(
-            "wrong-type",
+            Code::WrongType,
             "`for` needs a list, a range, a string or the runs to loop over",
         ),
         EvalAltResult::ErrorAssignmentToConstant(constant, _) => Said::new(
-            "constant",
+            Code::Constant,
             format!("`{constant}` is a constant and cannot be changed"),
         )
         .hint(format!("copy it first: `let value = {constant};`")),
         EvalAltResult::ErrorUnboundThis(_) => {
-            Said::new("runtime", "`this` means something only inside a method")
+            Said::new(Code::Runtime, "`this` means something only inside a method")
         }
-        EvalAltResult::ErrorArithmetic(..) => Said::new("arithmetic", default_message(inner)),
-        other => Said::new("runtime", default_message(other)),
+        EvalAltResult::ErrorArithmetic(..) => Said::new(Code::Arithmetic, default_message(inner)),
+        other => Said::new(Code::Runtime, default_message(other)),
     }
 }
 
@@ -256,12 +258,12 @@ fn dot(text: &str) -> Said {
         Some(&text[start..start + end])
     };
     let (Some(field), Some(ty)) = (quoted("property '"), quoted("type '")) else {
-        return Said::new("runtime", lowercase_first(text));
+        return Said::new(Code::Runtime, lowercase_first(text));
     };
     let said = |code, message: String| Said::new(code, message);
     if type_word(ty) == "nothing" {
         return said(
-            "absent-value",
+            Code::AbsentValue,
             format!("cannot read the field `{field}` of nothing (an absent value)"),
         )
         .hint(format!(
@@ -271,16 +273,16 @@ fn dot(text: &str) -> Said {
     }
     if text.contains("setter") {
         return said(
-            "read-only",
+            Code::ReadOnly,
             format!("the field `{field}` of {} cannot be changed", a_type(ty)),
         );
     }
     match fields::unknown_field(ty, field) {
-        Some((message, hint)) => said("unknown-field", message).hint(hint),
+        Some((message, hint)) => said(Code::UnknownField, message).hint(hint),
         None => {
             let subject = a_type(ty);
             said(
-                "unknown-field",
+                Code::UnknownField,
                 format!("{subject} {} no field `{field}`", has(&subject)),
             )
         }
@@ -304,7 +306,11 @@ fn not_found(signature: &str) -> Said {
     let types = argument_types(args);
     let listed: Vec<&str> = types.split(", ").filter(|t| !t.is_empty()).collect();
     let absent = listed.contains(&"nothing");
-    let code = if absent { "absent-value" } else { "wrong-type" };
+    let code = if absent {
+        Code::AbsentValue
+    } else {
+        Code::WrongType
+    };
     let both = || {
         listed
             .iter()
@@ -317,14 +323,14 @@ fn not_found(signature: &str) -> Said {
         let subject = a_type(listed.first().copied().unwrap_or("value"));
         let verb = has(&subject);
         return Said::new(
-            "unknown-field",
+            Code::UnknownField,
             format!("{subject} {verb} no field `{field}`"),
         );
     }
     if let Some(field) = name.strip_prefix("set$") {
         let ty = listed.first().copied().unwrap_or("value");
         return Said::new(
-            "read-only",
+            Code::ReadOnly,
             format!("the field `{field}` of {} cannot be changed", a_type(ty)),
         );
     }
@@ -359,7 +365,7 @@ fn not_found(signature: &str) -> Said {
         };
     }
     let said = Said::new(
-        "unknown-function",
+        Code::UnknownFunction,
         if types.is_empty() {
             format!("there is no function `{name}` that takes no arguments")
         } else {
@@ -380,7 +386,7 @@ fn bounds(what: &str, item: &str, len: usize, index: i64) -> Said {
         1 => format!("index {index} is out of range: the {what} has only 1 {item}"),
         n => format!("index {index} is out of range: the {what} has only {n} {item}s"),
     };
-    let said = Said::new("index-out-of-range", message);
+    let said = Said::new(Code::IndexOutOfRange, message);
     if len == 0 {
         said
     } else {

@@ -366,16 +366,6 @@ pub fn access(out: &mut String, report: &Report) {
             ]
         })
         .collect();
-    let header = [
-        "quartile",
-        "squads",
-        "capacity",
-        "candidates",
-        "access ratio",
-        "credits",
-        "credit ratio",
-        "median sprints to candidate",
-        "originating squads",
-    ];
+    let header = super::trends_text::QUARTILE_HEADER;
     table(out, "Capacity quartiles", &header, body);
 }

@@ -27,7 +27,7 @@ impl Cell {
     }
 
     pub fn percent(share: f64) -> Self {
-        Self::Figure(format!("{:.0}%", share * 100.0))
+        Self::Figure(crate::text::percent(share))
     }
 
     /// A sprint id, `–` when there is none.

@@ -258,9 +258,10 @@ fn details(c: &Change, values: bool) -> String {
     }
     if values {
         for v in &c.values {
-            let unit = v.name.ends_with("micros").then_some("micros");
+            let unit = crate::operator::Unit::of_name(&v.name);
             let show = |v: &Option<serde_json::Value>| {
-                v.as_ref().map_or("(none)".to_owned(), |v| number(v, unit))
+                v.as_ref()
+                    .map_or("(none)".to_owned(), |v| number(v, unit.as_ref()))
             };
             lines.push(cell(&format!(
                 "{}: {} → {}",

@@ -15,6 +15,7 @@ use super::emitter::Emitter;
 use crate::audit::compare::{Cause, Change, CheckFlip, CheckResult, Diff, Lone};
 use crate::audit::diff_report::Report;
 use crate::audit::inputs_diff::{FieldChange, FileChange, InputChanges};
+use crate::operator::Unit;
 use crate::text::{escape_terminal as esc, plural};
 
 pub struct DiffText;
@@ -248,9 +249,10 @@ fn details(out: &mut String, c: &Change, values: bool) {
 /// A value on one line for a person: money (a name ending in `micros`) in currency
 /// units, floats rounded.
 fn shown_value(name: &str, v: &Option<Value>) -> String {
-    let unit = name.ends_with("micros").then_some("micros");
-    v.as_ref()
-        .map_or("(none)".to_owned(), |v| esc(&number(v, unit)).into_owned())
+    let unit = Unit::of_name(name);
+    v.as_ref().map_or("(none)".to_owned(), |v| {
+        esc(&number(v, unit.as_ref())).into_owned()
+    })
 }
 
 /// `uses: 8 >= 10 fails → 8 >= 8 passes`, escaped for the terminal.
@@ -276,7 +278,7 @@ pub(crate) fn flip_words(f: &CheckFlip) -> String {
 }
 
 fn result(r: &CheckResult) -> String {
-    let unit = r.unit.as_deref();
+    let unit = r.unit.as_ref();
     format!(
         "{} {} {} {}",
         number(&r.actual, unit),
@@ -288,9 +290,9 @@ fn result(r: &CheckResult) -> String {
 
 /// A JSON value for a person: micro-units (`unit` `micros`) as currency units with two
 /// decimals, other floats rounded to four, strings as they are.
-pub(crate) fn number(value: &Value, unit: Option<&str>) -> String {
+pub(crate) fn number(value: &Value, unit: Option<&Unit>) -> String {
     match (value.as_f64(), value) {
-        (Some(x), _) if unit == Some("micros") => crate::money::format_micros(x),
+        (Some(x), _) if unit == Some(&Unit::Micros) => crate::money::format_micros(x),
         (Some(x), Value::Number(n)) if n.is_f64() => rounded(x),
         (_, Value::String(s)) => s.clone(),
         _ => value.to_string(),

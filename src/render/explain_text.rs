@@ -13,6 +13,7 @@ use unicode_width::UnicodeWidthStr;
 use super::emitter::Emitter;
 use super::text::exception_note;
 use crate::audit::explain::{Entry, Explanation, Shown};
+use crate::operator::Unit;
 use crate::text::{count, escape_terminal as esc};
 
 pub struct ExplainTextEmitter;
@@ -72,17 +73,19 @@ fn emit_entry(out: &mut dyn io::Write, entry: &Entry<'_>, currency: &str) -> io:
             .checks
             .iter()
             .map(|c| {
-                let unit = c.unit.as_deref();
+                let unit = c.unit.as_ref();
                 let threshold = match unit {
-                    Some("micros") => format!("{} {}", shown(&c.threshold, unit), esc(currency)),
-                    Some(other) => format!("{} {}", shown(&c.threshold, unit), esc(other)),
+                    Some(Unit::Micros) => {
+                        format!("{} {}", shown(&c.threshold, unit), esc(currency))
+                    }
+                    Some(other) => format!("{} {}", shown(&c.threshold, unit), esc(other.as_str())),
                     None => shown(&c.threshold, unit),
                 };
                 [
                     if c.pass { "pass" } else { "FAIL" }.to_owned(),
                     esc(&c.label).into_owned(),
                     shown(&c.actual, unit),
-                    format!("{} {threshold}", esc(&c.op)),
+                    format!("{} {threshold}", esc(c.op.as_str())),
                     esc(&c.at).into_owned(),
                 ]
             })
@@ -107,8 +110,8 @@ fn emit_entry(out: &mut dyn io::Write, entry: &Entry<'_>, currency: &str) -> io:
         for (name, value) in &d.values {
             let name = esc(name);
             let gap = " ".repeat(width.saturating_sub(name.width()));
-            let unit = name.ends_with("micros").then_some("micros");
-            writeln!(out, "{pad}  {name}{gap}  {}", shown(value, unit))?;
+            let unit = Unit::of_name(&name);
+            writeln!(out, "{pad}  {name}{gap}  {}", shown(value, unit.as_ref()))?;
         }
     }
     if let Some(evidence) = &d.explanation.evidence {
@@ -156,7 +159,7 @@ fn evidence_line(evidence: &Value) -> String {
 }
 
 /// A value for a person (money in currency units, floats rounded), escaped.
-fn shown(value: &Value, unit: Option<&str>) -> String {
+fn shown(value: &Value, unit: Option<&Unit>) -> String {
     esc(&super::diff_text::number(value, unit)).into_owned()
 }
 

@@ -11,7 +11,7 @@ use std::io;
 use unicode_width::UnicodeWidthStr;
 
 use super::emitter::Emitter;
-use crate::text::{count, escape_terminal as esc};
+use crate::text::{count, escape_terminal as esc, percent};
 use crate::trends::{Measure, Report, SprintRow, NEAR_ONE_FACTOR};
 
 mod tiers;
@@ -176,6 +176,19 @@ fn funnel(out: &mut String, report: &Report) {
     );
 }
 
+/// The columns of the capacity quartiles, in the text report and the dashboard alike.
+pub(crate) const QUARTILE_HEADER: [&str; 9] = [
+    "quartile",
+    "squads",
+    "capacity",
+    "candidates",
+    "access ratio",
+    "credits",
+    "credit ratio",
+    "median sprints to candidate",
+    "originating squads",
+];
+
 fn quartiles(out: &mut String, report: &Report) {
     let _ = writeln!(
         out,
@@ -183,17 +196,7 @@ fn quartiles(out: &mut String, report: &Report) {
         count(report.squads, "squad"),
         1.0 / NEAR_ONE_FACTOR
     );
-    let header = [
-        "quartile",
-        "squads",
-        "capacity",
-        "candidates",
-        "access ratio",
-        "credits",
-        "credit ratio",
-        "median sprints to candidate",
-        "originating squads",
-    ];
+    let header = QUARTILE_HEADER;
     let body = report
         .quartiles
         .iter()
@@ -304,10 +307,6 @@ fn measure(m: Option<&Measure>) -> String {
 
 fn number(value: Option<f64>, decimals: usize) -> String {
     value.map_or("-".to_owned(), |v| format!("{v:.decimals$}"))
-}
-
-fn percent(share: f64) -> String {
-    format!("{:.0}%", share * 100.0)
 }
 
 /// Rows under a header, columns aligned by display width: the first column to the

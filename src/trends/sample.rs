@@ -308,7 +308,7 @@ impl Sample {
             let check = d.explanation.checks.iter().find(|c| c.label == label);
             Some(Measure {
                 value,
-                op: check.map(|c| c.op.clone()),
+                op: check.map(|c| c.op.to_string()),
                 threshold: check.and_then(|c| c.threshold.as_f64()),
                 pass: check.map(|c| c.pass),
             })

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::text::count;
+use crate::text::{count, percent};
 
 use super::credit::MIN_TOPUP_GRANTS;
 use super::model::{
@@ -61,10 +61,6 @@ fn status(met: bool, known: bool) -> Status {
         (true, true) => Status::Met,
         (true, false) => Status::NotMet,
     }
-}
-
-fn percent(share: f64) -> String {
-    format!("{:.0}%", share * 100.0)
 }
 
 fn guaranteed_capacity(inputs: &Inputs<'_>) -> Verdict {

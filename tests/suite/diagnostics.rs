@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use bursar::error::{PolicyError, Severity};
+use bursar::error::{Code, Level, PolicyError};
 use bursar::render::diagnostic;
 
 use crate::support::bursar;
@@ -207,7 +207,7 @@ fn check_and_test_render_the_same_diagnostic() {
 
 fn located(text: &str, line: usize, column: usize) -> Box<PolicyError> {
     let mut e = PolicyError::new(Path::new("p.rhai"), "a mistake")
-        .with_code("runtime")
+        .with_code(Code::Runtime)
         .with_hint("do it differently");
     e.line = Some(line);
     e.column = Some(column);
@@ -250,7 +250,7 @@ fn a_long_line_is_shown_around_the_column() {
 /// A warning (as `check` may report) says so in its data.
 #[test]
 fn severity_is_data() {
-    let e = located("let x = 1;\n", 1, 5).with_severity(Severity::Warning);
+    let e = located("let x = 1;\n", 1, 5).with_level(Level::Warning);
     assert_eq!(diagnostic::policy_json(&e)["severity"], "warning");
     assert_eq!(diagnostic::policy_json(&e)["span"], 3);
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use bursar::audit::compare::{diff_all, Diff};
 use bursar::audit::diff_report::{Report, Side};
 use bursar::decision::{Check, Decision, Explanation, Link, Severity, Site};
+use bursar::operator::{Op, Unit};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -22,14 +23,14 @@ fn check() -> impl Strategy<Value = Check> {
         .prop_map(|(label, actual, threshold, pass, line, unit)| Check {
             label: format!("c{label}"),
             actual: json!(actual),
-            op: ">=".to_owned(),
+            op: Op::AtLeast,
             threshold: json!(threshold),
             pass,
             at: format!("p.rhai:{line}:1"),
             file: "p.rhai".to_owned(),
             line: Some(line),
             column: Some(1),
-            unit: unit.map(str::to_owned),
+            unit: unit.map(Unit::parse),
         })
 }
 
@@ -94,9 +95,9 @@ fn nudge(d: &mut Decision, which: u8, by: i64) {
         (0, Some(c)) => c.actual = json!(by),
         (1, Some(c)) => c.threshold = json!(by),
         (2, Some(c)) => c.pass = by % 2 == 0,
-        (3, Some(c)) => c.op = if by % 2 == 0 { ">=" } else { "<=" }.to_owned(),
+        (3, Some(c)) => c.op = if by % 2 == 0 { Op::AtLeast } else { Op::AtMost },
         (4, Some(c)) => c.line = Some(by as usize),
-        (5, Some(c)) => c.unit = (by % 2 == 0).then(|| "micros".to_owned()),
+        (5, Some(c)) => c.unit = (by % 2 == 0).then_some(Unit::Micros),
         (6, _) => d.explanation.summary = format!("summary {by}"),
         (7, _) => {
             d.values.insert("a".to_owned(), json!(by));

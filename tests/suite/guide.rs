@@ -40,10 +40,10 @@ fn the_guide_lists_every_field_operator_and_unit() {
             );
         }
     }
-    for op in bursar::host::OPERATORS {
+    for op in bursar::operator::Op::ALL {
         assert!(guide.contains(&format!("| `{op}` |")), "{op}");
     }
-    for (unit, _) in bursar::host::UNITS {
+    for (unit, _) in bursar::operator::Unit::KNOWN {
         assert!(guide.contains(&format!("| `{unit}` |")), "{unit}");
     }
 }

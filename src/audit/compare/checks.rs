@@ -8,12 +8,13 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::decision::Check;
+use crate::operator::{Op, Unit};
 
 /// One side of a check: what was compared, how, whether it passed, and where.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckResult {
     pub actual: Value,
-    pub op: String,
+    pub op: Op,
     pub threshold: Value,
     pub pass: bool,
     /// Where the check was made (`promotion.rhai:31:9`); blank in `impact`'s listing.
@@ -21,14 +22,14 @@ pub struct CheckResult {
     pub at: String,
     /// Display hint (`micros`: money).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
 }
 
 impl CheckResult {
     fn of(check: &Check) -> Self {
         Self {
             actual: check.actual.clone(),
-            op: check.op.clone(),
+            op: check.op,
             threshold: check.threshold.clone(),
             pass: check.pass,
             at: check.at.clone(),
@@ -147,8 +148,8 @@ pub fn changed(old: &[Check], new: &[Check]) -> Vec<CheckFlip> {
 }
 
 fn differences(o: &Check, n: &Check) -> Vec<CheckDifference> {
-    fn place(c: &Check) -> (&str, &str, Option<usize>, Option<usize>, Option<&str>) {
-        (&c.at, &c.file, c.line, c.column, c.unit.as_deref())
+    fn place(c: &Check) -> (&str, &str, Option<usize>, Option<usize>, Option<&Unit>) {
+        (&c.at, &c.file, c.line, c.column, c.unit.as_ref())
     }
     [
         (o.pass != n.pass, CheckDifference::PassFlipped),

@@ -7,16 +7,7 @@ use super::super::args::{LimitArgs, OutputArgs, PackArgs};
 use super::super::status::Status;
 use super::super::ErrorFormat;
 
-/// The formats `check` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-}
-
-impl super::super::args::Formats for Format {
-    const DEFAULT: &'static str = "text";
-}
+super::super::formats::formats!("text", Text, Json);
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -8,22 +8,11 @@ use bursar::audit::diff_report::{Report, Side};
 use bursar::exceptions::Exceptions;
 use bursar::host::PackSource;
 use bursar::render;
-use bursar::text::escape_terminal;
 
 use super::super::args::{LimitArgs, OutputArgs};
 use super::super::status::Status;
 
-/// The formats `diff` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-    Markdown,
-}
-
-impl super::super::args::Formats for Format {
-    const DEFAULT: &'static str = "text";
-}
+super::super::formats::formats!("text", Text, Json, Markdown);
 
 const FOUR: [&str; 4] = [
     "old_snapshot",
@@ -202,10 +191,7 @@ fn attributed(
         limits,
         &load,
     )?;
-    // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
-    for line in &crossed.log {
-        super::super::stderr::line(&escape_terminal(line));
-    }
+    super::super::stderr::policies_printed(&crossed.log);
     let side = |s: &Path, p: &Path, doc: &bursar::decision::Document| Side {
         snapshot: Some(s.display().to_string()),
         policies: Some(p.display().to_string()),

@@ -11,20 +11,7 @@ use super::super::args::{LimitArgs, OutputArgs, PackArgs};
 use super::super::report::{self, Report};
 use super::super::status::Status;
 
-/// The formats `eval` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Json,
-    Text,
-    Junit,
-    Sarif,
-    Github,
-    Markdown,
-}
-
-impl super::super::args::Formats for Format {
-    const DEFAULT: &'static str = "json";
-}
+super::super::formats::formats!("json", Json, Text, Junit, Sarif, Github, Markdown);
 
 impl From<Format> for render::Format {
     fn from(format: Format) -> Self {
@@ -116,10 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         }
         .into());
     }
-    // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
-    for line in &evaluation.log {
-        super::super::stderr::line(&escape_terminal(line));
-    }
+    super::super::stderr::policies_printed(&evaluation.log);
     let doc = &evaluation.document;
     // Not applied or matching nothing: the auditor's attention, whatever the exit code.
     for warning in &doc.warnings {

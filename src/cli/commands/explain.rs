@@ -9,16 +9,7 @@ use bursar::render::{self, explain_text::ExplainTextEmitter, json::JsonEmitter};
 use super::super::args::OutputArgs;
 use super::super::status::Status;
 
-/// The formats `explain` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-}
-
-impl super::super::args::Formats for Format {
-    const DEFAULT: &'static str = "text";
-}
+super::super::formats::formats!("text", Text, Json);
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -4,15 +4,7 @@
 use super::super::args::OutputArgs;
 use super::super::status::Status;
 
-/// The formats `guide` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Markdown,
-}
-
-impl super::super::args::Formats for Format {
-    const DEFAULT: &'static str = "markdown";
-}
+super::super::formats::formats!("markdown", Markdown);
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -9,16 +9,7 @@ use bursar::text::escape_terminal;
 use super::super::args::{LimitArgs, OutputArgs};
 use super::super::status::Status;
 
-/// The formats `impact` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-}
-
-impl super::super::args::Formats for Format {
-    const DEFAULT: &'static str = "text";
-}
+super::super::formats::formats!("text", Text, Json);
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -106,10 +97,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
             return Err(failure.error.into());
         }
     };
-    // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
-    for line in &impact.log {
-        super::super::stderr::line(&escape_terminal(line));
-    }
+    super::super::stderr::policies_printed(&impact.log);
     let report = &impact.report;
     output.write(
         match args.output.format {

@@ -12,17 +12,7 @@ use super::super::output::Output;
 use super::super::status::Status;
 use super::super::ErrorFormat;
 
-/// The formats `test` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-    Junit,
-}
-
-impl super::super::args::Formats for Format {
-    const DEFAULT: &'static str = "text";
-}
+super::super::formats::formats!("text", Text, Json, Junit);
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

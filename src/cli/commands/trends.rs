@@ -9,18 +9,13 @@ use bursar::text::escape_terminal;
 use super::super::args::{LimitArgs, OutputArgs, PackArgs};
 use super::super::status::Status;
 
-/// The formats `trends` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
+super::super::formats::formats!(
+    "text",
     Text,
     Json,
     /// A self-contained dashboard for a browser
     Html,
-}
-
-impl super::super::args::Formats for Format {
-    const DEFAULT: &'static str = "text";
-}
+);
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -134,10 +129,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         }
         Err(bursar::trends::Failure::Series(message)) => anyhow::bail!(message),
     };
-    // What policies printed is the policies' text: escaped, it cannot pose as bursar's.
-    for line in &trends.log {
-        super::super::stderr::line(&escape_terminal(line));
-    }
+    super::super::stderr::policies_printed(&trends.log);
     let report = &trends.report;
     output.write(
         match args.output.format {

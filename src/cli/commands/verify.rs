@@ -13,15 +13,7 @@ use super::super::args::{LimitArgs, OutputArgs};
 use super::super::status::Status;
 use super::diff::DocumentLimitArgs;
 
-/// The formats `verify` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Text,
-}
-
-impl super::super::args::Formats for Format {
-    const DEFAULT: &'static str = "text";
-}
+super::super::formats::formats!("text", Text);
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -4,23 +4,23 @@
 
 use serde_json::{json, Value};
 
-use crate::error::PolicyError;
+use crate::error::{Code, PolicyError};
 use crate::Error;
 
 /// An error as one JSON object.
 pub fn error(err: &Error) -> Value {
-    let plain = |code: &str, file: Option<String>| object(code, &err.to_string(), file, None, None);
+    let plain = |code: Code, file: Option<String>| object(code, &err.to_string(), file, None, None);
     match err {
         Error::Policy(e) => policy(e),
         Error::Invalid { origin, problems }
         | Error::InvalidInput {
             origin, problems, ..
         } => {
-            let code = match err {
-                Error::InvalidInput { kind, .. } => format!("invalid-{}", kind.replace(' ', "-")),
-                _ => "invalid-snapshot".to_owned(),
-            };
-            let mut value = plain(&code, Some(origin.clone()));
+            let mut value = plain(Code::InvalidSnapshot, Some(origin.clone()));
+            // Inputs other than the snapshot are named by their kind (`invalid-exceptions-file`).
+            if let Error::InvalidInput { kind, .. } = err {
+                value["code"] = format!("invalid-{}", kind.replace(' ', "-")).into();
+            }
             value["problems"] = problems
                 .iter()
                 .map(|p| json!({"pointer": p.pointer, "message": p.message}))
@@ -33,26 +33,26 @@ pub fn error(err: &Error) -> Value {
             column,
             message,
         } => object(
-            "invalid-json",
+            Code::InvalidJson,
             message,
             Some(origin.clone()),
             Some(*line),
             Some(*column),
         ),
-        Error::Read { path, .. } => plain("cannot-read", Some(path.display().to_string())),
-        Error::Write { path, .. } => plain("cannot-write", Some(path.display().to_string())),
-        Error::TooLarge { path, .. } => plain("too-large", Some(path.display().to_string())),
-        Error::OverLimit { path, .. } => plain("over-limit", Some(path.display().to_string())),
+        Error::Read { path, .. } => plain(Code::CannotRead, Some(path.display().to_string())),
+        Error::Write { path, .. } => plain(Code::CannotWrite, Some(path.display().to_string())),
+        Error::TooLarge { path, .. } => plain(Code::TooLarge, Some(path.display().to_string())),
+        Error::OverLimit { path, .. } => plain(Code::OverLimit, Some(path.display().to_string())),
     }
 }
 
 /// A failure that is not one of the library's errors (an argument, the machine).
 pub fn other(message: &str) -> Value {
-    object("error", message, None, None, None)
+    object(Code::Error, message, None, None, None)
 }
 
 fn object(
-    code: &str,
+    code: Code,
     message: &str,
     file: Option<String>,
     line: Option<usize>,
@@ -60,7 +60,7 @@ fn object(
 ) -> Value {
     json!({
         "severity": "error",
-        "code": code,
+        "code": code.as_str(),
         "message": message,
         "file": file,
         "line": line,
@@ -73,8 +73,8 @@ fn object(
 /// One policy error or finding as data; the printed lines it carries, when it has any.
 pub fn policy(e: &PolicyError) -> Value {
     let mut value = json!({
-        "severity": e.severity.as_str(),
-        "code": e.code.unwrap_or("policy-error"),
+        "severity": e.level.as_str(),
+        "code": e.code.unwrap_or(Code::PolicyError).as_str(),
         "message": e.message,
         "file": e.path.display().to_string(),
         "line": e.line,

@@ -8,7 +8,7 @@ use std::fmt::{self, Write};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use super::excerpt::Excerpt;
-use crate::error::{PolicyError, Severity};
+use crate::error::{Level, PolicyError};
 use crate::text::escape_terminal as esc;
 
 /// A policy error as miette sees it.
@@ -28,9 +28,9 @@ impl std::error::Error for Report<'_> {}
 
 impl Diagnostic for Report<'_> {
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.error.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
+        Some(match self.error.level {
+            Level::Error => miette::Severity::Error,
+            Level::Warning => miette::Severity::Warning,
         })
     }
 

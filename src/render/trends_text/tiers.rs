@@ -3,12 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::text::escape_terminal as esc;
+use crate::text::{escape_terminal as esc, percent};
 use crate::trends::{InfluenceTier, Report};
-
-fn percent(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
-}
 
 fn tier_line(t: &InfluenceTier) -> String {
     format!(

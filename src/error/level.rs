@@ -1,24 +1,25 @@
-//! How serious a policy diagnostic is: an error stops the run, a warning does not.
+//! How serious a diagnostic is: an error stops the run, a warning does not. (How much a
+//! policy's decision matters is `decision::Severity`, another question.)
 
-/// How serious a policy diagnostic is; errors unless said otherwise.
+/// How serious a diagnostic is; errors unless said otherwise.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
+pub enum Level {
     #[default]
     Error,
     Warning,
 }
 
-impl Severity {
+impl Level {
     /// The word used in the human and JSON forms (`error`, `warning`).
     pub fn as_str(self) -> &'static str {
         match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Level::Error => "error",
+            Level::Warning => "warning",
         }
     }
 }
 
-impl std::fmt::Display for Severity {
+impl std::fmt::Display for Level {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
