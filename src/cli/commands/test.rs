@@ -155,10 +155,10 @@ pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
     };
     let text = match args.output.format {
         Format::Text => {
-            let cases = render::test_text::TestTextEmitter { quiet: args.quiet };
+            let cases = render::testing::text::TestsText { quiet: args.quiet };
             let mut text = render::to_string::<TestReport>(&cases, &run.report);
             if let Some(coverage) = &run.coverage {
-                let emitter = render::test_coverage::CoverageTextEmitter {
+                let emitter = render::testing::coverage::CoverageText {
                     quiet: args.quiet,
                     policies: run.report.policies.clone(),
                 };
@@ -166,8 +166,8 @@ pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
             }
             text
         }
-        Format::Json => render::to_string(&render::json::JsonEmitter, &run),
-        Format::Junit => render::to_string(&render::test_junit::TestJunitEmitter, &run),
+        Format::Json => render::to_string(&render::json::Json, &run),
+        Format::Junit => render::to_string(&render::testing::junit::TestsJunit, &run),
     };
     output.write(text.as_bytes())?;
     Ok(if run.passed() {

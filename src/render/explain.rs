@@ -10,14 +10,14 @@ use std::io;
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
-use super::emitter::Emitter;
-use super::text::exception_note;
 use crate::audit::explain::{Entry, Explanation, Shown};
+use crate::render::decisions::text::exception_note;
+use crate::render::Emitter;
 use crate::text::{count, escape_terminal as esc};
 
-pub struct ExplainTextEmitter;
+pub struct ExplainText;
 
-impl Emitter<Explanation<'_>> for ExplainTextEmitter {
+impl Emitter<Explanation<'_>> for ExplainText {
     fn emit(&self, out: &mut dyn io::Write, item: &Explanation<'_>) -> io::Result<()> {
         writeln!(
             out,
@@ -157,7 +157,7 @@ fn evidence_line(evidence: &Value) -> String {
 
 /// A value for a person (money in currency units, floats rounded), escaped.
 fn shown(value: &Value, unit: Option<&str>) -> String {
-    esc(&super::diff_text::number(value, unit)).into_owned()
+    esc(&crate::render::diff::text::number(value, unit)).into_owned()
 }
 
 /// A value exactly as the document holds it (strings without quotes), escaped.
