@@ -30,6 +30,13 @@ pub(super) fn register(engine: &mut Engine) {
     get(engine, "central_tokens", |f: &mut FactsRef| {
         int(f.0.snapshot.budgets.central_tokens)
     });
+    lists(engine);
+    lookups(engine);
+    totals(engine);
+}
+
+/// The other handles, each kind as a list in snapshot order.
+fn lists(engine: &mut Engine) {
     get(engine, "variants", |f: &mut FactsRef| -> Array {
         (0..f.0.variants.len())
             .map(|i| Dynamic::from(VariantRef(f.0.clone(), i)))
@@ -56,6 +63,10 @@ pub(super) fn register(engine: &mut Engine) {
             .collect()
     });
     get(engine, "runs", |f: &mut FactsRef| Runs(f.0.clone()));
+}
+
+/// One handle by its key, or `()` when there is none.
+fn lookups(engine: &mut Engine) {
     engine.register_fn("variant", |f: &mut FactsRef, key: &str| {
         f.0.variant_index.get(key).map_or(Dynamic::UNIT, |&i| {
             Dynamic::from(VariantRef(f.0.clone(), i))
@@ -72,6 +83,10 @@ pub(super) fn register(engine: &mut Engine) {
             .position(|k| k == name)
             .map_or(Dynamic::UNIT, |i| Dynamic::from(FamilyRef(f.0.clone(), i)))
     });
+}
+
+/// The counters over all runs, the untagged runs' and exploration by family and squad.
+fn totals(engine: &mut Engine) {
     stats_getters!(engine, FactsRef, |f| f.0.all);
     get(engine, "untagged", |f: &mut FactsRef| {
         let u = &f.0.untagged;
