@@ -76,6 +76,8 @@ fn limit(message: String, flag: &str) -> Said {
     Said::new("limit", message).hint(format!("raise it with `{flag}`"))
 }
 
+// long: one arm per kind of Rhai runtime error, each the message an author reads for it;
+// a table read top to bottom (its shared pieces are `limit` and `Said` above)
 fn explain(
     inner: &EvalAltResult,
     policy: &Policy,

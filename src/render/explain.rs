@@ -39,6 +39,8 @@ impl Emitter<Explanation<'_>> for ExplainText {
 /// Deepest indentation; past it the depth is written, so a long chain stays linear.
 const MAX_INDENT: usize = 8;
 
+// long: one decision's lines in the order a reader meets them (headline, summary,
+// checks, values, links), with the indent and currency they share
 fn emit_entry(out: &mut dyn io::Write, entry: &Entry<'_>, currency: &str) -> io::Result<()> {
     let d = entry.decision;
     let mut pad = "    ".repeat(entry.depth.min(MAX_INDENT));
