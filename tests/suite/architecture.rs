@@ -120,7 +120,7 @@ fn no_function_passes_80_lines_without_a_reason_beside_it() {
     }
     assert!(
         long.is_empty(),
-        "functions past {LONG_FUNCTION} lines with no `// long:` reason on the line before \
+        "functions past {LONG_FUNCTION} lines with no `// long:` reason above \
          them (split them, or say why they must stay whole):\n{}",
         long.join("\n")
     );

@@ -3,7 +3,7 @@
 
 use rhai::Engine;
 
-use super::{get, opt_str};
+use super::getters::{get, opt_str};
 use crate::facts::Stats;
 use crate::host::handles::CatalogRef;
 

@@ -3,7 +3,7 @@
 
 use rhai::Engine;
 
-use super::{get, int, opt_float, strings};
+use super::getters::{get, int, opt_float, strings};
 use crate::host::handles::FamilyRef;
 
 pub(super) fn register(engine: &mut Engine) {

@@ -3,7 +3,7 @@
 
 use rhai::{Dynamic, Engine};
 
-use super::{get, int};
+use super::getters::{get, int};
 use crate::host::handles::{RunRef, Runs};
 
 pub(super) fn register(engine: &mut Engine) {

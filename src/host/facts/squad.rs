@@ -2,7 +2,7 @@
 
 use rhai::Engine;
 
-use super::{get, int, opt_str, strings};
+use super::getters::{get, int, opt_str, strings};
 use crate::host::handles::SquadRef;
 
 pub(super) fn register(engine: &mut Engine) {

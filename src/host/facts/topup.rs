@@ -2,7 +2,7 @@
 
 use rhai::Engine;
 
-use super::{get, int, opt_str};
+use super::getters::{get, int, opt_str};
 use crate::host::handles::TopupRef;
 
 pub(super) fn register(engine: &mut Engine) {

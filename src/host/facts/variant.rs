@@ -3,7 +3,7 @@
 
 use rhai::{Dynamic, Engine, Map};
 
-use super::{get, int};
+use super::getters::{get, int};
 use crate::host::handles::VariantRef;
 
 pub(super) fn register(engine: &mut Engine) {

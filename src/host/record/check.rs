@@ -3,7 +3,7 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use super::{at, call_site, fail, still_open, Draft, RhaiResult, Shared};
+use super::draft::{at, call_site, fail, still_open, Draft, RhaiResult, Shared};
 use crate::decision::Check;
 use crate::host::operators::compare;
 use crate::host::value::to_json;

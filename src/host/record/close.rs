@@ -5,7 +5,7 @@ use std::cell::RefMut;
 
 use rhai::{Dynamic, Engine, EvalAltResult, NativeCallContext, Position};
 
-use super::{
+use super::draft::{
     at, blank, call_site, fail, undeclared, DecisionLimit, Draft, DraftInner, LinkSite, RhaiResult,
     Shared, State,
 };

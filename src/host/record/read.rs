@@ -2,7 +2,7 @@
 
 use rhai::{Array, Dynamic, Engine, Map};
 
-use super::{fail, RhaiResult, Shared};
+use super::draft::{fail, RhaiResult, Shared};
 use crate::decision::Decision;
 use crate::host::value::from_json;
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{array_at, str_at};
+use super::tree::{array_at, str_at};
 use crate::problem::{pointer, Problem};
 
 pub(super) fn check(doc: &Value, problems: &mut Vec<Problem>) {

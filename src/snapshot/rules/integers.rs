@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::array_at;
+use super::tree::array_at;
 use crate::problem::{pointer, Problem};
 
 /// Integer fields of each record kind, which must fit 64 bits (JSON Schema's `integer`

@@ -7,7 +7,6 @@ use serde_json::Value;
 
 use super::model::Snapshot;
 use crate::instant;
-use crate::money;
 use crate::problem::Problem;
 use crate::schema;
 
@@ -17,7 +16,9 @@ mod integers;
 mod runs;
 mod sprint;
 mod totals;
+mod tree;
 
+pub use runs::cost_micros;
 pub use totals::{check_totals, MAX_INTEGER};
 
 /// Names must be non-empty and free of `/` and `@`, so variant keys never collide.
@@ -38,12 +39,6 @@ pub fn tag<'a>(
         (Some(w), Some(v)) if valid_name(w) && valid_name(v) => Some(Some((w, v))),
         _ => None,
     }
-}
-
-/// A run's cost in micro-units; `None` when it is negative or too large to count.
-#[inline]
-pub fn cost_micros(cost: f64) -> Option<i64> {
-    (cost >= 0.0).then(|| money::to_micros(cost)).flatten()
 }
 
 /// Fills in what the loader derives from the text of run groups.
@@ -67,21 +62,6 @@ pub fn validate(value: &Value) -> Vec<Problem> {
     problems.sort();
     problems.dedup();
     problems
-}
-
-fn str_at<'a>(record: &'a Value, field: &str) -> Option<&'a str> {
-    record.get(field)?.as_str()
-}
-
-fn array_at<'a>(doc: &'a Value, path: &[&str]) -> &'a [Value] {
-    let mut v = doc;
-    for p in path {
-        match v.get(p) {
-            Some(next) => v = next,
-            None => return &[],
-        }
-    }
-    v.as_array().map_or(&[], Vec::as_slice)
 }
 
 /// The handbook's rules beyond the JSON Schema, a group per file. Tolerates wrong types:

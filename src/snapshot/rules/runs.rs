@@ -3,9 +3,16 @@
 
 use serde_json::Value;
 
-use super::{array_at, cost_micros, str_at};
+use super::tree::{array_at, str_at};
 use crate::instant;
+use crate::money;
 use crate::problem::{pointer, Problem};
+
+/// A run's cost in micro-units; `None` when it is negative or too large to count.
+#[inline]
+pub fn cost_micros(cost: f64) -> Option<i64> {
+    (cost >= 0.0).then(|| money::to_micros(cost)).flatten()
+}
 
 pub(super) fn check(doc: &Value, problems: &mut Vec<Problem>) {
     let runs = array_at(doc, &["runs"]);
