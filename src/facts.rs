@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::instant::Instant;
-use crate::snapshot::{variant_key, CatalogStatus, Outcome, Pool, Snapshot, TopupStatus};
+use crate::snapshot::{
+    variant_key, CatalogEntry, CatalogStatus, Outcome, Pool, Snapshot, TopupStatus,
+};
 
 /// Counters shared by every aggregate: exact integers only.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -282,6 +284,38 @@ impl<'s> Builder<'s> {
             }
         })
     }
+    /// The variants seen, in key order, each with its catalog status.
+    fn variants(&self, catalog: &[CatalogEntry]) -> Vec<VariantFacts> {
+        let mut variants: Vec<VariantFacts> = self
+            .acc
+            .iter()
+            .zip(&self.tags)
+            .filter(|(acc, _)| acc.stats.uses > 0)
+            .map(|(acc, (workflow, variant))| VariantFacts {
+                key: variant_key(workflow, variant),
+                workflow: workflow.clone(),
+                variant: variant.clone(),
+                stats: acc.stats.clone(),
+                catalog_status: None,
+                first: self.run_ref(acc.first),
+                last: self.run_ref(acc.last),
+                grouped_runs: acc.grouped_runs,
+                squad_uses: acc
+                    .squad_uses
+                    .iter()
+                    .map(|(&s, &n)| (self.squads[s as usize].clone(), n))
+                    .collect(),
+            })
+            .collect();
+        // Keys sort in byte order, so every script sees the same iteration order.
+        variants.sort_by(|x, y| x.key.cmp(&y.key));
+        let catalog_status: HashMap<String, CatalogStatus> =
+            catalog.iter().map(|c| (c.key(), c.status)).collect();
+        for v in &mut variants {
+            v.catalog_status = catalog_status.get(&v.key).copied();
+        }
+        variants
+    }
 }
 
 impl Facts {
@@ -322,28 +356,8 @@ impl Facts {
             });
         }
 
-        let mut variants: Vec<VariantFacts> = b
-            .acc
-            .iter()
-            .zip(&b.tags)
-            .filter(|(acc, _)| acc.stats.uses > 0)
-            .map(|(acc, (workflow, variant))| VariantFacts {
-                key: variant_key(workflow, variant),
-                workflow: workflow.clone(),
-                variant: variant.clone(),
-                stats: acc.stats.clone(),
-                catalog_status: None,
-                first: b.run_ref(acc.first),
-                last: b.run_ref(acc.last),
-                grouped_runs: acc.grouped_runs,
-                squad_uses: acc
-                    .squad_uses
-                    .iter()
-                    .map(|(&s, &n)| (b.squads[s as usize].clone(), n))
-                    .collect(),
-            })
-            .collect();
-        let mut squad_stats: HashMap<&str, (Stats, Stats)> = b
+        let variants = b.variants(&snapshot.catalog);
+        let squad_stats: HashMap<&str, (Stats, Stats)> = b
             .squads
             .iter()
             .zip(&b.squad_stats)
@@ -352,70 +366,13 @@ impl Facts {
         let all = b.all.clone();
         let untagged = b.untagged.clone();
 
-        // Keys sort in byte order, so every script sees the same iteration order.
-        variants.sort_by(|x, y| x.key.cmp(&y.key));
         let mut variant_index: HashMap<String, usize> = variants
             .iter()
             .enumerate()
             .map(|(i, v)| (v.key.clone(), i))
             .collect();
-        let catalog_status: HashMap<String, CatalogStatus> = snapshot
-            .catalog
-            .iter()
-            .map(|c| (c.key(), c.status))
-            .collect();
-        for v in &mut variants {
-            v.catalog_status = catalog_status.get(&v.key).copied();
-        }
-
-        let mut families: BTreeMap<String, FamilyFacts> = BTreeMap::new();
-        for v in &variants {
-            let f = families.entry(v.workflow.clone()).or_default();
-            f.stats.merge(&v.stats);
-            f.variants.push(v.key.clone());
-            if v.catalog_status == Some(CatalogStatus::Standard) {
-                f.standard.merge(&v.stats);
-            }
-        }
-        for c in &snapshot.catalog {
-            let f = families.entry(c.workflow.clone()).or_default();
-            if !f.variants.contains(&c.key()) {
-                f.variants.push(c.key());
-                f.variants.sort();
-            }
-        }
-        for (name, f) in &mut families {
-            f.name = name.clone();
-        }
-
-        let mut granted: HashMap<&str, u64> = HashMap::new();
-        let mut requested: HashMap<&str, u64> = HashMap::new();
-        for t in &snapshot.topups {
-            let into = match t.status {
-                TopupStatus::Granted => &mut granted,
-                TopupStatus::Requested => &mut requested,
-            };
-            *into.entry(&t.squad).or_default() += t.tokens;
-        }
-        let baselines = crate::snapshot::baselines(&snapshot);
-        let squads: Vec<SquadFacts> = snapshot
-            .squads
-            .iter()
-            .map(|s| {
-                let (stats, untagged) = squad_stats.remove(s.id.as_str()).unwrap_or_default();
-                SquadFacts {
-                    id: s.id.clone(),
-                    name: s.name.clone(),
-                    headcount: s.headcount,
-                    tags: s.tags.clone(),
-                    baseline_tokens: baselines.get(s.id.as_str()).copied(),
-                    granted_topup_tokens: granted.get(s.id.as_str()).copied().unwrap_or(0),
-                    requested_topup_tokens: requested.get(s.id.as_str()).copied().unwrap_or(0),
-                    stats,
-                    untagged,
-                }
-            })
-            .collect();
+        let families = families(&variants, &snapshot);
+        let squads = squads(&snapshot, squad_stats);
         let squad_index = squads
             .iter()
             .enumerate()
@@ -442,6 +399,64 @@ impl Facts {
     pub fn squad(&self, id: &str) -> Option<&SquadFacts> {
         self.squad_index.get(id).map(|&i| &self.squads[i])
     }
+}
+
+/// Workflow families from the variants seen, and every family the catalog names (with no
+/// runs), each with its variants sorted.
+fn families(variants: &[VariantFacts], snapshot: &Snapshot) -> BTreeMap<String, FamilyFacts> {
+    let mut families: BTreeMap<String, FamilyFacts> = BTreeMap::new();
+    for v in variants {
+        let f = families.entry(v.workflow.clone()).or_default();
+        f.stats.merge(&v.stats);
+        f.variants.push(v.key.clone());
+        if v.catalog_status == Some(CatalogStatus::Standard) {
+            f.standard.merge(&v.stats);
+        }
+    }
+    for c in &snapshot.catalog {
+        let f = families.entry(c.workflow.clone()).or_default();
+        if !f.variants.contains(&c.key()) {
+            f.variants.push(c.key());
+            f.variants.sort();
+        }
+    }
+    for (name, f) in &mut families {
+        f.name = name.clone();
+    }
+    families
+}
+
+/// Squads in snapshot order, with their budgets, top-ups and counters (`squad_stats`: by
+/// squad id, all runs and untagged runs).
+fn squads(snapshot: &Snapshot, mut squad_stats: HashMap<&str, (Stats, Stats)>) -> Vec<SquadFacts> {
+    let mut granted: HashMap<&str, u64> = HashMap::new();
+    let mut requested: HashMap<&str, u64> = HashMap::new();
+    for t in &snapshot.topups {
+        let into = match t.status {
+            TopupStatus::Granted => &mut granted,
+            TopupStatus::Requested => &mut requested,
+        };
+        *into.entry(&t.squad).or_default() += t.tokens;
+    }
+    let baselines = crate::snapshot::baselines(snapshot);
+    snapshot
+        .squads
+        .iter()
+        .map(|s| {
+            let (stats, untagged) = squad_stats.remove(s.id.as_str()).unwrap_or_default();
+            SquadFacts {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                headcount: s.headcount,
+                tags: s.tags.clone(),
+                baseline_tokens: baselines.get(s.id.as_str()).copied(),
+                granted_topup_tokens: granted.get(s.id.as_str()).copied().unwrap_or(0),
+                requested_topup_tokens: requested.get(s.id.as_str()).copied().unwrap_or(0),
+                stats,
+                untagged,
+            }
+        })
+        .collect()
 }
 
 /// Gini coefficient Σi Σj |xi − xj| / (2 · n · Σx), with numerator and denominator as

@@ -172,6 +172,8 @@ fn offset(source: &str, pos: Position) -> Option<usize> {
 }
 
 /// The sites of a policy in source order, and the nodes whose visits count for them.
+// long: one `AST::walk` callback, one arm per construct coverage counts (if, loops,
+// checks and records), all pushing into the same sites and probes it owns
 pub(super) fn walk(policy: &Policy) -> (Vec<Site>, Probes) {
     struct Found {
         site: Site,

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use rhai::Engine;
 
-use super::{engine, facts_api, provenance, record};
+use super::{engine, facts, provenance, record};
 
 /// The definition files, as (file name, contents), in a stable order: the language's own
 /// functions and operators, bursar's API (`__static__.d.rhai`) and the variables a policy
@@ -17,7 +17,7 @@ use super::{engine, facts_api, provenance, record};
 pub fn definitions() -> Vec<(String, String)> {
     let mut engine = engine::sandboxed();
     let state: record::Shared = Rc::new(RefCell::new(record::State::default()));
-    facts_api::register(&mut engine);
+    facts::register(&mut engine);
     record::register(&mut engine, &state);
     provenance::register(&mut engine, &state);
     let returns = fallible_returns(&engine);

@@ -15,7 +15,7 @@ use rhai::{Dynamic, Engine};
 
 use super::resolver::PackResolver;
 use super::source::PackSource;
-use super::{facts_api, memory, provenance, record, sandbox};
+use super::{facts, memory, provenance, record, sandbox};
 use crate::limits::Limits;
 
 /// Most modules one policy may import, counting imports of imports.
@@ -99,7 +99,7 @@ pub fn build(
         Some(Dynamic::UNIT)
     });
 
-    facts_api::register(&mut engine);
+    facts::register(&mut engine);
     record::register(&mut engine, state);
     provenance::register(&mut engine, state);
     engine

@@ -1,6 +1,6 @@
 //! The one table of what a policy can read from `facts`: every type, its fields with their
 //! script type and meaning, and the functions that lead from one type to another. The
-//! getters in `facts_api.rs` are registered through `field!`, which refuses a name this
+//! getters in `facts/` are registered through `field!`, which refuses a name this
 //! table lacks, `check` looks fields up here, and the authoring guide is written from it.
 
 /// What a field gives a script.

@@ -68,6 +68,8 @@ pub fn declared_at(policy: &Policy, name: &str, message: String) -> Box<PolicyEr
 }
 
 /// Compiles a policy from the text read with its pack and checks its declarations.
+// long: compiling a policy is one sequence (strict names, parse, then each declaration
+// read and checked in order); each step needs what the earlier ones read
 pub fn compile(
     engine: &Engine,
     read: &SourceFile,

@@ -16,7 +16,7 @@ use super::engine::{self, Watch};
 use super::pack::{self, Pack};
 use super::policy::Policy;
 use super::source::PackSource;
-use super::{complete, coverage, facts_api, memory, provenance, record, translate, PolicyError};
+use super::{complete, coverage, facts, memory, provenance, record, translate, PolicyError};
 use crate::decision::Decision;
 use crate::exceptions::Plan;
 use crate::facts::Facts;
@@ -188,7 +188,7 @@ impl Host {
     /// flags the deadline for the progress callback.
     fn run(&self, policy: &Policy, facts: &Arc<Facts>) -> Result<(), Box<PolicyError>> {
         let mut scope = Scope::new();
-        scope.push_constant("facts", facts_api::FactsRef(facts.clone()));
+        scope.push_constant("facts", facts::FactsRef(facts.clone()));
         self.watch.stop.set(None);
         self.watch.expired.store(false, Relaxed);
         self.watch

@@ -44,6 +44,8 @@ pub fn denied_message(name: &str, why: &str) -> String {
     format!("`{name}` is not allowed in a policy: {why}")
 }
 
+// long: every function the sandbox replaces or denies, registered in one place so an
+// audit of what policies may call reads one list
 pub fn register(engine: &mut Engine) {
     // `sleep` comes with the core package: it blocks past any deadline, and a huge
     // argument panics the host.

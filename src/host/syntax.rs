@@ -27,6 +27,8 @@ pub(super) fn word_at(text: &str, pos: Position) -> Option<String> {
 
 /// A parse error in words a policy author can act on: its code, message and hint; `word`
 /// is the identifier at the error's position, if any.
+// long: one arm per kind of Rhai parse error, each the words an author reads for it;
+// a table read top to bottom
 pub(super) fn parse_message(
     kind: &ParseErrorType,
     limits: &Limits,

@@ -77,6 +77,8 @@ fn limit(message: String, flag: &str) -> Said {
     Said::new(Code::Limit, message).hint(format!("raise it with `{flag}`"))
 }
 
+// long: one arm per kind of Rhai runtime error, each the message an author reads for it;
+// a table read top to bottom (its shared pieces are `limit` and `Said` above)
 fn explain(
     inner: &EvalAltResult,
     policy: &Policy,

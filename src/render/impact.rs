@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::io;
 
-use super::diff_text::{listing, Summaries};
 use super::emitter::Emitter;
 use crate::impact::{PackInfo, Report, SnapshotImpact};
+use crate::render::diff::text::{listing, Summaries};
 use crate::text::{count, escape_terminal as esc, plural};
 
 pub struct ImpactText;

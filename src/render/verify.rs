@@ -6,9 +6,9 @@
 use std::fmt::Write;
 use std::io;
 
-use super::diff_text::{field_line, file_line, listing, Summaries};
 use super::emitter::Emitter;
 use crate::audit::verify::Verdict;
+use crate::render::diff::text::{field_line, file_line, listing, Summaries};
 use crate::text::{count, escape_terminal as esc};
 
 /// The verdict, with the files as the user named them.

@@ -167,6 +167,8 @@ pub fn report(
     }
 }
 
+// long: one policy's coverage built field by field from its counts, in the order the
+// report shows them
 fn policy(p: &PolicyCounts, produced: Option<&BTreeMap<String, usize>>) -> PolicyCoverage {
     let empty = BTreeMap::new();
     let produced = produced.unwrap_or(&empty);

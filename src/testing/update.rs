@@ -2,6 +2,7 @@
 //! place; comments, `scope` lines, blank lines and the snapshot are kept byte for byte.
 
 use super::case::{Case, Expected, EXCEPTIONS_MARKER, SNAPSHOT_MARKER};
+use super::report::CaseReport;
 use super::run::spell;
 use super::words::quote;
 use crate::decision::Decision;
@@ -90,4 +91,23 @@ fn line(policy: &str, subject: &str, decision: Option<&Decision>, names: &[&str]
         }
     }
     text
+}
+
+/// One case after `--update`: the report of the rewritten case, and its new text when it
+/// differs from what the file holds.
+pub struct Rewritten {
+    pub report: CaseReport,
+    pub text: Option<String>,
+}
+
+/// `--update` of one case, given what the pack decided on it: the case rewritten, read
+/// back, and judged again. Quoting makes every rewritten line read back; should one not,
+/// the error is returned and the caller rewrites nothing.
+pub fn update(case: &Case, decisions: &[Decision]) -> crate::Result<Rewritten> {
+    let text = rewrite(case, decisions);
+    let updated = Case::parse(&case.path, text.clone())?;
+    Ok(Rewritten {
+        report: super::run_case(&updated, decisions),
+        text: (text != case.text).then_some(text),
+    })
 }

@@ -130,9 +130,9 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     };
     let (output, report) = report;
     let text = match args.output.format {
-        Format::Text => render::to_string(&render::diff_text::DiffText, &report),
-        Format::Json => render::to_string(&render::json::JsonEmitter, &report),
-        Format::Markdown => render::to_string(&render::diff_markdown::DiffMarkdown, &report),
+        Format::Text => render::to_string(&render::diff::text::DiffText, &report),
+        Format::Json => render::to_string(&render::json::Json, &report),
+        Format::Markdown => render::to_string(&render::diff::markdown::DiffMarkdown, &report),
     };
     output.write(text.as_bytes())?;
     Ok(if report.has_differences() {

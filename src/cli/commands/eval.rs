@@ -132,7 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     match threshold {
         Some(fail_on) if doc.max_severity().is_some_and(|max| max >= fail_on) => {
             if !args.quiet {
-                let summary = render::failures::FailureSummary { fail_on };
+                let summary = render::decisions::failures::FailuresText { fail_on };
                 super::super::stderr::print(&render::to_string(&summary, doc));
             }
             Ok(Status::Flagged)

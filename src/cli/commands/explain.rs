@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use bursar::audit::explain::{self, NotFound};
-use bursar::render::{self, explain_text::ExplainTextEmitter, json::JsonEmitter};
+use bursar::render::{self, explain::ExplainText, json::Json};
 
 use super::super::args::OutputArgs;
 use super::super::status::Status;
@@ -37,8 +37,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let explanation = explain::explain(&doc, &args.subject, args.policy.as_deref())
         .map_err(|missing| not_found(&args.decisions, missing))?;
     let text = match args.output.format {
-        Format::Text => render::to_string(&ExplainTextEmitter, &explanation),
-        Format::Json => render::to_string(&JsonEmitter, &explanation),
+        Format::Text => render::to_string(&ExplainText, &explanation),
+        Format::Json => render::to_string(&Json, &explanation),
     };
     output.write(text.as_bytes())?;
     Ok(Status::Clean)

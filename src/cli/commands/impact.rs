@@ -102,7 +102,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     output.write(
         match args.output.format {
             Format::Text => render::to_string(&render::impact::ImpactText, report),
-            Format::Json => render::to_string(&render::json::JsonEmitter, report),
+            Format::Json => render::to_string(&render::json::Json, report),
         }
         .as_bytes(),
     )?;

@@ -101,36 +101,7 @@ pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
         .iter()
         .map(|f| read_case(f, &load))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let mut report = TestReport {
-        policies: args.pack.dir().display().to_string(),
-        cases: Vec::new(),
-    };
-    let mut updates = Vec::new();
-    for case in &cases {
-        // A policy error names the policy's file; which case it ran on is said with it
-        // (as a line before it, or the `context` of its JSON object).
-        let (case_report, document) = runner.run(case).map_err(|e| match e {
-            bursar::Error::Policy(_) => anyhow::Error::from(e)
-                .context(format!("while running the case `{}`", case.path.display())),
-            other => other.into(),
-        })?;
-        if args.update {
-            let text = testing::update::rewrite(case, &document.decisions);
-            // Quoting makes every rewritten line read back; should one not, no file is
-            // touched and the error says which case it was.
-            let updated = Case::parse(&case.path, text.clone()).map_err(|e| {
-                anyhow::anyhow!("{e} (in the expectations `--update` wrote; nothing was rewritten)")
-            })?;
-            report
-                .cases
-                .push(testing::run_case(&updated, &document.decisions));
-            if text != case.text {
-                updates.push((case.path.clone(), text));
-            }
-        } else {
-            report.cases.push(case_report);
-        }
-    }
+    let (report, updates) = run_cases(&args, &runner, &cases)?;
     // Each rewritten case appears whole or not at all (temporary file, then rename).
     for (path, text) in updates {
         Output::new(Some(&path), &[])?.write(text.as_bytes())?;
@@ -143,12 +114,58 @@ pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
         coverage: (runner.coverage(args.min_coverage)).map(|c| c.narrowed(&args.policy)),
         report,
     };
-    let text = match args.output.format {
+    let text = rendered(&args, &run);
+    output.write(text.as_bytes())?;
+    Ok(if run.passed() {
+        Status::Clean
+    } else {
+        Status::Flagged
+    })
+}
+
+/// Every case run, and with `--update` rewritten in memory: the report, and the cases
+/// whose text changed (written by the caller, once every case has read back).
+fn run_cases(
+    args: &Args,
+    runner: &Runner,
+    cases: &[Case],
+) -> anyhow::Result<(TestReport, Vec<(PathBuf, String)>)> {
+    let mut report = TestReport {
+        policies: args.pack.dir().display().to_string(),
+        cases: Vec::new(),
+    };
+    let mut updates = Vec::new();
+    for case in cases {
+        // A policy error names the policy's file; which case it ran on is said with it
+        // (as a line before it, or the `context` of its JSON object).
+        let (case_report, document) = runner.run(case).map_err(|e| match e {
+            bursar::Error::Policy(_) => anyhow::Error::from(e)
+                .context(format!("while running the case `{}`", case.path.display())),
+            other => other.into(),
+        })?;
+        if args.update {
+            let rewritten = testing::update::update(case, &document.decisions).map_err(|e| {
+                anyhow::anyhow!("{e} (in the expectations `--update` wrote; nothing was rewritten)")
+            })?;
+            report.cases.push(rewritten.report);
+            if let Some(text) = rewritten.text {
+                updates.push((case.path.clone(), text));
+            }
+        } else {
+            report.cases.push(case_report);
+        }
+    }
+    Ok((report, updates))
+}
+
+/// The test run in the format asked for.
+fn rendered(args: &Args, run: &TestRun) -> String {
+    match args.output.format {
         Format::Text => {
-            let cases = render::test_text::TestTextEmitter { quiet: args.quiet };
+            let cases = render::testing::text::TestsText { quiet: args.quiet };
             let mut text = render::to_string::<TestReport>(&cases, &run.report);
             if let Some(coverage) = &run.coverage {
-                let emitter = render::test_coverage::CoverageTextEmitter {
+                let emitter = render::testing::coverage::CoverageText {
                     quiet: args.quiet,
                     policies: run.report.policies.clone(),
                 };
@@ -156,15 +173,9 @@ pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
             }
             text
         }
-        Format::Json => render::to_string(&render::json::JsonEmitter, &run),
-        Format::Junit => render::to_string(&render::test_junit::TestJunitEmitter, &run),
-    };
-    output.write(text.as_bytes())?;
-    Ok(if run.passed() {
-        Status::Clean
-    } else {
-        Status::Flagged
-    })
+        Format::Json => render::to_string(&render::json::Json, run),
+        Format::Junit => render::to_string(&render::testing::junit::TestsJunit, run),
+    }
 }
 
 /// A message on stderr that does not stop the run, about the file at `path`: for people

@@ -133,9 +133,9 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let report = &trends.report;
     output.write(
         match args.output.format {
-            Format::Text => render::to_string(&render::trends_text::TrendsText, report),
-            Format::Json => render::to_string(&render::json::JsonEmitter, report),
-            Format::Html => render::to_string(&render::dashboard::Dashboard, report),
+            Format::Text => render::to_string(&render::trends::text::TrendsText, report),
+            Format::Json => render::to_string(&render::json::Json, report),
+            Format::Html => render::to_string(&render::trends::dashboard::Dashboard, report),
         }
         .as_bytes(),
     )?;

@@ -70,7 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let snapshot = super::super::machine::snapshot_source(&args.snapshot, &load)?;
     let again = bursar::audit::verify::reproduce(&recorded, &snapshot, &pack, &exceptions, &load)?;
     // The bytes `eval --format json` writes: the same emitter.
-    let bytes = render::to_string(&render::json::JsonEmitter, &again.document);
+    let bytes = render::to_string(&render::json::Json, &again.document);
     let verdict = bursar::audit::verify::judge(&recorded, &again.document, bytes.as_bytes());
     let emitter = render::verify::VerifyText {
         document: args.document.display().to_string(),

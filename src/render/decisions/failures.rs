@@ -8,8 +8,8 @@ use std::io;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::emitter::Emitter;
 use crate::decision::{Decision, Document, Severity};
+use crate::render::Emitter;
 use crate::text::{count, escape_terminal as esc};
 
 /// The decisions listed one per line; the rest are counted. A log stays readable when a
@@ -17,11 +17,11 @@ use crate::text::{count, escape_terminal as esc};
 pub const SHOWN: usize = 20;
 
 /// The summary of a run that failed at `fail_on`.
-pub struct FailureSummary {
+pub struct FailuresText {
     pub fail_on: Severity,
 }
 
-impl Emitter<Document> for FailureSummary {
+impl Emitter<Document> for FailuresText {
     fn emit(&self, out: &mut dyn io::Write, doc: &Document) -> io::Result<()> {
         let mut failing: Vec<&Decision> = doc
             .decisions
@@ -66,12 +66,16 @@ impl Emitter<Document> for FailureSummary {
             }
             writeln!(out, "  {}", row[4])?;
             if let Some(e) = &d.exception {
-                writeln!(out, "    * {}", super::text::exception_note(e))?;
+                writeln!(
+                    out,
+                    "    * {}",
+                    crate::render::decisions::text::exception_note(e)
+                )?;
             }
         }
         if failing.len() > SHOWN {
             writeln!(out, "  ... and {} more", failing.len() - SHOWN)?;
         }
-        writeln!(out, "{}", super::text::headline(doc))
+        writeln!(out, "{}", crate::render::decisions::text::headline(doc))
     }
 }

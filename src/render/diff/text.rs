@@ -11,11 +11,11 @@ use std::io;
 
 use serde_json::Value;
 
-use super::emitter::Emitter;
 use crate::audit::compare::{Cause, Change, CheckFlip, CheckResult, Diff, Lone};
 use crate::audit::diff_report::Report;
 use crate::audit::inputs_diff::{FieldChange, FileChange, InputChanges};
 use crate::operator::Unit;
+use crate::render::Emitter;
 use crate::text::{escape_terminal as esc, plural};
 
 pub struct DiffText;

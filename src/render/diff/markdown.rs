@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
 
-use super::diff_text::{field_name, flip_words, number};
-use super::emitter::Emitter;
-use super::markdown::{cell, MAX_ROWS};
 use crate::audit::compare::{Cause, Change, Lone};
 use crate::audit::diff_report::Report;
+use crate::render::decisions::markdown::{cell, MAX_ROWS};
+use crate::render::diff::text::{field_name, flip_words, number};
+use crate::render::Emitter;
 
 /// Most characters of a pull-request comment GitHub accepts.
 pub const MAX_CHARS: usize = 65_536;

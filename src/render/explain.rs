@@ -10,15 +10,15 @@ use std::io;
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
-use super::emitter::Emitter;
-use super::text::exception_note;
 use crate::audit::explain::{Entry, Explanation, Shown};
 use crate::operator::Unit;
+use crate::render::decisions::text::exception_note;
+use crate::render::Emitter;
 use crate::text::{count, escape_terminal as esc};
 
-pub struct ExplainTextEmitter;
+pub struct ExplainText;
 
-impl Emitter<Explanation<'_>> for ExplainTextEmitter {
+impl Emitter<Explanation<'_>> for ExplainText {
     fn emit(&self, out: &mut dyn io::Write, item: &Explanation<'_>) -> io::Result<()> {
         writeln!(
             out,
@@ -40,6 +40,8 @@ impl Emitter<Explanation<'_>> for ExplainTextEmitter {
 /// Deepest indentation; past it the depth is written, so a long chain stays linear.
 const MAX_INDENT: usize = 8;
 
+// long: one decision's lines in the order a reader meets them (headline, summary,
+// checks, values, links), with the indent and currency they share
 fn emit_entry(out: &mut dyn io::Write, entry: &Entry<'_>, currency: &str) -> io::Result<()> {
     let d = entry.decision;
     let mut pad = "    ".repeat(entry.depth.min(MAX_INDENT));
@@ -160,7 +162,7 @@ fn evidence_line(evidence: &Value) -> String {
 
 /// A value for a person (money in currency units, floats rounded), escaped.
 fn shown(value: &Value, unit: Option<&Unit>) -> String {
-    esc(&super::diff_text::number(value, unit)).into_owned()
+    esc(&crate::render::diff::text::number(value, unit)).into_owned()
 }
 
 /// A value exactly as the document holds it (strings without quotes), escaped.

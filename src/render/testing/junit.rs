@@ -11,28 +11,28 @@ use std::io;
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::emitter::Emitter;
-use super::junit::text as xml_text;
-use super::test_coverage::CoverageTextEmitter;
+use super::coverage::CoverageText;
+use crate::render::decisions::junit::text as xml_text;
+use crate::render::Emitter;
 use crate::testing::coverage::CoverageReport;
 use crate::testing::report::Verdict;
 use crate::testing::{Outcome, TestReport, TestRun};
 
-pub struct TestJunitEmitter;
+pub struct TestsJunit;
 
-impl Emitter<TestReport> for TestJunitEmitter {
+impl Emitter<TestReport> for TestsJunit {
     fn emit(&self, out: &mut dyn io::Write, report: &TestReport) -> io::Result<()> {
-        super::junit::write_report(&cases(report), out)
+        crate::render::decisions::junit::write_report(&cases(report), out)
     }
 }
 
-impl Emitter<TestRun> for TestJunitEmitter {
+impl Emitter<TestRun> for TestsJunit {
     fn emit(&self, out: &mut dyn io::Write, run: &TestRun) -> io::Result<()> {
         let mut junit = cases(&run.report);
         if let Some(coverage) = &run.coverage {
             junit.add_test_suite(coverage_suite(&run.report.policies, coverage));
         }
-        super::junit::write_report(&junit, out)
+        crate::render::decisions::junit::write_report(&junit, out)
     }
 }
 
@@ -65,8 +65,8 @@ fn coverage_suite(policies: &str, coverage: &CoverageReport) -> TestSuite {
             format!("{} of {}", p.covered, p.total),
         ));
     }
-    let text = super::to_string(
-        &CoverageTextEmitter {
+    let text = crate::render::to_string(
+        &CoverageText {
             quiet: true,
             policies: policies.to_owned(),
         },

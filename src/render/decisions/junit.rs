@@ -11,15 +11,15 @@ use std::io;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::emitter::Context;
-use super::emitter::Emitter;
 use crate::decision::{Check, Decision, Document};
+use crate::render::Context;
+use crate::render::Emitter;
 
-pub struct JunitEmitter {
+pub struct DecisionsJunit {
     context: Context,
 }
 
-impl JunitEmitter {
+impl DecisionsJunit {
     pub fn new(context: &Context) -> Self {
         Self {
             context: context.clone(),
@@ -80,7 +80,7 @@ impl JunitEmitter {
     }
 }
 
-impl Emitter<Document> for JunitEmitter {
+impl Emitter<Document> for DecisionsJunit {
     fn emit(&self, out: &mut dyn io::Write, doc: &Document) -> io::Result<()> {
         let mut report = Report::new(text(&format!("bursar {}", doc.sprint)));
         // A policy that decided nothing is an empty suite, so the report shows it ran.
@@ -98,13 +98,13 @@ impl Emitter<Document> for JunitEmitter {
 /// A value as the report carries it: [`well_formed`], before `quick-junit` sees it
 /// (which would drop control characters silently, and with an escape character the
 /// text after it).
-pub(super) fn text(value: &str) -> String {
+pub(crate) fn text(value: &str) -> String {
     well_formed(value).into_owned()
 }
 
 /// Serializes `report` to `out` with [`well_formed`] applied: what [`text`] missed
 /// cannot make the report unreadable.
-pub(super) fn write_report(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+pub(crate) fn write_report(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     let mut xml = Vec::new();
     report.serialize(&mut xml).map_err(io::Error::other)?;
     let xml = String::from_utf8(xml).map_err(io::Error::other)?;

@@ -5,18 +5,18 @@
 use std::io;
 use std::path::Path;
 
-use super::emitter::Emitter;
 use crate::decision::Decision;
+use crate::render::Emitter;
 use crate::testing::report::{CaseReport, Verdict};
 use crate::testing::{Outcome, TestReport};
 use crate::text::escape_terminal as esc;
 
-pub struct TestTextEmitter {
+pub struct TestsText {
     /// Only the failing cases and the totals.
     pub quiet: bool,
 }
 
-impl Emitter<TestReport> for TestTextEmitter {
+impl Emitter<TestReport> for TestsText {
     fn emit(&self, out: &mut dyn io::Write, report: &TestReport) -> io::Result<()> {
         let policies = Path::new(&report.policies);
         for case in &report.cases {
@@ -96,7 +96,11 @@ fn explain(out: &mut dyn io::Write, policies: &Path, decision: &Decision) -> io:
     )?;
     // The outcome is the exception's: say so, with what the policy itself decided.
     if let Some(e) = &decision.exception {
-        writeln!(out, "      {}", super::text::exception_note(e))?;
+        writeln!(
+            out,
+            "      {}",
+            crate::render::decisions::text::exception_note(e)
+        )?;
     }
     for check in &decision.explanation.checks {
         writeln!(

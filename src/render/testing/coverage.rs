@@ -5,18 +5,18 @@
 use std::io;
 use std::path::Path;
 
-use super::emitter::Emitter;
+use crate::render::Emitter;
 use crate::testing::coverage::{CoverageReport, PolicyCoverage};
 use crate::text::escape_terminal as esc;
 
-pub struct CoverageTextEmitter {
+pub struct CoverageText {
     /// Only the figures and what is missing, not every site's counts.
     pub quiet: bool,
     /// The policy pack folder as the user named it, so locations open from where they ran.
     pub policies: String,
 }
 
-impl Emitter<CoverageReport> for CoverageTextEmitter {
+impl Emitter<CoverageReport> for CoverageText {
     fn emit(&self, out: &mut dyn io::Write, report: &CoverageReport) -> io::Result<()> {
         let dir = Path::new(&self.policies);
         writeln!(

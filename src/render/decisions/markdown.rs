@@ -7,8 +7,8 @@
 use std::fmt::Write as _;
 use std::io;
 
-use super::emitter::Emitter;
 use crate::decision::{self, Decision, Document, Severity, Totals};
+use crate::render::Emitter;
 use crate::text::count;
 
 /// The most characters a summary takes: GitHub's comment limit (65,536) less room for
@@ -24,12 +24,12 @@ const FLAGGED_HEADER: &str =
     "| subject | outcome | severity | summary |\n| --- | --- | --- | --- |\n";
 const INFO_HEADER: &str = "| subject | outcome | summary |\n| --- | --- | --- |\n";
 
-pub struct MarkdownEmitter {
+pub struct DecisionsMarkdown {
     /// `--fail-on`, to say whether this run fails and why.
     fail_on: Option<Severity>,
 }
 
-impl MarkdownEmitter {
+impl DecisionsMarkdown {
     pub fn new(fail_on: Option<Severity>) -> Self {
         Self { fail_on }
     }
@@ -49,7 +49,7 @@ struct Section<'a> {
     info: Table,
 }
 
-impl Emitter<Document> for MarkdownEmitter {
+impl Emitter<Document> for DecisionsMarkdown {
     fn emit(&self, out: &mut dyn io::Write, doc: &Document) -> io::Result<()> {
         let mut sections = sections(doc);
         // Rendered with no rows, the summary is everything but the tables, each with its
@@ -144,7 +144,7 @@ fn fill(table: &mut Table, header: &str, budget: &mut usize) -> bool {
     fits
 }
 
-impl MarkdownEmitter {
+impl DecisionsMarkdown {
     fn render(&self, doc: &Document, sections: &[Section]) -> String {
         let mut out = String::new();
         let org = doc

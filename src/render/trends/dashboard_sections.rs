@@ -366,6 +366,6 @@ pub fn access(out: &mut String, report: &Report) {
             ]
         })
         .collect();
-    let header = super::trends_text::QUARTILE_HEADER;
+    let header = super::text::QUARTILE_HEADER;
     table(out, "Capacity quartiles", &header, body);
 }

@@ -8,15 +8,15 @@ use std::io;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::emitter::Emitter;
 use crate::decision::{AppliedException, Document};
+use crate::render::Emitter;
 use crate::text::{count, escape_terminal as esc};
 
-pub struct TextEmitter;
+pub struct DecisionsText;
 
 const HEADERS: [&str; 4] = ["subject", "outcome", "severity", "summary"];
 
-impl Emitter<Document> for TextEmitter {
+impl Emitter<Document> for DecisionsText {
     fn emit(&self, out: &mut dyn io::Write, doc: &Document) -> io::Result<()> {
         writeln!(out, "{}", headline(doc))?;
         for policy in doc.policies() {

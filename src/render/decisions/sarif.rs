@@ -17,9 +17,9 @@ use std::path::{Component, Path};
 
 use serde::Serialize;
 
-use super::emitter::Context;
-use super::emitter::Emitter;
 use crate::decision::{Check, Decision, Document, PolicyRecord, Severity};
+use crate::render::Context;
+use crate::render::Emitter;
 
 /// The schema the output follows (the OASIS errata 01 schema, whose copy the tests use).
 const SCHEMA: &str =
@@ -28,11 +28,11 @@ const SCHEMA: &str =
 /// The base id of the folder bursar ran in, the one a relative `--policies` starts from.
 const ROOT: &str = "%SRCROOT%";
 
-pub struct SarifEmitter {
+pub struct DecisionsSarif {
     context: Context,
 }
 
-impl SarifEmitter {
+impl DecisionsSarif {
     pub fn new(context: &Context) -> Self {
         Self {
             context: context.clone(),
@@ -40,7 +40,7 @@ impl SarifEmitter {
     }
 }
 
-impl Emitter<Document> for SarifEmitter {
+impl Emitter<Document> for DecisionsSarif {
     fn emit(&self, out: &mut dyn io::Write, doc: &Document) -> io::Result<()> {
         let policies = &doc.inputs.policies;
         let rules: Vec<Rule> = policies.iter().map(rule).collect();

@@ -7,17 +7,17 @@
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use super::emitter::Emitter;
 use crate::decision::{self, Check, Decision, Document, Severity};
+use crate::render::Emitter;
 use crate::text::count;
 
-pub struct GithubEmitter {
+pub struct DecisionsGithub {
     /// The pack folder as the user named it: annotations name files as the repository
     /// reaches them, since that is how GitHub matches them to a pull request's files.
     policies: PathBuf,
 }
 
-impl GithubEmitter {
+impl DecisionsGithub {
     pub fn new(policies: &Path) -> Self {
         Self {
             policies: policies.to_owned(),
@@ -89,7 +89,7 @@ impl GithubEmitter {
     }
 }
 
-impl Emitter<Document> for GithubEmitter {
+impl Emitter<Document> for DecisionsGithub {
     fn emit(&self, out: &mut dyn io::Write, doc: &Document) -> io::Result<()> {
         for policy in doc.policies() {
             writeln!(out, "::group::{}", data(policy))?;

@@ -1,0 +1,25 @@
+//! The small API scripts record decisions through: `decision(subject)`, `d.value(..)`,
+//! `d.check(..)`, `d.evidence(..)`, `d.summary(..)`, `d.record(outcome, severity)` or
+//! `d.discard()`, and `decisions(policy)` to read what an earlier policy decided.
+
+use rhai::Engine;
+
+mod check;
+mod close;
+mod draft;
+mod format;
+mod open;
+mod read;
+
+pub(in crate::host) use draft::{call_site, fail, DecisionLimit};
+pub use draft::{Draft, LinkSite, Shared, State, MAX_LOG_LINES, RECENT_LOG_LINES};
+
+/// Registers the decision API on an engine, recording into `state`.
+pub fn register(engine: &mut Engine, state: &Shared) {
+    engine.register_type_with_name::<Draft>("Decision");
+    open::register(engine, state);
+    check::register(engine, state);
+    close::register(engine, state);
+    read::register(engine, state);
+    format::register(engine);
+}
