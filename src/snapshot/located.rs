@@ -22,6 +22,19 @@ const MAX_REFUSED: usize = 500;
 /// errors, so both lists are whole.
 const MAX_LOCATED: usize = 5_000;
 
+/// Deepest nesting judged here: the tree loader reads the whole document with serde's
+/// limit on depth, counted from its root, so a deeper value may be a syntax error there.
+const MAX_DEPTH: usize = 64;
+
+/// How deeply `value` nests (a scalar is 0).
+fn depth(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
 /// What the refused records of one document say, so far.
 #[derive(Default)]
 pub struct Located {
@@ -52,6 +65,9 @@ impl Located {
             self.needs_tree = true;
             return Err(Fallback::Unusual);
         }
+        if depth(&record.value) > MAX_DEPTH {
+            self.needs_tree = true;
+        }
         let base = format!("/{}/{}", record.array, record.index);
         let repeated = duplicates::find(record.text.as_bytes(), &base, MAX_PROBLEMS);
         if !repeated.is_empty() {
@@ -64,7 +80,10 @@ impl Located {
         // The record alone in a document of its own, at index 0: the problems under it
         // are the ones the whole document has there, but for squads not yet known.
         let mut alone = Map::new();
-        alone.insert(record.array.to_owned(), Value::Array(vec![record.value.clone()]));
+        alone.insert(
+            record.array.to_owned(),
+            Value::Array(vec![record.value.clone()]),
+        );
         let prefix = format!("/{}/0", record.array);
         let mut own = false;
         for p in rules::validate(&Value::Object(alone)) {
@@ -76,7 +95,9 @@ impl Located {
             }
             let located = Problem::new(format!("{base}{rest}"), p.message);
             match record.value.get("squad").and_then(Value::as_str) {
-                Some(squad) if rest == "/squad" && located.message.starts_with("unknown squad `") => {
+                Some(squad)
+                    if rest == "/squad" && located.message.starts_with("unknown squad `") =>
+                {
                     self.pending.push((squad.to_owned(), located));
                 }
                 _ => {
@@ -113,11 +134,13 @@ impl Located {
         squads_named: impl IntoIterator<Item = &'a str>,
         repeats: bool,
     ) -> Fallback {
-        if self.needs_tree || repeats {
+        if self.needs_tree || repeats || depth(rest) > MAX_DEPTH {
             return self.partial();
         }
         if !self.repeated.is_empty() {
-            return Fallback::Located(self.repeated);
+            let mut repeated = self.repeated;
+            repeated.truncate(MAX_PROBLEMS);
+            return Fallback::Located(repeated);
         }
         let squads: HashSet<&str> = rest["squads"]
             .as_array()
@@ -131,13 +154,17 @@ impl Located {
         }
         let mut problems = rules::validate(rest);
         problems.extend(self.problems);
-        let unknown = self.pending.into_iter().filter(|(s, _)| !squads.contains(s.as_str()));
+        let unknown = self
+            .pending
+            .into_iter()
+            .filter(|(s, _)| !squads.contains(s.as_str()));
         problems.extend(unknown.map(|(_, p)| p));
-        if problems.len() > MAX_LOCATED {
-            return Fallback::Partial(problems);
-        }
         problems.sort();
         problems.dedup();
+        if problems.len() > MAX_LOCATED {
+            problems.truncate(MAX_PROBLEMS);
+            return Fallback::Partial(problems);
+        }
         Fallback::Located(problems)
     }
 }

@@ -23,7 +23,7 @@ mod tree;
 
 pub use crate::problem::MAX_PROBLEMS;
 pub use load::{
-    load, load_from, parse, parse_streaming, parse_tree, stream_verdict, read_within, LoadOptions, Source,
-    MAX_SNAPSHOT_FLAG, STDIN_ORIGIN,
+    load, load_from, parse, parse_streaming, parse_tree, read_within, stream_verdict, LoadOptions,
+    Source, MAX_SNAPSHOT_FLAG, STDIN_ORIGIN,
 };
 pub use model::*;

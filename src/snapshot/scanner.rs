@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::duplicates;
-use crate::problem::Problem;
 use super::terms::{Outcome, Pool};
+use crate::problem::Problem;
 
 /// Why the fast path gave up, or what it found wrong.
 #[derive(Debug)]
@@ -124,7 +124,11 @@ impl<'p> Scanner<'p> {
     /// The 1-based line and column (in characters) of `buf[offset]` in the document.
     fn line_column(&self, offset: usize) -> (usize, usize) {
         let (mut lines, mut column) = (self.lines, self.column);
-        advance(&mut lines, &mut column, &self.buf[..offset.min(self.buf.len())]);
+        advance(
+            &mut lines,
+            &mut column,
+            &self.buf[..offset.min(self.buf.len())],
+        );
         (lines + 1, column + 1)
     }
 

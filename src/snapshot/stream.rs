@@ -84,7 +84,11 @@ impl Sink for State {
 
     fn refused(&mut self, record: Refused<'_>) -> Scan<()> {
         // Its id and key still count among the others', as the tree loader counts them.
-        let id = if record.array == "runs" { "id" } else { "first_run_id" };
+        let id = if record.array == "runs" {
+            "id"
+        } else {
+            "first_run_id"
+        };
         if let Some(id) = record.value.get(id).and_then(Value::as_str) {
             self.ids.push(id_hash(id));
         }

@@ -139,10 +139,16 @@ fn repeated_in(doc: &Value, array: &str, index: usize, key: &str, value: &str) -
 #[test]
 fn a_repeated_key_in_a_run_or_a_group_is_located_with_both_lines() {
     let message = located(&repeated_in(&grouped(), "runs", 2, "pool", "\"central\""));
-    assert!(message.contains("/runs/2/pool: key `pool` appears twice"), "{message}");
+    assert!(
+        message.contains("/runs/2/pool: key `pool` appears twice"),
+        "{message}"
+    );
     assert!(message.contains("first at line"), "{message}");
     let message = located(&repeated_in(&grouped(), "run_groups", 1, "count", "1"));
-    assert!(message.contains("/run_groups/1/count: key `count` appears twice"), "{message}");
+    assert!(
+        message.contains("/run_groups/1/count: key `count` appears twice"),
+        "{message}"
+    );
 }
 
 /// A pretty-printed snapshot of `runs` generated runs: several of the streaming loader's
@@ -161,19 +167,28 @@ fn places_are_counted_across_the_windows_of_a_large_file() {
     let bytes = repeated_in(&doc, "runs", 9_000, "id", "\"é-1\"");
     assert!(bytes.len() > 3 << 20, "{} bytes", bytes.len());
     let message = located(&bytes);
-    assert!(message.contains("/runs/9000/id: key `id` appears twice"), "{message}");
+    assert!(
+        message.contains("/runs/9000/id: key `id` appears twice"),
+        "{message}"
+    );
     // And on one line: the column counts characters across windows.
     let mut compact = serde_json::to_string(&doc).unwrap();
     let at = compact.find("\"runs\"").unwrap();
     let at = at + compact[at..].find("{\"").unwrap() + 1;
     compact.insert_str(at, "\"pool\": \"ü\",");
     let message = located(compact.as_bytes());
-    assert!(message.contains("/runs/0/pool: key `pool` appears twice"), "{message}");
+    assert!(
+        message.contains("/runs/0/pool: key `pool` appears twice"),
+        "{message}"
+    );
     let mut late = serde_json::to_string(&doc).unwrap();
     let at = late.rfind("\"started_at\"").unwrap();
     late.insert_str(at, "\"cost\": 1,");
     let message = located(late.as_bytes());
-    assert!(message.contains("/runs/11999/cost: key `cost` appears twice"), "{message}");
+    assert!(
+        message.contains("/runs/11999/cost: key `cost` appears twice"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -265,5 +280,22 @@ proptest! {
         let mut damaged = text.clone();
         damaged.insert_str(at, insert);
         agrees(damaged.as_bytes())?;
+    }
+}
+
+/// A value nested near serde's depth limit inside a bad run: the limit counts from the
+/// document's root, so the tree loader may call it a syntax error where the record alone
+/// parses; the streaming loader must not give a verdict of its own then.
+#[test]
+fn a_deeply_nested_value_in_a_bad_run_is_left_to_the_tree_loader() {
+    for levels in [60, 125, 126, 127] {
+        let mut doc = grouped();
+        let mut nested = json!(1);
+        for _ in 0..levels {
+            nested = json!([nested]);
+        }
+        doc["runs"][1]["cost"] = nested;
+        let bytes = serde_json::to_vec(&doc).unwrap();
+        agrees(&bytes).unwrap();
     }
 }
