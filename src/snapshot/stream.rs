@@ -199,9 +199,12 @@ fn accept(state: &mut State, run: RawRun<'_>) -> Scan<()> {
     let (Some(cost_micros), Some(started)) = (cost_micros, started) else {
         return Err(Fallback::Unusual);
     };
+    // Past what a policy sees is the schema's to say, at this run: refused here, it is
+    // judged where it stands, beside any other refused record.
     if run.id.0.is_empty()
         || run.squad.0.is_empty()
-        || run.input_tokens.checked_add(run.output_tokens).is_none()
+        || run.input_tokens > rules::MAX_INTEGER
+        || run.output_tokens > rules::MAX_INTEGER
     {
         return Err(Fallback::Unusual);
     }
@@ -226,6 +229,9 @@ fn accept_group(state: &mut State, g: RawGroup) -> Scan<()> {
         || g.squad.is_empty()
         || g.first_run_id.is_empty()
         || g.count == 0
+        || [g.count, g.input_tokens, g.output_tokens]
+            .iter()
+            .any(|&n| n > rules::MAX_INTEGER)
     {
         return Err(Fallback::Unusual);
     }
