@@ -162,8 +162,7 @@ fn generated(runs: usize) -> Value {
 #[test]
 fn places_are_counted_across_the_windows_of_a_large_file() {
     let doc = generated(12_000);
-    // Past the first megabyte of a pretty-printed file, and with a multi-byte character
-    // before it on its line.
+    // Past the first megabyte of a pretty-printed file: lines of windows let go of.
     let bytes = repeated_in(&doc, "runs", 9_000, "id", "\"é-1\"");
     assert!(bytes.len() > 3 << 20, "{} bytes", bytes.len());
     let message = located(&bytes);
@@ -181,10 +180,15 @@ fn places_are_counted_across_the_windows_of_a_large_file() {
         message.contains("/runs/0/pool: key `pool` appears twice"),
         "{message}"
     );
-    let mut late = serde_json::to_string(&doc).unwrap();
-    let at = late.rfind("\"started_at\"").unwrap();
-    late.insert_str(at, "\"cost\": 1,");
-    let message = located(late.as_bytes());
+    // Far along the same line, after the multi-byte character: every window's characters
+    // are counted, not its bytes.
+    let at = compact.rfind("\"started_at\"").unwrap();
+    compact.insert_str(at, "\"cost\": 1,");
+    let message = located(compact.as_bytes());
+    assert!(
+        message.contains("/runs/0/pool: key `pool` appears twice"),
+        "{message}"
+    );
     assert!(
         message.contains("/runs/11999/cost: key `cost` appears twice"),
         "{message}"
