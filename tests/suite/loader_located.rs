@@ -97,7 +97,7 @@ fn each_class_of_bad_run_group_is_located_by_the_streaming_loader() {
             group_edited(|g| {
                 g.insert("pool".into(), json!(1));
             }),
-            "/run_groups/2/pool: expected string, found `1`",
+            "/run_groups/2/pool: `1` is not one of `central`, `exploration`",
         ),
         (
             group_edited(|g| {
