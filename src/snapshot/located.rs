@@ -112,9 +112,9 @@ impl Located {
 
     /// The problems so far, for when the tree loader must judge but may not fit.
     pub fn partial(self) -> Fallback {
+        // Unknown squads are left out: the squads may not have been read yet.
         let mut problems = if self.repeated.is_empty() {
             let mut p = self.problems;
-            p.extend(self.pending.into_iter().map(|(_, p)| p));
             p.sort();
             p
         } else {

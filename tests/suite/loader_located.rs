@@ -109,7 +109,7 @@ fn each_class_of_bad_run_group_is_located_by_the_streaming_loader() {
             group_edited(|g| {
                 g.insert("first_started_at".into(), json!("2026-11-18"));
             }),
-            "/run_groups/2/first_started_at: `2026-11-18` is not an RFC 3339 date-time",
+            "/run_groups/2/first_started_at: `\"2026-11-18\"` is not an RFC 3339 date-time",
         ),
         (
             group_edited(|g| {
