@@ -7,10 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::model::Loaded;
-use serde::Deserialize;
 
-use super::scanner::{RawGroup, RawRun};
-use super::serde_words;
 use super::stream::{self, Fallback};
 use super::tree;
 use crate::digest::sha256_hex;
@@ -148,38 +145,48 @@ fn fits(
     }
 }
 
-/// Whether the tree loader fits the budget. When it does not, the record the fast path
-/// gave up at still gives the first problem with its pointer, beside the budget: the
-/// author learns where to look without the memory to list everything.
+/// Whether the tree loader fits the budget. When it does not, the problems the fast path
+/// located still say where to look, beside the budget: the author learns where without
+/// the memory to list everything.
 fn tree_fits(size: u64, origin: &str, options: &LoadOptions, fallback: Fallback) -> Result<()> {
     let Err(too_large) = fits(size, TREE_BYTES_PER_BYTE, TREE_WHAT, origin, options) else {
         return Ok(());
     };
-    let Fallback::Record(record) = fallback else {
-        return Err(too_large);
+    let mut problems = match fallback {
+        Fallback::Partial(problems) if !problems.is_empty() => problems,
+        _ => return Err(too_large),
     };
-    let base = format!("/{}/{}", record.array, record.index);
-    let read = if record.array == "runs" {
-        RawRun::deserialize(&record.value).err()
+    let found = if problems.len() == 1 {
+        "the first problem found"
     } else {
-        RawGroup::deserialize(&record.value).err()
+        "the first problems found"
     };
-    let first = match read {
-        Some(e) => serde_words::problem_under(&record.value, &base, &e),
-        None => Problem::new(
-            base,
-            "the check stopped at this record: it may break a rule of the handbook (a \
-             half-tagged run, an impossible date or cost, an empty id)",
-        ),
-    };
-    let budget = Problem::new(
+    problems.push(Problem::new(
         "",
-        format!("the first problem found; the others cannot be listed: {too_large}"),
-    );
+        format!("{found}; the others cannot be listed: {too_large}"),
+    ));
     Err(Error::Invalid {
         origin: origin.to_owned(),
-        problems: vec![first, budget],
+        problems,
     })
+}
+
+/// The streaming loader's verdict: the snapshot, its problems when it located every one,
+/// or what the tree loader needs to be told.
+fn streamed(
+    reader: impl Read + Send,
+    size: u64,
+    origin: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> std::result::Result<Result<Loaded>, Fallback> {
+    match stream::load(reader, size, progress) {
+        Ok((snapshot, sha256)) => Ok(Ok(Loaded { snapshot, sha256 })),
+        Err(Fallback::Located(problems)) => Ok(Err(Error::Invalid {
+            origin: origin.to_owned(),
+            problems,
+        })),
+        Err(fallback) => Err(fallback),
+    }
 }
 
 /// Reads and validates a snapshot file with no memory budget.
@@ -213,8 +220,8 @@ pub fn load_from(
     let size = metadata.len();
     within_limit(size, &origin, options)?;
     fits(size, STREAM_BYTES_PER_BYTE, "load", &origin, options)?;
-    match stream::load(limited(&file, options), size, progress) {
-        Ok((snapshot, sha256)) => Ok(Loaded { snapshot, sha256 }),
+    match streamed(limited(&file, options), size, &origin, progress) {
+        Ok(verdict) => verdict,
         Err(Fallback::Io(source)) => Err(read_error(source)),
         // Anything unusual: the tree loader reports every problem. The same open file is
         // read again from its start, never the path a second time.
@@ -301,8 +308,8 @@ fn parse_within(
     let size = bytes.len() as u64;
     within_limit(size, origin, options)?;
     fits(size, STREAM_BYTES_PER_BYTE, "load", origin, options)?;
-    match stream::load(bytes, size, progress) {
-        Ok((snapshot, sha256)) => Ok(Loaded { snapshot, sha256 }),
+    match streamed(bytes, size, origin, progress) {
+        Ok(verdict) => verdict,
         Err(fallback) => {
             tree_fits(size, origin, options, fallback)?;
             parse_tree(bytes, origin)
@@ -322,6 +329,13 @@ pub fn parse_streaming(bytes: &[u8]) -> Option<Loaded> {
     stream::load(bytes, bytes.len() as u64, &mut |_, _| {})
         .ok()
         .map(|(snapshot, sha256)| Loaded { snapshot, sha256 })
+}
+
+/// The streaming loader's own verdict: the snapshot, or its refusal with every problem
+/// located; `None` when it hands the bytes to the tree loader. For tests that prove it
+/// locates problems itself.
+pub fn stream_verdict(bytes: &[u8], origin: &str) -> Option<Result<Loaded>> {
+    streamed(bytes, bytes.len() as u64, origin, &mut |_, _| {}).ok()
 }
 
 /// The tree loader alone (a tree of the whole document, every problem reported).

@@ -4,11 +4,13 @@
 //! Layers, each depending only on those before it: `terms` (a leaf); `runs` (the run
 //! table); `model`; `rules` (the handbook's rules both
 //! loaders share); `scanner`, `stream` (fast) and `tree` (complete) loaders; `load`, the
-//! entry that picks a loader and keeps to the memory budget the caller gives. This file
+//! entry that picks a loader and keeps to the memory budget the caller gives; `located`,
+//! the problems of the records the streaming loader refuses. This file
 //! only re-exports.
 
 pub(crate) mod duplicates;
 mod load;
+mod located;
 pub mod model;
 pub mod outside;
 pub mod rules;
@@ -21,7 +23,7 @@ mod tree;
 
 pub use crate::problem::MAX_PROBLEMS;
 pub use load::{
-    load, load_from, parse, parse_streaming, parse_tree, read_within, LoadOptions, Source,
-    MAX_SNAPSHOT_FLAG, STDIN_ORIGIN,
+    load, load_from, parse, parse_streaming, parse_tree, read_within, stream_verdict, LoadOptions,
+    Source, MAX_SNAPSHOT_FLAG, STDIN_ORIGIN,
 };
 pub use model::*;

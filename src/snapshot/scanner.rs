@@ -11,26 +11,34 @@ use sha2::{Digest, Sha256};
 
 use super::duplicates;
 use super::terms::{Outcome, Pool};
+use crate::problem::Problem;
 
-/// Why the fast path gave up.
+/// Why the fast path gave up, or what it found wrong.
 #[derive(Debug)]
 pub enum Fallback {
     /// The file could not be read.
     Io(std::io::Error),
     /// Something the fast path does not vouch for: let the complete path judge it.
     Unusual,
-    /// As `Unusual`, at a record of `runs` or `run_groups` that is whole JSON: where the
-    /// complete path cannot run (the memory budget), this record still locates a problem.
-    Record(Box<Record>),
+    /// Every problem the tree loader would report, in its words and order: the fast path
+    /// read the whole document and judged each record it refused where it stood.
+    Located(Vec<Problem>),
+    /// As `Unusual`, with the problems located so far: where the complete path cannot
+    /// run (the memory budget), these still say where to look.
+    Partial(Vec<Problem>),
 }
 
-/// The record of `runs` or `run_groups` the fast path gave up at.
-#[derive(Debug)]
-pub struct Record {
+/// A record of `runs` or `run_groups` the fast path refused: whole JSON, so its own
+/// problems can be listed without a tree of the document.
+pub struct Refused<'t> {
     /// `runs` or `run_groups`.
     pub array: &'static str,
     pub index: usize,
     pub value: Value,
+    /// The record's text, from its first byte to its last.
+    pub text: &'t str,
+    /// The 1-based line and column in the document of a byte offset in `text`.
+    pub at: &'t dyn Fn(usize) -> (usize, usize),
 }
 
 /// Bytes read from the file at a time.
@@ -50,6 +58,10 @@ pub struct Scanner<'p> {
     read: u64,
     size: u64,
     progress: &'p mut dyn FnMut(u64, u64),
+    /// Newlines before `buf[0]`, and characters since the last of them: what a located
+    /// message needs of the bytes no longer in the window.
+    lines: usize,
+    column: usize,
 }
 
 /// Reads the input in chunks, hashing them, and sends them on; returns the digest, or
@@ -104,12 +116,26 @@ impl<'p> Scanner<'p> {
             read: 0,
             size,
             progress,
+            lines: 0,
+            column: 0,
         }
+    }
+
+    /// The 1-based line and column (in characters) of `buf[offset]` in the document.
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        let (mut lines, mut column) = (self.lines, self.column);
+        advance(
+            &mut lines,
+            &mut column,
+            &self.buf[..offset.min(self.buf.len())],
+        );
+        (lines + 1, column + 1)
     }
 
     /// Appends the next chunk; drops what was consumed first, so the window stays small.
     fn fill(&mut self) -> Scan<()> {
         if self.pos > 0 {
+            advance(&mut self.lines, &mut self.column, &self.buf[..self.pos]);
             self.buf.drain(..self.pos);
             self.valid -= self.pos;
             self.pos = 0;
@@ -203,7 +229,9 @@ impl<'p> Scanner<'p> {
     pub fn document(&mut self, sink: &mut impl Sink) -> Scan<Map<String, Value>> {
         self.fill()?;
         if self.buf.starts_with(b"\xEF\xBB\xBF") {
-            self.pos = 3;
+            // Not part of the text the tree loader locates problems in.
+            self.buf.drain(..3);
+            self.valid -= 3;
         }
         self.expect(b'{')?;
         let mut rest = Map::new();
@@ -218,14 +246,15 @@ impl<'p> Scanner<'p> {
                     if rest.contains_key(&key) {
                         return Err(Fallback::Unusual);
                     }
+                    let mut at = At::default();
                     if key == "runs" {
-                        let mut at = At::default();
-                        let read = self.array(|text| at.one(text, |run| sink.run(run)));
-                        at.locate(read, "runs")?;
+                        self.array(|text, place| {
+                            at.one(text, place, "runs", sink, |s, run| s.run(run))
+                        })?;
                     } else {
-                        let mut at = At::default();
-                        let read = self.array(|text| at.one(text, |group| sink.group(group)));
-                        at.locate(read, "run_groups")?;
+                        self.array(|text, place| {
+                            at.one(text, place, "run_groups", sink, |s, g| s.group(g))
+                        })?;
                     }
                     // The schema sees an empty list; the records were checked here.
                     rest.insert(key, Value::Array(Vec::new()));
@@ -262,7 +291,10 @@ impl<'p> Scanner<'p> {
     /// text and says how many bytes it took, or `None` when the window ends inside it.
     /// Never the whole array in the window: finding the end of a 200 MB array again
     /// after every chunk made `run_groups` load in time quadratic in its size.
-    fn array(&mut self, mut one: impl FnMut(&str) -> Scan<Option<usize>>) -> Scan<()> {
+    fn array(
+        &mut self,
+        mut one: impl FnMut(&str, &dyn Fn(usize) -> (usize, usize)) -> Scan<Option<usize>>,
+    ) -> Scan<()> {
         self.expect(b'[')?;
         if self.peek()? == Some(b']') {
             self.pos += 1;
@@ -271,7 +303,8 @@ impl<'p> Scanner<'p> {
         loop {
             // An element cut by the window's end is parsed again once the next chunk is in.
             loop {
-                match one(self.text())? {
+                let place = |k: usize| self.line_column(self.pos + k);
+                match one(self.text(), &place)? {
                     Some(used) => {
                         self.pos += used;
                         break;
@@ -292,42 +325,62 @@ impl<'p> Scanner<'p> {
     }
 }
 
-/// Which record of an array is being read, and the first one the fast path gave up at.
+/// Which record of an array is being read.
 #[derive(Default)]
 struct At {
     index: usize,
-    failed: Option<Value>,
 }
 
 impl At {
-    /// [`one`], counting records and keeping the record it gave up at, if it is JSON.
-    fn one<'t, T: Deserialize<'t>>(
+    /// Parses one record at the start of `text` (serde finds its end) and hands it to
+    /// `take`; one it or `take` refuses goes to the sink whole, with its place. The bytes
+    /// it took, or `None` when the text ends inside it (or before it starts).
+    fn one<'t, T: Deserialize<'t>, S: Sink>(
         &mut self,
         text: &'t str,
-        take: impl FnOnce(T) -> Scan<()>,
+        place: &'t dyn Fn(usize) -> (usize, usize),
+        array: &'static str,
+        sink: &mut S,
+        take: impl FnOnce(&mut S, T) -> Scan<()>,
     ) -> Scan<Option<usize>> {
-        let read = one(text, take);
-        match &read {
-            Ok(Some(_)) => self.index += 1,
-            Err(Fallback::Unusual) => {
-                let mut values = serde_json::Deserializer::from_str(text).into_iter::<Value>();
-                self.failed = values.next().and_then(Result::ok);
+        let mut records = serde_json::Deserializer::from_str(text).into_iter::<T>();
+        match records.next() {
+            Some(Ok(record)) => {
+                let used = records.byte_offset();
+                match take(sink, record) {
+                    Ok(()) => {
+                        self.index += 1;
+                        return Ok(Some(used));
+                    }
+                    Err(Fallback::Unusual) => {}
+                    Err(e) => return Err(e),
+                }
             }
-            _ => {}
+            Some(Err(e)) if e.is_eof() => return Ok(None),
+            None => return Ok(None),
+            Some(Err(_)) => {}
         }
-        read
-    }
-
-    /// The array's reading, its giving up located at the record it met.
-    fn locate(self, read: Scan<()>, array: &'static str) -> Scan<()> {
-        match (read, self.failed) {
-            (Err(Fallback::Unusual), Some(value)) => Err(Fallback::Record(Box::new(Record {
-                array,
-                index: self.index,
-                value,
-            }))),
-            (read, _) => read,
-        }
+        // Refused: read again as plain JSON, whose problems the sink can list. A record
+        // refused before its end may be cut by the window: read once the rest is in.
+        let mut values = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+        let value = match values.next() {
+            Some(Ok(value)) => value,
+            Some(Err(e)) if e.is_eof() => return Ok(None),
+            None => return Ok(None),
+            Some(Err(_)) => return Err(Fallback::Unusual),
+        };
+        let used = values.byte_offset();
+        // From the record's first byte: serde skipped the whitespace before it.
+        let start = text.len() - text.trim_start().len();
+        sink.refused(Refused {
+            array,
+            index: self.index,
+            value,
+            text: &text[start..used],
+            at: &move |k| place(start + k),
+        })?;
+        self.index += 1;
+        Ok(Some(used))
     }
 }
 
@@ -335,25 +388,23 @@ impl At {
 pub trait Sink {
     fn run(&mut self, run: RawRun<'_>) -> Scan<()>;
     fn group(&mut self, group: RawGroup) -> Scan<()>;
+    /// A record `run` or `group` refused, or serde could not read as one.
+    fn refused(&mut self, record: Refused<'_>) -> Scan<()>;
 }
 
-/// Parses one record at the start of `text` (serde finds its end) and hands it to `take`;
-/// the bytes it took, or `None` when the text ends inside it (or before it starts).
-fn one<'t, T: Deserialize<'t>>(
-    text: &'t str,
-    take: impl FnOnce(T) -> Scan<()>,
-) -> Scan<Option<usize>> {
-    let mut records = serde_json::Deserializer::from_str(text).into_iter::<T>();
-    match records.next() {
-        Some(Ok(record)) => {
-            let used = records.byte_offset();
-            take(record)?;
-            Ok(Some(used))
+/// Moves a document position (newlines before it, characters since the last) past
+/// `bytes`, which are UTF-8.
+fn advance(lines: &mut usize, column: &mut usize, bytes: &[u8]) {
+    let tail = match bytes.iter().rposition(|&b| b == b'\n') {
+        Some(last) => {
+            *lines += bytes.iter().filter(|&&b| b == b'\n').count();
+            *column = 0;
+            &bytes[last + 1..]
         }
-        Some(Err(e)) if e.is_eof() => Ok(None),
-        None => Ok(None),
-        Some(Err(_)) => Err(Fallback::Unusual),
-    }
+        None => bytes,
+    };
+    // Every byte but a continuation byte (0b10xx_xxxx) starts a character.
+    *column += tail.iter().filter(|&&b| (b as i8) >= -0x40).count();
 }
 
 /// Where the JSON value at the start of `bytes` ends. Strings are skipped honouring

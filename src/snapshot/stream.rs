@@ -1,18 +1,20 @@
 //! The fast path for loading a snapshot: one pass over the bytes, runs streamed straight
-//! into columns, no tree of the whole document and no second copy of the runs. It only
-//! decides "valid" or "unusual"; anything unusual goes to the tree loader, which reports
-//! every problem. It is at least as strict as the schema plus the handbook's rules, so a
-//! snapshot it accepts is one the tree loader accepts too.
+//! into columns, no tree of the whole document and no second copy of the runs. It is at
+//! least as strict as the schema plus the handbook's rules, so a snapshot it accepts is
+//! one the tree loader accepts too. Records it refuses are judged where they stand
+//! (`located`), giving the tree loader's list of problems; anything else unusual goes to
+//! the tree loader, which reports every problem.
 
 use std::collections::HashSet;
 use std::io::Read;
 
 use serde_json::Value;
 
+use super::located::Located;
 use super::model::{RunGroup, Snapshot};
 use super::rules;
 use super::runs::{NewRun, RunTable};
-use super::scanner::{read_and_hash, RawGroup, RawRun, Scan, Scanner, Sink, Text};
+use super::scanner::{read_and_hash, RawGroup, RawRun, Refused, Scan, Scanner, Sink, Text};
 use crate::instant;
 
 pub use super::scanner::Fallback;
@@ -40,15 +42,19 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A hash of what makes a run group one group (squad, workflow, variant, pool, outcome):
-/// a repeat (or a collision) sends the file to the complete path, as for run ids.
-fn group_key_hash(g: &RawGroup) -> u64 {
+/// A hash of what makes a run group one group (squad, workflow, variant, pool, outcome,
+/// each as the text it is written with, absent when it is not a string): a repeat (or a
+/// collision) sends the file to the complete path, as for run ids.
+fn group_key_hash(key: [Option<&str>; 5]) -> u64 {
     // Absent names hash apart from every present one, and from each other by position.
-    let name = |n: &Option<String>, absent: u64| n.as_deref().map_or(absent, id_hash);
-    let mut h = id_hash(&g.squad);
-    h = mix(h ^ name(&g.workflow, 1));
-    h = mix(h ^ name(&g.variant, 2));
-    mix(h ^ ((g.pool as u64) << 8 | g.outcome as u64))
+    key.iter()
+        .enumerate()
+        .fold(0, |h, (i, n)| mix(h ^ n.map_or(i as u64 + 1, id_hash)))
+}
+
+/// The key of a refused run group, as the tree loader's rule reads it.
+fn refused_group_key(g: &Value) -> [Option<&str>; 5] {
+    ["squad", "workflow", "variant", "pool", "outcome"].map(|f| g.get(f).and_then(Value::as_str))
 }
 
 /// What loading needs between records: the runs' table, the groups, and what must not
@@ -63,6 +69,8 @@ struct State {
     ids: Vec<u64>,
     /// Hashes of the groups' keys, checked the same way.
     group_keys: Vec<u64>,
+    /// The records refused, and their problems.
+    located: Located,
 }
 
 impl Sink for State {
@@ -72,6 +80,23 @@ impl Sink for State {
 
     fn group(&mut self, group: RawGroup) -> Scan<()> {
         accept_group(self, group)
+    }
+
+    fn refused(&mut self, record: Refused<'_>) -> Scan<()> {
+        // Its id and key still count among the others', as the tree loader counts them.
+        let id = if record.array == "runs" {
+            "id"
+        } else {
+            "first_run_id"
+        };
+        if let Some(id) = record.value.get(id).and_then(Value::as_str) {
+            self.ids.push(id_hash(id));
+        }
+        if record.array == "run_groups" {
+            let key = refused_group_key(&record.value);
+            self.group_keys.push(group_key_hash(key));
+        }
+        self.located.refuse(&record)
     }
 }
 
@@ -93,6 +118,7 @@ pub fn load(
         groups: Vec::new(),
         ids: Vec::with_capacity(expected_runs),
         group_keys: Vec::new(),
+        located: Located::default(),
     };
     // One thread reads and hashes, the other parses: on two cores the digest is free.
     let (rest, sha256) = std::thread::scope(|scope| {
@@ -105,24 +131,35 @@ pub fn load(
         let sha256 = reader.join().expect("the reader thread does not panic");
         (rest, sha256)
     });
-    let rest = rest?;
-    let Some(sha256) = sha256 else {
-        return Err(Fallback::Unusual);
-    };
     let State {
         table,
         groups,
         mut ids,
         mut group_keys,
+        located,
     } = state;
+    let rest = match rest {
+        Ok(rest) => rest,
+        Err(Fallback::Unusual) if !located.is_clean() => return Err(located.partial()),
+        Err(e) => return Err(e),
+    };
+    let Some(sha256) = sha256 else {
+        return Err(Fallback::Unusual);
+    };
     ids.sort_unstable();
     group_keys.sort_unstable();
-    if repeats(&ids) || repeats(&group_keys) {
+    let repeated = repeats(&ids) || repeats(&group_keys);
+    drop((ids, group_keys));
+    let doc = Value::Object(rest);
+    if !located.is_clean() {
+        let run_squads = table.squad_names().iter().map(String::as_str);
+        let group_squads = groups.iter().map(|g| g.squad.as_str());
+        return Err(located.verdict(&doc, run_squads.chain(group_squads), repeated));
+    }
+    if repeated {
         return Err(Fallback::Unusual);
     }
-    drop((ids, group_keys));
 
-    let doc = Value::Object(rest);
     if !rules::validate(&doc).is_empty() {
         return Err(Fallback::Unusual);
     }
@@ -162,9 +199,12 @@ fn accept(state: &mut State, run: RawRun<'_>) -> Scan<()> {
     let (Some(cost_micros), Some(started)) = (cost_micros, started) else {
         return Err(Fallback::Unusual);
     };
+    // Past what a policy sees is the schema's to say, at this run: refused here, it is
+    // judged where it stands, beside any other refused record.
     if run.id.0.is_empty()
         || run.squad.0.is_empty()
-        || run.input_tokens.checked_add(run.output_tokens).is_none()
+        || run.input_tokens > rules::MAX_INTEGER
+        || run.output_tokens > rules::MAX_INTEGER
     {
         return Err(Fallback::Unusual);
     }
@@ -189,6 +229,9 @@ fn accept_group(state: &mut State, g: RawGroup) -> Scan<()> {
         || g.squad.is_empty()
         || g.first_run_id.is_empty()
         || g.count == 0
+        || [g.count, g.input_tokens, g.output_tokens]
+            .iter()
+            .any(|&n| n > rules::MAX_INTEGER)
     {
         return Err(Fallback::Unusual);
     }
@@ -198,7 +241,14 @@ fn accept_group(state: &mut State, g: RawGroup) -> Scan<()> {
         return Err(Fallback::Unusual);
     };
     state.ids.push(id_hash(&g.first_run_id));
-    state.group_keys.push(group_key_hash(&g));
+    let key = [
+        Some(g.squad.as_str()),
+        g.workflow.as_deref(),
+        g.variant.as_deref(),
+        Some(g.pool.as_str()),
+        Some(g.outcome.as_str()),
+    ];
+    state.group_keys.push(group_key_hash(key));
     state.groups.push(RunGroup {
         squad: g.squad,
         workflow: g.workflow,

@@ -108,8 +108,14 @@ pub fn parse(text: &[u8], origin: &str) -> Result<Snapshot> {
 
 /// A repeated key in the author's words: both places, by line and column.
 fn repeated_key(text: &[u8], d: &Duplicate) -> Problem {
-    let (line1, col1) = duplicates::line_column(text, d.first);
-    let (line2, col2) = duplicates::line_column(text, d.second);
+    let first = duplicates::line_column(text, d.first);
+    let second = duplicates::line_column(text, d.second);
+    repeated_key_at(d, first, second)
+}
+
+/// [`repeated_key`] with its two places (line, column) already found.
+pub fn repeated_key_at(d: &Duplicate, first: (usize, usize), second: (usize, usize)) -> Problem {
+    let ((line1, col1), (line2, col2)) = (first, second);
     Problem::new(
         d.pointer.clone(),
         format!(

@@ -116,7 +116,7 @@ pub fn odd_value() -> impl Strategy<Value = Value> {
     ]
 }
 
-const RUN_FIELDS: [&str; 11] = [
+pub const RUN_FIELDS: [&str; 11] = [
     "id",
     "squad",
     "workflow",

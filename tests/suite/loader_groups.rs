@@ -11,7 +11,7 @@ use bursar::snapshot::{parse_streaming, parse_tree};
 use crate::loader::{base, decisions_json, located_problems, odd_value};
 
 /// The loaders' base snapshot with three run groups beside its runs.
-fn grouped() -> Value {
+pub fn grouped() -> Value {
     let mut doc = base();
     doc["run_groups"] = json!([
         {"squad": "payments", "workflow": "w", "variant": "B", "pool": "exploration", "outcome": "success", "count": 4, "input_tokens": 400, "output_tokens": 40, "cost_micros": 1250000, "first_started_at": "2026-11-16T08:00:00Z", "first_run_id": "g-1"},
@@ -21,7 +21,7 @@ fn grouped() -> Value {
     doc
 }
 
-const GROUP_FIELDS: [&str; 12] = [
+pub const GROUP_FIELDS: [&str; 12] = [
     "squad",
     "workflow",
     "variant",
@@ -38,7 +38,7 @@ const GROUP_FIELDS: [&str; 12] = [
 
 /// Values that are odd for a group: those odd for a run, and those that make two groups
 /// one (another group's key, first run id or a run's id).
-fn odd_group_value() -> impl Strategy<Value = Value> {
+pub fn odd_group_value() -> impl Strategy<Value = Value> {
     prop_oneof![
         4 => odd_value(),
         1 => Just(json!("g-1")),

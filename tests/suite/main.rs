@@ -42,6 +42,7 @@ mod import_example;
 mod junit;
 mod loader;
 mod loader_groups;
+mod loader_located;
 #[cfg(unix)] // devices, FIFOs, sockets and file modes
 mod output;
 mod pack;

@@ -73,6 +73,44 @@ fn a_run_outside_the_sprint_is_a_warning_naming_it() {
     assert!(!err.contains("/runs/1/"), "{err}");
 }
 
+/// `validate` warns about the same runs in the same words as `eval` (still valid, exit 0),
+/// and refuses them on request.
+#[test]
+fn validate_warns_about_runs_outside_the_sprint_in_evals_words() {
+    let mut doc = example();
+    doc["runs"][2]["started_at"] = json!("2025-01-01T10:00:00Z");
+    let (_dir, path) = written(&doc);
+    let out = bursar(&["validate", &path]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("valid snapshot"));
+    let decisions: Value = serde_json::from_slice(&eval(&path, &[]).stdout).unwrap();
+    let message = warnings(&decisions)[0]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(err.trim_end(), format!("warning: {message}"));
+
+    let refused = bursar(&["validate", &path, "--refuse-runs-outside-sprint"]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{err}");
+    assert!(refused.stdout.is_empty());
+    assert!(
+        err.contains(&format!("/runs/2/started_at: {message}")),
+        "{err}"
+    );
+
+    // A snapshot with every run inside warns about nothing.
+    let (_dir, inside) = written(&example());
+    let out = bursar(&["validate", &inside, "--refuse-runs-outside-sprint"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn a_run_group_outside_the_sprint_is_a_warning_naming_its_first_run() {
     let out = bursar(&["gen", "--runs", "200", "--groups", "--seed", "5"]);

@@ -12,6 +12,10 @@ pub struct Args {
     snapshot: PathBuf,
     #[command(flatten)]
     limit: super::super::args::SnapshotLimitArgs,
+    /// Refuse a snapshot with runs that started outside the sprint's days (exit 2, each at
+    /// its JSON Pointer) instead of warning about them
+    #[arg(long)]
+    refuse_runs_outside_sprint: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
@@ -19,6 +23,18 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let source = super::super::machine::snapshot_source(&args.snapshot, &options)?;
     let loaded = bursar::snapshot::load_from(&source, &options, &mut |_, _| {})?;
     let s = &loaded.snapshot;
+    // Valid but suspect (handbook v1.1): warned about in `eval`'s words, or refused.
+    let outside = bursar::snapshot::outside::runs_outside(s);
+    if args.refuse_runs_outside_sprint && !outside.is_empty() {
+        return Err(bursar::Error::Invalid {
+            origin: source.origin(),
+            problems: bursar::snapshot::outside::problems(&outside),
+        }
+        .into());
+    }
+    for o in &outside {
+        super::super::stderr::line(&format!("warning: {}", escape_terminal(&o.message)));
+    }
     let entries = s.catalog.len();
     let line = format!(
         "{}: valid snapshot of sprint {} ({}, {}, {}, {}, {entries} catalog {})\n",
