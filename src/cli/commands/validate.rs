@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use bursar::text::{count, escape_terminal};
+use crate::text::{count, escape_terminal};
 
 use super::super::status::Status;
 
@@ -17,7 +17,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Status> {
     let options = super::super::machine::load_options(args.limit.mb());
     let source = super::super::machine::snapshot_source(&args.snapshot, &options)?;
-    let loaded = bursar::snapshot::load_from(&source, &options, &mut |_, _| {})?;
+    let loaded = crate::snapshot::load_from(&source, &options, &mut |_, _| {})?;
     let s = &loaded.snapshot;
     let entries = s.catalog.len();
     let line = format!(
