@@ -18,7 +18,9 @@ pub fn error_text(err: &anyhow::Error, format: super::ErrorFormat) -> String {
                     crate::text::escape_terminal(&format!("{err:#}"))
                 )
             }
-            super::ErrorFormat::Json => format!("{}\n", diagnostic::other_json(&format!("{err:#}"))),
+            super::ErrorFormat::Json => {
+                format!("{}\n", diagnostic::other_json(&format!("{err:#}")))
+            }
         };
     };
     // The chain lists the added context first, the library error last.

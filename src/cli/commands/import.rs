@@ -7,10 +7,10 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use crate::import::{Importer, Mapping, MAX_MAPPING_BYTES};
 use crate::snapshot::{load_from, read_within, Source, STDIN_ORIGIN};
 use crate::text::escape_terminal;
+use anyhow::Context;
 
 use super::super::status::Status;
 
