@@ -93,7 +93,10 @@ pub use audit::document::read as read_document;
 pub use snapshot::{load as load_snapshot, parse as parse_snapshot, Loaded, Snapshot};
 
 // The decisions document.
-pub use decision::{Check, Decision, Document, Explanation, Severity, Warning};
+pub use decision::{
+    AppliedException, Check, Computed, Decision, Document, Explanation, Inputs, Link, ModuleRecord,
+    PolicyRecord, Severity, Site, Totals, Warning,
+};
 
 // Check and test a pack.
 pub use check::{check, Report as CheckReport};
