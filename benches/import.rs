@@ -115,7 +115,7 @@ fn main() {
     let path = dir.path().join("spans.jsonl");
     let size = write_file(&path, spans);
     let base_text = std::fs::read("examples/import/base.json").unwrap();
-    let base = bursar::snapshot::parse(&base_text, "base.json").unwrap();
+    let base = bursar::parse_snapshot(&base_text, "base.json").unwrap();
     let mapping = bursar::import::mapping::parse(
         "[prices.\"gpt-4o\"]\ninput = 2.5\noutput = 10\n",
         "map.toml",
@@ -132,7 +132,7 @@ fn main() {
         count
     });
     let (bytes, import_secs, import_peak) = measure(|| {
-        let mut importer = bursar::import::Importer::new(&base.snapshot, &mapping);
+        let mut importer = bursar::Importer::new(&base.snapshot, &mapping);
         let reader = BufReader::with_capacity(1 << 20, File::open(&path).unwrap());
         importer.read_otlp("spans.jsonl", reader).unwrap();
         let imported = importer.finish().unwrap();

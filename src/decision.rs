@@ -11,12 +11,16 @@ use crate::operator::{Op, Unit};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// For the record; never fails a build.
     Info,
+    /// Worth a look; fails a build under `--fail-on warn`.
     Warn,
+    /// The policy said no; fails a build under the default `--fail-on deny`.
     Deny,
 }
 
 impl Severity {
+    /// The severity a policy or a document spells `info`, `warn` or `deny`.
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "info" => Some(Self::Info),
@@ -26,6 +30,7 @@ impl Severity {
         }
     }
 
+    /// The severity as policies and documents spell it.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Info => "info",
@@ -38,10 +43,15 @@ impl Severity {
 /// One comparison a policy made, as it made it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {
+    /// What was compared, in the policy author's words (`uses`).
     pub label: String,
+    /// The value the policy had.
     pub actual: Value,
+    /// The comparison: `>=`, `>`, `<=`, `<`, `==`, `!=`, `in` or `not in`.
     pub op: Op,
+    /// The value it was compared with.
     pub threshold: Value,
+    /// Whether the comparison held.
     pub pass: bool,
     /// Where the check was made, as a person reads it: `promotion.rhai:31:9`.
     pub at: String,
@@ -49,8 +59,10 @@ pub struct Check {
     /// file within the pack (`promotion.rhai`, or `lib/limits.rhai` for a module), and the
     /// line and column (in characters) of the call, both from 1.
     pub file: String,
+    /// Line of the call, from 1.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub line: Option<usize>,
+    /// Column of the call, in characters, from 1.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub column: Option<usize>,
     /// Display hint for the summary (`micros` renders money in currency units).
@@ -61,8 +73,11 @@ pub struct Check {
 /// Why a decision came out as it did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
+    /// The decision in one sentence: `subject → outcome: check, check, ...`.
     pub summary: String,
+    /// Every comparison the policy made for it, in order.
     pub checks: Vec<Check>,
+    /// What the policy cited (run counts, first and last run ids...).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub evidence: Option<Value>,
 }
@@ -73,11 +88,17 @@ pub struct Explanation {
 /// follow the exception.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
+    /// The policy that decided (`POLICY`).
     pub policy: String,
+    /// What it decided about: a squad, a top-up, a variant...
     pub subject: String,
+    /// The policy's label for the result (`approve`, `candidate`...).
     pub outcome: String,
+    /// How much it matters.
     pub severity: Severity,
+    /// The figures the policy recorded with it, by name.
     pub values: BTreeMap<String, Value>,
+    /// Why it came out as it did.
     pub explanation: Explanation,
     /// The decisions of other policies this one drew on (`d.because(..)`), sorted and
     /// without repeats; absent from the document when there are none.
@@ -96,8 +117,11 @@ pub struct Decision {
 /// module) and the line and column (in characters) of a call, from 1.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Site {
+    /// File within the pack.
     pub file: String,
+    /// Line, from 1.
     pub line: usize,
+    /// Column in characters, from 1.
     pub column: usize,
 }
 
@@ -118,14 +142,18 @@ impl Site {
 /// A pointer from one decision to another it drew on, by the key decisions are unique by.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Link {
+    /// The policy of the decision drawn on.
     pub policy: String,
+    /// Its subject.
     pub subject: String,
 }
 
 /// What a policy decided before an exception replaced it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Computed {
+    /// The outcome the policy computed.
     pub outcome: String,
+    /// The severity the policy computed.
     pub severity: Severity,
 }
 
@@ -133,11 +161,15 @@ pub struct Computed {
 /// what the policy had computed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppliedException {
+    /// The exception's id in the exceptions file.
     pub id: String,
+    /// Why it was granted.
     pub reason: String,
+    /// Who granted it.
     pub approved_by: String,
     /// Last sprint start date it applies to, `YYYY-MM-DD`.
     pub expires: String,
+    /// What the policy had decided before the exception replaced it.
     pub computed: Computed,
 }
 
@@ -170,16 +202,22 @@ pub struct Warning {
     /// The id of the run it is about (`run-outside-sprint`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub run: String,
+    /// The warning as a person reads it.
     pub message: String,
 }
 
 /// A policy file that took part, with its digest so the decision can be reproduced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PolicyRecord {
+    /// The policy's `POLICY` name.
     pub name: String,
+    /// Its file within the pack.
     pub file: String,
+    /// SHA-256 of the file's bytes as evaluated.
     pub sha256: String,
+    /// Its `DESCRIPTION`.
     pub description: String,
+    /// The policies whose decisions it reads (`READS`).
     pub reads: Vec<String>,
 }
 
@@ -189,16 +227,19 @@ pub struct PolicyRecord {
 pub struct ModuleRecord {
     /// Path within the pack, with `/` between folders: `lib/limits.rhai`.
     pub file: String,
+    /// SHA-256 of the file's bytes.
     pub sha256: String,
 }
 
 /// The inputs a decisions document was computed from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Inputs {
+    /// SHA-256 of the snapshot's bytes as read.
     pub snapshot_sha256: String,
     /// One digest over every policy and module of the pack: the SHA-256 of the lines
     /// `<sha256>  <path>\n` (as `sha256sum` prints them), sorted by path bytes.
     pub pack_sha256: String,
+    /// Every policy of the pack, in evaluation order.
     pub policies: Vec<PolicyRecord>,
     /// Every module the policies could import, sorted by path, whether or not one did.
     pub modules: Vec<ModuleRecord>,
@@ -210,26 +251,39 @@ pub struct Inputs {
 /// Counts per severity, for dashboards and CI logs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Totals {
+    /// All decisions.
     pub decisions: usize,
+    /// Decisions at `info`.
     pub info: usize,
+    /// Decisions at `warn`.
     pub warn: usize,
+    /// Decisions at `deny`.
     pub deny: usize,
 }
 
 /// The whole output of an evaluation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
+    /// Version of bursar that evaluated ([`ENGINE_VERSION`](crate::ENGINE_VERSION)).
     pub engine: String,
     /// Version of the Rhai interpreter the policies ran in.
     pub rhai: String,
+    /// Format version of the document ([`DOCUMENT_FORMAT`](crate::DOCUMENT_FORMAT)).
     pub format: u32,
+    /// The snapshot's sprint id.
     pub sprint: String,
+    /// The snapshot's organisation, when it names one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub org: Option<String>,
+    /// The snapshot's currency (ISO 4217).
     pub currency: String,
+    /// What the decisions were computed from, with digests.
     pub inputs: Inputs,
+    /// The limits the policies ran within.
     pub limits: crate::limits::Limits,
+    /// Counts per severity.
     pub totals: Totals,
+    /// Every decision, sorted by policy and subject.
     pub decisions: Vec<Decision>,
     /// What did not stop the evaluation but an auditor must see (exceptions not applied),
     /// in the order of the exceptions file; absent when there are none.

@@ -15,7 +15,9 @@ pub const DOCUMENT_FORMAT: u32 = 4;
 
 /// A finished evaluation: the document, plus what scripts printed (for stderr).
 pub struct Evaluation {
+    /// The decisions document, as `eval` writes it.
     pub document: Document,
+    /// What the policies printed (`print`, `debug`), in order.
     pub log: Vec<String>,
     /// Runs that started outside the sprint (also the document's warnings), with their
     /// pointers, for a caller that refuses them.

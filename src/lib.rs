@@ -1,34 +1,122 @@
 //! bursar: evaluates governance policies written in Rhai against a sprint snapshot
 //! of AI-agent runs and budgets, and produces decisions that explain themselves.
+//!
+//! The library's surface is the items re-exported here, one path each, grouped by what a
+//! caller does: [evaluate] a pack on a snapshot, [load_snapshot] a snapshot, [check] a
+//! pack, run its [TestRunner] cases, compare two [Document]s ([DiffReport]) or two packs
+//! ([impact]), read a series of sprints ([trends]), [render](Format) a document,
+//! import telemetry ([Importer]), [generate] a synthetic snapshot, within [Limits]. The
+//! modules behind them are the engine's internals: the `bursar` command (`cli`) and the
+//! tests still reach some of them by path, which is why those are public but hidden from
+//! the documentation; they are not part of the API and change without notice.
+//!
+//! ```no_run
+//! use std::path::Path;
+//!
+//! let evaluation = bursar::evaluate(
+//!     Path::new("examples/sprint-2026-S24.json"),
+//!     Path::new("policies"),
+//!     bursar::Limits::default(),
+//! )?;
+//! for decision in &evaluation.document.decisions {
+//!     println!("{} {}: {}", decision.policy, decision.subject, decision.outcome);
+//! }
+//! # Ok::<(), bursar::Error>(())
+//! ```
 
+#![warn(missing_docs)]
+
+// The modules, one line each (a new module is one new line here). `#[doc(hidden)] pub`:
+// reached by path from the command line (`cli`) or the tests, not the API (see above).
+#[doc(hidden)]
 pub mod audit;
-pub mod check;
+mod check;
+#[doc(hidden)]
+pub mod cli;
+#[doc(hidden)]
 pub mod decision;
+#[doc(hidden)]
 pub mod digest;
+#[doc(hidden)]
 pub mod error;
+#[doc(hidden)]
 pub mod eval;
+#[doc(hidden)]
 pub mod exceptions;
+#[doc(hidden)]
 pub mod facts;
+#[doc(hidden)]
 pub mod gen;
+#[doc(hidden)]
 pub mod guide;
+#[doc(hidden)]
 pub mod host;
+#[doc(hidden)]
 pub mod impact;
+#[doc(hidden)]
 pub mod import;
+#[doc(hidden)]
 pub mod instant;
-pub mod json_input;
+mod json_input;
+#[doc(hidden)]
 pub mod limits;
+#[doc(hidden)]
 pub mod money;
+#[doc(hidden)]
 pub mod operator;
+#[doc(hidden)]
 pub mod parallel;
+#[doc(hidden)]
 pub mod problem;
+#[doc(hidden)]
 pub mod render;
+#[doc(hidden)]
 pub mod schema;
+#[doc(hidden)]
 pub mod snapshot;
+#[doc(hidden)]
 pub mod testing;
+#[doc(hidden)]
 pub mod text;
+#[doc(hidden)]
 pub mod trends;
 
-pub use error::{Error, Result};
+// Errors and limits.
+pub use error::{Error, PolicyError, Result};
+pub use limits::Limits;
+
+// Evaluate: a pack on a snapshot, into a decisions document.
+pub use eval::{evaluate, evaluate_loaded, Evaluation, DOCUMENT_FORMAT};
+pub use exceptions::Exceptions;
+pub use host::{Host, Pack, PackSource};
+
+// Load: a snapshot, or a decisions document written before.
+pub use audit::document::read as read_document;
+pub use snapshot::{load as load_snapshot, parse as parse_snapshot, Loaded, Snapshot};
+
+// The decisions document.
+pub use decision::{
+    AppliedException, Check, Computed, Decision, Document, Explanation, Inputs, Link, ModuleRecord,
+    PolicyRecord, Severity, Site, Totals, Warning,
+};
+
+// Check and test a pack.
+pub use check::{check, Report as CheckReport};
+pub use testing::{Case, Runner as TestRunner, TestReport};
+
+// Compare: two documents, or two packs over many snapshots.
+pub use audit::diff_report::Report as DiffReport;
+pub use impact::{run as impact, Impact, Options as ImpactOptions};
+
+// Across sprints.
+pub use trends::{run as trends, Options as TrendsOptions, Trends};
+
+// Render a decisions document.
+pub use render::{to_string as render, Context as RenderContext, Emitter, Format};
+
+// Import telemetry, generate a synthetic snapshot.
+pub use gen::{generate, Options as GenerateOptions, Scenario};
+pub use import::{ImportError, Importer, Mapping};
 
 /// Version of the engine, recorded in every decisions document.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

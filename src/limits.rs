@@ -33,12 +33,19 @@ const STACK_BUDGET: u64 = POLICY_STACK_BYTES as u64 / 2;
 /// Sandbox limits, recorded in every decisions document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
+    /// Operations one policy may run (Rhai's count) before it is stopped (`--max-operations`).
     pub max_operations: u64,
+    /// Depth of nested function calls (`--max-call-levels`).
     pub max_call_levels: usize,
+    /// Depth of nested expressions (`--max-expr-depth`).
     pub max_expr_depth: usize,
+    /// Longest string a policy may build, in bytes (`--max-string-size`).
     pub max_string_size: usize,
+    /// Largest array a policy may build (`--max-array-size`).
     pub max_array_size: usize,
+    /// Largest map a policy may build (`--max-map-size`).
     pub max_map_size: usize,
+    /// Time one policy may run, in milliseconds (`--timeout-ms`).
     pub timeout_ms: u64,
     /// Memory one policy may allocate beyond what the process held when it started,
     /// enforced where the binary installs the counting allocator.

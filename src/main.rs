@@ -2,16 +2,16 @@
 
 use std::process::ExitCode;
 
-mod cli;
+use bursar::cli;
 
 // Counts bytes so a policy that hoards memory is stopped before the system kills us.
 #[global_allocator]
-static ALLOCATOR: bursar::host::memory::Counting = bursar::host::memory::Counting;
+static ALLOCATOR: cli::Counting = cli::Counting;
 
 /// Stack for the worker thread: policies recurse as deep as `--max-call-levels` allows,
 /// and a raised limit should end in a limit error, never a stack overflow (the CLI
 /// refuses limits this stack cannot hold).
-const STACK_BYTES: usize = bursar::limits::POLICY_STACK_BYTES;
+const STACK_BYTES: usize = cli::POLICY_STACK_BYTES;
 
 fn main() -> ExitCode {
     // First: whether stdout was closed at start, before anything else runs.
@@ -37,56 +37,8 @@ fn main() -> ExitCode {
     match result {
         Ok(status) => ExitCode::from(status as u8),
         Err(err) => {
-            cli::stderr::print(&error_text(&err, error_format));
+            cli::stderr::print(&cli::error_text(&err, error_format));
             ExitCode::from(cli::Status::Failed as u8)
-        }
-    }
-}
-
-/// The final error as stderr shows it: a diagnostic for people (coloured only on a
-/// terminal, and not under `NO_COLOR`), or one JSON object per line for tools. What was
-/// added around a library error (`while running the case ...`) comes first, as a line
-/// of its own or as the object's `context`.
-fn error_text(err: &anyhow::Error, format: cli::ErrorFormat) -> String {
-    use bursar::render::diagnostic;
-    use std::io::IsTerminal;
-
-    let Some(e) = err.downcast_ref::<bursar::Error>() else {
-        // Messages quote paths and values as given: escaped for the terminal.
-        return match format {
-            cli::ErrorFormat::Human => {
-                format!(
-                    "error: {}
-",
-                    bursar::text::escape_terminal(&format!("{err:#}"))
-                )
-            }
-            cli::ErrorFormat::Json => format!("{}\n", diagnostic::other_json(&format!("{err:#}"))),
-        };
-    };
-    // The chain lists the added context first, the library error last.
-    let context: Vec<String> = err
-        .chain()
-        .take_while(|cause| cause.downcast_ref::<bursar::Error>().is_none())
-        .map(ToString::to_string)
-        .collect();
-    match format {
-        cli::ErrorFormat::Human => {
-            let colour = std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            let mut text = String::new();
-            for line in &context {
-                text.push_str(&format!("{}:\n", bursar::text::escape_terminal(line)));
-            }
-            text.push_str(&format!("error: {}", diagnostic::render_with(e, colour)));
-            text
-        }
-        cli::ErrorFormat::Json => {
-            let mut value = diagnostic::json(e);
-            if !context.is_empty() {
-                value["context"] = context.into();
-            }
-            format!("{value}\n")
         }
     }
 }

@@ -9,37 +9,37 @@ use super::{machine, output};
 #[derive(Debug, Clone, clap::Args)]
 pub struct LimitArgs {
     /// Most script operations per policy
-    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_operations, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = crate::limits::Limits::default().max_operations, value_parser = clap::value_parser!(u64).range(1..))]
     max_operations: u64,
     /// Deepest nesting of function calls (bounded by the stack together with
     /// --max-expr-depth: at most 641 at the default depth)
-    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_call_levels, value_parser = at_least_one())]
+    #[arg(long, value_name = "N", default_value_t = crate::limits::Limits::default().max_call_levels, value_parser = at_least_one())]
     max_call_levels: usize,
     /// Deepest nesting of expressions (also at parse time; bounded by the stack together
     /// with --max-call-levels: at most 887 at the default call levels)
-    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_expr_depth, value_parser = at_least_one())]
+    #[arg(long, value_name = "N", default_value_t = crate::limits::Limits::default().max_expr_depth, value_parser = at_least_one())]
     max_expr_depth: usize,
     /// Longest string a script may build, in bytes
-    #[arg(long, value_name = "BYTES", default_value_t = bursar::limits::Limits::default().max_string_size, value_parser = at_least_one())]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::Limits::default().max_string_size, value_parser = at_least_one())]
     max_string_size: usize,
     /// Largest array a script may build
-    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_array_size, value_parser = at_least_one())]
+    #[arg(long, value_name = "N", default_value_t = crate::limits::Limits::default().max_array_size, value_parser = at_least_one())]
     max_array_size: usize,
     /// Largest map a script may build
-    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_map_size, value_parser = at_least_one())]
+    #[arg(long, value_name = "N", default_value_t = crate::limits::Limits::default().max_map_size, value_parser = at_least_one())]
     max_map_size: usize,
     /// Wall-clock limit per policy, in milliseconds
-    #[arg(long, value_name = "MS", default_value_t = bursar::limits::Limits::default().timeout_ms, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "MS", default_value_t = crate::limits::Limits::default().timeout_ms, value_parser = clap::value_parser!(u64).range(1..))]
     timeout_ms: u64,
     /// Memory one policy may allocate, in MiB (`BURSAR_MAX_MEMORY_MB` lowers the default)
     #[arg(long, value_name = "MIB", default_value_t = default_max_memory_mb(), value_parser = clap::value_parser!(u64).range(1..))]
     max_memory_mb: u64,
     /// Most decisions one policy may record
-    #[arg(long, value_name = "N", default_value_t = bursar::limits::Limits::default().max_decisions, value_parser = at_least_one())]
+    #[arg(long, value_name = "N", default_value_t = crate::limits::Limits::default().max_decisions, value_parser = at_least_one())]
     max_decisions: usize,
     /// Largest policy or module file, in KiB (compiling takes time that grows with the
     /// square of a file's size)
-    #[arg(long, value_name = "KIB", default_value_t = bursar::limits::DEFAULT_MAX_POLICY_KB, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "KIB", default_value_t = crate::limits::DEFAULT_MAX_POLICY_KB, value_parser = clap::value_parser!(u64).range(1..))]
     max_policy_kb: u64,
     #[command(flatten)]
     snapshot: SnapshotLimitArgs,
@@ -50,7 +50,7 @@ pub struct LimitArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub struct SnapshotLimitArgs {
     /// Largest snapshot read, in MiB (a file, a pipe or standard input)
-    #[arg(long, value_name = "MIB", default_value_t = bursar::limits::DEFAULT_MAX_SNAPSHOT_MB, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "MIB", default_value_t = crate::limits::DEFAULT_MAX_SNAPSHOT_MB, value_parser = clap::value_parser!(u64).range(1..))]
     max_snapshot_mb: u64,
 }
 
@@ -63,7 +63,7 @@ impl SnapshotLimitArgs {
 /// The policy memory limit's default: the library's, or less on a runner that says it
 /// has less (`BURSAR_MAX_MEMORY_MB`, which also caps snapshot loading).
 fn default_max_memory_mb() -> u64 {
-    let default = bursar::limits::DEFAULT_MAX_MEMORY_MB;
+    let default = crate::limits::DEFAULT_MAX_MEMORY_MB;
     // A limit of 0 would stop every policy at once; 0 only means "nothing fits" for loading.
     machine::memory_cap_mb()
         .filter(|&mb| mb > 0)
@@ -78,8 +78,8 @@ pub fn at_least_one() -> clap::builder::RangedU64ValueParser<usize> {
 impl LimitArgs {
     /// The limits, or an error when the stack policies run on cannot hold them (a runaway
     /// recursion would abort the process instead of ending in the limit error).
-    pub fn limits(&self) -> anyhow::Result<bursar::limits::Limits> {
-        let limits = bursar::limits::Limits {
+    pub fn limits(&self) -> anyhow::Result<crate::limits::Limits> {
+        let limits = crate::limits::Limits {
             max_operations: self.max_operations,
             max_call_levels: self.max_call_levels,
             max_expr_depth: self.max_expr_depth,
@@ -130,7 +130,7 @@ pub struct OutputArgs<F: Formats> {
 impl<F: Formats> OutputArgs<F> {
     /// Where the output goes, checked before any work is done: an `--out` that is one of
     /// `inputs` (name, path) is refused.
-    pub fn open(&self, inputs: &[(&str, &Path)]) -> Result<output::Output, bursar::Error> {
+    pub fn open(&self, inputs: &[(&str, &Path)]) -> Result<output::Output, crate::Error> {
         output::Output::new(self.out.as_deref(), inputs)
     }
 }
@@ -155,9 +155,9 @@ impl PackArgs {
 
     /// The error as it stands, except that a default folder that cannot be read says it
     /// was the default and which flag names another: the user never typed `policies`.
-    pub fn explain(&self, error: bursar::Error) -> anyhow::Error {
+    pub fn explain(&self, error: crate::Error) -> anyhow::Error {
         match &error {
-            bursar::Error::Read { path, source }
+            crate::Error::Read { path, source }
                 if self.policies.is_none() && path == Path::new(DEFAULT_POLICIES) =>
             {
                 anyhow::anyhow!(

@@ -93,7 +93,7 @@ fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> anyhow::Result<Vec<u8
         bail!(
             "`git {}` failed: {}",
             args.join(" "),
-            bursar::text::lowercase_first(words)
+            crate::text::lowercase_first(words)
         );
     }
     Ok(out)

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use bursar::snapshot::{LoadOptions, Source, STDIN_ORIGIN};
+use crate::snapshot::{LoadOptions, Source, STDIN_ORIGIN};
 
 /// `BURSAR_MAX_MEMORY_MB`, when set: a CI runner saying it has less memory than the
 /// machine reports. It caps snapshot loading and the policy memory limit.
@@ -115,7 +115,7 @@ fn stream_id(path: &Path) -> Option<FileId> {
 
 /// A pipe or a device read once, whole, under the limits of `options`, named by its path.
 fn read_stream(path: &Path, options: &LoadOptions) -> anyhow::Result<Source> {
-    let file = std::fs::File::open(path).map_err(|source| bursar::Error::Read {
+    let file = std::fs::File::open(path).map_err(|source| crate::Error::Read {
         path: path.to_owned(),
         source,
     })?;

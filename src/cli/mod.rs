@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod formats;
+mod failure;
 mod git;
 mod machine;
 mod output;
@@ -16,6 +17,11 @@ pub mod streams;
 use clap::{Parser, Subcommand};
 
 pub use status::Status;
+
+// What the binary (`src/main.rs`) needs besides `parse` and `run`.
+pub use crate::host::memory::Counting;
+pub use crate::limits::POLICY_STACK_BYTES;
+pub use failure::error_text;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -89,7 +95,7 @@ pub fn parse() -> Result<Cli, std::process::ExitCode> {
     let text = error.render().to_string();
     let text = text.trim();
     let text = text.strip_prefix("error: ").unwrap_or(text);
-    stderr::line(&bursar::render::diagnostic::other_json(text).to_string());
+    stderr::line(&crate::render::diagnostic::other_json(text).to_string());
     Err(std::process::ExitCode::from(Status::Failed as u8))
 }
 

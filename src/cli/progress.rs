@@ -42,7 +42,7 @@ impl Progress {
     fn new(label: String, quiet: bool, min_total: u64, counts: fn(u64, u64) -> String) -> Self {
         Self {
             // The label names a file as given: escaped, it cannot move the cursor.
-            label: bursar::text::escape_terminal(&label).into_owned(),
+            label: crate::text::escape_terminal(&label).into_owned(),
             enabled: !quiet && std::io::stderr().is_terminal(),
             min_total,
             counts,

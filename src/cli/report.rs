@@ -61,7 +61,7 @@ pub fn open<F: ValueEnum + Copy>(
     reports: &[Report<F>],
     main: &Output,
     inputs: &[(&str, &Path)],
-) -> Result<Vec<(F, Output)>, bursar::Error> {
+) -> Result<Vec<(F, Output)>, crate::Error> {
     let mut opened: Vec<(F, Output)> = Vec::with_capacity(reports.len());
     for report in reports {
         let output = Output::new(Some(&report.path), inputs)?;
@@ -84,7 +84,7 @@ pub fn open<F: ValueEnum + Copy>(
                 })
         };
         if let Some(message) = clash {
-            return Err(bursar::Error::Write {
+            return Err(crate::Error::Write {
                 path: report.path.clone(),
                 source: io::Error::new(io::ErrorKind::InvalidInput, message),
             });
@@ -99,8 +99,8 @@ pub fn write<F: ValueEnum>(format: &F, output: Output, bytes: &[u8]) -> anyhow::
     let path = output.name().to_owned();
     output
         .write(bytes)
-        .map_err(|e| match e.downcast::<bursar::Error>() {
-            Ok(bursar::Error::Write { source, .. }) => anyhow::anyhow!(
+        .map_err(|e| match e.downcast::<crate::Error>() {
+            Ok(crate::Error::Write { source, .. }) => anyhow::anyhow!(
                 "cannot write `{}` (the `{}` report): {source}",
                 path.display(),
                 name(format)

@@ -20,6 +20,6 @@ pub fn line(text: &str) {
 /// they cannot pose as bursar's (move the cursor, rewrite a line already written).
 pub fn policies_printed(lines: &[String]) {
     for line in lines {
-        self::line(&bursar::text::escape_terminal(line));
+        self::line(&crate::text::escape_terminal(line));
     }
 }

@@ -410,7 +410,7 @@ impl PackSource {
         }
     }
 
-    /// One SHA-256 over the whole pack: see [`pack_sha256`].
+    /// One SHA-256 over the whole pack: see `pack_sha256`.
     pub fn sha256(&self) -> &str {
         &self.0.sha256
     }

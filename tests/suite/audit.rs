@@ -8,7 +8,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use bursar::decision::{Document, Link};
+use bursar::{Document, Link};
 use serde_json::Value;
 
 use crate::diff::{eval, stderr, stdout, PACK, SPRINT};
@@ -355,13 +355,13 @@ fn a_decision_without_checks_is_located_at_its_record_call_in_the_ci_formats() {
     let d = doc
         .decisions
         .iter_mut()
-        .find(|d| d.severity != bursar::decision::Severity::Info)
+        .find(|d| d.severity != bursar::Severity::Info)
         .expect("the fixture warns about one squad");
     d.explanation.checks.clear();
     let site = d.site.clone().expect("every decision records its site");
     assert_eq!(site.file, "squads.rhai");
     let context = Context {
-        fail_on: Some(bursar::decision::Severity::Deny),
+        fail_on: Some(bursar::Severity::Deny),
         policies: "pack".into(),
     };
     let github = render::to_string(&*Format::Github.emitter(&context), &doc);

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use bursar::audit::compare;
-use bursar::decision::{Decision, Explanation, Severity};
+use bursar::{Decision, Explanation, Severity};
 use serde_json::Value;
 
 fn decision(policy: &str, subject: &str, outcome: &str, severity: Severity, v: i64) -> Decision {

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::process::Output;
 
 use bursar::host::{Host, PackSource};
-use bursar::limits::Limits;
 use bursar::testing::{Case, Runner};
+use bursar::Limits;
 
 use crate::support::bursar;
 

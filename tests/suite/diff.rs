@@ -283,7 +283,7 @@ fn documents_it_cannot_read_are_refused_with_their_location() {
     let cases = [
         ("truncated.json", text[..40].to_owned()),
         ("format1.json", {
-            let format = format!("\"format\": {}", bursar::eval::DOCUMENT_FORMAT);
+            let format = format!("\"format\": {}", bursar::DOCUMENT_FORMAT);
             assert!(text.contains(&format));
             text.replacen(&format, "\"format\": 1", 1)
         }),
@@ -313,12 +313,12 @@ fn documents_it_cannot_read_are_refused_with_their_location() {
 }
 
 /// A document of `n` decisions of one policy, each `outcome`.
-fn document(n: usize, outcome: &str) -> bursar::decision::Document {
+fn document(n: usize, outcome: &str) -> bursar::Document {
     document_of(n, outcome, "squad-")
 }
 
 /// Like `document`, subjects starting with `prefix`.
-fn document_of(n: usize, outcome: &str, prefix: &str) -> bursar::decision::Document {
+fn document_of(n: usize, outcome: &str, prefix: &str) -> bursar::Document {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.json");
     eval(
@@ -326,7 +326,7 @@ fn document_of(n: usize, outcome: &str, prefix: &str) -> bursar::decision::Docum
         &support::root().join(PACK),
         &path,
     );
-    let mut doc: bursar::decision::Document =
+    let mut doc: bursar::Document =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let template = doc.decisions[0].clone();
     doc.decisions = (0..n)
@@ -344,7 +344,7 @@ fn document_of(n: usize, outcome: &str, prefix: &str) -> bursar::decision::Docum
 fn markdown_folds_a_policy_with_more_than_ten_differences() {
     for (n, folded) in [(10, false), (11, true)] {
         let (old, new) = (document(n, "staffed"), document(n, "understaffed"));
-        let json = |d: &bursar::decision::Document| serde_json::to_value(d).unwrap();
+        let json = |d: &bursar::Document| serde_json::to_value(d).unwrap();
         let side = bursar::audit::diff_report::Side {
             document: Some("d.json".into()),
             ..Default::default()
@@ -392,7 +392,7 @@ fn markdown_shows_hostile_subjects_as_written() {
         document_of(1, "staffed", hostile),
         document_of(1, "under|staffed", hostile),
     );
-    let json = |d: &bursar::decision::Document| serde_json::to_value(d).unwrap();
+    let json = |d: &bursar::Document| serde_json::to_value(d).unwrap();
     let side = bursar::audit::diff_report::Side {
         document: Some("d.json".into()),
         ..Default::default()
@@ -423,7 +423,7 @@ fn markdown_stays_under_the_comment_limit_and_says_what_it_cut() {
         doc
     };
     let (old, new) = (many("staffed"), many("understaffed"));
-    let json = |d: &bursar::decision::Document| serde_json::to_value(d).unwrap();
+    let json = |d: &bursar::Document| serde_json::to_value(d).unwrap();
     let side = |name: &str| bursar::audit::diff_report::Side {
         document: Some(name.into()),
         ..Default::default()

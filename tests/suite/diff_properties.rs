@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use bursar::audit::compare::{diff_all, Diff};
 use bursar::audit::diff_report::{Report, Side};
-use bursar::decision::{Check, Decision, Explanation, Link, Severity, Site};
+use bursar::{Check, Decision, Explanation, Link, Severity, Site};
 use bursar::operator::{Op, Unit};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -156,7 +156,7 @@ fn keyed(list: &[Decision]) -> BTreeMap<(String, String), &Decision> {
 }
 
 fn report(old: &[Decision], new: &[Decision], details: bool) -> Report {
-    let doc = |decisions: &[Decision]| bursar::decision::Document {
+    let doc = |decisions: &[Decision]| bursar::Document {
         engine: "bursar 0".to_owned(),
         rhai: "1.0.0".to_owned(),
         format: 4,

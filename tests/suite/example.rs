@@ -14,7 +14,7 @@ fn example_decisions_document_is_pinned() {
 
 #[test]
 fn example_is_a_valid_snapshot() {
-    bursar::snapshot::load(&support::example()).expect("the example validates");
+    bursar::load_snapshot(&support::example()).expect("the example validates");
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! A failing run says why: the stderr summary of the decisions at or above `--fail-on`
 //! (rendered by `render::failures`, printed by `eval` only when it exits 1).
 
-use bursar::decision::{Document, Severity};
 use bursar::render::{self, failures::FailureSummary};
+use bursar::{Document, Severity};
 
 use crate::support::{self, bursar};
 

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use bursar::decision::Decision;
 use bursar::gen::Options;
+use bursar::Decision;
 use serde_json::Value;
 
 use crate::support::{self, bursar};
@@ -29,7 +29,7 @@ fn records<'a>(doc: &'a Value, field: &str) -> &'a [Value] {
 #[test]
 fn generated_snapshots_load_and_look_like_a_real_sprint() {
     let bytes = generate(&options(2000, 1));
-    let loaded = bursar::snapshot::parse(&bytes, "generated").unwrap_or_else(|e| {
+    let loaded = bursar::parse_snapshot(&bytes, "generated").unwrap_or_else(|e| {
         panic!(
             "generated snapshot is invalid:\n{}",
             bursar::render::diagnostic::render(&e)
@@ -126,7 +126,7 @@ fn run_groups_are_exact_aggregates_of_the_runs() {
         groups: true,
         ..options(2000, 3)
     });
-    let loaded = bursar::snapshot::parse(&groups_bytes, "generated").unwrap_or_else(|e| {
+    let loaded = bursar::parse_snapshot(&groups_bytes, "generated").unwrap_or_else(|e| {
         panic!(
             "generated groups are invalid:\n{}",
             bursar::render::diagnostic::render(&e)

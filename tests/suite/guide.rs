@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use bursar::limits::Limits;
 use bursar::testing::{Case, Runner};
+use bursar::Limits;
 
 use crate::support::{bursar, root};
 

@@ -171,8 +171,7 @@ fn the_size_limits_are_recorded_in_the_document() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["limits"]["max_snapshot_mb"], 7);
     assert_eq!(doc["limits"]["max_policy_kb"], 9);
-    let defaults: serde_json::Value =
-        serde_json::to_value(bursar::limits::Limits::default()).unwrap();
+    let defaults: serde_json::Value = serde_json::to_value(bursar::Limits::default()).unwrap();
     assert_eq!(defaults["max_snapshot_mb"], 1024);
     assert_eq!(defaults["max_policy_kb"], 64);
 }
@@ -270,8 +269,8 @@ fn a_policy_at_the_default_size_limit_compiles() {
 
 #[test]
 fn the_library_keeps_the_snapshot_limit_it_records() {
-    use bursar::limits::Limits;
     use bursar::snapshot::{LoadOptions, Source};
+    use bursar::Limits;
     let dir = tempfile::tempdir().unwrap();
     let past = Source::from(padded_example(dir.path(), (1 << 20) + 1).as_path());
     let limits = Limits {
@@ -284,7 +283,7 @@ fn the_library_keeps_the_snapshot_limit_it_records() {
         Path::new("policies"),
         limits,
         &LoadOptions::default(),
-        &bursar::exceptions::Exceptions::none(),
+        &bursar::Exceptions::none(),
         &mut |_, _| {},
     );
     match result {

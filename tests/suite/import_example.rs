@@ -30,6 +30,8 @@ fn readme_commands() -> Vec<Vec<String>> {
     let (block, _) = after.split_once("```").unwrap();
     block
         .lines()
+        // A trailing `# exits 1: ...` is for the reader (and book_commands.rs), not an argument.
+        .map(|l| l.split(" #").next().unwrap_or(l))
         .map(|l| l.split_whitespace().map(str::to_owned).collect())
         .collect()
 }

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use bursar::decision::{Document, Severity};
 use bursar::render::{self, Format};
+use bursar::{Document, Severity};
 
 use crate::render::{context, fixture, FIXTURES};
 use crate::support;

@@ -8,17 +8,17 @@ use std::path::Path;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use bursar::host::Host;
-use bursar::limits::Limits;
 use bursar::snapshot::{parse_streaming, parse_tree, Loaded};
 use bursar::Error;
+use bursar::Host;
+use bursar::Limits;
 
 use crate::support;
 
 pub fn decisions_json(loaded: Loaded) -> String {
     let (host, pack) = Host::open(Path::new("policies"), Limits::default()).unwrap();
     support::to_json(
-        &bursar::eval::evaluate_loaded(&host, &pack, loaded)
+        &bursar::evaluate_loaded(&host, &pack, loaded)
             .expect("evaluation succeeds")
             .document,
     )
@@ -68,8 +68,8 @@ fn a_byte_order_mark_is_accepted_and_still_digested() {
     let plain = std::fs::read(support::root().join(support::example())).unwrap();
     let mut marked = b"\xEF\xBB\xBF".to_vec();
     marked.extend_from_slice(&plain);
-    let a = bursar::snapshot::parse(&plain, "plain").unwrap();
-    let b = bursar::snapshot::parse(&marked, "marked").unwrap();
+    let a = bursar::parse_snapshot(&plain, "plain").unwrap();
+    let b = bursar::parse_snapshot(&marked, "marked").unwrap();
     assert_ne!(a.sha256, b.sha256);
     assert_eq!(a.snapshot.runs.len(), b.snapshot.runs.len());
     assert!(parse_streaming(&marked).is_some());

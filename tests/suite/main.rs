@@ -7,6 +7,7 @@ mod arguments;
 #[cfg(unix)] // FIFOs and /dev/zero
 mod audit;
 mod book;
+mod book_commands;
 mod case_files;
 mod cases;
 mod check;

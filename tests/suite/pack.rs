@@ -192,14 +192,14 @@ fn a_pack_runs_the_bytes_it_read_whatever_happens_on_disk_after() {
     use bursar::host::{Host, PackSource};
     let dir = tempfile::tempdir().unwrap();
     pack_with_module(dir.path(), 100);
-    let source = PackSource::read(dir.path(), &bursar::limits::Limits::default()).unwrap();
+    let source = PackSource::read(dir.path(), &bursar::Limits::default()).unwrap();
     // Changed, then gone: an engine built afterwards still compiles and serves what was read.
     write_module(dir.path(), 5);
     std::fs::remove_dir_all(dir.path()).unwrap();
-    let host = Host::new(&source, bursar::limits::Limits::default());
+    let host = Host::new(&source, bursar::Limits::default());
     let pack = host.load_pack().expect("compiles from memory");
-    let loaded = bursar::snapshot::load(&support::example()).unwrap();
-    let evaluation = bursar::eval::evaluate_loaded(&host, &pack, loaded).expect("runs");
+    let loaded = bursar::load_snapshot(&support::example()).unwrap();
+    let evaluation = bursar::evaluate_loaded(&host, &pack, loaded).expect("runs");
     let check = &evaluation.document.decisions[0].explanation.checks[0];
     assert_eq!(check.threshold, 100);
     assert_eq!(
@@ -236,7 +236,7 @@ fn check_compiles_modules_no_policy_imports_yet() {
 #[test]
 fn a_pack_read_into_memory_can_be_shared_by_threads() {
     fn send_and_sync<T: Send + Sync>() {}
-    send_and_sync::<bursar::host::PackSource>();
+    send_and_sync::<bursar::PackSource>();
 }
 
 /// `impact` compares whole packs: a change to a module alone is named in the header and

@@ -73,7 +73,7 @@ impl Evaluate for SlowFirst {
     }
 
     fn load(&self, _: &Source) -> bursar::Result<Loaded> {
-        bursar::snapshot::load(&support::case_snapshot(SMALL))
+        bursar::load_snapshot(&support::case_snapshot(SMALL))
     }
 
     fn evaluate(&self, _: &(), path: &Source, _: Loaded) -> Result<usize, String> {
@@ -138,11 +138,11 @@ impl Evaluate for FailTwice {
     fn load(&self, path: &Source) -> bursar::Result<Loaded> {
         let i = index_of(path);
         if i == 3 {
-            let failed = bursar::snapshot::load(Path::new("tests/errors/snapshots/empty.json"));
+            let failed = bursar::load_snapshot(Path::new("tests/errors/snapshots/empty.json"));
             self.watch.update(|l| l.failed_loads.push(i));
             return failed;
         }
-        bursar::snapshot::load(&support::case_snapshot(SMALL))
+        bursar::load_snapshot(&support::case_snapshot(SMALL))
     }
 
     fn evaluate(&self, _: &(), path: &Source, _: Loaded) -> Result<(), String> {
@@ -193,7 +193,7 @@ impl Evaluate for PanicFirst {
     }
 
     fn load(&self, _: &Source) -> bursar::Result<Loaded> {
-        bursar::snapshot::load(&support::case_snapshot(SMALL))
+        bursar::load_snapshot(&support::case_snapshot(SMALL))
     }
 
     fn evaluate(&self, _: &(), path: &Source, _: Loaded) -> Result<(), String> {

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use bursar::host::Host;
-use bursar::limits::Limits;
+use bursar::Host;
+use bursar::Limits;
 
 const SQUADS: [&str; 4] = ["payments", "platform", "search", "mobile"];
 const WORKFLOWS: [&str; 2] = ["refactor+tests", "bugfix"];
@@ -77,16 +77,11 @@ fn snapshot(runs: &[RunSpec], squad_names: &[String]) -> Value {
     })
 }
 
-fn promotion_outcomes(
-    host: &Host,
-    pack: &bursar::host::Pack,
-    doc: &Value,
-) -> BTreeMap<String, String> {
+fn promotion_outcomes(host: &Host, pack: &bursar::Pack, doc: &Value) -> BTreeMap<String, String> {
     let bytes = serde_json::to_vec(doc).unwrap();
     let loaded =
-        bursar::snapshot::parse(&bytes, "generated").expect("generated snapshots are valid");
-    let evaluation =
-        bursar::eval::evaluate_loaded(host, pack, loaded).expect("evaluation succeeds");
+        bursar::parse_snapshot(&bytes, "generated").expect("generated snapshots are valid");
+    let evaluation = bursar::evaluate_loaded(host, pack, loaded).expect("evaluation succeeds");
     evaluation
         .document
         .decisions
@@ -164,8 +159,8 @@ fn compile_and_run(source: &str) -> Option<String> {
              "reason": null, "justification": null, "approved_by": "cfo"}
         ]);
         let bytes = serde_json::to_vec(&doc).unwrap();
-        let loaded = bursar::snapshot::parse(&bytes, "generated").expect("a valid snapshot");
-        bursar::eval::evaluate_loaded(&host, &pack, loaded)
+        let loaded = bursar::parse_snapshot(&bytes, "generated").expect("a valid snapshot");
+        bursar::evaluate_loaded(&host, &pack, loaded)
     });
     match result {
         Ok(_) => None,

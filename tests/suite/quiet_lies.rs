@@ -156,7 +156,7 @@ fn many_runs_outside_the_sprint_give_a_bounded_list() {
 #[test]
 fn a_family_named_untagged_keeps_its_own_row() {
     let before = support::evaluate(&support::example());
-    let health = |doc: &bursar::decision::Document| {
+    let health = |doc: &bursar::Document| {
         let d = doc.decisions.iter().find(|d| d.policy == "health").unwrap();
         serde_json::to_value(&d.values).unwrap()["exploration_tokens_by_family"].clone()
     };

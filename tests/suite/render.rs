@@ -2,8 +2,8 @@
 //! documents as `eval` wrote them): every emitter pinned on every fixture, plus what a
 //! snapshot review could miss, checked against the documents themselves.
 
-use bursar::decision::Document;
 use bursar::render::{self, Format};
+use bursar::Document;
 
 use crate::support;
 
@@ -40,7 +40,7 @@ pub(crate) fn fixture(name: &str) -> (String, Document) {
 /// The context `eval` gives emitters by default: `--fail-on deny`, `--policies policies`.
 pub(crate) fn context() -> render::Context {
     render::Context {
-        fail_on: Some(bursar::decision::Severity::Deny),
+        fail_on: Some(bursar::Severity::Deny),
         policies: "policies".into(),
     }
 }

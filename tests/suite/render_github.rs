@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use bursar::decision::{Document, Severity};
 use bursar::render::{self, Format};
+use bursar::{Document, Severity};
 
 use crate::render::fixture;
 use crate::support;

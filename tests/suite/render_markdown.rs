@@ -3,9 +3,9 @@
 //! snapshots cannot: that text from the inputs shows as it was written, that the info
 //! decisions are folded, and that a huge document still fits a pull-request comment.
 
-use bursar::decision::{Document, Severity};
 use bursar::render::markdown::{MAX_CHARS, MAX_ROWS};
 use bursar::render::{self, Format};
+use bursar::{Document, Severity};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::render::fixture;

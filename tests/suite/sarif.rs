@@ -6,8 +6,8 @@
 
 use std::sync::OnceLock;
 
-use bursar::decision::{Document, Severity};
 use bursar::render::{self, Format};
+use bursar::{Document, Severity};
 use jsonschema::Validator;
 use serde_json::{json, Value};
 
@@ -154,7 +154,7 @@ fn rules_and_results_match_the_document() {
 }
 
 /// A warn decision of the example, reshaped to test where a result points.
-fn one_warning(shape: impl FnOnce(&mut bursar::decision::Decision)) -> Value {
+fn one_warning(shape: impl FnOnce(&mut bursar::Decision)) -> Value {
     let (_, mut doc) = fixture("example");
     doc.decisions.retain(|d| d.subject == "migration-plan/A");
     assert_eq!(doc.decisions[0].severity, Severity::Warn);

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use bursar::decision::Document;
-use bursar::limits::Limits;
+use bursar::Document;
+use bursar::Limits;
 
 /// The crate root; `cargo test` runs integration tests from it, so relative paths work.
 pub fn root() -> PathBuf {
@@ -22,7 +22,7 @@ pub fn example() -> PathBuf {
 
 /// Evaluates a snapshot with the shipped pack and default limits.
 pub fn evaluate(snapshot: &Path) -> Document {
-    match bursar::eval::evaluate(snapshot, &policies(), Limits::default()) {
+    match bursar::evaluate(snapshot, &policies(), Limits::default()) {
         Ok(e) => e.document,
         Err(err) => panic!(
             "evaluating {} failed:\n{}",
@@ -78,8 +78,8 @@ pub fn case_files() -> Vec<PathBuf> {
 /// holds them, under Cargo's temporary folder for integration tests.
 pub fn case_snapshot(name: &str) -> PathBuf {
     let case_file = root().join(policies()).join(format!("tests/{name}.case"));
-    let case = bursar::testing::Case::read(&case_file)
-        .unwrap_or_else(|e| panic!("{}: {e}", case_file.display()));
+    let case =
+        bursar::Case::read(&case_file).unwrap_or_else(|e| panic!("{}: {e}", case_file.display()));
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cases");
     std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
     let path = dir.join(format!("{name}.json"));

@@ -25,7 +25,7 @@ fn stderr(out: &std::process::Output) -> String {
 pub fn report(files: &[String], jobs: usize) -> Report {
     let sources: Vec<Source> = files.iter().map(|f| Source::from(Path::new(f))).collect();
     let options = bursar::trends::Options {
-        limits: bursar::limits::Limits::default(),
+        limits: bursar::Limits::default(),
         load: Default::default(),
         jobs,
     };

@@ -8,9 +8,9 @@
 use std::sync::Arc;
 
 use bursar::gen::{Options, Scenario, Series};
-use bursar::limits::Limits;
 use bursar::snapshot::{LoadOptions, Source};
 use bursar::trends::{self, Report};
+use bursar::Limits;
 use serde_json::Value;
 
 /// Seeds per scenario in the test, which must stay cheap in the debug build; the bench

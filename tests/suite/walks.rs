@@ -169,8 +169,8 @@ fn a_file_reached_by_two_names_is_one_module() {
     std::fs::write(dir.path().join("lib/cap.rhai"), "fn cap() { 7 }\n").unwrap();
     symlink("cap.rhai", dir.path().join("lib/alias.rhai")).unwrap();
     pack(dir.path(), "lib/alias");
-    let source = bursar::host::PackSource::read(dir.path(), &bursar::limits::Limits::default())
-        .expect("the pack reads");
+    let source =
+        bursar::PackSource::read(dir.path(), &bursar::Limits::default()).expect("the pack reads");
     let modules: Vec<_> = source.modules().collect();
     assert_eq!(modules.len(), 2);
     assert_eq!(modules[0].sha256, modules[1].sha256);

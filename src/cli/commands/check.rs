@@ -23,16 +23,16 @@ pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
     let dir = args.pack.dir();
     let output = args.output.open(&[("the policy pack", dir)])?;
     let limits = args.limits.limits()?;
-    let source = bursar::host::PackSource::read(dir, &limits).map_err(|e| args.pack.explain(e))?;
-    let report = bursar::check::check_with_cases(&source, limits, Some(&dir.join("tests")));
+    let source = crate::host::PackSource::read(dir, &limits).map_err(|e| args.pack.explain(e))?;
+    let report = crate::check::check_with_cases(&source, limits, Some(&dir.join("tests")));
     match args.output.format {
         Format::Text => {
             if let Some(pack) = &report.pack {
-                output.write(bursar::render::check::listing(dir, pack).as_bytes())?;
+                output.write(crate::render::check::listing(dir, pack).as_bytes())?;
             }
         }
         Format::Json => {
-            let text = bursar::render::check::document(dir, report.pack.as_ref(), &report.findings);
+            let text = crate::render::check::document(dir, report.pack.as_ref(), &report.findings);
             output.write(text.as_bytes())?;
         }
     }
@@ -40,8 +40,8 @@ pub fn run(args: Args, errors: ErrorFormat) -> anyhow::Result<Status> {
         return Ok(Status::Clean);
     }
     let text = match errors {
-        ErrorFormat::Human => bursar::render::check::findings(&report.findings),
-        ErrorFormat::Json => bursar::render::check::findings_json(&report.findings),
+        ErrorFormat::Human => crate::render::check::findings(&report.findings),
+        ErrorFormat::Json => crate::render::check::findings_json(&report.findings),
     };
     super::super::stderr::print(&text);
     Ok(Status::Flagged)

@@ -28,7 +28,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         .with_context(|| format!("cannot create the folder `{}`", dir.display()))?;
     // Every destination is checked before any file is written, so a refused one leaves
     // the folder as it was.
-    let files = bursar::host::definitions();
+    let files = crate::host::definitions();
     let mut outputs = Vec::with_capacity(files.len());
     for (name, text) in files {
         let path = dir.join(&name);

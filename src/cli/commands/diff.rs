@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use bursar::audit::diff_report::{Report, Side};
-use bursar::exceptions::Exceptions;
-use bursar::host::PackSource;
-use bursar::render;
+use crate::audit::diff_report::{Report, Side};
+use crate::exceptions::Exceptions;
+use crate::host::PackSource;
+use crate::render;
 
 use super::super::args::{LimitArgs, OutputArgs};
 use super::super::status::Status;
@@ -60,7 +60,7 @@ pub struct Args {
 #[derive(Debug, Clone, clap::Args)]
 pub struct DocumentLimitArgs {
     /// Largest decisions document read, in MiB (a file, a pipe or a device)
-    #[arg(long, value_name = "MIB", default_value_t = bursar::audit::document::DEFAULT_MAX_DOCUMENT_MB, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "MIB", default_value_t = crate::audit::document::DEFAULT_MAX_DOCUMENT_MB, value_parser = clap::value_parser!(u64).range(1..))]
     max_document_mb: u64,
 }
 
@@ -111,7 +111,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
             let max = args.document_limit.mb();
             let old_doc = read(old, max, false)?;
             let new_doc = read(new, max, false)?;
-            let side = |path: &Path, doc: &bursar::audit::recorded::Recorded| Side {
+            let side = |path: &Path, doc: &crate::audit::recorded::Recorded| Side {
                 document: Some(path.display().to_string()),
                 sprint: doc.document.sprint.clone(),
                 ..Side::default()
@@ -148,10 +148,10 @@ pub(super) fn read(
     path: &Path,
     max_mb: u64,
     keep_bytes: bool,
-) -> anyhow::Result<bursar::audit::recorded::Recorded> {
-    let bytes = bursar::audit::document::read_bytes(path, max_mb)?;
+) -> anyhow::Result<crate::audit::recorded::Recorded> {
+    let bytes = crate::audit::document::read_bytes(path, max_mb)?;
     let origin = path.display().to_string();
-    Ok(bursar::audit::recorded::read(bytes, &origin, keep_bytes)?)
+    Ok(crate::audit::recorded::read(bytes, &origin, keep_bytes)?)
 }
 
 /// The four evaluations, compared, each change labelled with its cause.
@@ -177,13 +177,13 @@ fn attributed(
         super::super::machine::snapshot_sources(&[s1.clone(), s2.clone()], &load)?
             .try_into()
             .map_err(|_| anyhow::anyhow!("two snapshots read as a different number"))?;
-    let crossed = bursar::audit::attribution::evaluate(
-        bursar::audit::attribution::Inputs {
+    let crossed = crate::audit::attribution::evaluate(
+        crate::audit::attribution::Inputs {
             snapshot: &old_snapshot,
             policies: &old_pack,
             exceptions: &old_exceptions,
         },
-        bursar::audit::attribution::Inputs {
+        crate::audit::attribution::Inputs {
             snapshot: &new_snapshot,
             policies: &new_pack,
             exceptions: &new_exceptions,
@@ -192,7 +192,7 @@ fn attributed(
         &load,
     )?;
     super::super::stderr::policies_printed(&crossed.log);
-    let side = |s: &Path, p: &Path, doc: &bursar::decision::Document| Side {
+    let side = |s: &Path, p: &Path, doc: &crate::decision::Document| Side {
         snapshot: Some(s.display().to_string()),
         policies: Some(p.display().to_string()),
         sprint: doc.sprint.clone(),
@@ -205,7 +205,7 @@ fn attributed(
         (side(s2, p2, &crossed.new), &new_json, &crossed.new),
         details,
     );
-    bursar::audit::attribution::attribute(
+    crate::audit::attribution::attribute(
         &mut report.diff,
         &crossed.new.decisions,
         &crossed.policy_only.decisions,

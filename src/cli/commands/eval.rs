@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use bursar::decision::Severity;
-use bursar::exceptions::Exceptions;
-use bursar::render;
-use bursar::text::escape_terminal;
+use crate::decision::Severity;
+use crate::exceptions::Exceptions;
+use crate::render;
+use crate::text::escape_terminal;
 
 use super::super::args::{LimitArgs, OutputArgs, PackArgs};
 use super::super::report::{self, Report};
@@ -85,7 +85,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         format!("loading {}", snapshot.origin()),
         args.quiet,
     );
-    let evaluation = bursar::eval::evaluate_with_progress(
+    let evaluation = crate::eval::evaluate_with_progress(
         &snapshot,
         args.pack.dir(),
         limits,
@@ -97,7 +97,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let evaluation = evaluation.map_err(|e| args.pack.explain(e))?;
     if args.refuse_runs_outside_sprint && !evaluation.outside.is_empty() {
         // Before anything is written: the document is not trusted.
-        return Err(bursar::Error::Invalid {
+        return Err(crate::Error::Invalid {
             origin: snapshot.origin(),
             problems: evaluation.outside,
         }

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use bursar::audit::explain::{self, NotFound};
-use bursar::render::{self, explain::ExplainText, json::Json};
+use crate::audit::explain::{self, NotFound};
+use crate::render::{self, explain::ExplainText, json::Json};
 
 use super::super::args::OutputArgs;
 use super::super::status::Status;
@@ -33,7 +33,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let output = args
         .output
         .open(&[("the decisions document", args.decisions.as_path())])?;
-    let doc = bursar::audit::document::read(&args.decisions, args.document_limit.mb())?;
+    let doc = crate::audit::document::read(&args.decisions, args.document_limit.mb())?;
     let explanation = explain::explain(&doc, &args.subject, args.policy.as_deref())
         .map_err(|missing| not_found(&args.decisions, missing))?;
     let text = match args.output.format {

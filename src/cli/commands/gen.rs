@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use bursar::gen::{
+use crate::gen::{
     Options, Scenario, Series, MANIFEST, MAX_FAMILIES, MAX_SPRINTS, MAX_SQUADS, MAX_VARIANTS,
 };
 
@@ -106,9 +106,9 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     // Before any file is touched: a wrong option must not leave a temporary file behind.
     options.validate()?;
     let output = super::super::output::Output::new(args.out.as_deref(), &[])?;
-    output.write_with(|mut out| match bursar::gen::write(&options, &mut out) {
+    output.write_with(|mut out| match crate::gen::write(&options, &mut out) {
         Ok(()) => Ok(()),
-        Err(bursar::gen::Error::Io(e)) => Err(e),
+        Err(crate::gen::Error::Io(e)) => Err(e),
         Err(other) => Err(std::io::Error::other(other.to_string())),
     })?;
     Ok(Status::Clean)
@@ -130,11 +130,11 @@ fn write_series(
         let output = super::super::output::Output::new(Some(&path), &[])?;
         output.write_with(|mut out| match series.write_sprint(k, &mut out) {
             Ok(()) => Ok(()),
-            Err(bursar::gen::Error::Io(e)) => Err(e),
+            Err(crate::gen::Error::Io(e)) => Err(e),
             Err(other) => Err(std::io::Error::other(other.to_string())),
         })?;
     }
     super::super::output::Output::new(Some(&dir.join(MANIFEST)), &[])?
-        .write(&bursar::gen::manifest(&series))?;
+        .write(&crate::gen::manifest(&series))?;
     Ok(Status::Clean)
 }

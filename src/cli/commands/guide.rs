@@ -15,7 +15,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Status> {
     let output = args.output.open(&[])?;
     let text = match args.output.format {
-        Format::Markdown => bursar::guide::guide(),
+        Format::Markdown => crate::guide::guide(),
     };
     output.write(text.as_bytes())?;
     Ok(Status::Clean)

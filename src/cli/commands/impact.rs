@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use bursar::host::PackSource;
-use bursar::render;
-use bursar::text::escape_terminal;
+use crate::host::PackSource;
+use crate::render;
+use crate::text::escape_terminal;
 
 use super::super::args::{LimitArgs, OutputArgs};
 use super::super::status::Status;
@@ -57,7 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let limits = args.limits.limits()?;
     let load = super::super::machine::load_options(limits.max_snapshot_mb);
     let snapshots = super::super::machine::snapshot_sources(&args.snapshots, &load)?;
-    let options = bursar::impact::Options {
+    let options = crate::impact::Options {
         limits,
         load,
         jobs: args.jobs.unwrap_or_else(|| {
@@ -74,7 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         }
         None => PackSource::read(&args.against, &options.limits),
     };
-    let result = bursar::impact::run_read(new, old, &snapshots, &options, &mut |done, total| {
+    let result = crate::impact::run_read(new, old, &snapshots, &options, &mut |done, total| {
         progress.update(done as u64, total as u64)
     });
     progress.finish();
@@ -84,8 +84,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
             // A policy error names the policy file, not the snapshot it failed on.
             if let (Some(path), Some(side)) = (&failure.snapshot, failure.side) {
                 let pack = match side {
-                    bursar::impact::Side::New => &args.policies,
-                    bursar::impact::Side::Old => &args.against,
+                    crate::impact::Side::New => &args.policies,
+                    crate::impact::Side::Old => &args.against,
                 };
                 super::super::stderr::line(&format!(
                     "while evaluating `{}` with the {} pack `{}`:",

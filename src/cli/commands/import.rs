@@ -7,10 +7,10 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use crate::import::{Importer, Mapping, MAX_MAPPING_BYTES};
+use crate::snapshot::{load_from, read_within, Source, STDIN_ORIGIN};
+use crate::text::escape_terminal;
 use anyhow::Context;
-use bursar::import::{Importer, Mapping, MAX_MAPPING_BYTES};
-use bursar::snapshot::{load_from, read_within, Source, STDIN_ORIGIN};
-use bursar::text::escape_terminal;
 
 use super::super::status::Status;
 
@@ -84,9 +84,9 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     report(&imported.sources, &base.snapshot.sprint.id);
 
     let provenance =
-        bursar::import::provenance::object(&base.sha256, mapping_sha.as_deref(), &imported.sources);
+        crate::import::provenance::object(&base.sha256, mapping_sha.as_deref(), &imported.sources);
     let mut bytes = Vec::new();
-    bursar::import::write::snapshot(&mut bytes, &base_map, &imported.runs, &provenance)?;
+    crate::import::write::snapshot(&mut bytes, &base_map, &imported.runs, &provenance)?;
     // Checked exactly as `validate` checks a file, before anything is written.
     let name = output.name().display().to_string();
     let check = Source::Bytes {
@@ -95,7 +95,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     };
     load_from(
         &check,
-        &bursar::snapshot::LoadOptions::default(),
+        &crate::snapshot::LoadOptions::default(),
         &mut |_, _| {},
     )?;
     output.write(&bytes)?;
@@ -104,7 +104,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
 
 fn read_base(
     path: &Path,
-    options: &bursar::snapshot::LoadOptions,
+    options: &crate::snapshot::LoadOptions,
 ) -> anyhow::Result<(String, Vec<u8>)> {
     if path == Path::new("-") {
         let source = Source::read(std::io::stdin().lock(), STDIN_ORIGIN, options)?;
@@ -141,8 +141,8 @@ fn read_mapping(path: Option<&Path>) -> anyhow::Result<(Mapping, Option<String>)
     }
     let text = String::from_utf8(bytes.clone())
         .map_err(|_| anyhow::anyhow!("`{origin}`: the mapping is not UTF-8 text"))?;
-    let mapping = bursar::import::mapping::parse(&text, &origin)?;
-    Ok((mapping, Some(bursar::digest::sha256_hex(&bytes))))
+    let mapping = crate::import::mapping::parse(&text, &origin)?;
+    Ok((mapping, Some(crate::digest::sha256_hex(&bytes))))
 }
 
 /// A source, streamed: standard input or a file (a FIFO is streamed too; a folder is
@@ -164,8 +164,8 @@ fn open(path: &Path) -> anyhow::Result<(String, Box<dyn std::io::BufRead>)> {
 
 /// An error of several lines: each on stderr as a line of its own (the final error is
 /// one line, its line breaks escaped), then the count as the error.
-fn listed(err: bursar::import::ImportError) -> anyhow::Error {
-    use bursar::import::ImportError;
+fn listed(err: crate::import::ImportError) -> anyhow::Error {
+    use crate::import::ImportError;
     let (head, lines) = match &err {
         ImportError::Many(problems) => (None, problems.clone()),
         ImportError::Unpriced(_) => {
@@ -186,21 +186,21 @@ fn listed(err: bursar::import::ImportError) -> anyhow::Error {
     }
     anyhow::anyhow!(
         "{}: nothing written",
-        bursar::text::count(lines.len(), "problem")
+        crate::text::count(lines.len(), "problem")
     )
 }
 
 /// What each source gave, on stderr: runs kept, runs outside the sprint (left out, never
 /// silently), records that belong to no run.
-fn report(sources: &[bursar::import::provenance::SourceReport], sprint: &str) {
+fn report(sources: &[crate::import::provenance::SourceReport], sprint: &str) {
     for s in sources {
         super::super::stderr::line(&format!(
             "{}: {} kept, {} outside sprint {} (left out), {} in no run",
             escape_terminal(&s.name),
-            bursar::text::count(s.runs_kept as usize, "run"),
+            crate::text::count(s.runs_kept as usize, "run"),
             s.runs_outside_sprint,
             escape_terminal(sprint),
-            bursar::text::count(s.records_in_no_run as usize, "record"),
+            crate::text::count(s.records_in_no_run as usize, "record"),
         ));
     }
 }

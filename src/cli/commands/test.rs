@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use bursar::render;
-use bursar::testing::{self, Case, Runner, TestReport, TestRun};
-use bursar::text::escape_terminal;
+use crate::render;
+use crate::testing::{self, Case, Runner, TestReport, TestRun};
+use crate::text::escape_terminal;
 
 use super::super::args::{LimitArgs, OutputArgs, PackArgs};
 use super::super::output::Output;
@@ -139,7 +139,7 @@ fn run_cases(
         // A policy error names the policy's file; which case it ran on is said with it
         // (as a line before it, or the `context` of its JSON object).
         let (case_report, document) = runner.run(case).map_err(|e| match e {
-            bursar::Error::Policy(_) => anyhow::Error::from(e)
+            crate::Error::Policy(_) => anyhow::Error::from(e)
                 .context(format!("while running the case `{}`", case.path.display())),
             other => other.into(),
         })?;
@@ -211,7 +211,7 @@ fn known_policies(runner: &Runner, asked: &[String]) -> anyhow::Result<()> {
         anyhow::bail!(
             "--policy: `{}` is not a policy in this pack; {}the policies are {}",
             escape_terminal(name),
-            bursar::text::did_you_mean(name, names.iter().copied()),
+            crate::text::did_you_mean(name, names.iter().copied()),
             quoted.join(", ")
         );
     }
@@ -234,8 +234,8 @@ fn refuse_special(files: &[PathBuf]) -> anyhow::Result<()> {
 }
 
 /// One case file, read once within the snapshot size limit.
-fn read_case(path: &std::path::Path, load: &bursar::snapshot::LoadOptions) -> anyhow::Result<Case> {
-    let bytes = bursar::snapshot::read_within(path, "case", load)?;
+fn read_case(path: &std::path::Path, load: &crate::snapshot::LoadOptions) -> anyhow::Result<Case> {
+    let bytes = crate::snapshot::read_within(path, "case", load)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
             "`{}`: the case is not valid UTF-8 (at byte {})",

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use bursar::render;
-use bursar::text::escape_terminal;
+use crate::render;
+use crate::text::escape_terminal;
 
 use super::super::args::{LimitArgs, OutputArgs, PackArgs};
 use super::super::status::Status;
@@ -46,7 +46,7 @@ fn pack_from(text: &str) -> Result<(String, PathBuf), String> {
     let (date, dir) = text
         .split_once('=')
         .ok_or_else(|| format!("`{text}` is not DATE=DIR"))?;
-    if bursar::instant::parse_date(date).is_none() {
+    if crate::instant::parse_date(date).is_none() {
         return Err(format!("`{date}` is not a calendar date (YYYY-MM-DD)"));
     }
     if dir.is_empty() {
@@ -58,7 +58,7 @@ fn pack_from(text: &str) -> Result<(String, PathBuf), String> {
 pub fn run(args: Args) -> anyhow::Result<Status> {
     let mut later = Vec::new();
     for (date, dir) in &args.policies_from {
-        let day = bursar::instant::parse_date(date).expect("checked when parsed");
+        let day = crate::instant::parse_date(date).expect("checked when parsed");
         if later.iter().any(|(d, _)| *d == day) {
             anyhow::bail!(
                 "`--policies-from` gives {date} more than once: one pack comes into force a day"
@@ -99,7 +99,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     let limits = args.limits.limits()?;
     let load = super::super::machine::load_options(limits.max_snapshot_mb);
     let snapshots = super::super::machine::snapshot_sources(&snapshot_paths, &load)?;
-    let options = bursar::trends::Options {
+    let options = crate::trends::Options {
         limits,
         load,
         jobs: args.jobs.unwrap_or_else(|| {
@@ -107,7 +107,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         }),
     };
     let mut progress = super::super::progress::Progress::snapshots("trends", args.quiet);
-    let result = bursar::trends::run_with_packs(
+    let result = crate::trends::run_with_packs(
         args.pack.dir(),
         &later,
         &snapshots,
@@ -117,7 +117,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     progress.finish();
     let trends = match result.map_err(|f| *f) {
         Ok(trends) => trends,
-        Err(bursar::trends::Failure::Evaluate { error, snapshot }) => {
+        Err(crate::trends::Failure::Evaluate { error, snapshot }) => {
             // A policy error names the policy file, not the snapshot it failed on: the
             // snapshot is context, in the chosen error format (a line of its own, or the
             // JSON object's `context`).
@@ -127,7 +127,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
                 None => error,
             });
         }
-        Err(bursar::trends::Failure::Series(message)) => anyhow::bail!(message),
+        Err(crate::trends::Failure::Series(message)) => anyhow::bail!(message),
     };
     super::super::stderr::policies_printed(&trends.log);
     let report = &trends.report;
@@ -141,11 +141,11 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     )?;
     // An entrenching answer, or a condition the series did not meet, is a finding, as a
     // `deny` is for `eval`.
-    let not_met = report.answer.verdict == bursar::trends::Direction::Entrenching
+    let not_met = report.answer.verdict == crate::trends::Direction::Entrenching
         || report
             .verdicts
             .iter()
-            .any(|v| v.status == bursar::trends::Status::NotMet);
+            .any(|v| v.status == crate::trends::Status::NotMet);
     Ok(if not_met {
         Status::Flagged
     } else {
@@ -159,7 +159,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
 /// regular file of that name is opened to look.
 fn is_series_manifest(path: &Path) -> bool {
     const MOST_BYTES: u64 = 16 << 20;
-    path.file_name() == Some(std::ffi::OsStr::new(bursar::gen::MANIFEST))
+    path.file_name() == Some(std::ffi::OsStr::new(crate::gen::MANIFEST))
         && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= MOST_BYTES)
         && std::fs::read(path)
             .ok()

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use bursar::text::{count, escape_terminal};
+use crate::text::{count, escape_terminal};
 
 use super::super::status::Status;
 
@@ -21,14 +21,14 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Status> {
     let options = super::super::machine::load_options(args.limit.mb());
     let source = super::super::machine::snapshot_source(&args.snapshot, &options)?;
-    let loaded = bursar::snapshot::load_from(&source, &options, &mut |_, _| {})?;
+    let loaded = crate::snapshot::load_from(&source, &options, &mut |_, _| {})?;
     let s = &loaded.snapshot;
     // Valid but suspect (handbook v1.1): warned about in `eval`'s words, or refused.
-    let outside = bursar::snapshot::outside::runs_outside(s);
+    let outside = crate::snapshot::outside::runs_outside(s);
     if args.refuse_runs_outside_sprint && !outside.is_empty() {
-        return Err(bursar::Error::Invalid {
+        return Err(crate::Error::Invalid {
             origin: source.origin(),
-            problems: bursar::snapshot::outside::problems(&outside),
+            problems: crate::snapshot::outside::problems(&outside),
         }
         .into());
     }

@@ -5,9 +5,9 @@
 
 use std::path::PathBuf;
 
-use bursar::exceptions::Exceptions;
-use bursar::host::PackSource;
-use bursar::render;
+use crate::exceptions::Exceptions;
+use crate::host::PackSource;
+use crate::render;
 
 use super::super::args::{LimitArgs, OutputArgs};
 use super::super::status::Status;
@@ -68,10 +68,10 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     };
     let load = super::super::machine::load_options(limits.max_snapshot_mb);
     let snapshot = super::super::machine::snapshot_source(&args.snapshot, &load)?;
-    let again = bursar::audit::verify::reproduce(&recorded, &snapshot, &pack, &exceptions, &load)?;
+    let again = crate::audit::verify::reproduce(&recorded, &snapshot, &pack, &exceptions, &load)?;
     // The bytes `eval --format json` writes: the same emitter.
     let bytes = render::to_string(&render::json::Json, &again.document);
-    let verdict = bursar::audit::verify::judge(&recorded, &again.document, bytes.as_bytes());
+    let verdict = crate::audit::verify::judge(&recorded, &again.document, bytes.as_bytes());
     let emitter = render::verify::VerifyText {
         document: args.document.display().to_string(),
         snapshot: snapshot.origin(),
@@ -88,17 +88,17 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
 /// Refuses a record whose limits are past the command line's, naming each and its flag.
 fn refuse_wider(
     document: &std::path::Path,
-    recorded: &bursar::limits::Limits,
-    allowed: &bursar::limits::Limits,
+    recorded: &crate::limits::Limits,
+    allowed: &crate::limits::Limits,
 ) -> anyhow::Result<()> {
-    let wider = bursar::audit::verify::wider(recorded, allowed);
+    let wider = crate::audit::verify::wider(recorded, allowed);
     if wider.is_empty() {
         return Ok(());
     }
     let problems = wider
         .iter()
         .map(|w| {
-            bursar::problem::Problem::new(
+            crate::problem::Problem::new(
                 format!("/limits/{}", w.limit),
                 format!(
                     "the record asks for {}, more than the {} this run allows: verify re-runs \
@@ -112,7 +112,7 @@ fn refuse_wider(
             )
         })
         .collect();
-    Err(bursar::Error::InvalidInput {
+    Err(crate::Error::InvalidInput {
         origin: document.display().to_string(),
         kind: "record to re-run",
         problems,

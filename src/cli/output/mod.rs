@@ -27,14 +27,14 @@ impl Output {
     /// command reads, each with the name the error gives it (`("the snapshot", path)`);
     /// a folder stands for every file under it. An `--out` that is one of them (however
     /// spelled: links, `./`, hard links) or a folder is refused here.
-    pub fn new(out: Option<&Path>, inputs: &[(&str, &Path)]) -> Result<Output, bursar::Error> {
+    pub fn new(out: Option<&Path>, inputs: &[(&str, &Path)]) -> Result<Output, crate::Error> {
         let Some(path) = out.filter(|path| *path != Path::new("-")) else {
             return Ok(Output {
                 path: None,
                 target: None,
             });
         };
-        let refuse = |source| bursar::Error::Write {
+        let refuse = |source| crate::Error::Write {
             path: path.to_owned(),
             source,
         };
@@ -73,7 +73,7 @@ impl Output {
         match self.path {
             None => to_stdout(write),
             Some(path) => destination::write(&path, write)
-                .map_err(|source| bursar::Error::Write { path, source }.into()),
+                .map_err(|source| crate::Error::Write { path, source }.into()),
         }
     }
 }
