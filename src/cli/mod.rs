@@ -3,8 +3,8 @@
 
 mod args;
 mod commands;
-mod formats;
 mod failure;
+mod formats;
 mod git;
 mod machine;
 mod output;

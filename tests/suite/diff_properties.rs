@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use bursar::audit::compare::{diff_all, Diff};
 use bursar::audit::diff_report::{Report, Side};
-use bursar::{Check, Decision, Explanation, Link, Severity, Site};
 use bursar::operator::{Op, Unit};
+use bursar::{Check, Decision, Explanation, Link, Severity, Site};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
