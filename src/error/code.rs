@@ -129,8 +129,8 @@ impl Code {
         self.describe().2
     }
 
-    /// The code's name, meaning and commands, side by side so none is forgotten (long,
-    /// but a table: one arm a code, read down the page like the manual's).
+    /// The code's name, meaning and commands, side by side so none is forgotten.
+    // long: a table, one arm a code, read down the page like the manual's.
     fn describe(self) -> (&'static str, &'static str, ReportedBy) {
         use ReportedBy::*;
         match self {
