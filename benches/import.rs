@@ -19,7 +19,7 @@ static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Peak {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = System.alloc(layout);
+        let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
             let now = HELD.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
             PEAK.fetch_max(now, Ordering::Relaxed);
@@ -27,7 +27,7 @@ unsafe impl GlobalAlloc for Peak {
         p
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout);
+        unsafe { System.dealloc(ptr, layout) };
         HELD.fetch_sub(layout.size(), Ordering::Relaxed);
     }
 }

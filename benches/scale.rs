@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 const BURSAR: &str = env!("CARGO_BIN_EXE_bursar");
 
@@ -177,7 +177,7 @@ fn eval_command(policies: &Path, snapshot: &Path) -> Command {
 }
 
 fn generate(dir: &Path, runs: u64) -> PathBuf {
-    gen(
+    run_gen(
         dir,
         &format!("bench-{runs}.json"),
         &["--runs", &runs.to_string()],
@@ -202,7 +202,7 @@ fn generate_groups(dir: &Path, runs: u64, grouped: bool) -> PathBuf {
         args.push("--groups");
     }
     let name = if grouped { "groups" } else { "flat" };
-    gen(dir, &format!("bench-{name}-{runs}.json"), &args)
+    run_gen(dir, &format!("bench-{name}-{runs}.json"), &args)
 }
 
 /// Loading a snapshot alone: `bursar validate`.
@@ -212,7 +212,7 @@ fn validate_command(file: &Path) -> Command {
     cmd
 }
 
-fn gen(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
+fn run_gen(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
     let path = dir.join(name);
     let status = Command::new(BURSAR)
         .arg("gen")
@@ -526,19 +526,21 @@ fn eval_each(files: &[PathBuf], policies: &Path, jobs: usize) -> (Duration, u64)
     let start = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..jobs {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(file) = files.get(i) else { break };
-                let status = eval_command(policies, file)
-                    .stdout(std::process::Stdio::null())
-                    .stderr(std::process::Stdio::null())
-                    .status()
-                    .expect("bursar eval runs");
-                assert!(
-                    status.code().is_some_and(|c| c <= 1),
-                    "eval of {} failed: {status}",
-                    file.display()
-                );
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(file) = files.get(i) else { break };
+                    let status = eval_command(policies, file)
+                        .stdout(std::process::Stdio::null())
+                        .stderr(std::process::Stdio::null())
+                        .status()
+                        .expect("bursar eval runs");
+                    assert!(
+                        status.code().is_some_and(|c| c <= 1),
+                        "eval of {} failed: {status}",
+                        file.display()
+                    );
+                }
             });
         }
     });

@@ -2,13 +2,13 @@
 
 use std::path::Path;
 
-use crate::decision::{totals, Document, Inputs, Warning};
+use crate::Result;
+use crate::decision::{Document, Inputs, Warning, totals};
 use crate::exceptions::Exceptions;
 use crate::facts::Facts;
 use crate::host::{Host, RHAI_VERSION};
 use crate::limits::Limits;
 use crate::snapshot::{self, LoadOptions, Source};
-use crate::Result;
 
 /// Format version of the decisions document (`schemas/decisions.schema.json`).
 pub const DOCUMENT_FORMAT: u32 = 4;

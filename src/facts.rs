@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::instant::Instant;
 use crate::snapshot::{
-    variant_key, CatalogEntry, CatalogStatus, Outcome, Pool, Snapshot, TopupStatus,
+    CatalogEntry, CatalogStatus, Outcome, Pool, Snapshot, TopupStatus, variant_key,
 };
 
 /// Counters shared by every aggregate: exact integers only.

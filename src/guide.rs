@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use crate::host::fields::{Kind, TYPES};
 use crate::host::Domain;
+use crate::host::fields::{Kind, TYPES};
 use crate::operator::{Op, Unit};
 
 /// The command that regenerates the guide; the test that compares names it.

@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::audit::compare::{diff, Diff};
+use crate::Error;
+use crate::audit::compare::{Diff, diff};
 use crate::decision::ModuleRecord;
 use crate::host::{Host, Pack, PackSource};
 use crate::limits::Limits;
 use crate::parallel::{self, Evaluate};
 use crate::snapshot::{self, LoadOptions, Loaded, Source};
-use crate::Error;
 
 /// Format version of the impact report (`bursar impact --format json`).
 /// 2: each pack also records its `pack_sha256` and its modules.

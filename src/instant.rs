@@ -123,11 +123,7 @@ pub fn parse_rfc3339(s: &str) -> Option<Instant> {
                 return None;
             }
             let secs = i64::from(oh * 3600 + om * 60);
-            if *sign == b'-' {
-                -secs
-            } else {
-                secs
-            }
+            if *sign == b'-' { -secs } else { secs }
         }
         _ => return None,
     };

@@ -7,9 +7,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::problem::{Problem, MAX_PROBLEMS};
+use crate::problem::{MAX_PROBLEMS, Problem};
 use crate::snapshot::duplicates;
-use crate::snapshot::{read_within, LoadOptions};
+use crate::snapshot::{LoadOptions, read_within};
 use crate::{Error, Result};
 
 /// Reads `path` once, whole, refusing it as soon as it passes `max_bytes` (`flag` raises

@@ -46,8 +46,6 @@ pub mod exceptions;
 #[doc(hidden)]
 pub mod facts;
 #[doc(hidden)]
-pub mod gen;
-#[doc(hidden)]
 pub mod guide;
 #[doc(hidden)]
 pub mod host;
@@ -75,6 +73,8 @@ pub mod schema;
 #[doc(hidden)]
 pub mod snapshot;
 #[doc(hidden)]
+pub mod synthetic;
+#[doc(hidden)]
 pub mod testing;
 #[doc(hidden)]
 pub mod text;
@@ -86,13 +86,13 @@ pub use error::{Error, PolicyError, Result};
 pub use limits::Limits;
 
 // Evaluate: a pack on a snapshot, into a decisions document.
-pub use eval::{evaluate, evaluate_loaded, Evaluation, DOCUMENT_FORMAT};
+pub use eval::{DOCUMENT_FORMAT, Evaluation, evaluate, evaluate_loaded};
 pub use exceptions::Exceptions;
 pub use host::{Host, Pack, PackSource};
 
 // Load: a snapshot, or a decisions document written before.
 pub use audit::document::read as read_document;
-pub use snapshot::{load as load_snapshot, parse as parse_snapshot, Loaded, Snapshot};
+pub use snapshot::{Loaded, Snapshot, load as load_snapshot, parse as parse_snapshot};
 
 // The decisions document.
 pub use decision::{
@@ -101,22 +101,22 @@ pub use decision::{
 };
 
 // Check and test a pack.
-pub use check::{check, Report as CheckReport};
+pub use check::{Report as CheckReport, check};
 pub use testing::{Case, Runner as TestRunner, TestReport};
 
 // Compare: two documents, or two packs over many snapshots.
 pub use audit::diff_report::Report as DiffReport;
-pub use impact::{run as impact, Impact, Options as ImpactOptions};
+pub use impact::{Impact, Options as ImpactOptions, run as impact};
 
 // Across sprints.
-pub use trends::{run as trends, Options as TrendsOptions, Trends};
+pub use trends::{Options as TrendsOptions, Trends, run as trends};
 
 // Render a decisions document.
-pub use render::{to_string as render, Context as RenderContext, Emitter, Format};
+pub use render::{Context as RenderContext, Emitter, Format, to_string as render};
 
 // Import telemetry, generate a synthetic snapshot.
-pub use gen::{generate, Options as GenerateOptions, Scenario};
 pub use import::{ImportError, Importer, Mapping};
+pub use synthetic::{Options as GenerateOptions, Scenario, generate};
 
 /// Version of the engine, recorded in every decisions document.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

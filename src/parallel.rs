@@ -7,10 +7,10 @@
 //! result not yet delivered, so a slow snapshot does not let finished results pile up.
 
 use std::collections::BTreeMap;
-use std::sync::{mpsc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 
-use crate::snapshot::{self, LoadOptions, Loaded, Source};
 use crate::Error;
+use crate::snapshot::{self, LoadOptions, Loaded, Source};
 
 /// Stack for each worker: policies recurse as deep as `--max-call-levels` allows, so a
 /// worker needs the same room as the binary's main worker thread.

@@ -21,11 +21,7 @@ pub fn percent(share: f64) -> String {
 
 /// `""` for one, `"s"` otherwise.
 pub fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
+    if n == 1 { "" } else { "s" }
 }
 
 /// The text with its first character in lower case: library messages are lowercase,

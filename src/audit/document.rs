@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::decision::Document;
 use crate::eval::DOCUMENT_FORMAT;
-use crate::problem::{Problem, MAX_PROBLEMS};
+use crate::problem::{MAX_PROBLEMS, Problem};
 use crate::{Error, Result};
 
 /// Oldest format read back: format 2 documents lack only what later formats added, all

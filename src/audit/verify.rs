@@ -8,11 +8,11 @@
 
 use serde::Serialize;
 
-use crate::audit::compare::{diff_all, Diff};
+use crate::audit::compare::{Diff, diff_all};
 use crate::audit::inputs_diff::{self, InputChanges};
 use crate::audit::recorded::Recorded;
 use crate::decision::Document;
-use crate::eval::{evaluate_loaded_with, Evaluation};
+use crate::eval::{Evaluation, evaluate_loaded_with};
 use crate::exceptions::Exceptions;
 use crate::host::{Host, PackSource};
 use crate::limits::Limits;

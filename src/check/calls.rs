@@ -4,7 +4,7 @@
 
 use rhai::Position;
 
-use super::site::{listed, Site};
+use super::site::{Site, listed};
 use super::ty::{Literal, Ty};
 use crate::error::Code;
 use crate::operator::{Op, Unit};

@@ -2,7 +2,7 @@
 //! (`POLICY`, `DESCRIPTION`, `READS`, `OUTCOMES`, `DECIDES`, in that order), so the rest
 //! are read here from the file as written, in the same words.
 
-use rhai::{ASTFlags, Expr, Stmt, AST};
+use rhai::{AST, ASTFlags, Expr, Stmt};
 
 use super::site::Site;
 use crate::error::Code;
@@ -43,7 +43,7 @@ pub fn after_first(site: &mut Site, ast: &AST, first: &str) {
             (Shape::Names(_), Expr::Array(items, _))
                 if items.iter().all(|i| matches!(i, Expr::StringConstant(..))) =>
             {
-                continue
+                continue;
             }
             (Shape::Names(what), _) => format!("`const {name}` must be {what}"),
             (Shape::Domain, Expr::StringConstant(s, _)) if Domain::parse(s).is_some() => continue,
@@ -93,12 +93,16 @@ pub fn repeated(site: &mut Site, ast: &AST) {
         let declaration = DECLARATIONS.iter().any(|(d, _)| *d == name);
         let (message, hint) = if declaration {
             (
-                format!("`const {name}` is declared twice{line}: bursar reads the first, the script sees the last"),
+                format!(
+                    "`const {name}` is declared twice{line}: bursar reads the first, the script sees the last"
+                ),
                 "keep one declaration".to_owned(),
             )
         } else {
             (
-                format!("`const {name}` is declared twice{line}: the second hides the first from there on"),
+                format!(
+                    "`const {name}` is declared twice{line}: the second hides the first from there on"
+                ),
                 "keep one, or give the second its own name".to_owned(),
             )
         };

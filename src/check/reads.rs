@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use rhai::Position;
 
-use super::site::{listed, Site};
+use super::site::{Site, listed};
 use crate::error::Code;
-use crate::host::{declared_at, Policy, PolicyError};
+use crate::host::{Policy, PolicyError, declared_at};
 use crate::text::did_you_mean;
 
 /// The pack-wide findings over the policies that compiled; `broken` are the files of the

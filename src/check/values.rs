@@ -4,7 +4,7 @@
 
 use rhai::Position;
 
-use super::site::{listed, Site};
+use super::site::{Site, listed};
 use crate::error::Code;
 
 /// `key` read on the values of a decision of `policy`.

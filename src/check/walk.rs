@@ -3,7 +3,7 @@
 //! `facts.variant(k)` is a `Variant`, `decision(..)` a decision) and hands each field read
 //! and each call of the decision API to the check that judges it.
 
-use rhai::{ASTFlags, ASTNode, Expr, FnCallExpr, Position, Stmt, StmtBlock, AST};
+use rhai::{AST, ASTFlags, ASTNode, Expr, FnCallExpr, Position, Stmt, StmtBlock};
 
 use super::calls::{self, Arg};
 use super::fields;

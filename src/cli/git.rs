@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 
 /// Files of a pack as read: (path within the pack with `/`, bytes).
 pub type Files = Vec<(String, Vec<u8>)>;

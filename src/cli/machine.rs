@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::snapshot::{LoadOptions, Source, STDIN_ORIGIN};
+use crate::snapshot::{LoadOptions, STDIN_ORIGIN, Source};
 
 /// `BURSAR_MAX_MEMORY_MB`, when set: a CI runner saying it has less memory than the
 /// machine reports. It caps snapshot loading and the policy memory limit.

@@ -51,7 +51,7 @@ enum Command {
     /// Evaluate a policy pack on a snapshot and write the decisions
     Eval(commands::eval::Args),
     /// Write a deterministic synthetic snapshot, for benchmarks and trying bursar at scale
-    Gen(commands::gen::Args),
+    Gen(commands::generate::Args),
     /// Compile a policy pack and list its policies in evaluation order
     Check(commands::check::Args),
     /// Compare the decisions of two policy packs over many snapshots
@@ -118,7 +118,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
         Command::Validate(args) => commands::validate::run(args),
         Command::Eval(args) => commands::eval::run(args),
-        Command::Gen(args) => commands::gen::run(args),
+        Command::Gen(args) => commands::generate::run(args),
         Command::Check(args) => commands::check::run(args, cli.error_format),
         Command::Impact(args) => commands::impact::run(args),
         Command::Test(args) => commands::test::run(args, cli.error_format),

@@ -13,7 +13,7 @@ use crate::{Error, Result};
 
 mod entries;
 
-use entries::{entry_problems, hint, nearest, targets, Target, UNKNOWN_FIELD};
+use entries::{Target, UNKNOWN_FIELD, entry_problems, hint, nearest, targets};
 
 const KIND: &str = "exceptions file";
 

@@ -4,10 +4,10 @@
 
 use rhai::Position;
 
+use super::PolicyError;
 use super::policy::Policy;
 use super::record::State;
 use super::source::PackSource;
-use super::PolicyError;
 use crate::facts::Facts;
 
 /// Refuses a policy that opened a decision and neither recorded nor discarded it, at the

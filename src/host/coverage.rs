@@ -10,11 +10,11 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use rhai::debugger::DebuggerCommand;
 use rhai::Engine;
+use rhai::debugger::DebuggerCommand;
 
-use super::coverage_sites::{key, walk, Probes, Slot};
 pub use super::coverage_sites::{Construct, Part, Site};
+use super::coverage_sites::{Probes, Slot, key, walk};
 use super::policy::Policy;
 use crate::facts::Facts;
 

@@ -33,7 +33,7 @@ pub use definitions::definitions;
 pub use domain::Domain;
 pub use facts::UNTAGGED;
 pub use pack::Pack;
-pub use policy::{declared_at, Decides, Policy};
+pub use policy::{Decides, Policy, declared_at};
 pub use run::Host;
 pub use source::{PackSource, SourceFile};
 pub use summary::display;

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use rhai::Engine;
 
-use super::policy::{compile, declared_at, Policy};
+use super::PolicyError;
+use super::policy::{Policy, compile, declared_at};
 use super::source::PackSource;
 use super::syntax::parse_error;
-use super::PolicyError;
 use crate::decision::{ModuleRecord, PolicyRecord};
 use crate::limits::Limits;
 

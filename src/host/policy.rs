@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use rhai::{Dynamic, Engine, AST};
+use rhai::{AST, Dynamic, Engine};
 
 use super::source::SourceFile;
 use super::syntax::parse_error;

@@ -6,9 +6,9 @@ use std::collections::HashSet;
 
 use rhai::{Dynamic, Engine, EvalAltResult, Map, NativeCallContext};
 
-use super::record::{call_site, fail, Draft, LinkSite, Shared};
-use super::source::PackSource;
 use super::PolicyError;
+use super::record::{Draft, LinkSite, Shared, call_site, fail};
+use super::source::PackSource;
 use crate::decision::{Decision, Link};
 use crate::error::Code;
 

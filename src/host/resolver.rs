@@ -8,7 +8,7 @@ use std::path::{Component, Path};
 
 use rhai::{Engine, EvalAltResult, Module, ModuleResolver, Position, Scope, Shared};
 
-use super::source::{slashed, Entry, PackSource, LEADS_OUTSIDE};
+use super::source::{Entry, LEADS_OUTSIDE, PackSource, slashed};
 
 type SharedModule = Shared<Module>;
 
@@ -88,7 +88,7 @@ impl ModuleResolver for PackResolver {
             Some(Entry::Module { real, source }) => (real, source),
             Some(Entry::Refused(why)) => return Err(refuse(path, why, pos)),
             None if self.source.leads_outside(&file) => {
-                return Err(refuse(path, LEADS_OUTSIDE, pos))
+                return Err(refuse(path, LEADS_OUTSIDE, pos));
             }
             None => return Err(not_found()),
         };

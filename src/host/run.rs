@@ -3,11 +3,11 @@
 //! before the next one reads it.
 
 use std::cell::RefCell;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::{mpsc, Arc};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use rhai::{Engine, Scope};
@@ -16,7 +16,7 @@ use super::engine::{self, Watch};
 use super::pack::{self, Pack};
 use super::policy::Policy;
 use super::source::PackSource;
-use super::{complete, coverage, facts, memory, provenance, record, translate, PolicyError};
+use super::{PolicyError, complete, coverage, facts, memory, provenance, record, translate};
 use crate::decision::Decision;
 use crate::exceptions::Plan;
 use crate::facts::Facts;

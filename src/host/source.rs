@@ -135,7 +135,9 @@ fn regular(path: &Path, what: &str) -> Result<(), Box<PolicyError>> {
         Ok(meta) if meta.is_file() => Ok(()),
         Ok(_) => Err(PolicyError::new(
             path,
-            format!("the {what} is not a regular file (a named pipe, a device or a socket cannot be read as one)"),
+            format!(
+                "the {what} is not a regular file (a named pipe, a device or a socket cannot be read as one)"
+            ),
         )),
         Err(e) => Err(unreadable(path, what, e)),
     }

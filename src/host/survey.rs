@@ -5,12 +5,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use rhai::{Engine, OptimizationLevel, AST};
+use rhai::{AST, Engine, OptimizationLevel};
 
-use super::policy::{compile, Policy};
+use super::policy::{Policy, compile};
 use super::source::PackSource;
 use super::syntax::parse_error;
-use super::{engine, pack, record, Pack, PolicyError};
+use super::{Pack, PolicyError, engine, pack, record};
 use crate::error::Code;
 use crate::limits::Limits;
 

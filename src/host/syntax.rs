@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use rhai::{ParseError, ParseErrorType, Position};
 
-use super::words::a_type;
 use super::PolicyError;
+use super::words::a_type;
 use crate::error::Code;
 use crate::limits::Limits;
 use crate::text::lowercase_first;
@@ -46,14 +46,14 @@ pub(super) fn parse_message(
                 "`eval` is not allowed in a policy: a policy runs only the code in its files"
                     .to_owned(),
                 None,
-            )
+            );
         }
         Some("curry") => {
             return (
                 Code::NotAllowed,
                 "`curry` is not allowed in a policy".to_owned(),
                 Some("use a closure instead, e.g. `|x| f(x, y)`".to_owned()),
-            )
+            );
         }
         _ => {}
     }

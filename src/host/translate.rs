@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 use rhai::{EvalAltResult, Position};
 
-use super::engine::{Stop, MAX_MODULES};
+use super::engine::{MAX_MODULES, Stop};
 use super::fields;
 use super::policy::Policy;
 use super::record::DecisionLimit;
 use super::source::PackSource;
 use super::syntax::{parse_message, word_at};
 use super::words::{a_type, argument_types, has, type_word};
-use super::{sandbox, PolicyError};
+use super::{PolicyError, sandbox};
 use crate::error::Code;
 use crate::limits::Limits;
 use crate::text::lowercase_first;

@@ -7,7 +7,7 @@ use std::io::BufRead;
 
 use crate::snapshot::{Outcome, Snapshot};
 
-use super::error::{place, At, ImportError, Problem, Result, Unpriced};
+use super::error::{At, ImportError, Problem, Result, Unpriced, place};
 use super::lines::{self, json_error};
 use super::litellm::LiteLlm;
 use super::logs::Logs;

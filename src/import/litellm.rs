@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::error::{At, Problem};
 use super::mapping::{Fields, From};
 use super::prices::Pico;
-use super::run::{resolve, Labels, Lookup};
+use super::run::{Labels, Lookup, resolve};
 
 /// The members runs need; the others are parsed but not kept. A member given twice is
 /// refused by the derive.
@@ -150,7 +150,7 @@ impl LiteLlm {
                 return Err(Problem::new(format!(
                     "`status` {} is not `success` or `failure`",
                     other.map_or("absent".to_owned(), |s| format!("`{s}`"))
-                )))
+                )));
             }
         };
         let empty = Map::new();

@@ -11,7 +11,7 @@ use super::mapping::{Fields, From};
 use super::otlp::{self, Attr, Attrs};
 use super::otlp_line::{LogRecord, ResourceLogs};
 use super::prices::Pico;
-use super::run::{resolve, Labels, Lookup};
+use super::run::{Labels, Lookup, resolve};
 
 const EVENT: &str = "claude_code.api_request";
 

@@ -130,7 +130,7 @@ fn fields(value: &toml::Value, name: &str) -> Result<Fields, String> {
             _ => {
                 return Err(format!(
                     "{here}: must be a string or a non-empty list of strings"
-                ))
+                ));
             }
         };
         out.insert(key.clone(), list);
@@ -194,7 +194,7 @@ fn prices(value: &toml::Value) -> Result<Prices, String> {
                     return Err(format!(
                         "{here}: {}",
                         unknown("key", other, &["input", "output"])
-                    ))
+                    ));
                 }
             };
             let number = match v {
@@ -228,7 +228,7 @@ fn currency(value: &toml::Value) -> Result<UsdRate, String> {
                 return Err(format!(
                     "[currency]: {}",
                     unknown("key", other, &["code", "usd_rate"])
-                ))
+                ));
             }
         }
     }

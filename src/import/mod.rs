@@ -24,4 +24,4 @@ pub mod write;
 
 pub use error::{ImportError, Result};
 pub use importer::{Imported, Importer};
-pub use mapping::{Mapping, MAX_MAPPING_BYTES};
+pub use mapping::{MAX_MAPPING_BYTES, Mapping};

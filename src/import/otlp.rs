@@ -111,7 +111,7 @@ impl Attrs {
                 return Err(problem(format!(
                     "{} is not an amount (a `doubleValue`, an `intValue` or a decimal string)",
                     describe(other)
-                )))
+                )));
             }
         };
         if value.is_finite() && value >= 0.0 {

@@ -2,8 +2,8 @@
 //! object, decoded for the members runs need. A member given twice is refused; a member
 //! runs do not need is still parsed (the line must be JSON) but not kept.
 
-use serde::de::IgnoredAny;
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use super::otlp::RawKeyValue;

@@ -2,7 +2,7 @@
 //! sprint, in no run), the mapping's and the base's digests, so an auditor can tell an
 //! import change from a data change. Written as the snapshot's optional `provenance`.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// One source as read.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! finished against the base: the sprint window, squads translated and checked, the pool
 //! from the catalog, workflow and variant both set or both null.
 
-use crate::instant::{format_utc, parse_date, Instant};
+use crate::instant::{Instant, format_utc, parse_date};
 use crate::snapshot::{CatalogStatus, Outcome, Pool, Snapshot};
 
 use super::error::At;
@@ -127,7 +127,7 @@ pub fn finish(draft: Draft, base: &Snapshot, mapping: &Mapping) -> Result<Run, S
         Some(other) => {
             return Err(format!(
                 "outcome `{other}` is not one of `success`, `failure`, `abandoned`"
-            ))
+            ));
         }
     };
     let pool = match pool.as_deref() {

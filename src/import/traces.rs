@@ -15,7 +15,7 @@ use super::error::{At, Problem};
 use super::mapping::{Fields, From};
 use super::otlp::{self, Attrs};
 use super::otlp_line::ResourceSpans;
-use super::run::{resolve, Labels, Lookup};
+use super::run::{Labels, Lookup, resolve};
 
 const AGENT_OPERATIONS: [&str; 2] = ["invoke_agent", "invoke_workflow"];
 /// Deepest nesting followed: deeper (or a loop of parent links) is an error.

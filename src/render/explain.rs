@@ -12,8 +12,8 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::audit::explain::{Entry, Explanation, Shown};
 use crate::operator::Unit;
-use crate::render::decisions::text::exception_note;
 use crate::render::Emitter;
+use crate::render::decisions::text::exception_note;
 use crate::text::{count, escape_terminal as esc};
 
 pub struct ExplainText;

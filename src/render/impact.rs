@@ -8,7 +8,7 @@ use std::io;
 
 use super::emitter::Emitter;
 use crate::impact::{PackInfo, Report, SnapshotImpact};
-use crate::render::diff::text::{listing, Summaries};
+use crate::render::diff::text::{Summaries, listing};
 use crate::text::{count, escape_terminal as esc, plural};
 
 pub struct ImpactText;

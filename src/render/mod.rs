@@ -18,7 +18,7 @@ pub mod trends;
 pub mod verify;
 
 use crate::decision::Document;
-pub use emitter::{to_string, Context, Emitter};
+pub use emitter::{Context, Emitter, to_string};
 
 /// The output formats of a decisions document; each command picks the ones it offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::io;
 
 use super::emitter::Emitter;
 use crate::audit::verify::Verdict;
-use crate::render::diff::text::{field_line, file_line, listing, Summaries};
+use crate::render::diff::text::{Summaries, field_line, file_line, listing};
 use crate::text::{count, escape_terminal as esc};
 
 /// The verdict, with the files as the user named them.

@@ -279,7 +279,7 @@ fn read_all(
                 return Err(Error::Read {
                     path: PathBuf::from(origin),
                     source,
-                })
+                });
             }
         };
         // Checked before the bytes are kept, so memory never holds more than the limit.

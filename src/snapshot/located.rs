@@ -12,7 +12,7 @@ use super::duplicates;
 use super::rules;
 use super::scanner::{Fallback, Refused};
 use super::tree;
-use crate::problem::{Problem, MAX_PROBLEMS};
+use crate::problem::{MAX_PROBLEMS, Problem};
 
 /// Most records judged one by one; past this the tree loader lists them (it caps schema
 /// errors, and this list must be the one it would give).

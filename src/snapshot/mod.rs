@@ -23,7 +23,7 @@ mod tree;
 
 pub use crate::problem::MAX_PROBLEMS;
 pub use load::{
-    load, load_from, parse, parse_streaming, parse_tree, read_within, stream_verdict, LoadOptions,
-    Source, MAX_SNAPSHOT_FLAG, STDIN_ORIGIN,
+    LoadOptions, MAX_SNAPSHOT_FLAG, STDIN_ORIGIN, Source, load, load_from, parse, parse_streaming,
+    parse_tree, read_within, stream_verdict,
 };
 pub use model::*;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer};
 
 use super::runs::RunTable;
-pub use super::terms::{variant_key, CatalogStatus, Outcome, Pool, TopupStatus};
+pub use super::terms::{CatalogStatus, Outcome, Pool, TopupStatus, variant_key};
 use crate::instant::Instant;
 
 #[derive(Debug, Clone, Deserialize)]

@@ -4,7 +4,7 @@
 
 use super::model::Snapshot;
 use crate::instant::{self, Instant};
-use crate::problem::{pointer, Problem};
+use crate::problem::{Problem, pointer};
 
 /// Most runs named one by one; past it, one more problem counts the rest, so a snapshot
 /// of a million back-dated runs gives a bounded list.

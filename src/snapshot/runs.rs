@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::terms::{variant_key, Outcome, Pool};
+use super::terms::{Outcome, Pool, variant_key};
 use crate::instant::Instant;
 
 /// FxHash (from rustc): a multiply-rotate hash, much faster than SipHash on short keys.

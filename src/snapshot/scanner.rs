@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 use std::io::Read;
 
-use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 

@@ -14,7 +14,7 @@ use super::located::Located;
 use super::model::{RunGroup, Snapshot};
 use super::rules;
 use super::runs::{NewRun, RunTable};
-use super::scanner::{read_and_hash, RawGroup, RawRun, Refused, Scan, Scanner, Sink, Text};
+use super::scanner::{RawGroup, RawRun, Refused, Scan, Scanner, Sink, Text, read_and_hash};
 use crate::instant;
 
 pub use super::scanner::Fallback;

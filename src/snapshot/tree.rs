@@ -12,7 +12,7 @@ use super::runs::{NewRun, RunTable};
 use super::serde_words;
 use super::terms::{Outcome, Pool};
 use crate::instant;
-use crate::problem::{Problem, MAX_PROBLEMS};
+use crate::problem::{MAX_PROBLEMS, Problem};
 use crate::{Error, Result};
 
 /// A run as written in the snapshot, for the tree path only.

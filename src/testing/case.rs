@@ -15,7 +15,7 @@
 
 use std::path::{Path, PathBuf};
 
-pub use super::discover::{discover, not_a_file, Found};
+pub use super::discover::{Found, discover, not_a_file};
 
 use crate::exceptions::Exceptions;
 use crate::{Error, Result};

@@ -10,7 +10,7 @@
 //! | `budgets` | `{"central_tokens": 0, "exploration": []}`, each field on its own |
 //! | `runs` | `[]`, when `run_groups` is absent too |
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::snapshot::{self, Loaded};
 use crate::{Error, Result};

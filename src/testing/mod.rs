@@ -16,4 +16,4 @@ mod words;
 
 pub use case::{Case, Expectation, Expected};
 pub use report::{CaseReport, Outcome, TestReport, TestRun, Verdict};
-pub use run::{run_case, Runner};
+pub use run::{Runner, run_case};

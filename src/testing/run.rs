@@ -17,10 +17,10 @@ use super::coverage::{self, CoverageReport, Produced};
 use super::defaults;
 use super::judged::Judged;
 use super::report::{CaseReport, Outcome, Verdict};
+use crate::Result;
 use crate::decision::{Decision, Document};
 use crate::host::{Host, Pack, PackSource};
 use crate::limits::Limits;
-use crate::Result;
 
 /// A compiled pack, ready to run any number of cases.
 pub struct Runner {

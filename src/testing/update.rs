@@ -1,7 +1,7 @@
 //! `--update`: a case's expectation lines rewritten from what the pack now decides, in
 //! place; comments, `scope` lines, blank lines and the snapshot are kept byte for byte.
 
-use super::case::{Case, Expected, EXCEPTIONS_MARKER, SNAPSHOT_MARKER};
+use super::case::{Case, EXCEPTIONS_MARKER, Expected, SNAPSHOT_MARKER};
 use super::report::CaseReport;
 use super::run::spell;
 use super::words::quote;

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use super::influence::Ranking;
 use super::model::Journey;
 use super::sample::Sample;
-use super::stats::{quantile, Draws};
+use super::stats::{Draws, quantile};
 
 /// Resamples for the permutation test and the bootstrap interval.
 pub const RESAMPLES: usize = 1000;
@@ -210,11 +210,7 @@ pub struct Survival {
 
 impl Survival {
     fn rate((k, n): (usize, usize)) -> f64 {
-        if n == 0 {
-            0.0
-        } else {
-            k as f64 / n as f64
-        }
+        if n == 0 { 0.0 } else { k as f64 / n as f64 }
     }
 
     /// The lower half's survival rate over the upper half's; absent when the upper half

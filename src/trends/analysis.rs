@@ -5,19 +5,19 @@ use std::collections::BTreeSet;
 
 use crate::limits::Limits;
 
-use super::access::{events, Event};
-use super::answer::{answer, Context};
+use super::access::{Event, events};
+use super::answer::{Context, answer};
 use super::credit::{captures, topup_concentration, without_origin};
 use super::emergence::emergence;
 use super::equity::{credit_mismatches, quartile_of, quartiles};
 use super::influence::Ranking;
-use super::influence::{rankings, Measure};
-use super::model::{Report, SprintRow, REPORT_FORMAT};
+use super::influence::{Measure, rankings};
+use super::model::{REPORT_FORMAT, Report, SprintRow};
 use super::pack_history::pack_history;
 use super::sample::Sample;
-use super::stats::{seed_of, Draws};
+use super::stats::{Draws, seed_of};
 use super::tiers::{tiers, windows};
-use super::verdicts::{verdicts, Inputs};
+use super::verdicts::{Inputs, verdicts};
 
 /// The report on `samples`, which are in sprint order.
 pub fn analyse(samples: &[Sample], limits: Limits) -> Report {

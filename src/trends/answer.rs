@@ -6,11 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
 
-use super::access::{change, gap, late_fade, late_scan, survival, Event, Gap, Survival};
+use super::access::{Event, Gap, Survival, change, gap, late_fade, late_scan, survival};
 use super::influence::{Measure, Ranking};
 use super::model::{Answer, CreditCapture, Direction};
 use super::sample::Sample;
-use super::stats::{round4, wilson, Draws};
+use super::stats::{Draws, round4, wilson};
 
 /// The influence gap from which candidates are called entrenched (with significance):
 /// the mean originator stands 0.15 of the organisation above the middle (0.65 against
@@ -284,9 +284,9 @@ fn headline(verdict: Direction, since: Option<&str>, g: Option<&Gap>, m: Measure
         Direction::Surfacing => format!(
             "surfacing{from}: candidates came from across the organisation in proportion to its people, not mainly from the squads that already had the most capacity ({n} candidates)"
         ),
-        Direction::Entrenching => format!(
-            "entrenching{from}: candidates came mainly from {who} ({n} candidates)"
-        ),
+        Direction::Entrenching => {
+            format!("entrenching{from}: candidates came mainly from {who} ({n} candidates)")
+        }
         Direction::Inconclusive => format!(
             "inconclusive: {n} candidates cannot tell surfacing workflows from entrenching squads"
         ),

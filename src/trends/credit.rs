@@ -63,7 +63,7 @@ pub fn topup_concentration(samples: &[Sample]) -> (usize, Option<(f64, String)>)
     let total: u64 = tokens.values().sum();
     let largest = tokens
         .iter()
-        .max_by_key(|(s, &t)| (t, std::cmp::Reverse(*s)))
+        .max_by_key(|&(s, &t)| (t, std::cmp::Reverse(s)))
         .filter(|_| total > 0)
         .map(|(s, &t)| (t as f64 / total as f64, (*s).to_owned()));
     (grants, largest)

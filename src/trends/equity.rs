@@ -57,7 +57,7 @@ pub fn quartiles(
         .map(|rank| {
             let members: Vec<String> = squads
                 .iter()
-                .filter(|(_, &(r, _))| r == rank)
+                .filter(|&(_, &(r, _))| r == rank)
                 .map(|(s, _)| s.clone())
                 .collect();
             let capacity: u64 = members.iter().map(|s| squads[s].1).sum();

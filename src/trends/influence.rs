@@ -133,7 +133,7 @@ pub fn rankings(samples: &[Sample], measure: Measure) -> Vec<Ranking> {
             let squads: Vec<(&str, u64, u64)> = samples[k]
                 .headcount
                 .iter()
-                .filter(|(_, &h)| h > 0)
+                .filter(|&(_, &h)| h > 0)
                 .map(|(s, &h)| (s.as_str(), h, influence(s)))
                 .collect();
             rank(&squads)

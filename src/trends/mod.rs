@@ -27,5 +27,5 @@ pub use analysis::analyse;
 pub use answer::{ACCESS_ENTRENCHED, ACCESS_FAIR, ALPHA, MARGIN, MIN_CANDIDATES};
 pub use equity::QUARTILE_LABELS;
 pub use model::*;
-pub use run::{run, run_with_packs, Failure, Options, Trends};
-pub use verdicts::{near_one, NEAR_ONE_FACTOR};
+pub use run::{Failure, Options, Trends, run, run_with_packs};
+pub use verdicts::{NEAR_ONE_FACTOR, near_one};

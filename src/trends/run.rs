@@ -4,11 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::Error;
 use crate::host::{Host, Pack, PackSource};
 use crate::limits::Limits;
 use crate::parallel::{self, Evaluate};
 use crate::snapshot::{self, LoadOptions, Loaded, Source};
-use crate::Error;
 
 use super::model::Report;
 use super::sample::Sample;

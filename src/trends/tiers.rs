@@ -4,12 +4,12 @@
 
 use std::collections::BTreeSet;
 
-use super::access::{gap, Event};
+use super::access::{Event, gap};
 use super::emergence::median;
 use super::influence::{Ranking, TIER_LABELS};
 use super::model::{InfluenceTier, Window};
 use super::sample::Sample;
-use super::stats::{round4, wilson, Draws};
+use super::stats::{Draws, round4, wilson};
 
 /// The four tiers over sprints `range` (shares of people averaged over those sprints),
 /// for the events that began in them.

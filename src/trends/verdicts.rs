@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::text::{count, percent};
 
@@ -74,7 +74,9 @@ fn guaranteed_capacity(inputs: &Inputs<'_>) -> Verdict {
     let mut findings = vec![if known == n {
         format!("every squad had a baseline in {covered} of {n} sprints")
     } else {
-        format!("every squad had a baseline in {covered} of the {known} sprints (of {n}) with a health decision")
+        format!(
+            "every squad had a baseline in {covered} of the {known} sprints (of {n}) with a health decision"
+        )
     }];
     findings.push(format!(
         "capacity was spread evenly (gini within its threshold) in {even} of {gini_known} sprints"
@@ -262,7 +264,9 @@ fn workflows_not_squads(inputs: &Inputs<'_>) -> Verdict {
             "{} of exploration tokens over the series were untagged; untagged share within its threshold in {tagged} of {tagged_known} sprints",
             percent(untagged_share)
         ),
-        format!("top-ups were not concentrated in one squad (within the threshold) in {spread} of {spread_known} sprints"),
+        format!(
+            "top-ups were not concentrated in one squad (within the threshold) in {spread} of {spread_known} sprints"
+        ),
         match (judged, largest) {
             (false, _) => format!(
                 "{} over the series: too few to judge their concentration (at least {MIN_TOPUP_GRANTS})",

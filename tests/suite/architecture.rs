@@ -27,9 +27,9 @@ const LONG_FUNCTION: usize = 80;
 const NOT_YET: &[&str] = &[
     "src/check/calls.rs",
     "src/cli/commands/trends.rs",
-    "src/gen/manifest.rs",
-    "src/gen/runs.rs",
-    "src/gen/series.rs",
+    "src/synthetic/manifest.rs",
+    "src/synthetic/runs.rs",
+    "src/synthetic/series.rs",
     "src/import/litellm.rs",
     "src/import/logs.rs",
     "src/import/traces.rs",

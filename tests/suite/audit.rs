@@ -11,7 +11,7 @@ use std::process::Output;
 use bursar::{Document, Link};
 use serde_json::Value;
 
-use crate::diff::{eval, stderr, stdout, PACK, SPRINT};
+use crate::diff::{PACK, SPRINT, eval, stderr, stdout};
 use crate::support;
 
 fn guarded(args: &[&str]) -> Output {

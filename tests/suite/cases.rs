@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
+use bursar::Limits;
 use bursar::render::test_text::TestTextEmitter;
 use bursar::testing::{Case, Runner, TestReport};
-use bursar::Limits;
 use serde_json::Value;
 
 use crate::support;

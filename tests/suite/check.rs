@@ -56,9 +56,11 @@ fn the_shipped_pack_has_no_findings() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8(out.stdout)
-        .unwrap()
-        .contains("6 policies compiled"));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("6 policies compiled")
+    );
 }
 
 #[test]
@@ -273,7 +275,9 @@ fn every_broken_declaration_of_a_file_is_found() {
 fn a_declaration_written_twice_is_found_at_the_second() {
     findings(
         "repeated-declaration",
-        &["spend.rhai:5:1: `const DECIDES` is declared twice (first on line 3): bursar reads the first, the script sees the last"],
+        &[
+            "spend.rhai:5:1: `const DECIDES` is declared twice (first on line 3): bursar reads the first, the script sees the last",
+        ],
     );
 }
 

@@ -5,9 +5,9 @@
 use std::path::Path;
 use std::process::Output;
 
+use bursar::Limits;
 use bursar::host::{Host, PackSource};
 use bursar::testing::{Case, Runner};
-use bursar::Limits;
 
 use crate::support::bursar;
 

@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use bursar::gen::{Options, Scenario, Series as GenSeries};
 use bursar::render::svg::{self, Labels, Reference, Series};
+use bursar::synthetic::{Options, Scenario, Series as GenSeries};
 use serde_json::Value;
 
 use crate::support::bursar;
@@ -188,7 +188,7 @@ fn generated(dir: &Path, scenario: Scenario, sprints: u32) -> (PathBuf, Value) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let manifest = serde_json::from_slice(&bursar::gen::manifest(&series)).unwrap();
+    let manifest = serde_json::from_slice(&bursar::synthetic::manifest(&series)).unwrap();
     (html, manifest)
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::diff::{edited, literal, stderr, stdout, valid, PACK, SPRINT};
+use crate::diff::{PACK, SPRINT, edited, literal, stderr, stdout, valid};
 use crate::support::{self, bursar};
 
 fn crossed(old: (&Path, &Path), new: (&Path, &Path), format: &str) -> std::process::Output {

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use bursar::audit::compare::{diff_all, Diff};
+use bursar::audit::compare::{Diff, diff_all};
 use bursar::audit::diff_report::{Report, Side};
 use bursar::operator::{Op, Unit};
 use bursar::{Check, Decision, Explanation, Link, Severity, Site};
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn check() -> impl Strategy<Value = Check> {
     (

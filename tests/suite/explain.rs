@@ -45,11 +45,12 @@ fn the_default_pack_links_allocations_to_credits_and_credits_to_promotions() {
         .collect();
     assert_eq!(links, [("crediting", "refactor+tests/B@payments")]);
     // A squad with no credit draws on nothing.
-    assert!(doc
-        .find("allocation", "data-eng")
-        .unwrap()
-        .because
-        .is_empty());
+    assert!(
+        doc.find("allocation", "data-eng")
+            .unwrap()
+            .because
+            .is_empty()
+    );
     for d in doc.decisions.iter().filter(|d| d.policy == "crediting") {
         let variant = d.subject.split('@').next().unwrap();
         let links: Vec<(&str, &str)> = d

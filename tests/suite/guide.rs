@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use bursar::testing::{Case, Runner};
 use bursar::Limits;
+use bursar::testing::{Case, Runner};
 
 use crate::support::{bursar, root};
 

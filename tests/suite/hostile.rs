@@ -269,8 +269,8 @@ fn a_policy_at_the_default_size_limit_compiles() {
 
 #[test]
 fn the_library_keeps_the_snapshot_limit_it_records() {
-    use bursar::snapshot::{LoadOptions, Source};
     use bursar::Limits;
+    use bursar::snapshot::{LoadOptions, Source};
     let dir = tempfile::tempdir().unwrap();
     let past = Source::from(padded_example(dir.path(), (1 << 20) + 1).as_path());
     let limits = Limits {

@@ -6,10 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use bursar::impact::{self, Options};
-use bursar::snapshot::Source;
 use bursar::Document;
 use bursar::Limits;
+use bursar::impact::{self, Options};
+use bursar::snapshot::Source;
 use serde_json::Value;
 
 use crate::support;

@@ -197,8 +197,8 @@ fn a_tight_memory_budget_gives_the_same_outcome_whatever_the_jobs() {
         let path = dir.path().join(format!("s{seed}.json"));
         let path = path.to_str().unwrap();
         let seed = seed.to_string();
-        let gen = bursar(&["gen", "--runs", "20000", "--seed", &seed, "--out", path]);
-        assert_eq!(gen.status.code(), Some(0), "{}", stderr(&gen));
+        let generated = bursar(&["gen", "--runs", "20000", "--seed", &seed, "--out", path]);
+        assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
         args.push(path.to_owned());
     }
     let pack = tempfile::tempdir().unwrap();

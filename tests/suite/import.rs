@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::support::{bursar, root};
 
@@ -24,7 +24,10 @@ pub fn require(module: &str, what: &str) {
         Ok(p) if p.status.success() => {}
         Ok(p) => panic!(
             "this test needs {what}: python3 cannot import {module} ({}); install it as .ci/run does",
-            String::from_utf8_lossy(&p.stderr).lines().last().unwrap_or("")
+            String::from_utf8_lossy(&p.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
         ),
         Err(e) => panic!("this test needs python3 with {what}: {e}"),
     }

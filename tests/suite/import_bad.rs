@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::import::{base, p, write, T0};
+use crate::import::{T0, base, p, write};
 use crate::support::bursar;
 
 /// One span as the OTLP JSON file exporter writes it, with `change` applied.

@@ -7,7 +7,7 @@ use std::path::Path;
 use bursar::render::{self, Format};
 use bursar::{Document, Severity};
 
-use crate::render::{context, fixture, FIXTURES};
+use crate::render::{FIXTURES, context, fixture};
 use crate::support;
 
 fn junit(doc: &Document, context: &render::Context) -> junit_parser::TestSuites {

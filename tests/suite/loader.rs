@@ -6,12 +6,12 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use bursar::snapshot::{parse_streaming, parse_tree, Loaded};
 use bursar::Error;
 use bursar::Host;
 use bursar::Limits;
+use bursar::snapshot::{Loaded, parse_streaming, parse_tree};
 
 use crate::support;
 
@@ -365,7 +365,7 @@ fn null_required_fields_are_refused_with_their_pointer() {
 /// environment variable is set here.
 #[test]
 fn the_library_refuses_a_snapshot_larger_than_the_budget_it_is_given() {
-    use bursar::snapshot::{load_from, LoadOptions, Source};
+    use bursar::snapshot::{LoadOptions, Source, load_from};
     let path = support::root().join(support::example());
     let bytes = std::fs::read(&path).unwrap();
     let size = bytes.len() as u64;

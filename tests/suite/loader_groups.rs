@@ -4,7 +4,7 @@
 //! it refuses, and no valid grouped snapshot left to the slow path.
 
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use bursar::snapshot::{parse_streaming, parse_tree};
 
@@ -69,13 +69,13 @@ fn a_valid_grouped_snapshot_is_streamed_with_the_tree_loaders_decisions() {
 
 #[test]
 fn a_generated_warehouse_snapshot_is_streamed_with_the_same_decisions() {
-    let options = bursar::gen::Options {
+    let options = bursar::synthetic::Options {
         runs: 20_000,
         squads: 40,
         groups: true,
-        ..bursar::gen::Options::default()
+        ..bursar::synthetic::Options::default()
     };
-    let bytes = bursar::gen::generate(&options).unwrap();
+    let bytes = bursar::synthetic::generate(&options).unwrap();
     let fast = parse_streaming(&bytes).expect("the streaming loader reads run groups");
     let tree = parse_tree(&bytes, "tree").unwrap();
     assert!(fast.snapshot.run_groups.len() > 1_000);

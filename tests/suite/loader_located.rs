@@ -4,13 +4,13 @@
 //! verdict the streaming loader gives alone is the one the tree loader gives.
 
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use bursar::render::diagnostic::render;
 use bursar::snapshot::{parse_tree, stream_verdict};
 
-use crate::loader::{base, odd_value, RUN_FIELDS};
-use crate::loader_groups::{grouped, odd_group_value, GROUP_FIELDS};
+use crate::loader::{RUN_FIELDS, base, odd_value};
+use crate::loader_groups::{GROUP_FIELDS, grouped, odd_group_value};
 
 /// The streaming loader's refusal of `bytes`, checked to be the tree loader's, rendered.
 /// Panics when the streaming loader hands the bytes on or accepts them.

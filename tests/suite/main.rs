@@ -29,8 +29,8 @@ mod exceptions;
 mod explain;
 mod extent;
 mod failures;
-mod gen;
 mod gen_series;
+mod generate;
 mod guide;
 #[cfg(unix)] // FIFOs and /dev/zero
 mod hostile;

@@ -3,7 +3,7 @@
 //! family named `(untagged)` keeps its own row in `health`'s tokens by family; and an
 //! integer past 2^53 is compared with a float threshold without rounding.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::support::{self, bursar};
 

@@ -2,8 +2,8 @@
 //! documents as `eval` wrote them): every emitter pinned on every fixture, plus what a
 //! snapshot review could miss, checked against the documents themselves.
 
-use bursar::render::{self, Format};
 use bursar::Document;
+use bursar::render::{self, Format};
 
 use crate::support;
 

@@ -9,9 +9,9 @@ use std::sync::OnceLock;
 use bursar::render::{self, Format};
 use bursar::{Document, Severity};
 use jsonschema::Validator;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::render::{context, fixture, FIXTURES};
+use crate::render::{FIXTURES, context, fixture};
 use crate::support;
 
 /// The official schema, compiled twice with `format` enforced: as draft-04, which its

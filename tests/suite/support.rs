@@ -110,8 +110,8 @@ pub const HANG_GUARD: std::time::Duration = std::time::Duration::from_secs(120);
 #[cfg(unix)]
 pub fn bursar_guarded<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
     use std::process::Stdio;
-    use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
     use std::time::{Duration, Instant};
     let child = Command::new(env!("CARGO_BIN_EXE_bursar"))
         .args(args)

@@ -446,7 +446,7 @@ fn out_is_written_whole_and_never_onto_an_input() {
 fn no_sprint_snapshot_among_the_arguments_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("series");
-    let gen = bursar(&[
+    let generated = bursar(&[
         "gen",
         "--sprints",
         "2",
@@ -455,7 +455,7 @@ fn no_sprint_snapshot_among_the_arguments_is_an_error() {
         "--out-dir",
         out.to_str().unwrap(),
     ]);
-    assert!(gen.status.success(), "{}", stderr(&gen));
+    assert!(generated.status.success(), "{}", stderr(&generated));
     let manifest = out.join("series.json");
     let run = run_trends(&["--format", "json", manifest.to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));

@@ -7,9 +7,9 @@
 use std::sync::Arc;
 
 use bursar::snapshot::Source;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::trends_rates::{report_of, Rates};
+use crate::trends_rates::{Rates, report_of};
 
 /// A tiny deterministic generator (not gen's).
 struct Lcg(u64);

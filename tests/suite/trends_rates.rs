@@ -7,10 +7,10 @@
 
 use std::sync::Arc;
 
-use bursar::gen::{Options, Scenario, Series};
-use bursar::snapshot::{LoadOptions, Source};
-use bursar::trends::{self, Report};
 use bursar::Limits;
+use bursar::snapshot::{LoadOptions, Source};
+use bursar::synthetic::{Options, Scenario, Series};
+use bursar::trends::{self, Report};
 use serde_json::Value;
 
 /// Seeds per scenario in the test, which must stay cheap in the debug build; the bench
@@ -66,7 +66,7 @@ fn generated(scenario: Scenario, seed: u64) -> (Vec<Source>, Value) {
             }
         })
         .collect();
-    let manifest = serde_json::from_slice(&bursar::gen::manifest(&series)).unwrap();
+    let manifest = serde_json::from_slice(&bursar::synthetic::manifest(&series)).unwrap();
     (sources, manifest)
 }
 
@@ -161,7 +161,13 @@ impl Rates {
     pub fn line(&self, name: &str) -> String {
         format!(
             "{name:<24} {:>2}/{:<2} right  {:>2} opposite  since within 2: {:>2}/{:<2}  planted listed: {}/{}",
-            self.right, self.runs, self.opposite, self.since_near, self.turns, self.listed, self.planted
+            self.right,
+            self.runs,
+            self.opposite,
+            self.since_near,
+            self.turns,
+            self.listed,
+            self.planted
         )
     }
 

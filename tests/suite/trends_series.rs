@@ -22,7 +22,7 @@ struct Series {
 fn series(scenario: &str, seed: u64) -> Series {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let out = dir.path().join("series");
-    let gen = bursar(&[
+    let generated = bursar(&[
         "gen",
         "--sprints",
         "12",
@@ -36,9 +36,9 @@ fn series(scenario: &str, seed: u64) -> Series {
         out.to_str().unwrap(),
     ]);
     assert!(
-        gen.status.success(),
+        generated.status.success(),
         "{}",
-        String::from_utf8_lossy(&gen.stderr)
+        String::from_utf8_lossy(&generated.stderr)
     );
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(out.join("series.json")).unwrap()).unwrap();

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::diff::{edited, eval, literal, stderr, stdout, PACK, SPRINT};
+use crate::diff::{PACK, SPRINT, edited, eval, literal, stderr, stdout};
 use crate::support::{self, bursar};
 
 fn verify(document: &Path, snapshot: &Path, pack: &Path) -> std::process::Output {

@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::support::{bursar, root};
 use crate::warehouse::{
-    assert_same_decisions, decisions, fixtures, group_fixtures, read_json, GENERATED, REFERENCE,
+    GENERATED, REFERENCE, assert_same_decisions, decisions, fixtures, group_fixtures, read_json,
 };
 
 const RT: Option<&str> = Some("refactor+tests");
@@ -148,12 +148,15 @@ fn the_reference_groups_as_gen_the_handbook_and_eval_do() {
     let grouped = group_fixtures(&REFERENCE, &all, dir.path());
     for (i, options) in GENERATED.iter().enumerate() {
         let mut ours = read_json(&grouped[i]);
-        let mut gen = read_json(&dir.path().join(format!("gen-{i}-groups.json")));
-        assert_eq!(groups_by_key(&ours), groups_by_key(&gen), "{options}");
+        let mut generated = read_json(&dir.path().join(format!("gen-{i}-groups.json")));
+        assert_eq!(groups_by_key(&ours), groups_by_key(&generated), "{options}");
         assert!(ours.get("runs").is_none(), "`runs` replaced");
         ours.as_object_mut().unwrap().remove("run_groups");
-        gen.as_object_mut().unwrap().remove("run_groups");
-        assert_eq!(ours, gen, "{options}: everything but the runs as it was");
+        generated.as_object_mut().unwrap().remove("run_groups");
+        assert_eq!(
+            ours, generated,
+            "{options}: everything but the runs as it was"
+        );
     }
 
     let hand = all

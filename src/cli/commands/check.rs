@@ -3,9 +3,9 @@
 //! of the policies in evaluation order and the modules they may import (`--format text`),
 //! or one JSON document of the pack and every finding (`--format json`).
 
+use super::super::ErrorFormat;
 use super::super::args::{LimitArgs, OutputArgs, PackArgs};
 use super::super::status::Status;
-use super::super::ErrorFormat;
 
 super::super::formats::formats!("text", Text, Json);
 

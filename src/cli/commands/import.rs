@@ -7,8 +7,8 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use crate::import::{Importer, Mapping, MAX_MAPPING_BYTES};
-use crate::snapshot::{load_from, read_within, Source, STDIN_ORIGIN};
+use crate::import::{Importer, MAX_MAPPING_BYTES, Mapping};
+use crate::snapshot::{STDIN_ORIGIN, Source, load_from, read_within};
 use crate::text::escape_terminal;
 use anyhow::Context;
 

@@ -6,7 +6,7 @@ pub mod definitions;
 pub mod diff;
 pub mod eval;
 pub mod explain;
-pub mod gen;
+pub mod generate;
 pub mod guide;
 pub mod impact;
 pub mod import;

@@ -7,10 +7,10 @@ use crate::render;
 use crate::testing::{self, Case, Runner, TestReport, TestRun};
 use crate::text::escape_terminal;
 
+use super::super::ErrorFormat;
 use super::super::args::{LimitArgs, OutputArgs, PackArgs};
 use super::super::output::Output;
 use super::super::status::Status;
-use super::super::ErrorFormat;
 
 super::super::formats::formats!("text", Text, Json, Junit);
 

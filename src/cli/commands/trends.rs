@@ -159,7 +159,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
 /// regular file of that name is opened to look.
 fn is_series_manifest(path: &Path) -> bool {
     const MOST_BYTES: u64 = 16 << 20;
-    path.file_name() == Some(std::ffi::OsStr::new(crate::gen::MANIFEST))
+    path.file_name() == Some(std::ffi::OsStr::new(crate::synthetic::MANIFEST))
         && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= MOST_BYTES)
         && std::fs::read(path)
             .ok()

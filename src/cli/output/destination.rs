@@ -6,7 +6,7 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::replace::{self, folder_of, BUFFER_BYTES};
+use super::replace::{self, BUFFER_BYTES, folder_of};
 
 /// As many links as Linux follows before it gives up (`ELOOP`).
 const MAX_LINKS: usize = 40;

@@ -3,7 +3,7 @@
 
 use rhai::{Array, Dynamic, Engine, Variant};
 
-use crate::host::fields::{registered, Scripted};
+use crate::host::fields::{Scripted, registered};
 
 /// Untagged runs' row in by-family tables. It holds a `/`, which no family name may
 /// (handbook v1.1): a family called `(untagged)` keeps a row of its own.

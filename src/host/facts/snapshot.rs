@@ -3,7 +3,7 @@
 
 use rhai::{Array, Dynamic, Engine, Map};
 
-use super::getters::{get, int, opt_str, UNTAGGED};
+use super::getters::{UNTAGGED, get, int, opt_str};
 use crate::host::handles::{CatalogRef, FactsRef, FamilyRef, Runs, SquadRef, TopupRef, VariantRef};
 
 pub(super) fn register(engine: &mut Engine) {

@@ -3,7 +3,7 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use super::draft::{at, call_site, fail, still_open, Draft, RhaiResult, Shared};
+use super::draft::{Draft, RhaiResult, Shared, at, call_site, fail, still_open};
 use crate::decision::Check;
 use crate::host::operators::{self, compare};
 use crate::host::value::to_json;

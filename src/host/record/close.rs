@@ -6,8 +6,8 @@ use std::cell::RefMut;
 use rhai::{Dynamic, Engine, EvalAltResult, NativeCallContext, Position};
 
 use super::draft::{
-    at, blank, call_site, fail, undeclared, DecisionLimit, Draft, DraftInner, LinkSite, RhaiResult,
-    Shared, State,
+    DecisionLimit, Draft, DraftInner, LinkSite, RhaiResult, Shared, State, at, blank, call_site,
+    fail, undeclared,
 };
 use crate::decision::{Decision, Explanation, Link, Severity};
 use crate::host::summary::render_check;

@@ -11,8 +11,8 @@ mod format;
 mod open;
 mod read;
 
-pub(in crate::host) use draft::{call_site, fail, DecisionLimit};
-pub use draft::{Draft, LinkSite, Shared, State, MAX_LOG_LINES, RECENT_LOG_LINES};
+pub(in crate::host) use draft::{DecisionLimit, call_site, fail};
+pub use draft::{Draft, LinkSite, MAX_LOG_LINES, RECENT_LOG_LINES, Shared, State};
 
 /// Registers the decision API on an engine, recording into `state`.
 pub fn register(engine: &mut Engine, state: &Shared) {

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use super::draft::{blank, call_site, fail, still_open, Draft, DraftInner, RhaiResult, Shared};
+use super::draft::{Draft, DraftInner, RhaiResult, Shared, blank, call_site, fail, still_open};
 use crate::host::value::to_json;
 
 pub(super) fn register(engine: &mut Engine, state: &Shared) {

@@ -2,7 +2,7 @@
 
 use rhai::{Array, Dynamic, Engine, Map};
 
-use super::draft::{fail, RhaiResult, Shared};
+use super::draft::{RhaiResult, Shared, fail};
 use crate::decision::Decision;
 use crate::host::value::from_json;
 

@@ -2,10 +2,10 @@
 //! with the same keys (`severity`, `code`, `message`, `file`, `line`, `column`, `span`,
 //! `hint`; null when unknown), so a reader needs no case per kind.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::error::{Code, PolicyError};
 use crate::Error;
+use crate::error::{Code, PolicyError};
 
 /// An error as one JSON object.
 pub fn error(err: &Error) -> Value {

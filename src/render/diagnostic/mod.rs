@@ -10,10 +10,10 @@ mod report;
 
 use std::fmt::Write;
 
+use crate::Error;
 use crate::error::PolicyError;
 use crate::snapshot::MAX_PROBLEMS;
 use crate::text::escape_terminal as esc;
-use crate::Error;
 
 pub use data::{error as json, other as other_json, policy as policy_json};
 

@@ -12,9 +12,9 @@ use std::io;
 
 use crate::audit::compare::{Cause, Change, Lone};
 use crate::audit::diff_report::Report;
-use crate::render::decisions::markdown::{cell, MAX_ROWS};
-use crate::render::diff::text::{field_name, flip_words, number};
 use crate::render::Emitter;
+use crate::render::decisions::markdown::{MAX_ROWS, cell};
+use crate::render::diff::text::{field_name, flip_words, number};
 
 /// Most characters of a pull-request comment GitHub accepts.
 pub const MAX_CHARS: usize = 65_536;

@@ -12,8 +12,8 @@ use std::io;
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::coverage::CoverageText;
-use crate::render::decisions::junit::text as xml_text;
 use crate::render::Emitter;
+use crate::render::decisions::junit::text as xml_text;
 use crate::testing::coverage::CoverageReport;
 use crate::testing::report::Verdict;
 use crate::testing::{Outcome, TestReport, TestRun};

@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use super::dashboard_tables::{classed_table, table, Cell};
-use super::svg::{self, escape, Labels, Reference, Series};
+use super::dashboard_tables::{Cell, classed_table, table};
+use super::svg::{self, Labels, Reference, Series, escape};
 use crate::trends::{Measure, Report, SprintRow, Status};
 
 fn sprint_ids(report: &Report) -> Vec<String> {

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::svg::escape;
-use crate::trends::{Report, QUARTILE_LABELS};
+use crate::trends::{QUARTILE_LABELS, Report};
 
 /// A table cell: text to the left, figures to the right.
 pub enum Cell {

@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::emitter::Emitter;
 use crate::text::{count, escape_terminal as esc, percent};
-use crate::trends::{Measure, Report, SprintRow, NEAR_ONE_FACTOR};
+use crate::trends::{Measure, NEAR_ONE_FACTOR, Report, SprintRow};
 
 mod tiers;
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::runs::check_instant;
 use super::tree::{array_at, str_at};
-use crate::problem::{pointer, Problem};
+use crate::problem::{Problem, pointer};
 
 pub(super) fn check(doc: &Value, problems: &mut Vec<Problem>) {
     let runs = array_at(doc, &["runs"]);

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::tree::{array_at, str_at};
-use crate::problem::{pointer, Problem};
+use crate::problem::{Problem, pointer};
 
 pub(super) fn check(doc: &Value, problems: &mut Vec<Problem>) {
     let budgets = array_at(doc, &["budgets", "exploration"]);

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::tree::array_at;
-use crate::problem::{pointer, Problem};
+use crate::problem::{Problem, pointer};
 
 /// Integer fields of each record kind, which must fit 64 bits (JSON Schema's `integer`
 /// also accepts `1e20`, which no counter can hold).

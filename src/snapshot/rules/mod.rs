@@ -19,7 +19,7 @@ mod totals;
 mod tree;
 
 pub use runs::cost_micros;
-pub use totals::{check_totals, MAX_INTEGER};
+pub use totals::{MAX_INTEGER, check_totals};
 
 /// Names must be non-empty and free of `/` and `@`, so variant keys never collide.
 #[inline]

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::tree::{array_at, str_at};
 use crate::instant;
 use crate::money;
-use crate::problem::{pointer, Problem};
+use crate::problem::{Problem, pointer};
 
 /// A run's cost in micro-units; `None` when it is negative or too large to count.
 #[inline]

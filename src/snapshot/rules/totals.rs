@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::problem::{pointer, Problem};
+use crate::problem::{Problem, pointer};
 use crate::snapshot::model::Snapshot;
 
 /// The largest whole number a policy sees: Rhai's integers are signed 64-bit, so a token

@@ -5,7 +5,7 @@ use std::fs;
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 
-use super::{crate_path, names, run_in, stderr, EXAMPLE};
+use super::{EXAMPLE, crate_path, names, run_in, stderr};
 use crate::support;
 
 /// A copy of the example and of the pack in a temporary folder, to try clobbering.

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::process::{Command, Stdio};
 
-use super::{crate_path, document, mkfifo, names, run_in, stderr, writers, EXAMPLE};
+use super::{EXAMPLE, crate_path, document, mkfifo, names, run_in, stderr, writers};
 
 #[test]
 fn a_link_is_followed_and_its_target_replaced() {
@@ -133,9 +133,11 @@ fn a_link_planted_at_the_temporary_name_is_never_followed() {
     }
     let meta = fs::symlink_metadata(dir.path().join("out.json")).unwrap();
     assert!(meta.is_file(), "out.json is a regular file");
-    assert!(fs::read_to_string(dir.path().join("out.json"))
-        .unwrap()
-        .contains("\"decisions\""));
+    assert!(
+        fs::read_to_string(dir.path().join("out.json"))
+            .unwrap()
+            .contains("\"decisions\"")
+    );
 }
 
 /// A run killed while writing leaves the previous file whole and at most one temporary

@@ -97,17 +97,19 @@ fn a_socket_receives_the_whole_document_and_stays_a_socket() {
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let reader = {
         let done = done.clone();
-        std::thread::spawn(move || loop {
-            match listener.accept() {
-                Ok((mut stream, _)) => {
-                    stream.set_nonblocking(false)?;
-                    let mut bytes = Vec::new();
-                    stream.read_to_end(&mut bytes)?;
-                    return std::io::Result::Ok(bytes);
+        std::thread::spawn(move || {
+            loop {
+                match listener.accept() {
+                    Ok((mut stream, _)) => {
+                        stream.set_nonblocking(false)?;
+                        let mut bytes = Vec::new();
+                        stream.read_to_end(&mut bytes)?;
+                        return std::io::Result::Ok(bytes);
+                    }
+                    Err(_) if done.load(std::sync::atomic::Ordering::SeqCst) => return Ok(vec![]),
+                    // A short sleep, not a spin: the run itself needs the CPU.
+                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(2)),
                 }
-                Err(_) if done.load(std::sync::atomic::Ordering::SeqCst) => return Ok(vec![]),
-                // A short sleep, not a spin: the run itself needs the CPU.
-                Err(_) => std::thread::sleep(std::time::Duration::from_millis(2)),
             }
         })
     };

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{compact, escape, fill, patterns, ticks, Frame, Labels, Reference, Series};
+use super::{Frame, Labels, Reference, Series, compact, escape, fill, patterns, ticks};
 
 /// The chart as an `<svg>` element.
 pub fn chart(

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{compact, escape, fill, patterns, ticks, Labels, Reference, Series, WIDTH};
+use super::{Labels, Reference, Series, WIDTH, compact, escape, fill, patterns, ticks};
 
 const LABELS: f64 = 150.0;
 const LEGEND: f64 = 190.0;

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{compact, escape, ticks, Frame, Labels, Reference, Series, COLOURS, WIDTH};
+use super::{COLOURS, Frame, Labels, Reference, Series, WIDTH, compact, escape, ticks};
 
 /// A marker of shape `i` centred on (x, y).
 fn marker(out: &mut String, i: usize, x: f64, y: f64, colour: &str) {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{fill, patterns, ticks, Frame, Labels, Series};
+use super::{Frame, Labels, Series, fill, patterns, ticks};
 
 /// The chart as an `<svg>` element.
 pub fn chart(labels: &Labels, categories: &[String], bands: &[Series]) -> String {

@@ -12,10 +12,10 @@ use super::experiments::{self, Experiment};
 use super::options::{Error, Options};
 use super::rng::{Rng, Stream};
 use super::runs::{Run, Runs};
-use super::scenario::{Scenario, CREDIT_TOKENS};
+use super::scenario::{CREDIT_TOKENS, Scenario};
 use super::sprint::SprintId;
 use super::tally;
-use super::world::{topups, Status, World};
+use super::world::{Status, World, topups};
 
 /// Most sprints a series may have: four years.
 pub const MAX_SPRINTS: u32 = 104;

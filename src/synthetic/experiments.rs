@@ -6,7 +6,7 @@
 //! series needs exact control of how often each variant runs and which run comes first.
 
 use super::rng::Rng;
-use super::runs::{work, Run};
+use super::runs::{Run, work};
 use super::stamp::{Offset, Stamp};
 use super::world::{Status, World};
 use crate::snapshot::Pool;

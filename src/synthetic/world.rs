@@ -5,7 +5,7 @@
 //! every snapshot, which the pinned digests in the test suite catch.
 
 use super::options::Options;
-use super::rng::{cumulative, zipf, Rng, Stream};
+use super::rng::{Rng, Stream, cumulative, zipf};
 use super::sprint::SprintId;
 use super::stamp::Offset;
 use super::vocabulary::{

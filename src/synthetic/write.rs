@@ -15,7 +15,7 @@ use serde_json::ser::Formatter;
 
 use super::groups::group;
 use super::records::{
-    id_width, BaselineRecord, CatalogRecord, GroupRecord, SprintRecord, SquadRecord, TopupRecord,
+    BaselineRecord, CatalogRecord, GroupRecord, SprintRecord, SquadRecord, TopupRecord, id_width,
 };
 use super::run_lines::RunLines;
 use super::runs::Runs;
@@ -184,11 +184,7 @@ struct Spaced;
 
 impl Formatter for Spaced {
     fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            out.write_all(b", ")
-        }
+        if first { Ok(()) } else { out.write_all(b", ") }
     }
 
     fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {

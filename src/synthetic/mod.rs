@@ -27,13 +27,13 @@ mod write;
 
 use std::io::{BufWriter, Write};
 
-pub use manifest::{manifest, MANIFEST};
+pub use manifest::{MANIFEST, manifest};
 pub use options::{
-    Error, Options, MAX_FAMILIES, MAX_RUNS, MAX_SERIES_RUNS, MAX_SKEW, MAX_SQUADS, MAX_VARIANTS,
+    Error, MAX_FAMILIES, MAX_RUNS, MAX_SERIES_RUNS, MAX_SKEW, MAX_SQUADS, MAX_VARIANTS, Options,
 };
 use runs::Runs;
 pub use scenario::Scenario;
-pub use series::{Series, MAX_SPRINTS, MIN_SERIES_SQUADS, SHORT_MOST};
+pub use series::{MAX_SPRINTS, MIN_SERIES_SQUADS, SHORT_MOST, Series};
 use world::World;
 
 /// Writes the snapshot the options describe.

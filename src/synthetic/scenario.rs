@@ -7,7 +7,7 @@
 //! Squads keep their order from the first sprint (biggest first), so "the largest
 //! squads" are the first quarter of the list in every sprint.
 
-use super::rng::{cumulative, Rng};
+use super::rng::{Rng, cumulative};
 use super::world::Squad;
 
 /// Which organisation a series describes.

@@ -2,7 +2,7 @@
 //! what outcome, tokens, cost and start time, drawn one after another in id order.
 
 use super::options::Options;
-use super::rng::{cumulative, Rng, Stream};
+use super::rng::{Rng, Stream, cumulative};
 use super::sprint;
 use super::stamp::{Offset, Stamp};
 use super::world::{Family, Status, World};

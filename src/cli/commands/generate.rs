@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::gen::{
-    Options, Scenario, Series, MANIFEST, MAX_FAMILIES, MAX_SPRINTS, MAX_SQUADS, MAX_VARIANTS,
+use crate::synthetic::{
+    MANIFEST, MAX_FAMILIES, MAX_SPRINTS, MAX_SQUADS, MAX_VARIANTS, Options, Scenario, Series,
 };
 
 use super::super::status::Status;
@@ -106,11 +106,13 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     // Before any file is touched: a wrong option must not leave a temporary file behind.
     options.validate()?;
     let output = super::super::output::Output::new(args.out.as_deref(), &[])?;
-    output.write_with(|mut out| match crate::gen::write(&options, &mut out) {
-        Ok(()) => Ok(()),
-        Err(crate::gen::Error::Io(e)) => Err(e),
-        Err(other) => Err(std::io::Error::other(other.to_string())),
-    })?;
+    output.write_with(
+        |mut out| match crate::synthetic::write(&options, &mut out) {
+            Ok(()) => Ok(()),
+            Err(crate::synthetic::Error::Io(e)) => Err(e),
+            Err(other) => Err(std::io::Error::other(other.to_string())),
+        },
+    )?;
     Ok(Status::Clean)
 }
 
@@ -130,11 +132,11 @@ fn write_series(
         let output = super::super::output::Output::new(Some(&path), &[])?;
         output.write_with(|mut out| match series.write_sprint(k, &mut out) {
             Ok(()) => Ok(()),
-            Err(crate::gen::Error::Io(e)) => Err(e),
+            Err(crate::synthetic::Error::Io(e)) => Err(e),
             Err(other) => Err(std::io::Error::other(other.to_string())),
         })?;
     }
     super::super::output::Output::new(Some(&dir.join(MANIFEST)), &[])?
-        .write(&crate::gen::manifest(&series))?;
+        .write(&crate::synthetic::manifest(&series))?;
     Ok(Status::Clean)
 }
