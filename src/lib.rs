@@ -35,18 +35,15 @@ mod check;
 pub mod cli;
 #[doc(hidden)]
 pub mod decision;
-#[doc(hidden)]
-pub mod digest;
+mod digest;
 #[doc(hidden)]
 pub mod error;
 #[doc(hidden)]
 pub mod eval;
-#[doc(hidden)]
-pub mod exceptions;
+mod exceptions;
 #[doc(hidden)]
 pub mod facts;
-#[doc(hidden)]
-pub mod guide;
+mod guide;
 #[doc(hidden)]
 pub mod host;
 #[doc(hidden)]
@@ -58,8 +55,7 @@ pub mod instant;
 mod json_input;
 #[doc(hidden)]
 pub mod limits;
-#[doc(hidden)]
-pub mod money;
+mod money;
 #[doc(hidden)]
 pub mod operator;
 #[doc(hidden)]
@@ -76,8 +72,7 @@ pub mod snapshot;
 pub mod synthetic;
 #[doc(hidden)]
 pub mod testing;
-#[doc(hidden)]
-pub mod text;
+mod text;
 #[doc(hidden)]
 pub mod trends;
 
