@@ -38,8 +38,7 @@ pub mod decision;
 mod digest;
 #[doc(hidden)]
 pub mod error;
-#[doc(hidden)]
-pub mod eval;
+mod eval;
 mod exceptions;
 #[doc(hidden)]
 pub mod facts;
@@ -53,11 +52,9 @@ pub mod import;
 #[doc(hidden)]
 pub mod instant;
 mod json_input;
-#[doc(hidden)]
-pub mod limits;
+mod limits;
 mod money;
-#[doc(hidden)]
-pub mod operator;
+mod operator;
 #[doc(hidden)]
 pub mod parallel;
 #[doc(hidden)]
@@ -94,6 +91,7 @@ pub use decision::{
     AppliedException, Check, Computed, Decision, Document, Explanation, Inputs, Link, ModuleRecord,
     PolicyRecord, Severity, Site, Totals, Warning,
 };
+pub use operator::{Op, Unit};
 
 // Check and test a pack.
 pub use check::{Report as CheckReport, check};
