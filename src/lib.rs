@@ -33,8 +33,7 @@ pub mod audit;
 mod check;
 #[doc(hidden)]
 pub mod cli;
-#[doc(hidden)]
-pub mod decision;
+mod decision;
 mod digest;
 #[doc(hidden)]
 pub mod error;
