@@ -262,4 +262,39 @@ mod tests {
             assert!(Severity::parse(severity).is_some(), "`{severity}`");
         }
     }
+
+    #[test]
+    fn the_committed_guide_is_what_the_engine_writes() {
+        let committed = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/README.md"),
+        )
+        .expect("policies/README.md is committed");
+        let generated = guide();
+        assert!(
+            committed == generated,
+            "policies/README.md is not what the engine writes: regenerate it with `{}`",
+            COMMAND
+        );
+    }
+
+    #[test]
+    fn the_guide_lists_every_field_operator_and_unit() {
+        let guide = guide();
+        for ty in crate::host::fields::TYPES {
+            assert!(guide.contains(&format!("### `{}`", ty.name)), "{}", ty.name);
+            for field in ty.all_fields() {
+                assert!(
+                    guide.contains(&format!("| `{}` |", field.name)),
+                    "{}",
+                    field.name
+                );
+            }
+        }
+        for op in crate::operator::Op::ALL {
+            assert!(guide.contains(&format!("| `{op}` |")), "{op}");
+        }
+        for (unit, _) in crate::operator::Unit::KNOWN {
+            assert!(guide.contains(&format!("| `{unit}` |")), "{unit}");
+        }
+    }
 }

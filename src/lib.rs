@@ -33,20 +33,15 @@ pub mod audit;
 mod check;
 #[doc(hidden)]
 pub mod cli;
-#[doc(hidden)]
-pub mod decision;
-#[doc(hidden)]
-pub mod digest;
+mod decision;
+mod digest;
 #[doc(hidden)]
 pub mod error;
-#[doc(hidden)]
-pub mod eval;
-#[doc(hidden)]
-pub mod exceptions;
+mod eval;
+mod exceptions;
 #[doc(hidden)]
 pub mod facts;
-#[doc(hidden)]
-pub mod guide;
+mod guide;
 #[doc(hidden)]
 pub mod host;
 #[doc(hidden)]
@@ -56,12 +51,9 @@ pub mod import;
 #[doc(hidden)]
 pub mod instant;
 mod json_input;
-#[doc(hidden)]
-pub mod limits;
-#[doc(hidden)]
-pub mod money;
-#[doc(hidden)]
-pub mod operator;
+mod limits;
+mod money;
+mod operator;
 #[doc(hidden)]
 pub mod parallel;
 #[doc(hidden)]
@@ -76,8 +68,7 @@ pub mod snapshot;
 pub mod synthetic;
 #[doc(hidden)]
 pub mod testing;
-#[doc(hidden)]
-pub mod text;
+mod text;
 #[doc(hidden)]
 pub mod trends;
 
@@ -99,6 +90,7 @@ pub use decision::{
     AppliedException, Check, Computed, Decision, Document, Explanation, Inputs, Link, ModuleRecord,
     PolicyRecord, Severity, Site, Totals, Warning,
 };
+pub use operator::{Op, Unit};
 
 // Check and test a pack.
 pub use check::{Report as CheckReport, check};

@@ -58,7 +58,8 @@ pub struct Limits {
     #[serde(default = "default_max_snapshot_mb")]
     pub max_snapshot_mb: u64,
     /// Largest policy or module file, in KiB: what bounds the time the pack takes to
-    /// compile (see [`DEFAULT_MAX_POLICY_KB`]).
+    /// compile (64 by default: the costliest files of that size compile in about two
+    /// seconds).
     #[serde(default = "default_max_policy_kb")]
     pub max_policy_kb: u64,
 }

@@ -7,20 +7,28 @@ use serde::{Deserialize, Serialize};
 /// A check's operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Op {
+    /// `>=`: what the policy had is at least the threshold.
     #[serde(rename = ">=")]
     AtLeast,
+    /// `>`: more than the threshold.
     #[serde(rename = ">")]
     MoreThan,
+    /// `<=`: at most the threshold.
     #[serde(rename = "<=")]
     AtMost,
+    /// `<`: less than the threshold.
     #[serde(rename = "<")]
     LessThan,
+    /// `==`: equal to the threshold.
     #[serde(rename = "==")]
     Equal,
+    /// `!=`: not equal to the threshold.
     #[serde(rename = "!=")]
     NotEqual,
+    /// `in`: one of the threshold's values.
     #[serde(rename = "in")]
     In,
+    /// `not in`: none of the threshold's values.
     #[serde(rename = "not in")]
     NotIn,
 }

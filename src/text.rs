@@ -160,4 +160,26 @@ mod tests {
         assert_eq!(closest("warning", ["info", "warn", "deny"]), Some("warn"));
         assert_eq!(closest("=>", [">=", "==", "<="]), Some(">="));
     }
+
+    /// A string built to attack a terminal (as tests/suite/terminal.rs's `HOSTILE`):
+    /// colour, a bell, a newline, a carriage return, bidi overrides and isolates, a C1
+    /// control and DEL, then CJK that must stay as written.
+    const HOSTILE: &str = "x\u{1b}[31mred\u{1b}[0m\u{7}bell\nforged row\r\u{202e}txt\u{2066}\u{200f}\u{61c}\u{85}\u{7f} 漢字";
+
+    #[test]
+    fn escaping_makes_controls_and_bidi_visible_and_keeps_other_text() {
+        assert_eq!(
+            escape_terminal(HOSTILE),
+            "x\\u{1b}[31mred\\u{1b}[0m\\u{7}bell\\nforged row\\r\\u{202e}txt\\u{2066}\\u{200f}\\u{61c}\\u{85}\\u{7f} 漢字"
+        );
+        assert_eq!(
+            escape_terminal("\t\u{202a}\u{2069}\u{200e}"),
+            "\\t\\u{202a}\\u{2069}\\u{200e}"
+        );
+        // Ordinary text, CJK and emoji included, is left alone (and not copied).
+        assert!(matches!(
+            escape_terminal("プラットフォーム → ok ✓"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }

@@ -42,6 +42,7 @@ pub struct Exception {
 pub struct Exceptions {
     /// The file as the user named it, for messages.
     pub origin: String,
+    /// The entries the file lists.
     pub list: Vec<Exception>,
     /// SHA-256 of the file's bytes; `None` when no file was given.
     pub sha256: Option<String>,
@@ -60,7 +61,7 @@ impl Exceptions {
         Self::default()
     }
 
-    /// Reads and parses an exceptions file, once, no larger than [`MAX_EXCEPTIONS_MB`]
+    /// Reads and parses an exceptions file, once, no larger than 16 MiB
     /// (a FIFO or a device too).
     pub fn read(path: &Path) -> Result<Self> {
         let bytes = crate::json_input::read(path, KIND, MAX_EXCEPTIONS_MB << 20, "").map_err(

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use bursar::audit::compare::{Diff, diff_all};
 use bursar::audit::diff_report::{Report, Side};
-use bursar::operator::{Op, Unit};
 use bursar::{Check, Decision, Explanation, Link, Severity, Site};
+use bursar::{Op, Unit};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 

@@ -261,7 +261,7 @@ fn a_policy_at_the_default_size_limit_compiles() {
     // One of the costliest shapes (one map literal: each key compared with every earlier
     // one) at exactly the default limit still compiles: the limit refuses nothing less.
     let dir = tempfile::tempdir().unwrap();
-    let default = bursar::limits::DEFAULT_MAX_POLICY_KB as usize * 1024;
+    let default = bursar::Limits::default().max_policy_kb as usize * 1024;
     std::fs::write(dir.path().join("big.rhai"), map_policy(default)).unwrap();
     let out = check(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -270,22 +270,14 @@ fn a_policy_at_the_default_size_limit_compiles() {
 #[test]
 fn the_library_keeps_the_snapshot_limit_it_records() {
     use bursar::Limits;
-    use bursar::snapshot::{LoadOptions, Source};
     let dir = tempfile::tempdir().unwrap();
-    let past = Source::from(padded_example(dir.path(), (1 << 20) + 1).as_path());
+    let past = padded_example(dir.path(), (1 << 20) + 1);
     let limits = Limits {
         max_snapshot_mb: 1,
         ..Limits::default()
     };
     // No size limit in the load options: the limits recorded still bind.
-    let result = bursar::eval::evaluate_with_progress(
-        &past,
-        Path::new("policies"),
-        limits,
-        &LoadOptions::default(),
-        &bursar::Exceptions::none(),
-        &mut |_, _| {},
-    );
+    let result = bursar::evaluate(&past, Path::new("policies"), limits);
     match result {
         Err(e @ bursar::Error::OverLimit { .. }) => {
             assert!(e.to_string().contains("limit of 1 MiB"), "{e}")

@@ -37,6 +37,21 @@ pub(crate) fn fixture(name: &str) -> (String, Document) {
     (text, doc)
 }
 
+/// The document's totals recounted from its decisions, for a test that changed some:
+/// one per decision, and one per severity.
+pub(crate) fn recount(doc: &mut Document) {
+    let mut totals = bursar::Totals::default();
+    for d in &doc.decisions {
+        totals.decisions += 1;
+        match d.severity {
+            bursar::Severity::Info => totals.info += 1,
+            bursar::Severity::Warn => totals.warn += 1,
+            bursar::Severity::Deny => totals.deny += 1,
+        }
+    }
+    doc.totals = totals;
+}
+
 /// The context `eval` gives emitters by default: `--fail-on deny`, `--policies policies`.
 pub(crate) fn context() -> render::Context {
     render::Context {

@@ -27,7 +27,7 @@ fn hostile() -> Document {
     d.subject = "squad:a, 100%\nb".into();
     d.explanation.summary = "spent 100%, over: 3,000\r\n::warning::forged".into();
     d.explanation.checks[1].pass = false;
-    doc.totals = bursar::decision::totals(&doc.decisions);
+    crate::render::recount(&mut doc);
     doc
 }
 

@@ -94,7 +94,7 @@ fn text_from_the_inputs_shows_as_written() {
     d.outcome = "re|view".into();
     d.explanation.summary = format!("first\nsecond\r\nthird | {HOSTILE} costs $5 and $6");
     let summary = d.explanation.summary.clone();
-    doc.totals = bursar::decision::totals(&doc.decisions);
+    crate::render::recount(&mut doc);
     let out = markdown(&doc, Some(Severity::Deny));
     // Escaping `>` alone already stops every tag; `<` is escaped as well, in case.
     assert!(out.contains(" (&lt;script&gt;x&lt;/script&gt;)\n"), "{out}");
@@ -231,7 +231,7 @@ fn many(doc: &mut Document, policy: &str, severity: Severity, n: usize, width: u
         d.explanation.summary = format!("{i:05} {}", "x".repeat(width));
         doc.decisions.push(d);
     }
-    doc.totals = bursar::decision::totals(&doc.decisions);
+    crate::render::recount(doc);
 }
 
 /// GitHub refuses a comment over 65,536 characters.
@@ -286,7 +286,7 @@ fn a_giant_summary_is_cut_not_dropped() {
     let d = &mut doc.decisions[0];
     d.severity = Severity::Deny;
     d.explanation.summary = "|".repeat(200_000);
-    doc.totals = bursar::decision::totals(&doc.decisions);
+    crate::render::recount(&mut doc);
     let out = markdown(&doc, Some(Severity::Deny));
     let (tables, _) = read(&out);
     let summary = &tables[0].rows[1][3];

@@ -6,7 +6,6 @@
 use std::path::Path;
 use std::process::Output;
 
-use bursar::text::escape_terminal;
 use unicode_width::UnicodeWidthStr;
 
 use crate::support::{self, bursar};
@@ -91,23 +90,6 @@ fn setup() -> Setup {
 
 fn path(dir: &Path, name: &str) -> String {
     dir.join(name).to_str().unwrap().to_owned()
-}
-
-#[test]
-fn escaping_makes_controls_and_bidi_visible_and_keeps_other_text() {
-    assert_eq!(
-        escape_terminal(HOSTILE),
-        "x\\u{1b}[31mred\\u{1b}[0m\\u{7}bell\\nforged row\\r\\u{202e}txt\\u{2066}\\u{200f}\\u{61c}\\u{85}\\u{7f} 漢字"
-    );
-    assert_eq!(
-        escape_terminal("\t\u{202a}\u{2069}\u{200e}"),
-        "\\t\\u{202a}\\u{2069}\\u{200e}"
-    );
-    // Ordinary text, CJK and emoji included, is left alone (and not copied).
-    assert!(matches!(
-        escape_terminal("プラットフォーム → ok ✓"),
-        std::borrow::Cow::Borrowed(_)
-    ));
 }
 
 #[test]
