@@ -162,13 +162,9 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     {
         verdict = Direction::Inconclusive;
     }
-    let mut withheld = None;
-    if verdict == Direction::Surfacing {
-        let p = squad_fade(cx.events, n, draws);
-        if p < SQUAD_ALPHA {
-            verdict = Direction::Inconclusive;
-            withheld = Some(p);
-        }
+    let withheld = squad_withholds(verdict, cx.events, n, draws);
+    if withheld.is_some() {
+        verdict = Direction::Inconclusive;
     }
     Assessment {
         verdict,
@@ -179,6 +175,21 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         turn,
         withheld,
     }
+}
+
+/// [`squad_fade`]'s p-value when it withholds a `surfacing` verdict, else `None` (and
+/// no draws taken, so other verdicts' figures stay as they were).
+fn squad_withholds(
+    verdict: Direction,
+    events: &[Event],
+    n: usize,
+    draws: &mut Draws,
+) -> Option<f64> {
+    if verdict != Direction::Surfacing {
+        return None;
+    }
+    let p = squad_fade(events, n, draws);
+    (p < SQUAD_ALPHA).then_some(p)
 }
 
 /// A located turn: the verdict, `since`, and the candidates, gap and survival it rests on.
