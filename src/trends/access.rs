@@ -381,3 +381,60 @@ pub fn late_fade(
     let p = (1 + as_large) as f64 / (1 + SCAN_RESAMPLES) as f64;
     (p, Some(sprint[from]))
 }
+
+/// A test of "whether an experiment became a candidate depended on which squad ran it",
+/// blind to any measure of influence: where budgets stay even, capacity cannot say who
+/// the influential squads are, yet their experiments alone reaching the threshold shows
+/// as survival that differs by squad. The statistic is Pearson's chi-square of the
+/// squads' followed experiments (became a candidate or not); its p-value comes from
+/// shuffling which experiments became candidates. Absent (1.0) when every followed
+/// experiment fared alike.
+pub fn squad_fade(events: &[Event], sprints: usize, draws: &mut Draws) -> f64 {
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let followed: Vec<(usize, bool)> = events
+        .iter()
+        .filter(|e| e.sprint + FOLLOWED < sprints)
+        .map(|e| {
+            let next = index.len();
+            (
+                *index.entry(e.squad.as_str()).or_insert(next),
+                e.candidate(),
+            )
+        })
+        .collect();
+    let n = followed.len();
+    let k = followed.iter().filter(|f| f.1).count();
+    if n == 0 || k == 0 || k == n || index.len() < 2 {
+        return 1.0;
+    }
+    let mut sizes = vec![0usize; index.len()];
+    for &(s, _) in &followed {
+        sizes[s] += 1;
+    }
+    let rate = k as f64 / n as f64;
+    let chi = |outcome: &[bool], counts: &mut Vec<usize>| -> f64 {
+        counts.iter_mut().for_each(|c| *c = 0);
+        for (&(s, _), &c) in followed.iter().zip(outcome) {
+            counts[s] += usize::from(c);
+        }
+        counts
+            .iter()
+            .zip(&sizes)
+            .map(|(&c, &m)| {
+                let e = m as f64 * rate;
+                (c as f64 - e).powi(2) / (e * (1.0 - rate))
+            })
+            .sum()
+    };
+    let mut outcome: Vec<bool> = followed.iter().map(|f| f.1).collect();
+    let mut counts = vec![0usize; index.len()];
+    let observed = chi(&outcome, &mut counts);
+    let mut as_large = 0;
+    for _ in 0..RESAMPLES {
+        for i in (1..n).rev() {
+            outcome.swap(i, draws.below(i + 1));
+        }
+        as_large += usize::from(chi(&outcome, &mut counts) >= observed - 1e-9);
+    }
+    (1 + as_large) as f64 / (1 + RESAMPLES) as f64
+}

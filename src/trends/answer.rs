@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
 
-use super::access::{Event, Gap, Survival, change, gap, late_fade, late_scan, survival};
+use super::access::{
+    Event, Gap, Survival, change, gap, late_fade, late_scan, squad_fade, survival,
+};
 use super::influence::{Measure, Ranking};
 use super::model::{Answer, CreditCapture, Direction};
 use super::sample::Sample;
@@ -41,6 +43,11 @@ pub const MIN_PART: usize = 6;
 /// a turn under two measures and a fair series must not be called entrenching from it
 /// (at 0.005 and 0.002 a fair series built by another hand was, with p about 0.002).
 pub const SCAN_ALPHA: f64 = 0.001;
+/// Significance at which survival differing by squad ([`squad_fade`]) withholds
+/// `surfacing`: a gap near 0 on capacity that cannot tell the squads apart (budgets kept
+/// even by the rule) is no positive evidence of fair access when only some squads'
+/// experiments reach the threshold.
+pub const SQUAD_ALPHA: f64 = 0.01;
 
 /// The verdict one gap supports. `entrenching` rejects "every person equally likely" at
 /// [`ALPHA`], which an exact permutation test may do on few candidates; `surfacing`
@@ -87,6 +94,8 @@ struct Assessment<'a> {
     decided: Option<Gap>,
     survived: Survival,
     turn: Option<(usize, f64)>,
+    /// [`squad_fade`]'s p-value when it withheld `surfacing`.
+    withheld: Option<f64>,
 }
 
 fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
@@ -153,6 +162,10 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     {
         verdict = Direction::Inconclusive;
     }
+    let withheld = squad_withholds(verdict, cx.events, n, draws);
+    if withheld.is_some() {
+        verdict = Direction::Inconclusive;
+    }
     Assessment {
         verdict,
         since,
@@ -160,7 +173,23 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         decided,
         survived,
         turn,
+        withheld,
     }
+}
+
+/// [`squad_fade`]'s p-value when it withholds a `surfacing` verdict, else `None` (and
+/// no draws taken, so other verdicts' figures stay as they were).
+fn squad_withholds(
+    verdict: Direction,
+    events: &[Event],
+    n: usize,
+    draws: &mut Draws,
+) -> Option<f64> {
+    if verdict != Direction::Surfacing {
+        return None;
+    }
+    let p = squad_fade(events, n, draws);
+    (p < SQUAD_ALPHA).then_some(p)
 }
 
 /// A located turn: the verdict, `since`, and the candidates, gap and survival it rests on.
@@ -229,6 +258,7 @@ pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
         decided,
         survived,
         turn,
+        withheld,
     } = &assessed[chosen];
     let (verdict, basis) = (*verdict, basis.as_slice());
     let mut findings = vec![headline(
@@ -250,6 +280,11 @@ pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
         fared_findings(survived, &mut findings, &mut figures);
     } else {
         findings.push("no candidate's originator could be placed in the organisation".to_owned());
+    }
+    if let Some(p) = withheld {
+        findings.push(format!(
+            "whether an experiment became a candidate depended on the squad that ran it (permutation p = {p:.3}): candidates in proportion to people are no evidence of fair access when only some squads' experiments reach the threshold"
+        ));
     }
     if verdict == Direction::Inconclusive {
         findings.push(settle(decided.as_ref()));

@@ -240,3 +240,16 @@ fn no_scenario_of_gen_gets_the_opposite_answer_and_every_plant_is_listed() {
         assert_eq!(r.listed, r.planted, "{}", r.line(name));
     }
 }
+
+/// A `concentrated` series (seed 26) whose candidates stand where random people would
+/// (gap -0.02, access 1.00 on 16 candidates) while only the influential squads'
+/// experiments reach the threshold: once called `surfacing`, the opposite of what it
+/// planted. Survival that depends on the squad withholds that answer.
+#[test]
+fn survival_by_squad_withholds_surfacing_from_a_concentrated_series() {
+    let (sources, manifest) = generated(Scenario::Concentrated, 26);
+    assert_eq!(manifest["planted"]["verdict"], "entrenching");
+    let report = report_of(&sources);
+    let answer = serde_json::to_value(&report).unwrap()["answer"].clone();
+    assert_ne!(answer["verdict"], "surfacing", "{answer:#}");
+}
