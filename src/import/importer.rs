@@ -253,13 +253,13 @@ impl<'a> Importer<'a> {
             };
             drafts.push(Draft {
                 id: run_id::session(&id),
-                at: session.at,
-                labels: session.labels,
+                at: session.run.at,
+                labels: session.run.labels,
                 outcome: Outcome::Success,
-                input_tokens: session.input,
-                output_tokens: session.output,
+                input_tokens: session.run.input,
+                output_tokens: session.run.output,
                 cost,
-                started_ns: i128::from(session.first_ns),
+                started_ns: i128::from(session.run.first),
             });
         }
         Ok(drafts)
@@ -286,7 +286,7 @@ impl<'a> Importer<'a> {
     fn litellm_drafts(&mut self) -> Result<Vec<Draft>> {
         let usd = self.usd()?;
         let groups = std::mem::take(&mut self.litellm.groups);
-        if let (Usd::Unknown, Some(first)) = (usd, groups.values().map(|g| g.at).min()) {
+        if let (Usd::Unknown, Some(first)) = (usd, groups.values().map(|g| g.run.at).min()) {
             let currency = &self.base.currency;
             return Err(ImportError::Many(vec![format!(
                 "{}: LiteLLM's `response_cost` is in USD and the base counts in `{currency}`: give the mapping `[currency]` with `code = \"{currency}\"` and `usd_rate` ({currency} per US dollar)",
@@ -297,17 +297,17 @@ impl<'a> Importer<'a> {
             .into_iter()
             .map(|(id, group)| Draft {
                 id,
-                at: group.at,
-                labels: group.labels,
+                at: group.run.at,
+                labels: group.run.labels,
                 outcome: if group.last.2 {
                     Outcome::Failure
                 } else {
                     Outcome::Success
                 },
-                input_tokens: group.input,
-                output_tokens: group.output,
+                input_tokens: group.run.input,
+                output_tokens: group.run.output,
                 cost: usd.convert(group.cost).unwrap_or_default(),
-                started_ns: i128::from(group.first_us) * 1000,
+                started_ns: i128::from(group.run.first) * 1000,
             })
             .collect())
     }

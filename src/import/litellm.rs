@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::error::{At, Problem};
 use super::mapping::{Fields, From};
 use super::prices::Pico;
-use super::run::{Labels, Lookup, resolve};
+use super::run::{Gathered, Labels, Lookup, resolve};
 
 /// The members runs need; the others are parsed but not kept. A member given twice is
 /// refused by the derive.
@@ -35,12 +35,8 @@ struct Payload {
 /// One run so far.
 #[derive(Debug)]
 pub struct Group {
-    pub first_us: i64,
-    pub at: At,
-    pub labels: Labels,
-    pub labels_at: At,
-    pub input: u64,
-    pub output: u64,
+    /// Labels, earliest start (microseconds) and tokens.
+    pub run: Gathered<i64>,
     pub cost: Pico,
     /// (start, record id) of the last record and whether it failed.
     pub last: (i64, String, bool),
@@ -169,27 +165,16 @@ impl LiteLlm {
         };
         let record = payload.id.unwrap_or_default();
         let group = self.groups.entry(id.clone()).or_insert_with(|| Group {
-            first_us: start_us,
-            at,
-            labels: labels.clone(),
-            labels_at: at,
-            input: 0,
-            output: 0,
+            run: Gathered::new(start_us, at, labels.clone()),
             cost: Pico::default(),
             last: (start_us, record.clone(), failed),
         });
-        if group.labels != labels {
+        if let Err(labels_at) = group.run.add(&labels, start_us, at, input, output) {
             return Err(Problem::new(format!(
                 "`{id}`: this record's squad, workflow, variant, outcome or pool differ from those of its record at {}",
-                super::error::place(names, group.labels_at)
+                super::error::place(names, labels_at)
             )));
         }
-        if (start_us, at) < (group.first_us, group.at) {
-            group.first_us = start_us;
-            group.at = at;
-        }
-        group.input = group.input.saturating_add(input);
-        group.output = group.output.saturating_add(output);
         group.cost = group.cost.plus(cost);
         let this = (start_us, record, failed);
         if this > group.last {

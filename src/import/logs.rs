@@ -11,21 +11,15 @@ use super::mapping::{Fields, From};
 use super::otlp::{self, Attr, Attrs};
 use super::otlp_line::{LogRecord, ResourceLogs};
 use super::prices::Pico;
-use super::run::{Labels, Lookup, resolve};
+use super::run::{Gathered, Labels, Lookup, resolve};
 
 const EVENT: &str = "claude_code.api_request";
 
 /// One session so far.
 #[derive(Debug)]
 pub struct Session {
-    pub first_ns: u64,
-    /// The event that opened it (the earliest; the first read among equals).
-    pub at: At,
-    pub labels: Labels,
-    /// Where `labels` were read, to name both records when a later event disagrees.
-    pub labels_at: At,
-    pub input: u64,
-    pub output: u64,
+    /// Labels, earliest event (nanoseconds) and tokens.
+    pub run: Gathered<u64>,
     /// `cost_usd` summed; `None` once an event lacks it.
     pub cost: Option<Pico>,
     /// Tokens by model, for pricing when `cost_usd` cannot be used.
@@ -164,27 +158,16 @@ impl Logs {
             .sessions
             .entry(session.clone())
             .or_insert_with(|| Session {
-                first_ns: time,
-                at,
-                labels: labels.clone(),
-                labels_at: at,
-                input: 0,
-                output: 0,
+                run: Gathered::new(time, at, labels.clone()),
                 cost: Some(Pico::default()),
                 by_model: Vec::new(),
             });
-        if entry.labels != labels {
+        if let Err(labels_at) = entry.run.add(&labels, time, at, input, output) {
             return Err(Problem::new(format!(
                 "session `{session}`: this event's squad, workflow, variant, outcome or pool differ from those of its event at {}",
-                super::error::place(names, entry.labels_at)
+                super::error::place(names, labels_at)
             )));
         }
-        if (time, at) < (entry.first_ns, entry.at) {
-            entry.first_ns = time;
-            entry.at = at;
-        }
-        entry.input = entry.input.saturating_add(input);
-        entry.output = entry.output.saturating_add(output);
         entry.cost = match (entry.cost, cost) {
             (Some(total), Some(c)) => Some(total.plus(c)),
             _ => None,

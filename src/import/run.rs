@@ -51,6 +51,55 @@ pub struct Labels {
     pub pool: Option<String>,
 }
 
+/// A run gathered from several records (a LiteLLM trace, a Claude Code session): the
+/// records must agree on its labels, its start is the earliest record's, its tokens the sum.
+#[derive(Debug, Clone)]
+pub struct Gathered<T> {
+    /// The earliest record's start, in the source's own unit.
+    pub first: T,
+    /// The record that opened it (the earliest; the first read among equals).
+    pub at: At,
+    pub labels: Labels,
+    /// Where `labels` were read, to name both records when a later one disagrees.
+    pub labels_at: At,
+    pub input: u64,
+    pub output: u64,
+}
+
+impl<T: Copy + Ord> Gathered<T> {
+    pub fn new(first: T, at: At, labels: Labels) -> Self {
+        Gathered {
+            first,
+            at,
+            labels,
+            labels_at: at,
+            input: 0,
+            output: 0,
+        }
+    }
+
+    /// Adds one record, or gives where the labels it disagrees with were read.
+    pub fn add(
+        &mut self,
+        labels: &Labels,
+        time: T,
+        at: At,
+        input: u64,
+        output: u64,
+    ) -> Result<(), At> {
+        if self.labels != *labels {
+            return Err(self.labels_at);
+        }
+        if (time, at) < (self.first, self.at) {
+            self.first = time;
+            self.at = at;
+        }
+        self.input = self.input.saturating_add(input);
+        self.output = self.output.saturating_add(output);
+        Ok(())
+    }
+}
+
 /// A run as a source built it.
 #[derive(Debug, Clone)]
 pub struct Draft {
