@@ -12,6 +12,7 @@ use super::access::{
 use super::influence::{Measure, Ranking};
 use super::model::{Answer, CreditCapture, Direction};
 use super::sample::Sample;
+use super::scan::late_entrenching;
 use super::stats::{Draws, round4, wilson};
 
 /// The influence gap from which candidates are called entrenched (with significance):
@@ -38,11 +39,19 @@ pub const VETO_ALPHA: f64 = 0.02;
 /// Significance of a change of course, and the fewest candidates on either side of it.
 pub const CHANGE_ALPHA: f64 = 0.05;
 pub const MIN_PART: usize = 6;
-/// Significance of the search-corrected test ([`late_scan`]) that a located turn to
-/// `entrenching` also needs: stricter than [`ALPHA`], because a series is searched for
-/// a turn under two measures and a fair series must not be called entrenching from it
-/// (at 0.005 and 0.002 a fair series built by another hand was, with p about 0.002).
-pub const SCAN_ALPHA: f64 = 0.001;
+/// Significance at which the part after a change of course, standing above random
+/// people, withholds `surfacing` from the whole even below [`MARGIN`].
+pub const GATHERS_ALPHA: f64 = 0.01;
+/// Significance at which the less influential half's experiments surviving at half the
+/// other half's rate or worse ([`SURVIVAL_ENTRENCHED`]) withholds `surfacing`.
+pub const FADING_ALPHA: f64 = 0.05;
+/// Significance of the search-corrected test ([`late_entrenching`]: standing and survival
+/// of some latest part, together) that a located turn to `entrenching` also needs. Each
+/// sign tested alone needed 0.001 (a fair series built by another hand reached 0.002 on
+/// one of them); tested as one statistic, the lowest p-value over 240 fair series of six
+/// families (two measures each) was 0.0076, while turns that each sign alone missed
+/// stood at 0.0014 to 0.0034.
+pub const SCAN_ALPHA: f64 = 0.005;
 /// Significance at which survival differing by squad ([`squad_fade`]) withholds
 /// `surfacing`: a gap near 0 on capacity that cannot tell the squads apart (budgets kept
 /// even by the rule) is no positive evidence of fair access when only some squads'
@@ -111,7 +120,7 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     let turn = change(&candidates, MIN_PART, draws);
     // Experiments of the less influential half that stopped reaching the threshold in
     // some latest part, search-corrected: the earliest sign of a turn to entrenching.
-    let fade = late_fade(cx.events, n, MIN_PART, draws);
+    let scan = late_entrenching(cx.events, cx.rankings, n, MIN_PART, draws);
     if let Some((split, p)) = turn {
         // One split tested, the best; its p-value counts the search over splits.
         let (before, after): (Vec<&Event>, Vec<&Event>) =
@@ -127,16 +136,17 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         // A later part that entrenches, or gathers at the top after a change of course,
         // forbids calling the whole series surfacing.
         let later_gathers = v_after == Direction::Entrenching
-            || (p < CHANGE_ALPHA && g_after.as_ref().is_some_and(|g| g.gap >= MARGIN));
+            || (p < CHANGE_ALPHA
+                && g_after
+                    .as_ref()
+                    .is_some_and(|g| g.gap >= MARGIN || g.p_value < GATHERS_ALPHA));
         if verdict == Direction::Surfacing && later_gathers {
             verdict = Direction::Inconclusive;
         }
         // A part found by searching for a change stands out partly because it was
         // picked: turning to `entrenching` also needs the search-corrected test that
         // some latest part stands above random people.
-        let backed = v_after != Direction::Entrenching
-            || late_scan(&candidates, cx.rankings, MIN_PART, draws) < SCAN_ALPHA
-            || fade.0 < SCAN_ALPHA;
+        let backed = v_after != Direction::Entrenching || scan.p_value < SCAN_ALPHA;
         if p < CHANGE_ALPHA && v_after != v_before && v_after != Direction::Inconclusive && backed {
             verdict = v_after;
             since = Some(cx.samples[split].sprint.id.clone());
@@ -146,8 +156,8 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         }
     }
     if since.is_none() {
-        if let (p, Some(from)) = fade {
-            if let Some(turned) = faded_turn(cx, &candidates, from, p, draws) {
+        if let Some(from) = scan.from {
+            if let Some(turned) = faded_turn(cx, &candidates, from, scan.p_value, draws) {
                 (verdict, since, basis, decided, survived) = turned;
             }
         }
@@ -157,8 +167,16 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     // latest halves and thirds, each judged by three tests uncorrected, withheld
     // `surfacing` from about one fair series in seven.)
     if verdict == Direction::Surfacing
-        && (fade.0 < VETO_ALPHA
+        && (late_fade(cx.events, n, MIN_PART, draws).0 < VETO_ALPHA
             || late_scan(&candidates, cx.rankings, MIN_PART, draws) < VETO_ALPHA)
+    {
+        verdict = Direction::Inconclusive;
+    }
+    // Experiments of the less influential half fading at half the other's rate or worse,
+    // beyond chance if not beyond doubt: no evidence of fair access.
+    if verdict == Direction::Surfacing
+        && fared.p_value < FADING_ALPHA
+        && fared.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED)
     {
         verdict = Direction::Inconclusive;
     }

@@ -18,6 +18,7 @@ pub mod model;
 mod pack_history;
 mod run;
 pub mod sample;
+mod scan;
 mod series;
 mod stats;
 mod tiers;

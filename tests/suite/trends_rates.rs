@@ -253,3 +253,48 @@ fn survival_by_squad_withholds_surfacing_from_a_concentrated_series() {
     let answer = serde_json::to_value(&report).unwrap()["answer"].clone();
     assert_ne!(answer["verdict"], "surfacing", "{answer:#}");
 }
+
+/// The sprint index of the answer's `since`, if any.
+fn since_index(report: &Report) -> Option<usize> {
+    let since = report.answer.since.as_ref()?;
+    report.sprints.iter().position(|r| &r.sprint == since)
+}
+
+/// A `turning` series (seed 1, turn at sprint 12 of 30) whose turn showed in standing
+/// (gap 0.41 after it, p = 0.001) and in survival (the less influential half's
+/// experiments 3 of 19 against 13 of 25) while neither sign's own search-corrected scan
+/// reached 0.001: once `inconclusive`. Read together (one scan, p about 0.003) they back
+/// the turn, located within two sprints.
+#[test]
+fn a_turn_shown_by_standing_and_survival_together_is_taken_and_located() {
+    let (sources, manifest) = generated(Scenario::Turning, 1);
+    let report = report_of(&sources);
+    let planted = strings(&manifest, "sprints", Some("sprint"))
+        .iter()
+        .position(|s| manifest["planted"]["since"] == s.as_str())
+        .unwrap();
+    assert_eq!(report.answer.verdict.as_str(), "entrenching", "{:#?}", report.answer);
+    let since = since_index(&report).expect("a located turn");
+    assert!(since.abs_diff(planted) <= 2, "since {since}, planted {planted}");
+}
+
+/// Two series planted `entrenching` and once called `surfacing`, the opposite: a
+/// `turning` one (seed 29) whose part after a change of course (p = 0.03) stood above
+/// random people (p = 0.008) below the 0.30 margin, and a `concentrated` one (seed 29)
+/// whose less influential half's experiments survived at 0.44 of the other's rate
+/// (p = 0.03). Neither sign is enough to call them entrenching; each withholds
+/// `surfacing`.
+#[test]
+fn a_gathering_later_part_or_a_fading_lower_half_withholds_surfacing() {
+    for scenario in [Scenario::Turning, Scenario::Concentrated] {
+        let (sources, _) = generated(scenario, 29);
+        let report = report_of(&sources);
+        assert_ne!(
+            report.answer.verdict.as_str(),
+            "surfacing",
+            "{}: {:#?}",
+            scenario.as_str(),
+            report.answer
+        );
+    }
+}
