@@ -21,6 +21,8 @@ mod resolver;
 mod run;
 mod sandbox;
 mod source;
+mod source_file;
+mod source_walk;
 mod summary;
 mod survey;
 mod syntax;
