@@ -19,6 +19,7 @@ mod provenance;
 mod record;
 mod resolver;
 mod run;
+mod said;
 mod sandbox;
 mod source;
 mod source_file;
@@ -27,6 +28,7 @@ mod summary;
 mod survey;
 mod syntax;
 mod translate;
+mod unmatched;
 mod value;
 mod words;
 
