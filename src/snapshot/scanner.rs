@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::duplicates;
 use super::extent::{Extent, advance, extent};
-pub use super::raw::{RawGroup, RawRun, Text};
+use super::raw::{RawGroup, RawRun};
 use crate::problem::Problem;
 
 /// Why the fast path gave up, or what it found wrong.
