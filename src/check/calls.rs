@@ -59,22 +59,7 @@ pub fn check(site: &mut Site, args: &[Arg]) {
         return;
     };
     if let Some(unit) = rest.first() {
-        if let Some(u) = unit.string() {
-            let names = Unit::known_names();
-            if !names.contains(&u) {
-                site.report(
-                    unit.pos,
-                    unit.span,
-                    Code::UnknownUnit,
-                    format!("unknown unit `{u}` in `d.check`"),
-                    Some(format!(
-                        "{}the units are {}",
-                        did_you_mean(u, names),
-                        listed(names)
-                    )),
-                );
-            }
-        }
+        unit_known(site, unit);
     }
     let Some(o) = op.string() else {
         return;
@@ -93,6 +78,32 @@ pub fn check(site: &mut Site, args: &[Arg]) {
         );
         return;
     }
+    operands_fit(site, o, actual, threshold);
+}
+
+/// Reports a literal unit `d.check` does not know.
+fn unit_known(site: &mut Site, unit: &Arg) {
+    let Some(u) = unit.string() else {
+        return;
+    };
+    let names = Unit::known_names();
+    if !names.contains(&u) {
+        site.report(
+            unit.pos,
+            unit.span,
+            Code::UnknownUnit,
+            format!("unknown unit `{u}` in `d.check`"),
+            Some(format!(
+                "{}the units are {}",
+                did_you_mean(u, names),
+                listed(names)
+            )),
+        );
+    }
+}
+
+/// Reports an actual or a threshold whose type the known operator `o` cannot compare.
+fn operands_fit(site: &mut Site, o: &str, actual: &Arg, threshold: &Arg) {
     let (a, t) = (actual.ty(), threshold.ty());
     match o {
         "in" | "not in" => {

@@ -19,12 +19,16 @@ mod provenance;
 mod record;
 mod resolver;
 mod run;
+mod said;
 mod sandbox;
 mod source;
+mod source_file;
+mod source_walk;
 mod summary;
 mod survey;
 mod syntax;
 mod translate;
+mod unmatched;
 mod value;
 mod words;
 

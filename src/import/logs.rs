@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use serde_json::Value;
+
 use super::error::{At, Problem};
 use super::mapping::{Fields, From};
 use super::otlp::{self, Attr, Attrs};
@@ -90,6 +92,7 @@ impl Logs {
         Ok(())
     }
 
+    /// Adds one log record to its session, or counts it as another event.
     fn add_record(
         &mut self,
         record: LogRecord,
@@ -111,11 +114,93 @@ impl Logs {
             bump(&mut self.other, at.source);
             return Ok(());
         }
-        let time = otlp::nanos("timeUnixNano", record.time_unix_nano.as_ref())?;
-        let observed = otlp::nanos(
-            "observedTimeUnixNano",
+        let event = Event::read(
+            record.time_unix_nano.as_ref(),
             record.observed_time_unix_nano.as_ref(),
+            &attrs,
         )?;
+        let lookup = RecordLookup {
+            resource,
+            scope,
+            record: &attrs,
+        };
+        let get = |field: &str| resolve(fields.of(field, &defaults(field)), &lookup);
+        let labels = Labels {
+            squad: get("squad"),
+            workflow: get("workflow"),
+            variant: get("variant"),
+            outcome: get("outcome"),
+            pool: get("pool"),
+        };
+        self.gather(event, &labels, at, names)
+    }
+
+    /// Adds an event with its labels to its session: tokens, cost and tokens by model.
+    fn gather(
+        &mut self,
+        event: Event,
+        labels: &Labels,
+        at: At,
+        names: &[String],
+    ) -> Result<(), Problem> {
+        let Event {
+            time,
+            session,
+            input,
+            output,
+            cost,
+            model,
+        } = event;
+        let entry = self
+            .sessions
+            .entry(session.clone())
+            .or_insert_with(|| Session {
+                run: Gathered::new(time, at, labels.clone()),
+                cost: Some(Pico::default()),
+                by_model: Vec::new(),
+            });
+        if let Err(labels_at) = entry.run.add(labels, time, at, input, output) {
+            return Err(Problem::new(format!(
+                "session `{session}`: this event's squad, workflow, variant, outcome or pool differ from those of its event at {}",
+                super::error::place(names, labels_at)
+            )));
+        }
+        entry.cost = match (entry.cost, cost) {
+            (Some(total), Some(c)) => Some(total.plus(c)),
+            _ => None,
+        };
+        match entry.by_model.iter_mut().find(|(m, ..)| *m == model) {
+            Some(slot) => {
+                slot.1 = slot.1.saturating_add(input);
+                slot.2 = slot.2.saturating_add(output);
+                slot.3 = slot.3.min(at);
+            }
+            None => entry.by_model.push((model, input, output, at)),
+        }
+        Ok(())
+    }
+}
+
+/// What one `api_request` event says of its session.
+struct Event {
+    /// When it happened, in nanoseconds.
+    time: u64,
+    session: String,
+    input: u64,
+    output: u64,
+    cost: Option<Pico>,
+    model: String,
+}
+
+impl Event {
+    /// Reads an event from its record's stamps (`time`, else `observed`) and attributes.
+    fn read(
+        time: Option<&Value>,
+        observed: Option<&Value>,
+        attrs: &Attrs,
+    ) -> Result<Self, Problem> {
+        let time = otlp::nanos("timeUnixNano", time)?;
+        let observed = otlp::nanos("observedTimeUnixNano", observed)?;
         let time = time.or(observed).ok_or_else(|| {
             Problem::new(
                 "an `api_request` event with neither `timeUnixNano` nor `observedTimeUnixNano`",
@@ -141,45 +226,13 @@ impl Logs {
             None => None,
         };
         let model = attrs.text("model").unwrap_or_default();
-        let lookup = RecordLookup {
-            resource,
-            scope,
-            record: &attrs,
-        };
-        let get = |field: &str| resolve(fields.of(field, &defaults(field)), &lookup);
-        let labels = Labels {
-            squad: get("squad"),
-            workflow: get("workflow"),
-            variant: get("variant"),
-            outcome: get("outcome"),
-            pool: get("pool"),
-        };
-        let entry = self
-            .sessions
-            .entry(session.clone())
-            .or_insert_with(|| Session {
-                run: Gathered::new(time, at, labels.clone()),
-                cost: Some(Pico::default()),
-                by_model: Vec::new(),
-            });
-        if let Err(labels_at) = entry.run.add(&labels, time, at, input, output) {
-            return Err(Problem::new(format!(
-                "session `{session}`: this event's squad, workflow, variant, outcome or pool differ from those of its event at {}",
-                super::error::place(names, labels_at)
-            )));
-        }
-        entry.cost = match (entry.cost, cost) {
-            (Some(total), Some(c)) => Some(total.plus(c)),
-            _ => None,
-        };
-        match entry.by_model.iter_mut().find(|(m, ..)| *m == model) {
-            Some(slot) => {
-                slot.1 = slot.1.saturating_add(input);
-                slot.2 = slot.2.saturating_add(output);
-                slot.3 = slot.3.min(at);
-            }
-            None => entry.by_model.push((model, input, output, at)),
-        }
-        Ok(())
+        Ok(Self {
+            time,
+            session,
+            input,
+            output,
+            cost,
+            model,
+        })
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod error;
 mod importer;
+mod interned;
 pub mod lines;
 mod litellm;
 mod logs;

@@ -7,11 +7,10 @@
 //! What is kept meanwhile is only what that needs: each span's parent link, its usage
 //! and model, and the run fields of agent spans; never a span's other attributes.
 
-use std::collections::HashMap;
-
 use crate::snapshot::Outcome;
 
 use super::error::{At, Problem};
+use super::interned::{Interned, NONE, small_index};
 use super::mapping::{Fields, From};
 use super::otlp::{self, Attrs};
 use super::otlp_line::ResourceSpans;
@@ -20,8 +19,6 @@ use super::run::{Labels, Lookup, resolve};
 const AGENT_OPERATIONS: [&str; 2] = ["invoke_agent", "invoke_workflow"];
 /// Deepest nesting followed: deeper (or a loop of parent links) is an error.
 const MAX_DEPTH: usize = 10_000;
-/// An index that points nowhere (no usage, no agent).
-const NONE: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy)]
 struct Usage {
@@ -79,47 +76,6 @@ pub struct Traces {
     labels: Interned<Labels>,
     /// Spans read, per source.
     pub spans: Vec<u64>,
-}
-
-/// Values kept once each, by index.
-#[derive(Debug)]
-struct Interned<T> {
-    values: Vec<T>,
-    index: HashMap<T, u32>,
-}
-
-impl<T> Default for Interned<T> {
-    fn default() -> Self {
-        Interned {
-            values: Vec::new(),
-            index: HashMap::new(),
-        }
-    }
-}
-
-impl<T: Clone + Eq + std::hash::Hash> Interned<T> {
-    fn get(&mut self, value: T) -> Result<u32, Problem> {
-        if let Some(i) = self.index.get(&value) {
-            return Ok(*i);
-        }
-        let i = small_index(self.values.len())?;
-        self.values.push(value.clone());
-        self.index.insert(value, i);
-        Ok(i)
-    }
-}
-
-/// An index that fits a node, or the bound that was passed.
-fn small_index(len: usize) -> Result<u32, Problem> {
-    u32::try_from(len)
-        .ok()
-        .filter(|i| *i != NONE)
-        .ok_or_else(|| {
-            Problem::new(format!(
-                "more than {} spans, lines or models in one import",
-                NONE - 1
-            ))
-        })
 }
 
 /// What a span offers the mapping.

@@ -3,16 +3,19 @@
 //!
 //! Layers, each depending only on those before it: `terms` (a leaf); `runs` (the run
 //! table); `model`; `rules` (the handbook's rules both
-//! loaders share); `scanner`, `stream` (fast) and `tree` (complete) loaders; `load`, the
+//! loaders share); `extent` and `raw` (the fast loader's byte measures and records),
+//! `scanner`, `stream` (fast) and `tree` (complete) loaders; `load`, the
 //! entry that picks a loader and keeps to the memory budget the caller gives; `located`,
 //! the problems of the records the streaming loader refuses. This file
 //! only re-exports.
 
 pub(crate) mod duplicates;
+mod extent;
 mod load;
 mod located;
 pub mod model;
 pub mod outside;
+mod raw;
 pub mod rules;
 pub mod runs;
 mod scanner;

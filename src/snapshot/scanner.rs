@@ -1,16 +1,16 @@
 //! The streaming loader's reader: a minimal JSON structure scanner over a sliding window
 //! of the input, which hands each top-level section and each run to serde whole.
 
-use std::borrow::Cow;
 use std::io::Read;
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
+use serde::de::DeserializeSeed;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::duplicates;
-use super::terms::{Outcome, Pool};
+use super::extent::{Extent, advance, extent};
+use super::raw::{RawGroup, RawRun};
 use crate::problem::Problem;
 
 /// Why the fast path gave up, or what it found wrong.
@@ -90,12 +90,6 @@ pub fn read_and_hash(
             return Some(crate::digest::hex(&hasher.finalize()));
         }
     }
-}
-
-/// Where a value ends, if the window holds all of it.
-enum Extent {
-    Complete(usize),
-    NeedMore,
 }
 
 pub type Scan<T> = Result<T, Fallback>;
@@ -390,142 +384,4 @@ pub trait Sink {
     fn group(&mut self, group: RawGroup) -> Scan<()>;
     /// A record `run` or `group` refused, or serde could not read as one.
     fn refused(&mut self, record: Refused<'_>) -> Scan<()>;
-}
-
-/// Moves a document position (newlines before it, characters since the last) past
-/// `bytes`, which are UTF-8.
-fn advance(lines: &mut usize, column: &mut usize, bytes: &[u8]) {
-    let tail = match bytes.iter().rposition(|&b| b == b'\n') {
-        Some(last) => {
-            *lines += bytes.iter().filter(|&&b| b == b'\n').count();
-            *column = 0;
-            &bytes[last + 1..]
-        }
-        None => bytes,
-    };
-    // Every byte but a continuation byte (0b10xx_xxxx) starts a character.
-    *column += tail.iter().filter(|&&b| (b as i8) >= -0x40).count();
-}
-
-/// Where the JSON value at the start of `bytes` ends. Strings are skipped honouring
-/// escapes; containers by depth. Whether the bytes are valid JSON is for serde to say.
-fn extent(bytes: &[u8], eof: bool) -> Extent {
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                loop {
-                    if i >= bytes.len() {
-                        return Extent::NeedMore;
-                    }
-                    match memchr2(b'"', b'\\', &bytes[i..]) {
-                        None => return Extent::NeedMore,
-                        Some(j) if bytes[i + j] == b'\\' => i += j + 2,
-                        Some(j) => {
-                            i += j + 1;
-                            break;
-                        }
-                    }
-                }
-                if depth == 0 {
-                    return Extent::Complete(i);
-                }
-                continue;
-            }
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                if depth == 0 {
-                    return Extent::Complete(i);
-                }
-                depth -= 1;
-                if depth == 0 {
-                    return Extent::Complete(i + 1);
-                }
-            }
-            b',' | b' ' | b'\n' | b'\r' | b'\t' | b':' if depth == 0 => return Extent::Complete(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    // A number or literal that runs to the end of the input is complete only at EOF.
-    if depth == 0 && eof && i > 0 {
-        Extent::Complete(i)
-    } else {
-        Extent::NeedMore
-    }
-}
-
-/// Position of the first `a` or `b` in `hay`.
-fn memchr2(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&c| c == a || c == b)
-}
-
-/// A string field of a run: borrowed from the window unless it had escapes.
-pub struct Text<'a>(pub Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-/// A nullable field that must still be present (serde would default a missing `Option`).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    Option::deserialize(d)
-}
-
-/// One run, exactly as the schema has it: every field required, no other field.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRun<'a> {
-    #[serde(borrow)]
-    pub id: Text<'a>,
-    #[serde(borrow)]
-    pub squad: Text<'a>,
-    #[serde(borrow, deserialize_with = "present")]
-    pub workflow: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "present")]
-    pub variant: Option<Text<'a>>,
-    pub pool: Pool,
-    pub input_tokens: u64,
-    pub output_tokens: u64,
-    pub cost: f64,
-    pub outcome: Outcome,
-    #[serde(borrow)]
-    pub started_at: Text<'a>,
-}
-
-/// One run group, exactly as the schema has it: every field required, no other field.
-/// Owned: the snapshot keeps each group's strings.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawGroup {
-    pub squad: String,
-    #[serde(deserialize_with = "present")]
-    pub workflow: Option<String>,
-    #[serde(deserialize_with = "present")]
-    pub variant: Option<String>,
-    pub pool: Pool,
-    pub outcome: Outcome,
-    pub count: u64,
-    pub input_tokens: u64,
-    pub output_tokens: u64,
-    pub cost_micros: u64,
-    pub first_started_at: String,
-    pub first_run_id: String,
 }

@@ -12,9 +12,10 @@ use serde_json::Value;
 
 use super::located::Located;
 use super::model::{RunGroup, Snapshot};
+use super::raw::{RawGroup, RawRun, Text};
 use super::rules;
 use super::runs::{NewRun, RunTable};
-use super::scanner::{RawGroup, RawRun, Refused, Scan, Scanner, Sink, Text, read_and_hash};
+use super::scanner::{Refused, Scan, Scanner, Sink, read_and_hash};
 use crate::instant;
 
 pub use super::scanner::Fallback;

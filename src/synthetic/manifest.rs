@@ -3,10 +3,12 @@
 
 use serde::Serialize;
 
+use super::experiments::Experiment;
 use super::planted::NO_ORIGIN;
 use super::scenario::top_quartile;
 use super::series::Series;
 use super::sprint::date;
+use super::world::World;
 
 /// The manifest's file name in the output folder.
 pub const MANIFEST: &str = "series.json";
@@ -82,15 +84,30 @@ struct Mismatch<'a> {
 /// final newline. A function here rather than a method of `Series`, so `series.rs` does
 /// not import this file back.
 pub fn manifest(series: &Series) -> Vec<u8> {
-    let n = series.len();
-    let world = series.world(0);
-    let squad = |i: usize| world.squads[i].id.as_str();
-    let within = |k: Option<usize>| k.filter(|&k| k < n).map(|k| series.sprint_id(k));
-    let key = |v: usize| {
-        let v = &world.variants[v];
-        format!("{}/{}", world.families[v.family].name, v.name)
+    let names = Names {
+        series,
+        world: series.world(0),
     };
-    let sprints = (0..n)
+    let manifest = Manifest {
+        planted: names.planted(),
+        scenario: series.scenario.as_str(),
+        seed: series.options.seed,
+        runs: series.options.runs,
+        sprints: sprints(series),
+        largest_squads: (0..top_quartile(names.world.squads.len()))
+            .map(|i| names.squad(i))
+            .collect(),
+        variants: names.journeys(),
+        credit_mismatches: names.mismatches(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Every sprint's file and dates.
+fn sprints(series: &Series) -> Vec<SprintEntry> {
+    (0..series.len())
         .map(|k| {
             let days = series.world(k).start_days;
             SprintEntry {
@@ -100,74 +117,105 @@ pub fn manifest(series: &Series) -> Vec<u8> {
                 end: date(days + super::sprint::DAYS - 1),
             }
         })
-        .collect();
-    let variants = series
-        .experiments
-        .iter()
-        .map(|e| Journey {
-            variant: key(e.variant),
-            origin_squad: squad(e.home),
-            first_run: series.sprint_id(e.appeared),
-            first_candidate: within(e.candidate),
-            promoted_in: within(e.promoted),
-            recorded_origin: within(e.promoted)
-                .and_then(|_| world.squads.get(e.recorded_origin))
-                .map(|s| s.id.as_str()),
-            sunset: within(e.sunset),
-        })
-        .collect();
-    // A mismatch is against the squad credited, which a captor is in place of the home.
-    let credited = |e: &super::experiments::Experiment| e.credited(e.candidate.unwrap_or(0));
-    let credit_mismatches = series
-        .experiments
-        .iter()
-        .filter(|e| e.recorded_origin != credited(e) && e.recorded_origin != NO_ORIGIN)
-        .filter_map(|e| {
-            Some(Mismatch {
-                variant: key(e.variant),
-                true_origin: squad(credited(e)),
-                recorded_origin: squad(e.recorded_origin),
-                promoted_in: within(e.promoted)?,
+        .collect()
+}
+
+/// How the manifest names squads, sprints and variants: as the first sprint's world does.
+struct Names<'a> {
+    series: &'a Series,
+    world: &'a World,
+}
+
+impl<'a> Names<'a> {
+    /// Squad `i`'s id.
+    fn squad(&self, i: usize) -> &'a str {
+        self.world.squads[i].id.as_str()
+    }
+
+    /// Sprint `k`'s id, when `k` is within the series.
+    fn within(&self, k: Option<usize>) -> Option<&'a str> {
+        let series = self.series;
+        k.filter(|&k| k < series.len()).map(|k| series.sprint_id(k))
+    }
+
+    /// Variant `v` as `family/variant`.
+    fn key(&self, v: usize) -> String {
+        let v = &self.world.variants[v];
+        format!("{}/{}", self.world.families[v.family].name, v.name)
+    }
+
+    /// Every experiment's path through the series.
+    fn journeys(&self) -> Vec<Journey<'a>> {
+        self.series
+            .experiments
+            .iter()
+            .map(|e| Journey {
+                variant: self.key(e.variant),
+                origin_squad: self.squad(e.home),
+                first_run: self.series.sprint_id(e.appeared),
+                first_candidate: self.within(e.candidate),
+                promoted_in: self.within(e.promoted),
+                recorded_origin: self
+                    .within(e.promoted)
+                    .and_then(|_| self.world.squads.get(e.recorded_origin))
+                    .map(|s| s.id.as_str()),
+                sunset: self.within(e.sunset),
             })
-        })
-        .collect();
-    let credit_captures = series
-        .experiments
-        .iter()
-        .filter_map(|e| {
-            let k = e.candidate.filter(|&k| k < n)?;
-            (credited(e) != e.home).then(|| Capture {
-                variant: key(e.variant),
-                explored_by: squad(e.home),
-                explored_in: series.sprint_id(e.appeared),
-                credited: squad(credited(e)),
-                credited_in: series.sprint_id(k),
+            .collect()
+    }
+
+    /// The promoted variants whose catalog records another origin than the squad credited.
+    fn mismatches(&self) -> Vec<Mismatch<'a>> {
+        // A mismatch is against the squad credited, which a captor is in place of the home.
+        self.series
+            .experiments
+            .iter()
+            .filter(|e| e.recorded_origin != credited(e) && e.recorded_origin != NO_ORIGIN)
+            .filter_map(|e| {
+                Some(Mismatch {
+                    variant: self.key(e.variant),
+                    true_origin: self.squad(credited(e)),
+                    recorded_origin: self.squad(e.recorded_origin),
+                    promoted_in: self.within(e.promoted)?,
+                })
             })
-        })
-        .collect();
-    let catalog_without_origin = series
-        .experiments
-        .iter()
-        .filter(|e| e.recorded_origin == NO_ORIGIN && within(e.promoted).is_some())
-        .map(|e| key(e.variant))
-        .collect();
-    let planted = Planted {
-        verdict: series.scenario.planted(),
-        since: series.scenario.turn(n).map(|t| series.sprint_id(t)),
-        credit_captures,
-        catalog_without_origin,
-    };
-    let manifest = Manifest {
-        planted,
-        scenario: series.scenario.as_str(),
-        seed: series.options.seed,
-        runs: series.options.runs,
-        sprints,
-        largest_squads: (0..top_quartile(world.squads.len())).map(squad).collect(),
-        variants,
-        credit_mismatches,
-    };
-    let mut bytes = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
-    bytes.push(b'\n');
-    bytes
+            .collect()
+    }
+
+    /// What the scenario planted: the verdict, the turn, captures and missing origins.
+    fn planted(&self) -> Planted<'a> {
+        let series = self.series;
+        let n = series.len();
+        let credit_captures = series
+            .experiments
+            .iter()
+            .filter_map(|e| {
+                let k = e.candidate.filter(|&k| k < n)?;
+                (credited(e) != e.home).then(|| Capture {
+                    variant: self.key(e.variant),
+                    explored_by: self.squad(e.home),
+                    explored_in: series.sprint_id(e.appeared),
+                    credited: self.squad(credited(e)),
+                    credited_in: series.sprint_id(k),
+                })
+            })
+            .collect();
+        let catalog_without_origin = series
+            .experiments
+            .iter()
+            .filter(|e| e.recorded_origin == NO_ORIGIN && self.within(e.promoted).is_some())
+            .map(|e| self.key(e.variant))
+            .collect();
+        Planted {
+            verdict: series.scenario.planted(),
+            since: series.scenario.turn(n).map(|t| series.sprint_id(t)),
+            credit_captures,
+            catalog_without_origin,
+        }
+    }
+}
+
+/// The squad an experiment is credited to when it first becomes a candidate.
+fn credited(e: &Experiment) -> usize {
+    e.credited(e.candidate.unwrap_or(0))
 }

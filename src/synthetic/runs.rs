@@ -67,8 +67,72 @@ impl<'w> Runs<'w> {
         &self,
         mut f: impl FnMut(u64, &Run) -> Result<(), E>,
     ) -> Result<(), E> {
-        let world = self.world;
         let mut rng = Rng::new(self.seed, Stream::Runs);
+        let clock = Clock::new();
+        for i in 0..self.count {
+            f(i, &self.draw(&mut rng, &clock, i))?;
+        }
+        for (i, run) in (self.count..).zip(self.extra) {
+            f(i, run)?;
+        }
+        Ok(())
+    }
+
+    /// Run `i`: its variant, squad, pool and work, then its start; the draws in this order.
+    fn draw(&self, rng: &mut Rng, clock: &Clock, i: u64) -> Run {
+        let world = self.world;
+        let family = rng.pick(&world.family_weights);
+        let offset_in_family = rng.pick(&world.variant_weights[family]);
+        let v = world.variant(family, offset_in_family);
+        let variant = &world.variants[v];
+        let squad = if variant.status == Status::Exploring && rng.permille(350) {
+            variant.home_squad
+        } else {
+            rng.pick(&world.squad_weights)
+        };
+        let pool = match variant.status {
+            Status::Standard if rng.permille(80) => Pool::Exploration,
+            Status::Standard | Status::Deprecated => Pool::Central,
+            Status::Exploring => Pool::Exploration,
+        };
+        let untagged_ppm = match pool {
+            Pool::Exploration => self.untagged_ppm,
+            Pool::Central => self.untagged_ppm / 5,
+        };
+        let tagged = rng.below(1_000_000) >= untagged_ppm;
+        let (success, price) = if tagged {
+            (variant.success_permille, variant.price_permille)
+        } else {
+            (780, 1000)
+        };
+        let (outcome, input_tokens, output_tokens, cost_e4) =
+            work(rng, success, price, &world.families[family]);
+        let started = clock.started(rng, world, i, self.count, squad);
+        Run {
+            squad,
+            variant: tagged.then_some(v),
+            pool,
+            outcome,
+            input_tokens,
+            output_tokens,
+            cost_e4,
+            started,
+        }
+    }
+}
+
+/// The sprint's active seconds: weekdays whole, weekends stretched.
+struct Clock {
+    /// Active seconds of each day.
+    days: Vec<u64>,
+    /// Active seconds up to the end of each day.
+    day_starts: Vec<u64>,
+    /// Active seconds in the sprint.
+    active: u64,
+}
+
+impl Clock {
+    fn new() -> Self {
         let days: Vec<u64> = (0..sprint::DAYS as u64)
             .map(|d| {
                 if d % 7 >= 5 {
@@ -80,81 +144,51 @@ impl<'w> Runs<'w> {
             .collect();
         let day_starts = cumulative(days.iter().copied());
         let active = *day_starts.last().expect("a sprint has days");
+        Self {
+            days,
+            day_starts,
+            active,
+        }
+    }
+
+    /// When run `i` of `count` by `squad` starts, and the offset it reports in.
+    fn started(&self, rng: &mut Rng, world: &World, i: u64, count: u64, squad: usize) -> Stamp {
         // Runs advance through the sprint in id order, give or take 20 active minutes, so
         // the file reads roughly chronologically as exports do, with some disorder.
         let jitter = 1200;
-        for i in 0..self.count {
-            let family = rng.pick(&world.family_weights);
-            let offset_in_family = rng.pick(&world.variant_weights[family]);
-            let v = world.variant(family, offset_in_family);
-            let variant = &world.variants[v];
-            let squad = if variant.status == Status::Exploring && rng.permille(350) {
-                variant.home_squad
-            } else {
-                rng.pick(&world.squad_weights)
-            };
-            let pool = match variant.status {
-                Status::Standard if rng.permille(80) => Pool::Exploration,
-                Status::Standard | Status::Deprecated => Pool::Central,
-                Status::Exploring => Pool::Exploration,
-            };
-            let untagged_ppm = match pool {
-                Pool::Exploration => self.untagged_ppm,
-                Pool::Central => self.untagged_ppm / 5,
-            };
-            let tagged = rng.below(1_000_000) >= untagged_ppm;
-            let (success, price) = if tagged {
-                (variant.success_permille, variant.price_permille)
-            } else {
-                (780, 1000)
-            };
-            let (outcome, input_tokens, output_tokens, cost_e4) =
-                work(&mut rng, success, price, &world.families[family]);
-
-            let target = ((2 * u128::from(i) + 1) * u128::from(active)
-                / (2 * u128::from(self.count))) as u64;
-            let at = (target + rng.below(2 * jitter + 1))
-                .saturating_sub(jitter)
-                .min(active - 1);
-            let day = day_starts.partition_point(|&s| s <= at);
-            let into_day = at - if day == 0 { 0 } else { day_starts[day - 1] };
-            let stretch = if days[day] == WEEKDAY_SECS {
-                1
-            } else {
-                WEEKEND_STRETCH
-            };
-            let home = world.squads[squad].offset;
-            let secs = (world.start_days + day as i64) * 86_400
-                + (DAY_OPEN_SECS + into_day * stretch) as i64
-                - home.seconds();
-            let millis = if rng.permille(80) {
-                rng.range(1, 999) as i64
-            } else {
+        let active = self.active;
+        let target =
+            ((2 * u128::from(i) + 1) * u128::from(active) / (2 * u128::from(count))) as u64;
+        let at = (target + rng.below(2 * jitter + 1))
+            .saturating_sub(jitter)
+            .min(active - 1);
+        let day = self.day_starts.partition_point(|&s| s <= at);
+        let into_day = at
+            - if day == 0 {
                 0
+            } else {
+                self.day_starts[day - 1]
             };
-            // Most runs report in their squad's local time, some straight from UTC servers.
-            let offset = if rng.permille(100) { Offset::Utc } else { home };
-            f(
-                i,
-                &Run {
-                    squad,
-                    variant: tagged.then_some(v),
-                    pool,
-                    outcome,
-                    input_tokens,
-                    output_tokens,
-                    cost_e4,
-                    started: Stamp {
-                        at_ms: secs * 1000 + millis,
-                        offset,
-                    },
-                },
-            )?;
+        let stretch = if self.days[day] == WEEKDAY_SECS {
+            1
+        } else {
+            WEEKEND_STRETCH
+        };
+        let home = world.squads[squad].offset;
+        let secs = (world.start_days + day as i64) * 86_400
+            + (DAY_OPEN_SECS + into_day * stretch) as i64
+            - home.seconds();
+        let millis = if rng.permille(80) {
+            rng.range(1, 999) as i64
+        } else {
+            0
+        };
+        // Most runs report in their squad's local time, some straight from UTC servers.
+        let offset = if rng.permille(100) { Offset::Utc } else { home };
+        Stamp {
+            at_ms: secs * 1000 + millis,
+            offset,
         }
-        for (i, run) in (self.count..).zip(self.extra) {
-            f(i, run)?;
-        }
-        Ok(())
     }
 }
 

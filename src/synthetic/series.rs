@@ -15,7 +15,7 @@ use super::runs::{Run, Runs};
 use super::scenario::{CREDIT_TOKENS, Scenario};
 use super::sprint::SprintId;
 use super::tally;
-use super::world::{Status, World, topups};
+use super::world::{Status, Topup, World, topups};
 
 /// Most sprints a series may have: four years.
 pub const MAX_SPRINTS: u32 = 104;
@@ -212,8 +212,37 @@ impl<'o> Planner<'o> {
     fn sprint(&mut self, id: SprintId) -> Sprint {
         let k = self.index;
         self.index += 1;
-        let n = self.base.squads.len();
         let behaviour = self.scenario.at(k, self.length);
+        let (topups, capacity) = self.capacity(k, behaviour);
+        self.promote_and_sunset(k, id);
+        self.introduce(k, &capacity, behaviour);
+
+        let rng = &mut self.rng;
+        let uses: Vec<u64> = self.experiments.iter().map(|e| e.uses(rng, k)).collect();
+        let world = World {
+            sprint: id.id(),
+            start_days: id.start_days(),
+            topups,
+            ..self.base.clone()
+        };
+        let extra = experiments::runs(&world, &self.experiments, &uses, k, rng);
+        // Each sprint's background runs from a seed of their own, derived from the series'.
+        let seed = rng.below(u64::MAX);
+        let candidates = {
+            let background = Options {
+                seed,
+                ..self.options.clone()
+            };
+            tally::candidates(&world, &Runs::new(&world, &background).with_extra(&extra))
+        };
+        self.credit(k, &candidates, behaviour);
+        Sprint { world, seed, extra }
+    }
+
+    /// Sprint `k`'s squads drifted and given baselines, its top-ups, and each squad's
+    /// capacity (baseline and granted top-ups).
+    fn capacity(&mut self, k: usize, behaviour: Scenario) -> (Vec<Topup>, Vec<u64>) {
+        let n = self.base.squads.len();
         let rng = &mut self.rng;
         if k > 0 {
             behaviour.drift(rng, &mut self.base.squads, &self.first_headcounts);
@@ -235,7 +264,11 @@ impl<'o> Planner<'o> {
         for t in topups.iter().filter(|t| t.granted) {
             capacity[t.squad] += t.tokens;
         }
+        (topups, capacity)
+    }
 
+    /// The catalog as of sprint `k`: experiments promoted or sunset in it change status.
+    fn promote_and_sunset(&mut self, k: usize, id: SprintId) {
         for e in &self.experiments {
             let v = &mut self.base.variants[e.variant];
             if e.promoted == Some(k) {
@@ -247,26 +280,13 @@ impl<'o> Planner<'o> {
                 v.status = Status::Deprecated;
             }
         }
-        self.introduce(k, &capacity, behaviour);
+    }
 
+    /// Credits the squads whose experiments are candidates in sprint `k`, and plans the
+    /// promotion of those that are candidates for the first time.
+    fn credit(&mut self, k: usize, candidates: &[bool], behaviour: Scenario) {
+        let n = self.base.squads.len();
         let rng = &mut self.rng;
-        let uses: Vec<u64> = self.experiments.iter().map(|e| e.uses(rng, k)).collect();
-        let world = World {
-            sprint: id.id(),
-            start_days: id.start_days(),
-            topups,
-            ..self.base.clone()
-        };
-        let extra = experiments::runs(&world, &self.experiments, &uses, k, rng);
-        // Each sprint's background runs from a seed of their own, derived from the series'.
-        let seed = rng.below(u64::MAX);
-        let candidates = {
-            let background = Options {
-                seed,
-                ..self.options.clone()
-            };
-            tally::candidates(&world, &Runs::new(&world, &background).with_extra(&extra))
-        };
         self.credits = vec![0; n];
         for e in &mut self.experiments {
             if !candidates[e.variant] {
@@ -288,7 +308,6 @@ impl<'o> Planner<'o> {
                 e.sunset = e.fades.then_some(promoted + 3);
             }
         }
-        Sprint { world, seed, extra }
     }
 
     /// Two to four new experiments in sprint `k`, in families with letters left.

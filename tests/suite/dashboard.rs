@@ -264,18 +264,19 @@ fn the_dashboard_is_self_contained_and_names_squads_only_in_credits() {
 /// `chromium`, or a failure saying why the browser test cannot run. The tests that need
 /// it are ignored (the `have_chromium` flag of `build.rs`) where it was missing at build
 /// time, so a missing browser is never a silent pass.
-fn chromium() -> Option<PathBuf> {
+fn chromium() -> PathBuf {
     let found = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
             .map(|dir| dir.join("chromium"))
             .find(|p| p.is_file())
     });
     let python = Command::new("python3").arg("--version").output().is_ok();
-    if found.is_some() && python {
-        return found;
+    match found {
+        Some(found) if python => found,
+        _ => panic!(
+            "the dashboard browser test needs `chromium` and `python3` on PATH; install with `apt-get install -y chromium`"
+        ),
     }
-    let why = "the dashboard browser test needs `chromium` and `python3` on PATH; install with `apt-get install -y chromium`";
-    panic!("{why}");
 }
 
 /// Where test artefacts go: the target folder, not committed.
@@ -288,22 +289,16 @@ fn artefacts() -> PathBuf {
     dir
 }
 
-#[test]
-#[cfg_attr(
-    not(have_chromium),
-    ignore = "needs chromium on PATH (.ci/run installs it)"
-)]
-fn the_dashboard_renders_in_headless_chromium_without_errors_or_requests() {
-    let Some(chromium) = chromium() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let (html, _) = generated(dir.path(), Scenario::Entrenched, 10);
-    let screenshot = artefacts().join("dashboard-entrenched.png");
+/// Opens `html` in headless chromium through `tests/dashboard/<script>` with a fresh
+/// profile, the screenshot saved as `shot` under the artefacts folder: what the script
+/// saw (its JSON on stdout) and the screenshot's bytes.
+fn browse(script: &str, html: &Path, shot: &str) -> (Value, Vec<u8>) {
+    let chromium = chromium();
+    let screenshot = artefacts().join(shot);
     let _ = std::fs::remove_file(&screenshot);
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new("python3")
-        .arg(crate::support::root().join("tests/dashboard/browse.py"))
+        .arg(crate::support::root().join("tests/dashboard").join(script))
         .args([
             chromium.as_os_str(),
             html.as_os_str(),
@@ -314,10 +309,22 @@ fn the_dashboard_renders_in_headless_chromium_without_errors_or_requests() {
         .expect("python3 runs");
     assert!(
         out.status.success(),
-        "browse.py failed: {}",
+        "{script} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let seen = serde_json::from_slice(&out.stdout).unwrap();
+    (seen, std::fs::read(&screenshot).expect("a screenshot"))
+}
+
+#[test]
+#[cfg_attr(
+    not(have_chromium),
+    ignore = "needs chromium on PATH (.ci/run installs it)"
+)]
+fn the_dashboard_renders_in_headless_chromium_without_errors_or_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let (html, _) = generated(dir.path(), Scenario::Entrenched, 10);
+    let (seen, png) = browse("browse.py", &html, "dashboard-entrenched.png");
     assert_eq!(seen["console"], serde_json::json!([]), "console errors");
     let url = format!("file://{}", html.canonicalize().unwrap().display());
     assert_eq!(
@@ -340,7 +347,6 @@ fn the_dashboard_renders_in_headless_chromium_without_errors_or_requests() {
             "{c}"
         );
     }
-    let png = std::fs::read(&screenshot).expect("a screenshot");
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 50_000);
 }
 
@@ -402,34 +408,14 @@ fn names_from_the_snapshots_are_escaped_everywhere_on_the_page() {
     ignore = "needs chromium on PATH (.ci/run installs it)"
 )]
 fn the_first_screen_holds_the_answer_and_the_deciding_chart() {
-    let Some(chromium) = chromium() else {
-        return;
-    };
     for (scenario, word) in [
         (Scenario::Fair, "SURFACING"),
         (Scenario::Entrenched, "ENTRENCHING"),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let (html, _) = generated(dir.path(), scenario, 16);
-        let screenshot = artefacts().join(format!("first-screen-{}.png", scenario.as_str()));
-        let _ = std::fs::remove_file(&screenshot);
-        let profile = tempfile::tempdir().unwrap();
-        let out = Command::new("python3")
-            .arg(crate::support::root().join("tests/dashboard/first_screen.py"))
-            .args([
-                chromium.as_os_str(),
-                html.as_os_str(),
-                screenshot.as_os_str(),
-                profile.path().as_os_str(),
-            ])
-            .output()
-            .expect("python3 runs");
-        assert!(
-            out.status.success(),
-            "first_screen.py failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let shot = format!("first-screen-{}.png", scenario.as_str());
+        let (seen, png) = browse("first_screen.py", &html, &shot);
         assert_eq!(
             seen["viewport"],
             serde_json::json!({"width": 1400, "height": 900})
@@ -449,7 +435,6 @@ fn the_first_screen_holds_the_answer_and_the_deciding_chart() {
             );
         }
         assert!(seen["decider"]["bars"].as_u64().unwrap() >= 8, "{seen}");
-        let png = std::fs::read(&screenshot).expect("a screenshot");
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     }
 }

@@ -112,6 +112,29 @@ pub fn import(args: &[&str]) -> (Value, String) {
     (doc, String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
+/// Runs `bursar import` of one source (`--otlp` or `--litellm` and its file) over `base`
+/// with `mapping`, expecting success; the written snapshot.
+fn import_one(base: &Path, (flag, source): (&str, &Path), mapping: &Path) -> (Value, String) {
+    import(&["--base", p(base), flag, p(source), "--mapping", p(mapping)])
+}
+
+/// Checks the snapshot holds `n` runs, listing them when it does not.
+fn assert_runs(doc: &Value, n: usize) {
+    let runs = doc["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), n, "{:#}", doc["runs"]);
+}
+
+/// Checks a run's workflow and variant; `None`: untagged (both null).
+fn assert_tag(run: &Value, tag: Option<(&str, &str)>) {
+    let expected = tag.map_or((Value::Null, Value::Null), |(w, v)| (json!(w), json!(v)));
+    assert_eq!(
+        (&run["workflow"], &run["variant"]),
+        (&expected.0, &expected.1),
+        "run {}",
+        run["id"]
+    );
+}
+
 pub fn run<'a>(doc: &'a Value, id: &str) -> &'a Value {
     doc["runs"]
         .as_array()
@@ -228,20 +251,8 @@ fn sdk_traces_import_field_by_field() {
     let otlp = generate("otel_spans.py", &traces_plan(false), dir.path(), "traces");
     let mapping = write(dir.path(), "map.toml", PRICES);
     let base = base(dir.path());
-    let (doc, stderr) = import(&[
-        "--base",
-        p(&base),
-        "--otlp",
-        p(&otlp),
-        "--mapping",
-        p(&mapping),
-    ]);
-    assert_eq!(
-        doc["runs"].as_array().unwrap().len(),
-        3,
-        "{:#}",
-        doc["runs"]
-    );
+    let (doc, stderr) = import_one(&base, ("--otlp", &otlp), &mapping);
+    assert_runs(&doc, 3);
 
     // Usage on the model calls, summed through a nested agent and a tool span.
     let r = run(
@@ -249,10 +260,7 @@ fn sdk_traces_import_field_by_field() {
         "otlp:11111111111111111111111111111111:1000000000000001",
     );
     assert_eq!(r["squad"], "payments");
-    assert_eq!(
-        (&r["workflow"], &r["variant"]),
-        (&json!("bugfix-triage"), &json!("A"))
-    );
+    assert_tag(r, Some(("bugfix-triage", "A")));
     assert_eq!(r["pool"], "central", "a standard catalog entry");
     assert_eq!(
         (&r["input_tokens"], &r["output_tokens"]),
@@ -271,10 +279,7 @@ fn sdk_traces_import_field_by_field() {
         &doc,
         "otlp:22222222222222222222222222222222:2000000000000002",
     );
-    assert_eq!(
-        (&r["workflow"], &r["variant"]),
-        (&json!("release"), &json!("B"))
-    );
+    assert_tag(r, Some(("release", "B")));
     assert_eq!(r["pool"], "exploration");
     assert_eq!(
         (&r["input_tokens"], &r["output_tokens"]),
@@ -291,10 +296,7 @@ fn sdk_traces_import_field_by_field() {
         "otlp:33333333333333333333333333333333:3000000000000003",
     );
     assert_eq!(r["squad"], "search");
-    assert_eq!(
-        (&r["workflow"], &r["variant"]),
-        (&Value::Null, &Value::Null)
-    );
+    assert_tag(r, None);
     assert_eq!(r["outcome"], "abandoned");
     assert_eq!(r["started_at"], "2026-11-29T23:59:59Z");
 
@@ -410,27 +412,12 @@ fn sdk_claude_code_events_import_as_sessions() {
     let otlp = generate("otel_logs.py", &logs_plan(), dir.path(), "logs");
     let mapping = write(dir.path(), "map.toml", &format!("{PRICES}{LOGS_MAPPING}"));
     let base = base(dir.path());
-    let (doc, _) = import(&[
-        "--base",
-        p(&base),
-        "--otlp",
-        p(&otlp),
-        "--mapping",
-        p(&mapping),
-    ]);
-    assert_eq!(
-        doc["runs"].as_array().unwrap().len(),
-        2,
-        "{:#}",
-        doc["runs"]
-    );
+    let (doc, _) = import_one(&base, ("--otlp", &otlp), &mapping);
+    assert_runs(&doc, 2);
 
     let r = run(&doc, "claude-code:s-1");
     assert_eq!(r["squad"], "payments");
-    assert_eq!(
-        (&r["workflow"], &r["variant"]),
-        (&json!("bugfix-triage"), &json!("A"))
-    );
+    assert_tag(r, Some(("bugfix-triage", "A")));
     assert_eq!(r["pool"], "central");
     // Input counts cache reads and cache creation too.
     assert_eq!(r["input_tokens"], 100 + 300 + 40 + 10);
@@ -444,10 +431,7 @@ fn sdk_claude_code_events_import_as_sessions() {
 
     let r = run(&doc, "claude-code:s-2");
     assert_eq!(r["squad"], "search");
-    assert_eq!(
-        (&r["workflow"], &r["variant"]),
-        (&Value::Null, &Value::Null)
-    );
+    assert_tag(r, None);
     assert_eq!(
         (&r["input_tokens"], &r["output_tokens"]),
         (&json!(10), &json!(3))
@@ -469,24 +453,10 @@ fn sdk_claude_code_events_import_as_sessions() {
         "eur.toml",
         &format!("{PRICES}{LOGS_MAPPING}\n[currency]\ncode = \"EUR\"\nusd_rate = 0.9\n"),
     );
-    let (doc, _) = import(&[
-        "--base",
-        p(&eur),
-        "--otlp",
-        p(&otlp),
-        "--mapping",
-        p(&rated),
-    ]);
+    let (doc, _) = import_one(&eur, ("--otlp", &otlp), &rated);
     assert_cost(run(&doc, "claude-code:s-1"), 0.0128 * 0.9);
     assert_cost(run(&doc, "claude-code:s-2"), 0.25 * 0.9);
-    let (doc, _) = import(&[
-        "--base",
-        p(&eur),
-        "--otlp",
-        p(&otlp),
-        "--mapping",
-        p(&mapping),
-    ]);
+    let (doc, _) = import_one(&eur, ("--otlp", &otlp), &mapping);
     // claude-sonnet-4-5 at 3 and 15 per million: (450 × 3 + 25 × 15) / 10⁶.
     assert_cost(run(&doc, "claude-code:s-1"), 0.001725);
     assert_cost(
@@ -531,20 +501,8 @@ fn litellm_payloads_import_by_trace() {
     assert_eq!(written.len(), 5);
     let mapping = write(dir.path(), "map.toml", "[squads]\nt-7 = \"search\"\n");
     let base = base(dir.path());
-    let (doc, stderr) = import(&[
-        "--base",
-        p(&base),
-        "--litellm",
-        p(&file),
-        "--mapping",
-        p(&mapping),
-    ]);
-    assert_eq!(
-        doc["runs"].as_array().unwrap().len(),
-        2,
-        "{:#}",
-        doc["runs"]
-    );
+    let (doc, stderr) = import_one(&base, ("--litellm", &file), &mapping);
+    assert_runs(&doc, 2);
     let sum = |trace: &str, field: &str| -> f64 {
         written
             .iter()
@@ -555,10 +513,7 @@ fn litellm_payloads_import_by_trace() {
 
     let r = run(&doc, "litellm:trace:tr-1");
     assert_eq!(r["squad"], "payments");
-    assert_eq!(
-        (&r["workflow"], &r["variant"]),
-        (&json!("bugfix-triage"), &json!("A"))
-    );
+    assert_tag(r, Some(("bugfix-triage", "A")));
     assert_eq!(r["pool"], "central");
     assert_eq!(r["outcome"], "success", "the retry succeeded");
     assert_eq!(
@@ -578,10 +533,7 @@ fn litellm_payloads_import_by_trace() {
 
     let r = run(&doc, "litellm:trace:tr-2");
     assert_eq!(r["squad"], "search");
-    assert_eq!(
-        (&r["workflow"], &r["variant"]),
-        (&Value::Null, &Value::Null)
-    );
+    assert_tag(r, None);
     assert_eq!(r["outcome"], "failure", "its last call failed");
     assert_cost(r, sum("tr-2", "response_cost"));
 

@@ -56,44 +56,14 @@ fn pack_from(text: &str) -> Result<(String, PathBuf), String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
-    let mut later = Vec::new();
-    for (date, dir) in &args.policies_from {
-        let day = crate::instant::parse_date(date).expect("checked when parsed");
-        if later.iter().any(|(d, _)| *d == day) {
-            anyhow::bail!(
-                "`--policies-from` gives {date} more than once: one pack comes into force a day"
-            );
-        }
-        later.push((day, dir.clone()));
-    }
+    let later = later_packs(&args.policies_from)?;
     let mut inputs = vec![("the policy pack", args.pack.dir())];
     inputs.extend(
         args.policies_from
             .iter()
             .map(|(_, dir)| ("a policy pack", dir.as_path())),
     );
-    let snapshot_paths: Vec<PathBuf> = args
-        .snapshots
-        .iter()
-        .filter(|path| {
-            let manifest = is_series_manifest(path);
-            if manifest {
-                super::super::stderr::line(&format!(
-                    "note: left out `{}`, the manifest `gen --sprints` writes beside the \
-                     snapshots, not a snapshot",
-                    escape_terminal(&path.display().to_string())
-                ));
-            }
-            !manifest
-        })
-        .cloned()
-        .collect();
-    // gen's `series.json` alone is no sprint: an answer from nothing would read as `met`.
-    if snapshot_paths.is_empty() {
-        anyhow::bail!(
-            "no sprint snapshot among the arguments: trends needs at least one sprint's snapshot"
-        );
-    }
+    let snapshot_paths = sprint_snapshots(&args.snapshots)?;
     inputs.extend(snapshot_paths.iter().map(|s| ("the snapshot", s.as_path())));
     let output = args.output.open(&inputs)?;
     let limits = args.limits.limits()?;
@@ -139,18 +109,64 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         }
         .as_bytes(),
     )?;
-    // An entrenching answer, or a condition the series did not meet, is a finding, as a
-    // `deny` is for `eval`.
+    Ok(status(report))
+}
+
+/// The packs of `--policies-from` as days and folders, one pack a day at most.
+fn later_packs(policies_from: &[(String, PathBuf)]) -> anyhow::Result<Vec<(i64, PathBuf)>> {
+    let mut later = Vec::new();
+    for (date, dir) in policies_from {
+        let day = crate::instant::parse_date(date).expect("checked when parsed");
+        if later.iter().any(|(d, _)| *d == day) {
+            anyhow::bail!(
+                "`--policies-from` gives {date} more than once: one pack comes into force a day"
+            );
+        }
+        later.push((day, dir.clone()));
+    }
+    Ok(later)
+}
+
+/// The arguments that are sprint snapshots: a series manifest among them is left out
+/// with a note, and none left is an error.
+fn sprint_snapshots(arguments: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let snapshot_paths: Vec<PathBuf> = arguments
+        .iter()
+        .filter(|path| {
+            let manifest = is_series_manifest(path);
+            if manifest {
+                super::super::stderr::line(&format!(
+                    "note: left out `{}`, the manifest `gen --sprints` writes beside the \
+                     snapshots, not a snapshot",
+                    escape_terminal(&path.display().to_string())
+                ));
+            }
+            !manifest
+        })
+        .cloned()
+        .collect();
+    // gen's `series.json` alone is no sprint: an answer from nothing would read as `met`.
+    if snapshot_paths.is_empty() {
+        anyhow::bail!(
+            "no sprint snapshot among the arguments: trends needs at least one sprint's snapshot"
+        );
+    }
+    Ok(snapshot_paths)
+}
+
+/// The exit status of a report: an entrenching answer, or a condition the series did not
+/// meet, is a finding, as a `deny` is for `eval`.
+fn status(report: &crate::trends::Report) -> Status {
     let not_met = report.answer.verdict == crate::trends::Direction::Entrenching
         || report
             .verdicts
             .iter()
             .any(|v| v.status == crate::trends::Status::NotMet);
-    Ok(if not_met {
+    if not_met {
         Status::Flagged
     } else {
         Status::Clean
-    })
+    }
 }
 
 /// Whether `path` is the manifest `gen --sprints` writes beside a series (`series.json`,

@@ -58,53 +58,74 @@ pub fn chart(
     if let Some(r) = reference {
         frame.reference(&mut out, r, top);
     }
-    let n = categories.len();
     for (l, line) in lines.iter().enumerate() {
-        let colour = COLOURS[l % COLOURS.len()];
-        let dash = [
-            "",
-            r#" stroke-dasharray="2 3""#,
-            r#" stroke-dasharray="8 3""#,
-        ][l % 3];
-        let points: Vec<Option<(f64, f64)>> = (0..n)
-            .map(|i| {
-                let v = line.values.get(i).copied().flatten()?;
-                let (x, w) = frame.band(i, n);
-                Some((x + w / 2.0, frame.y(v, top)))
-            })
-            .collect();
-        // One path per unbroken run of values: a missing value is a gap, never a zero.
-        for run in points.split(Option::is_none).filter(|r| r.len() > 1) {
-            let d: Vec<String> = run
-                .iter()
-                .flatten()
-                .enumerate()
-                .map(|(k, (x, y))| format!("{}{x:.1} {y:.1}", if k == 0 { "M" } else { "L" }))
-                .collect();
-            let _ = write!(
-                out,
-                r#"<path d="{}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>"#,
-                d.join("")
-            );
-        }
-        for (i, p) in points.iter().enumerate() {
-            if let Some((x, y)) = *p {
-                let v = line.values[i].unwrap_or_default();
-                let _ = write!(
-                    out,
-                    "<g><title>{}: {} {}</title>",
-                    escape(&categories[i]),
-                    escape(&line.name),
-                    compact(v)
-                );
-                marker(&mut out, l, x, y, colour);
-                out.push_str("</g>");
-            }
-        }
+        one_line(&mut out, &frame, top, categories, l, line);
     }
     frame.categories(&mut out, categories);
+    if frame.legend {
+        legend(&mut out, &frame, lines);
+    }
+    out.push_str("</svg>");
+    super::one_element_a_line(&out)
+}
+
+/// Line `l`: its paths between gaps, then a marker with a tooltip at each value.
+fn one_line(
+    out: &mut String,
+    frame: &Frame,
+    top: f64,
+    categories: &[String],
+    l: usize,
+    line: &Series,
+) {
+    let n = categories.len();
+    let colour = COLOURS[l % COLOURS.len()];
+    let dash = [
+        "",
+        r#" stroke-dasharray="2 3""#,
+        r#" stroke-dasharray="8 3""#,
+    ][l % 3];
+    let points: Vec<Option<(f64, f64)>> = (0..n)
+        .map(|i| {
+            let v = line.values.get(i).copied().flatten()?;
+            let (x, w) = frame.band(i, n);
+            Some((x + w / 2.0, frame.y(v, top)))
+        })
+        .collect();
+    // One path per unbroken run of values: a missing value is a gap, never a zero.
+    for run in points.split(Option::is_none).filter(|r| r.len() > 1) {
+        let d: Vec<String> = run
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(k, (x, y))| format!("{}{x:.1} {y:.1}", if k == 0 { "M" } else { "L" }))
+            .collect();
+        let _ = write!(
+            out,
+            r#"<path d="{}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>"#,
+            d.join("")
+        );
+    }
+    for (i, p) in points.iter().enumerate() {
+        if let Some((x, y)) = *p {
+            let v = line.values[i].unwrap_or_default();
+            let _ = write!(
+                out,
+                "<g><title>{}: {} {}</title>",
+                escape(&categories[i]),
+                escape(&line.name),
+                compact(v)
+            );
+            marker(out, l, x, y, colour);
+            out.push_str("</g>");
+        }
+    }
+}
+
+/// The legend: each line's stroke and marker beside its name.
+fn legend(out: &mut String, frame: &Frame, lines: &[Series]) {
     let x = WIDTH - 174.0;
-    for (l, line) in lines.iter().enumerate().filter(|_| frame.legend) {
+    for (l, line) in lines.iter().enumerate() {
         let y = frame.top + 20.0 * l as f64 + 7.0;
         let colour = COLOURS[l % COLOURS.len()];
         let _ = write!(
@@ -112,7 +133,7 @@ pub fn chart(
             r#"<line x1="{x}" x2="{x2}" y1="{y}" y2="{y}" stroke="{colour}" stroke-width="2"/>"#,
             x2 = x + 18.0
         );
-        marker(&mut out, l, x + 9.0, y, colour);
+        marker(out, l, x + 9.0, y, colour);
         let _ = write!(
             out,
             r#"<text x="{tx}" y="{ty}">{}</text>"#,
@@ -121,6 +142,4 @@ pub fn chart(
             ty = y + 4.0
         );
     }
-    out.push_str("</svg>");
-    super::one_element_a_line(&out)
 }
