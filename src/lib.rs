@@ -54,8 +54,7 @@ mod json_input;
 mod limits;
 mod money;
 mod operator;
-#[doc(hidden)]
-pub mod parallel;
+mod parallel;
 #[doc(hidden)]
 pub mod problem;
 #[doc(hidden)]

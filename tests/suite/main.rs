@@ -47,7 +47,6 @@ mod loader_located;
 #[cfg(unix)] // devices, FIFOs, sockets and file modes
 mod output;
 mod pack;
-mod parallel;
 mod properties;
 mod quiet_lies;
 mod render;
