@@ -35,8 +35,7 @@ mod check;
 pub mod cli;
 mod decision;
 mod digest;
-#[doc(hidden)]
-pub mod error;
+mod error;
 mod eval;
 mod exceptions;
 #[doc(hidden)]
@@ -55,8 +54,7 @@ mod limits;
 mod money;
 mod operator;
 mod parallel;
-#[doc(hidden)]
-pub mod problem;
+mod problem;
 #[doc(hidden)]
 pub mod render;
 #[doc(hidden)]
@@ -72,8 +70,9 @@ mod text;
 pub mod trends;
 
 // Errors and limits.
-pub use error::{Error, PolicyError, Result};
+pub use error::{Code, Error, Level, PolicyError, Result};
 pub use limits::Limits;
+pub use problem::Problem;
 
 // Evaluate: a pack on a snapshot, into a decisions document.
 pub use eval::{DOCUMENT_FORMAT, Evaluation, evaluate, evaluate_loaded};

@@ -231,7 +231,7 @@ proptest! {
 /// The problems of a refusal, after checking it is located: a syntax error at a line and
 /// column inside the text, or problems whose JSON Pointers each name a place in the
 /// document. Panics otherwise.
-pub fn located_problems(e: &Error, bytes: &[u8]) -> Vec<bursar::problem::Problem> {
+pub fn located_problems(e: &Error, bytes: &[u8]) -> Vec<bursar::Problem> {
     match e {
         Error::Json { line, column, .. } => {
             let lines = bytes.split(|&b| b == b'\n').count();
