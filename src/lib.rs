@@ -47,8 +47,7 @@ pub mod host;
 pub mod impact;
 #[doc(hidden)]
 pub mod import;
-#[doc(hidden)]
-pub mod instant;
+mod instant;
 mod json_input;
 mod limits;
 mod money;
@@ -68,6 +67,9 @@ pub mod testing;
 mod text;
 #[doc(hidden)]
 pub mod trends;
+
+// Instants, as a snapshot's run groups hold them.
+pub use instant::{Instant, format_utc as format_instant, parse_rfc3339 as parse_instant};
 
 // Errors and limits.
 pub use error::{Code, Error, Level, PolicyError, Result};

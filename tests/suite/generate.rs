@@ -116,7 +116,7 @@ struct Aggregate {
     input_tokens: u64,
     output_tokens: u64,
     cost_micros: i64,
-    first: (bursar::instant::Instant, String),
+    first: (bursar::Instant, String),
 }
 
 #[test]
@@ -143,7 +143,7 @@ fn run_groups_are_exact_aggregates_of_the_runs() {
     };
     let mut expected: BTreeMap<Vec<String>, Aggregate> = BTreeMap::new();
     for r in records(&runs_doc, "runs") {
-        let at = bursar::instant::parse_rfc3339(r["started_at"].as_str().unwrap()).unwrap();
+        let at = bursar::parse_instant(r["started_at"].as_str().unwrap()).unwrap();
         let first = (at, r["id"].as_str().unwrap().to_owned());
         let e = expected.entry(key(r)).or_insert_with(|| Aggregate {
             first: first.clone(),
@@ -157,7 +157,7 @@ fn run_groups_are_exact_aggregates_of_the_runs() {
     }
     let mut actual = BTreeMap::new();
     for g in records(&groups_doc, "run_groups") {
-        let at = bursar::instant::parse_rfc3339(g["first_started_at"].as_str().unwrap()).unwrap();
+        let at = bursar::parse_instant(g["first_started_at"].as_str().unwrap()).unwrap();
         let aggregate = Aggregate {
             count: g["count"].as_u64().unwrap(),
             input_tokens: g["input_tokens"].as_u64().unwrap(),

@@ -455,7 +455,7 @@ fn a_leap_second_orders_before_the_next_day_in_both_loaders() {
         let first = facts.variant("w/B").unwrap().first.clone().unwrap();
         assert_eq!(first.id, "r-1");
         assert_eq!(
-            bursar::instant::format_utc(first.started),
+            bursar::format_instant(first.started),
             "2026-11-17T23:59:60Z"
         );
     }
