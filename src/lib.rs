@@ -56,8 +56,7 @@ mod parallel;
 mod problem;
 #[doc(hidden)]
 pub mod render;
-#[doc(hidden)]
-pub mod schema;
+mod schema;
 #[doc(hidden)]
 pub mod snapshot;
 #[doc(hidden)]
@@ -81,8 +80,10 @@ pub use eval::{DOCUMENT_FORMAT, Evaluation, evaluate, evaluate_loaded};
 pub use exceptions::Exceptions;
 pub use host::{Host, Pack, PackSource};
 
-// Load: a snapshot, or a decisions document written before.
+// Load: a snapshot, or a decisions document written before; or only check one against
+// the schema bursar ships for it, its problems located by JSON Pointer.
 pub use audit::document::read as read_document;
+pub use schema::{validate_decisions, validate_snapshot};
 pub use snapshot::{Loaded, Snapshot, load as load_snapshot, parse as parse_snapshot};
 
 // The decisions document.

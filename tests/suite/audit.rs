@@ -423,7 +423,7 @@ fn a_document_read_one_decision_at_a_time_is_refused_exactly_as_its_whole_tree()
         let mut json = good.clone();
         edit(&mut json);
         let whole: Vec<String> = {
-            let mut p = bursar::schema::validate_decisions(&json);
+            let mut p = bursar::validate_decisions(&json);
             p.sort();
             p.iter().map(ToString::to_string).collect()
         };

@@ -47,7 +47,7 @@ fn every_shipped_case_gives_exactly_its_expected_decisions() {
 #[test]
 fn every_shipped_case_document_validates_against_the_decisions_schema() {
     for (file, json) in run_shipped().1 {
-        let problems = bursar::schema::validate_decisions(&json);
+        let problems = bursar::validate_decisions(&json);
         assert!(problems.is_empty(), "{file}: {problems:?}");
     }
 }

@@ -327,7 +327,7 @@ fn null_optional_fields_are_absent_in_both_loaders_and_the_schema() {
     }
     assert!(removed >= 6, "the case has every optional field as null");
 
-    assert_eq!(bursar::schema::validate_snapshot(&with_nulls), vec![]);
+    assert_eq!(bursar::validate_snapshot(&with_nulls), vec![]);
     let bytes = serde_json::to_vec_pretty(&with_nulls).unwrap();
     let absent = decisions_only(parse_tree(&serde_json::to_vec(&without).unwrap(), "x").unwrap());
     let fast = parse_streaming(&bytes).expect("the streaming loader accepts nulls");
@@ -344,7 +344,7 @@ fn null_required_fields_are_refused_with_their_pointer() {
     for pointer in ["/sprint", "/squads/0/headcount", "/squads/0/id", "/budgets"] {
         let mut doc = read_case("snapshot-null-optionals");
         *doc.pointer_mut(pointer).unwrap() = Value::Null;
-        let schema = bursar::schema::validate_snapshot(&doc);
+        let schema = bursar::validate_snapshot(&doc);
         assert!(
             schema.iter().any(|p| p.pointer == pointer),
             "{pointer}: {schema:?}"

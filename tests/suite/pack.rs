@@ -183,7 +183,7 @@ fn a_check_made_in_a_module_names_the_module_file_and_line() {
     assert_eq!(check["line"], 3);
     assert_eq!(check["column"], 7);
     assert_eq!(check["at"], "lib/checks.rhai:3:7");
-    let problems = bursar::schema::validate_decisions(&doc);
+    let problems = bursar::validate_decisions(&doc);
     assert!(problems.is_empty(), "{problems:?}");
 }
 

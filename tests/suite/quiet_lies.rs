@@ -61,7 +61,7 @@ fn a_run_outside_the_sprint_is_a_warning_naming_it() {
     assert!(message.contains(first.as_str().unwrap()), "{message}");
     assert!(err.contains(&format!("warning: {message}")), "{err}");
     // The document is still valid against its schema.
-    assert!(bursar::schema::validate_decisions(&decisions).is_empty());
+    assert!(bursar::validate_decisions(&decisions).is_empty());
 
     // Refused on request: exit 2, each at its pointer, nothing on stdout.
     let refused = eval(&path, &["--refuse-runs-outside-sprint"]);
