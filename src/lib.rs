@@ -61,8 +61,7 @@ mod schema;
 pub mod snapshot;
 #[doc(hidden)]
 pub mod synthetic;
-#[doc(hidden)]
-pub mod testing;
+mod testing;
 mod text;
 #[doc(hidden)]
 pub mod trends;
@@ -95,7 +94,9 @@ pub use operator::{Op, Unit};
 
 // Check and test a pack.
 pub use check::{Report as CheckReport, check};
-pub use testing::{Case, Runner as TestRunner, TestReport};
+pub use testing::{
+    Case, CaseReport, Expectation, Expected, Outcome, Runner as TestRunner, TestReport, Verdict,
+};
 
 // Compare: two documents, or two packs over many snapshots.
 pub use audit::diff_report::Report as DiffReport;

@@ -7,7 +7,7 @@ use std::process::Output;
 
 use bursar::Limits;
 use bursar::host::{Host, PackSource};
-use bursar::testing::{Case, Runner};
+use bursar::{Case, TestRunner as Runner};
 
 use crate::support::bursar;
 

@@ -212,7 +212,7 @@ fn characters_xml_cannot_carry_are_written_as_escapes_by_eval() {
 /// `test --format junit`: the same for a test run's subjects, problems and file names.
 #[test]
 fn characters_xml_cannot_carry_are_written_as_escapes_by_test() {
-    use bursar::testing::{CaseReport, Outcome, TestReport, Verdict};
+    use bursar::{CaseReport, Outcome, TestReport, Verdict};
     let report = TestReport {
         policies: "policies".into(),
         cases: vec![CaseReport {

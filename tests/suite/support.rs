@@ -70,7 +70,7 @@ pub fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
 
 /// The shipped pack's case files (`policies/tests/*.case`), sorted.
 pub fn case_files() -> Vec<PathBuf> {
-    files(&policies().join("tests"), bursar::testing::case::EXTENSION)
+    files(&policies().join("tests"), "case")
 }
 
 /// The snapshot of the shipped case `name` (`policies/tests/<name>.case`) as a file of
