@@ -59,12 +59,10 @@ pub mod render;
 mod schema;
 #[doc(hidden)]
 pub mod snapshot;
-#[doc(hidden)]
-pub mod synthetic;
+mod synthetic;
 mod testing;
 mod text;
-#[doc(hidden)]
-pub mod trends;
+mod trends;
 
 // Instants, as a snapshot's run groups hold them.
 pub use instant::{Instant, format_utc as format_instant, parse_rfc3339 as parse_instant};
@@ -103,14 +101,20 @@ pub use audit::diff_report::Report as DiffReport;
 pub use impact::{Impact, Options as ImpactOptions, run as impact};
 
 // Across sprints.
-pub use trends::{Options as TrendsOptions, Trends, run as trends};
+pub use trends::{
+    Journey, Options as TrendsOptions, Report as TrendsReport, Status as TrendsStatus, Trends,
+    run as trends,
+};
 
 // Render a decisions document.
 pub use render::{Context as RenderContext, Emitter, Format, to_string as render};
 
 // Import telemetry, generate a synthetic snapshot.
 pub use import::{ImportError, Importer, Mapping};
-pub use synthetic::{Options as GenerateOptions, Scenario, generate};
+pub use synthetic::{
+    Error as GenerateError, MANIFEST as SERIES_MANIFEST, MAX_RUNS, MAX_SERIES_RUNS,
+    Options as GenerateOptions, Scenario, Series, generate, manifest as series_manifest,
+};
 
 /// Version of the engine, recorded in every decisions document.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

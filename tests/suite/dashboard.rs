@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use bursar::render::svg::{self, Labels, Reference, Series};
-use bursar::synthetic::{Options, Scenario, Series as GenSeries};
+use bursar::{GenerateOptions as Options, Scenario, Series as GenSeries};
 use serde_json::Value;
 
 use crate::support::bursar;
@@ -149,7 +149,7 @@ fn ticks_are_round_steps_that_cover_the_largest_value() {
 }
 
 /// The report of the hand series (`tests/fixtures/trends/hand`), through the library.
-fn hand_report() -> bursar::trends::Report {
+fn hand_report() -> bursar::TrendsReport {
     let files: Vec<String> = ["s01", "s02", "s03"]
         .map(|s| format!("tests/fixtures/trends/hand/{s}.json"))
         .to_vec();
@@ -188,7 +188,7 @@ fn generated(dir: &Path, scenario: Scenario, sprints: u32) -> (PathBuf, Value) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let manifest = serde_json::from_slice(&bursar::synthetic::manifest(&series)).unwrap();
+    let manifest = serde_json::from_slice(&bursar::series_manifest(&series)).unwrap();
     (html, manifest)
 }
 

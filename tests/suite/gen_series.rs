@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use bursar::synthetic::{Options, Scenario, Series};
+use bursar::{GenerateOptions as Options, Scenario, Series};
 use serde_json::Value;
 
 use crate::support::{self, bursar};
@@ -24,11 +24,11 @@ fn write(dir: &Path, scenario: Scenario, seed: u64, sprints: u32) -> Value {
         std::fs::write(dir.join(series.file_name(k)), bytes).unwrap();
     }
     std::fs::write(
-        dir.join(bursar::synthetic::MANIFEST),
-        bursar::synthetic::manifest(&series),
+        dir.join(bursar::SERIES_MANIFEST),
+        bursar::series_manifest(&series),
     )
     .unwrap();
-    serde_json::from_slice(&bursar::synthetic::manifest(&series)).unwrap()
+    serde_json::from_slice(&bursar::series_manifest(&series)).unwrap()
 }
 
 fn list<'a>(v: &'a Value, field: &str) -> &'a [Value] {

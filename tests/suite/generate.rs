@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use bursar::Decision;
-use bursar::synthetic::Options;
+use bursar::GenerateOptions as Options;
 use serde_json::Value;
 
 use crate::support::{self, bursar};
@@ -19,7 +19,7 @@ fn options(runs: u64, seed: u64) -> Options {
 }
 
 fn generate(options: &Options) -> Vec<u8> {
-    bursar::synthetic::generate(options).expect("generation succeeds")
+    bursar::generate(options).expect("generation succeeds")
 }
 
 fn records<'a>(doc: &'a Value, field: &str) -> &'a [Value] {
@@ -380,7 +380,7 @@ fn generated_bytes_are_pinned() {
 /// `--sprints 3` spun while planning. The limits are the ones `--help` states.
 #[test]
 fn absurd_sizes_are_refused_before_writing_or_planning() {
-    use bursar::synthetic::{MAX_RUNS, MAX_SERIES_RUNS};
+    use bursar::{MAX_RUNS, MAX_SERIES_RUNS};
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("big.json");
     let series = dir.path().join("series");

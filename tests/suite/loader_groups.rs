@@ -69,13 +69,13 @@ fn a_valid_grouped_snapshot_is_streamed_with_the_tree_loaders_decisions() {
 
 #[test]
 fn a_generated_warehouse_snapshot_is_streamed_with_the_same_decisions() {
-    let options = bursar::synthetic::Options {
+    let options = bursar::GenerateOptions {
         runs: 20_000,
         squads: 40,
         groups: true,
-        ..bursar::synthetic::Options::default()
+        ..bursar::GenerateOptions::default()
     };
-    let bytes = bursar::synthetic::generate(&options).unwrap();
+    let bytes = bursar::generate(&options).unwrap();
     let fast = parse_streaming(&bytes).expect("the streaming loader reads run groups");
     let tree = parse_tree(&bytes, "tree").unwrap();
     assert!(fast.snapshot.run_groups.len() > 1_000);
