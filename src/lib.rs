@@ -43,8 +43,7 @@ pub mod facts;
 mod guide;
 #[doc(hidden)]
 pub mod host;
-#[doc(hidden)]
-pub mod impact;
+mod impact;
 #[doc(hidden)]
 pub mod import;
 mod instant;
@@ -81,7 +80,9 @@ pub use host::{Host, Pack, PackSource};
 // the schema bursar ships for it, its problems located by JSON Pointer.
 pub use audit::document::read as read_document;
 pub use schema::{validate_decisions, validate_snapshot};
-pub use snapshot::{Loaded, Snapshot, load as load_snapshot, parse as parse_snapshot};
+pub use snapshot::{
+    LoadOptions, Loaded, Snapshot, Source, load as load_snapshot, parse as parse_snapshot,
+};
 
 // The decisions document.
 pub use decision::{
@@ -98,7 +99,10 @@ pub use testing::{
 
 // Compare: two documents, or two packs over many snapshots.
 pub use audit::diff_report::Report as DiffReport;
-pub use impact::{Impact, Options as ImpactOptions, run as impact};
+pub use impact::{
+    Failure as ImpactFailure, Impact, Options as ImpactOptions, Report as ImpactReport,
+    SnapshotImpact, run as impact,
+};
 
 // Across sprints.
 pub use trends::{
@@ -107,6 +111,7 @@ pub use trends::{
 };
 
 // Render a decisions document.
+pub use render::diagnostic::render as render_error;
 pub use render::{Context as RenderContext, Emitter, Format, to_string as render};
 
 // Import telemetry, generate a synthetic snapshot.

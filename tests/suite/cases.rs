@@ -14,7 +14,7 @@ fn run_shipped() -> (TestReport, Vec<(String, Value)>) {
     let files = support::case_files();
     assert!(files.len() >= 30, "the shipped cases are found: {files:?}");
     let runner = Runner::open(&support::policies(), Limits::default())
-        .unwrap_or_else(|e| panic!("{}", bursar::render::diagnostic::render(&e)));
+        .unwrap_or_else(|e| panic!("{}", bursar::render_error(&e)));
     let mut report = TestReport {
         policies: "policies".to_owned(),
         cases: Vec::new(),
@@ -24,7 +24,7 @@ fn run_shipped() -> (TestReport, Vec<(String, Value)>) {
         let case = Case::read(file).unwrap_or_else(|e| panic!("{e}"));
         let (case_report, document) = runner
             .run(&case)
-            .unwrap_or_else(|e| panic!("{}", bursar::render::diagnostic::render(&e)));
+            .unwrap_or_else(|e| panic!("{}", bursar::render_error(&e)));
         report.cases.push(case_report);
         let json = serde_json::from_str(&support::to_json(&document)).unwrap();
         documents.push((file.display().to_string(), json));

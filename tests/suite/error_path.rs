@@ -46,7 +46,7 @@ fn validate_under_budget(
     assert!(!err.contains("cannot be listed"), "{err}");
     let origin = path.to_str().unwrap();
     let tree = bursar::snapshot::parse_tree(&bytes, origin).expect_err("the tree refuses it");
-    (err, bursar::render::diagnostic::render(&tree))
+    (err, bursar::render_error(&tree))
 }
 
 #[test]

@@ -32,7 +32,7 @@ fn generated_snapshots_load_and_look_like_a_real_sprint() {
     let loaded = bursar::parse_snapshot(&bytes, "generated").unwrap_or_else(|e| {
         panic!(
             "generated snapshot is invalid:\n{}",
-            bursar::render::diagnostic::render(&e)
+            bursar::render_error(&e)
         )
     });
     assert_eq!(loaded.snapshot.runs.len(), 2000);
@@ -129,7 +129,7 @@ fn run_groups_are_exact_aggregates_of_the_runs() {
     let loaded = bursar::parse_snapshot(&groups_bytes, "generated").unwrap_or_else(|e| {
         panic!(
             "generated groups are invalid:\n{}",
-            bursar::render::diagnostic::render(&e)
+            bursar::render_error(&e)
         )
     });
     assert!(loaded.snapshot.runs.is_empty());

@@ -157,7 +157,7 @@ proptest! {
                 }
             }
             Err(e) => {
-                prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses: {}", bursar::render::diagnostic::render(&e));
+                prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses: {}", bursar::render_error(&e));
                 // Only runs were edited: every problem is in an edited run.
                 let problems = located_problems(&e, &bytes);
                 let edited: Vec<String> = edited_runs.iter().map(|r| format!("/runs/{r}")).collect();
@@ -221,7 +221,7 @@ proptest! {
             Err(e) => {
                 prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses");
                 located_problems(&e, &bytes);
-                let rendered = bursar::render::diagnostic::render(&e);
+                let rendered = bursar::render_error(&e);
                 prop_assert!(rendered.starts_with("damaged"), "{}", rendered);
             }
         }

@@ -171,7 +171,7 @@ proptest! {
                 prop_assert_eq!(decisions_json(fast), decisions_json(tree));
             }
             Err(e) => {
-                prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses: {}", bursar::render::diagnostic::render(&e));
+                prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses: {}", bursar::render_error(&e));
                 // Only groups were edited; a repeat is reported on the later group, which
                 // may be one left as it was.
                 for p in located_problems(&e, &bytes) {

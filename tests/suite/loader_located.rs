@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use bursar::render::diagnostic::render;
+use bursar::render_error as render;
 use bursar::snapshot::{parse_tree, stream_verdict};
 
 use crate::loader::{RUN_FIELDS, base, odd_value};

@@ -27,7 +27,7 @@ pub fn evaluate(snapshot: &Path) -> Document {
         Err(err) => panic!(
             "evaluating {} failed:\n{}",
             snapshot.display(),
-            bursar::render::diagnostic::render(&err)
+            bursar::render_error(&err)
         ),
     }
 }
