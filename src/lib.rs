@@ -28,8 +28,7 @@
 
 // The modules, one line each (a new module is one new line here). `#[doc(hidden)] pub`:
 // reached by path from the command line (`cli`) or the tests, not the API (see above).
-#[doc(hidden)]
-pub mod audit;
+mod audit;
 mod check;
 #[doc(hidden)]
 pub mod cli;
@@ -53,8 +52,7 @@ mod money;
 mod operator;
 mod parallel;
 mod problem;
-#[doc(hidden)]
-pub mod render;
+mod render;
 mod schema;
 #[doc(hidden)]
 pub mod snapshot;
@@ -78,7 +76,7 @@ pub use host::{Host, Pack, PackSource};
 
 // Load: a snapshot, or a decisions document written before; or only check one against
 // the schema bursar ships for it, its problems located by JSON Pointer.
-pub use audit::document::read as read_document;
+pub use audit::document::{parse as parse_document, read as read_document};
 pub use schema::{validate_decisions, validate_snapshot};
 pub use snapshot::{
     LoadOptions, Loaded, Snapshot, Source, load as load_snapshot, parse as parse_snapshot,
@@ -98,7 +96,7 @@ pub use testing::{
 };
 
 // Compare: two documents, or two packs over many snapshots.
-pub use audit::diff_report::Report as DiffReport;
+pub use audit::diff_report::{Report as DiffReport, Side as DiffSide};
 pub use impact::{
     Failure as ImpactFailure, Impact, Options as ImpactOptions, Report as ImpactReport,
     SnapshotImpact, run as impact,
@@ -110,9 +108,20 @@ pub use trends::{
     run as trends,
 };
 
-// Render a decisions document.
+// Render a decisions document (and the summary of a failing run, the limits of the Markdown
+// format), or an error as the command line prints it.
+pub use render::decisions::failures::FailuresText;
+pub use render::decisions::markdown::{
+    MAX_CHARS as MARKDOWN_MAX_CHARS, MAX_ROWS as MARKDOWN_MAX_ROWS,
+};
 pub use render::diagnostic::render as render_error;
 pub use render::{Context as RenderContext, Emitter, Format, to_string as render};
+
+// Render the other reports: a test run, a diff, a series of sprints.
+pub use render::diff::markdown::{DiffMarkdown, MAX_CHARS as DIFF_MARKDOWN_MAX_CHARS};
+pub use render::diff::text::DiffText;
+pub use render::testing::{junit::TestsJunit, text::TestsText};
+pub use render::trends::{dashboard::Dashboard, text::TrendsText};
 
 // Import telemetry, generate a synthetic snapshot.
 pub use import::{ImportError, Importer, Mapping};

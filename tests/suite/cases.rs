@@ -3,7 +3,7 @@
 //! must validate against the decisions schema.
 
 use bursar::Limits;
-use bursar::render::test_text::TestTextEmitter;
+use bursar::TestsText as TestTextEmitter;
 use bursar::{Case, TestReport, TestRunner as Runner};
 use serde_json::Value;
 
@@ -38,7 +38,7 @@ fn every_shipped_case_gives_exactly_its_expected_decisions() {
     assert!(
         report.passed(),
         "{}",
-        bursar::render::to_string(&TestTextEmitter { quiet: true }, &report)
+        bursar::render(&TestTextEmitter { quiet: true }, &report)
     );
 }
 

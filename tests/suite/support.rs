@@ -34,7 +34,10 @@ pub fn evaluate(snapshot: &Path) -> Document {
 
 /// The document as `eval` writes it (`--format json`).
 pub fn to_json(doc: &Document) -> String {
-    bursar::render::to_string(&bursar::render::json::JsonEmitter, doc)
+    bursar::render(
+        &*bursar::Format::Json.emitter(&bursar::RenderContext::default()),
+        doc,
+    )
 }
 
 /// Runs the `bursar` binary from the crate root.
