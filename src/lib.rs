@@ -37,8 +37,7 @@ mod digest;
 mod error;
 mod eval;
 mod exceptions;
-#[doc(hidden)]
-pub mod facts;
+mod facts;
 mod guide;
 #[doc(hidden)]
 pub mod host;
@@ -54,8 +53,7 @@ mod parallel;
 mod problem;
 mod render;
 mod schema;
-#[doc(hidden)]
-pub mod snapshot;
+mod snapshot;
 mod synthetic;
 mod testing;
 mod text;

@@ -39,9 +39,6 @@ mod import;
 mod import_bad;
 mod import_example;
 mod junit;
-mod loader;
-mod loader_groups;
-mod loader_located;
 #[cfg(unix)] // devices, FIFOs, sockets and file modes
 mod output;
 mod pack;

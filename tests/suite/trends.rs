@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use bursar::snapshot::Source;
+use bursar::Source;
 use bursar::{Journey, TrendsReport as Report, TrendsStatus as Status};
 
 use crate::support::{self, bursar};

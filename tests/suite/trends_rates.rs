@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use bursar::Limits;
 use bursar::TrendsReport as Report;
-use bursar::snapshot::{LoadOptions, Source};
 use bursar::{GenerateOptions as Options, Scenario, Series};
+use bursar::{LoadOptions, Source};
 use serde_json::Value;
 
 /// Seeds per scenario in the test, which must stay cheap in the debug build; the bench
