@@ -39,8 +39,7 @@ mod eval;
 mod exceptions;
 mod facts;
 mod guide;
-#[doc(hidden)]
-pub mod host;
+mod host;
 mod impact;
 #[doc(hidden)]
 pub mod import;
@@ -70,7 +69,7 @@ pub use problem::Problem;
 // Evaluate: a pack on a snapshot, into a decisions document.
 pub use eval::{DOCUMENT_FORMAT, Evaluation, evaluate, evaluate_loaded};
 pub use exceptions::Exceptions;
-pub use host::{Host, Pack, PackSource};
+pub use host::{Host, Pack, PackSource, RHAI_VERSION, UNTAGGED};
 
 // Load: a snapshot, or a decisions document written before; or only check one against
 // the schema bursar ships for it, its problems located by JSON Pointer.
