@@ -41,8 +41,7 @@ mod facts;
 mod guide;
 mod host;
 mod impact;
-#[doc(hidden)]
-pub mod import;
+mod import;
 mod instant;
 mod json_input;
 mod limits;
@@ -120,8 +119,12 @@ pub use render::diff::text::DiffText;
 pub use render::testing::{junit::TestsJunit, text::TestsText};
 pub use render::trends::{dashboard::Dashboard, text::TrendsText};
 
-// Import telemetry, generate a synthetic snapshot.
-pub use import::{ImportError, Importer, Mapping};
+// Import telemetry (parse a mapping, read sources with an Importer, write the base with the
+// imported runs and their provenance), generate a synthetic snapshot or a series.
+pub use import::mapping::parse as parse_mapping;
+pub use import::provenance::object as import_provenance;
+pub use import::write::snapshot as write_imported;
+pub use import::{ImportError, Imported, Importer, Mapping};
 pub use synthetic::{
     Error as GenerateError, MANIFEST as SERIES_MANIFEST, MAX_RUNS, MAX_SERIES_RUNS,
     Options as GenerateOptions, Scenario, Series, generate, manifest as series_manifest,
