@@ -6,9 +6,10 @@
 //! pack, run its [TestRunner] cases, compare two [Document]s ([DiffReport]) or two packs
 //! ([impact]), read a series of sprints ([trends]), [render](Format) a document,
 //! import telemetry ([Importer]), [generate] a synthetic snapshot, within [Limits]. The
-//! modules behind them are the engine's internals: the `bursar` command (`cli`) and the
-//! tests still reach some of them by path, which is why those are public but hidden from
-//! the documentation; they are not part of the API and change without notice.
+//! modules behind them are private: the engine's internals, tested by unit tests beside
+//! the code. The one exception is the `bursar` command itself (`cli`), public but hidden
+//! from the documentation because the binary (`main.rs`) is a crate of its own that calls
+//! it; it is not part of the API and changes without notice.
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -26,8 +27,9 @@
 
 #![warn(missing_docs)]
 
-// The modules, one line each (a new module is one new line here). `#[doc(hidden)] pub`:
-// reached by path from the command line (`cli`) or the tests, not the API (see above).
+// The modules, one line each (a new module is one new line here), all private but `cli`:
+// `#[doc(hidden)] pub` because `main.rs`, the binary, calls `cli::parse` and `cli::run`
+// (see above). What a library user may reach is the `pub use` list below.
 mod audit;
 mod check;
 #[doc(hidden)]

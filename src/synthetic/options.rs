@@ -72,7 +72,7 @@ pub enum Error {
 }
 
 impl Options {
-    /// Checks the options; [`write()`](super::write()) does too, this lets a caller fail before opening files.
+    /// Checks the options; [`generate()`](crate::generate()) does too, this lets a caller fail before opening files.
     pub fn validate(&self) -> Result<(), Error> {
         self.sprint()?;
         let within = |what: &str, n: u32, max: u32| {

@@ -42,7 +42,7 @@ pub struct Report {
     pub squads: usize,
     /// (b) trust: catalog entries whose recorded origin is not the squad bursar credited.
     pub credit_mismatches: Vec<CreditMismatch>,
-    /// One per condition, in the order of [`Condition`].
+    /// One per condition, in the order of `Condition`.
     pub verdicts: Vec<Verdict>,
     /// The answer to the question, from who originates candidates against influence.
     pub answer: Answer,
