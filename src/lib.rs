@@ -59,6 +59,20 @@ mod testing;
 mod text;
 mod trends;
 
+// `cargo fuzz` builds with `--cfg fuzzing`: its target (fuzz/fuzz_targets/snapshot.rs)
+// drives the two loaders and the facts directly, the tree loader as the oracle, so a
+// fuzzing build, and only it, reaches them here.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::snapshot::{parse_streaming, parse_tree};
+
+    /// Aggregates a snapshot into the facts policies read, which must never panic.
+    pub fn facts(snapshot: crate::Snapshot) {
+        let _ = crate::facts::Facts::new(snapshot);
+    }
+}
+
 // Instants, as a snapshot's run groups hold them.
 pub use instant::{Instant, format_utc as format_instant, parse_rfc3339 as parse_instant};
 

@@ -329,8 +329,8 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Loaded> {
 }
 
 /// The streaming loader alone: `None` when it would hand the bytes to the tree loader.
-/// For tests that prove the two loaders agree.
-#[cfg(test)]
+/// For tests (and the fuzz target) that prove the two loaders agree.
+#[cfg(any(test, fuzzing))]
 pub fn parse_streaming(bytes: &[u8]) -> Option<Loaded> {
     stream::load(bytes, bytes.len() as u64, &mut |_, _| {})
         .ok()

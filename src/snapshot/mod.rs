@@ -22,9 +22,11 @@ pub mod terms;
 mod tree;
 
 pub use crate::problem::MAX_PROBLEMS;
-pub use load::{LoadOptions, STDIN_ORIGIN, Source, load, load_from, parse, read_within};
 #[cfg(test)]
-pub use load::{parse_streaming, parse_tree, stream_verdict};
+pub use load::stream_verdict;
+pub use load::{LoadOptions, STDIN_ORIGIN, Source, load, load_from, parse, read_within};
+#[cfg(any(test, fuzzing))]
+pub use load::{parse_streaming, parse_tree};
 pub use model::*;
 
 #[cfg(test)]
