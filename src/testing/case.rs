@@ -98,9 +98,9 @@ impl Case {
         Case::parse(path, text)
     }
 
+    /// Parses `text`, the case file at `path` (named in errors).
     // long: a line-by-line reader of the case format, one arm per directive, sharing the
     // state the lines build (scope, expectations, the snapshot that follows the marker)
-    /// Parses `text`, the case file at `path` (named in errors).
     pub fn parse(path: &Path, text: String) -> Result<Case> {
         let broken = |line: usize, message: String| Error::Json {
             origin: path.display().to_string(),
