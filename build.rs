@@ -38,6 +38,8 @@ fn main() {
         println!("cargo::rustc-check-cfg=cfg({flag})");
     }
     println!("cargo::rustc-check-cfg=cfg(have_root)");
+    // Set by `cargo fuzz` (fuzz/): the fuzz target reaches the loaders (src/lib.rs).
+    println!("cargo::rustc-check-cfg=cfg(fuzzing)");
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let found = python_modules();
     for (flag, module) in PYTHON {

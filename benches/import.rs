@@ -116,7 +116,7 @@ fn main() {
     let size = write_file(&path, spans);
     let base_text = std::fs::read("examples/import/base.json").unwrap();
     let base = bursar::parse_snapshot(&base_text, "base.json").unwrap();
-    let mapping = bursar::import::mapping::parse(
+    let mapping = bursar::parse_mapping(
         "[prices.\"gpt-4o\"]\ninput = 2.5\noutput = 10\n",
         "map.toml",
     )
@@ -137,9 +137,9 @@ fn main() {
         importer.read_otlp("spans.jsonl", reader).unwrap();
         let imported = importer.finish().unwrap();
         let base_map = serde_json::from_slice(&base_text).unwrap();
-        let provenance = bursar::import::provenance::object(&base.sha256, None, &imported.sources);
+        let provenance = bursar::import_provenance(&base.sha256, None, &imported.sources);
         let mut out = Vec::new();
-        bursar::import::write::snapshot(&mut out, &base_map, &imported.runs, &provenance).unwrap();
+        bursar::write_imported(&mut out, &base_map, &imported.runs, &provenance).unwrap();
         assert_eq!(imported.runs.len(), spans.div_ceil(10));
         out.len()
     });

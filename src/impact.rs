@@ -41,8 +41,11 @@ impl Side {
 pub struct SnapshotImpact {
     /// The path as given.
     pub path: String,
+    /// The snapshot's sprint id.
     pub sprint: String,
+    /// The SHA-256 of the snapshot's bytes.
     pub snapshot_sha256: String,
+    /// What differs between the two packs' decisions on it.
     #[serde(flatten)]
     pub diff: Diff,
 }
@@ -102,19 +105,27 @@ pub struct Totals {
 /// The whole output of `bursar impact`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// The engine version that wrote it.
     pub engine: String,
+    /// The report's format version.
     pub format: u32,
+    /// The new pack.
     pub new: PackInfo,
+    /// The old pack, compared against.
     pub old: PackInfo,
+    /// The limits both packs ran within.
     pub limits: Limits,
+    /// Whether decisions that changed only in their values are listed.
     pub details: bool,
+    /// Counts over every snapshot.
     pub totals: Totals,
     /// In the order the snapshots were given.
     pub snapshots: Vec<SnapshotImpact>,
 }
 
 impl Report {
-    pub fn new(
+    /// The report of these packs and snapshots, its totals counted.
+    pub(crate) fn new(
         new: PackInfo,
         old: PackInfo,
         limits: Limits,
@@ -158,17 +169,21 @@ impl Report {
 /// How to run a comparison.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
+    /// The limits both packs run within.
     pub limits: Limits,
     /// What loading each snapshot may use (the memory budget).
     pub load: LoadOptions,
     /// Worker threads; each compiles both packs once.
     pub jobs: usize,
+    /// List decisions that changed only in their values.
     pub details: bool,
 }
 
 /// A finished comparison, plus what scripts printed (for stderr), in snapshot order.
 pub struct Impact {
+    /// The comparison.
     pub report: Report,
+    /// What the policies printed, snapshot by snapshot.
     pub log: Vec<String>,
 }
 
@@ -176,8 +191,11 @@ pub struct Impact {
 /// snapshot (which snapshot, and which pack when a policy failed on it).
 #[derive(Debug)]
 pub struct Failure {
+    /// What went wrong.
     pub error: Error,
+    /// The snapshot it happened on, if any.
     pub snapshot: Option<PathBuf>,
+    /// The pack it happened with, if a policy failed.
     pub side: Option<Side>,
 }
 

@@ -59,16 +59,6 @@ pub enum Failure<E> {
     Evaluate { index: usize, error: E },
 }
 
-impl<E> Failure<E> {
-    /// The snapshot it happened on, when it happened on one.
-    pub fn index(&self) -> Option<usize> {
-        match self {
-            Self::Worker(_) => None,
-            Self::Load { index, .. } | Self::Evaluate { index, .. } => Some(*index),
-        }
-    }
-}
-
 /// Evaluates every snapshot with `task` on up to `jobs` threads and calls `deliver` on this
 /// thread with each result, in the order the snapshots were given.
 ///
@@ -288,3 +278,7 @@ impl Queue {
         self.changed.notify_all();
     }
 }
+
+#[cfg(test)]
+#[path = "parallel_tests.rs"]
+mod tests;

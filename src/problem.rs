@@ -8,12 +8,14 @@ pub const MAX_PROBLEMS: usize = 200;
 /// One thing wrong with an input document, at a JSON Pointer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// Where: a JSON Pointer into the document (`/runs/3/cost`), empty for the whole.
     pub pointer: String,
+    /// What is wrong there.
     pub message: String,
 }
 
 impl Problem {
-    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             pointer: pointer.into(),
             message: message.into(),
@@ -57,11 +59,11 @@ impl fmt::Display for Problem {
 }
 
 /// Escapes one JSON Pointer reference token (RFC 6901).
-pub fn escape_token(token: &str) -> String {
+pub(crate) fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Builds a JSON Pointer from a base and a token.
-pub fn pointer(base: &str, token: impl fmt::Display) -> String {
+pub(crate) fn pointer(base: &str, token: impl fmt::Display) -> String {
     format!("{base}/{}", escape_token(&token.to_string()))
 }

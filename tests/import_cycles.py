@@ -23,6 +23,29 @@ for root, _, names in os.walk(SRC):
             path = os.path.join(root, n)
             rel = os.path.relpath(path, SRC)
             files[module_of(rel)] = path
+
+
+# A module compiled for tests only (`#[cfg(test)] mod tests;` in a file of its own, its
+# `#[path]` or its folder) is no part of the layering: like the suite, a unit test may use
+# any module, as the inline `#[cfg(test)] mod tests` cut off below may.
+def test_modules():
+    out = set()
+    for m, path in files.items():
+        text = open(path, encoding="utf-8").read()
+        for attrs, name in re.findall(
+            r"#\[cfg\(test\)\]\s*((?:#\[[^\]]*\]\s*)*)mod\s+(\w+)\s*;", text
+        ):
+            at = re.search(r'#\[path\s*=\s*"([^"]+)"\]', attrs)
+            if at:
+                file = os.path.normpath(os.path.join(os.path.dirname(path), at.group(1)))
+                out.add(module_of(os.path.relpath(file, SRC)))
+            else:
+                out.add(m + (name,))
+    return out
+
+
+tests_only = test_modules()
+files = {m: p for m, p in files.items() if not any(m[: len(t)] == t for t in tests_only)}
 mods = set(files)
 
 

@@ -6,8 +6,8 @@
 
 use libfuzzer_sys::fuzz_target;
 
-use bursar::snapshot::{parse_streaming, parse_tree, Snapshot};
-use bursar::Error;
+use bursar::fuzzing::{parse_streaming, parse_tree};
+use bursar::{Error, Snapshot};
 
 /// Everything a snapshot holds, runs included, in a form two loads can be compared by.
 fn contents(s: &Snapshot) -> String {
@@ -51,7 +51,7 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(fast.sha256, tree.sha256);
                 assert_eq!(contents(&fast.snapshot), contents(&tree.snapshot));
             }
-            let _ = bursar::facts::Facts::new(tree.snapshot);
+            bursar::fuzzing::facts(tree.snapshot);
         }
         Err(e) => {
             assert!(
@@ -71,7 +71,7 @@ fuzz_target!(|data: &[u8]| {
                 }
                 other => panic!("a refusal without a location: {other}"),
             }
-            assert!(bursar::render::diagnostic::render(&e).starts_with("fuzz"));
+            assert!(bursar::render_error(&e).starts_with("fuzz"));
         }
     }
 });

@@ -17,12 +17,16 @@ pub const REPORT_FORMAT: u32 = 2;
 /// One side of the comparison as the user named it: a document, or a snapshot and a pack.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Side {
+    /// The decisions document, when one was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
+    /// The snapshot, when a snapshot and a pack were given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<String>,
+    /// The policy pack, when a snapshot and a pack were given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<String>,
+    /// The sprint the side's decisions are about.
     pub sprint: String,
 }
 
@@ -54,15 +58,23 @@ pub struct Totals {
 /// The whole output of `bursar diff`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// Always `diff`, so the JSON names what it is.
     pub kind: &'static str,
+    /// The engine version that wrote it.
     pub engine: String,
+    /// The report's format version.
     pub format: u32,
+    /// The side compared against.
     pub old: Side,
+    /// The side compared.
     pub new: Side,
     /// Whether values of decisions with the same outcome were compared.
     pub details: bool,
+    /// What differs in the two sides' recorded inputs.
     pub inputs: InputChanges,
+    /// Counts of what is listed, and of what is not.
     pub totals: Totals,
+    /// What differs in the decisions.
     #[serde(flatten)]
     pub diff: Diff,
 }

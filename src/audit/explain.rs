@@ -269,3 +269,7 @@ mod tests {
         assert_eq!(distance("kitten", "sitting"), 3);
     }
 }
+
+#[cfg(test)]
+#[path = "explain_graph_tests.rs"]
+mod graph_tests;

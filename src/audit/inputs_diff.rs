@@ -185,3 +185,7 @@ fn file_changes(
         });
     }
 }
+
+#[cfg(test)]
+#[path = "inputs_diff_tests.rs"]
+mod tests;

@@ -11,3 +11,6 @@ pub mod inputs_diff;
 pub mod recorded;
 pub mod stream;
 pub mod verify;
+
+#[cfg(test)]
+mod tests;

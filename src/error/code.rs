@@ -5,49 +5,87 @@
 /// A stable name for the kind of mistake, for editors and `--error-format json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
+    /// `syntax`: the file does not parse (a missing `;`, `)` or `}`, a misspelt keyword).
     Syntax,
+    /// `declaration`: `POLICY` missing, a declaration of the wrong type, an unknown `DECIDES` domain.
     Declaration,
+    /// `duplicate-policy`: two policies with one name.
     DuplicatePolicy,
+    /// `unknown-policy`: `READS` or `decisions("p")` naming a policy the pack lacks.
     UnknownPolicy,
+    /// `reads-cycle`: policies that read each other in a cycle.
     ReadsCycle,
+    /// `missing-reads`: `decisions("p")` in a policy that does not list `p` in `READS`.
     MissingReads,
+    /// `unknown-field`: a fact (or other value) has no field of that name.
     UnknownField,
+    /// `unknown-key`: a map has no such key (read it with `.get(key) ?? default`).
     UnknownKey,
+    /// `unknown-variable`: a name used before it is declared.
     UnknownVariable,
+    /// `unknown-function`: no function of that name takes arguments of those types.
     UnknownFunction,
+    /// `unknown-operator`: an operator literal in `d.check` that is not allowed.
     UnknownOperator,
+    /// `unknown-unit`: a unit literal in `d.check` that is not allowed.
     UnknownUnit,
+    /// `unknown-severity`: a severity literal in `d.record` that is not allowed.
     UnknownSeverity,
+    /// `wrong-type`: an operator, a function or a check given a value of the wrong type.
     WrongType,
+    /// `absent-value`: an absent value (nothing) used as if it were there.
     AbsentValue,
+    /// `index-out-of-range`: an index past the end of a list or a string.
     IndexOutOfRange,
+    /// `arithmetic`: division by zero, an overflow.
     Arithmetic,
+    /// `constant`: an assignment to a constant.
     Constant,
+    /// `read-only`: an assignment to a field of a fact.
     ReadOnly,
+    /// `undeclared-outcome`: `d.record("label", ..)` with a label missing from the policy's `const OUTCOMES`.
     UndeclaredOutcome,
+    /// `repeated-declaration`: a constant declared twice at the top of a file.
     RepeatedDeclaration,
+    /// `string-arithmetic`: `-`, `*`, `/`, `%` or `**` on a string.
     StringArithmetic,
+    /// `string-number-comparison`: a string compared with a number: never equal.
     StringNumberComparison,
+    /// `unknown-case-value`: a value name in a case of the pack's `tests/` that the policy never records.
     UnknownCaseValue,
+    /// `unknown-value`: a value read from `decisions("q")` that `q` never records.
     UnknownValue,
+    /// `dangling-because`: `d.because(..)` naming a decision that is not in the document.
     DanglingBecause,
+    /// `limit`: a limit was reached: the hint names the flag that raises it.
     Limit,
+    /// `not-allowed`: what the sandbox forbids (`eval`, `curry`, the clock, files...).
     NotAllowed,
+    /// `thrown`: the policy's own `throw`.
     Thrown,
+    /// `runtime`: any other error while the policy ran.
     Runtime,
+    /// `policy-error`: a broken declaration, decision or pack (`READS`, `DECIDES`, `record`...).
     PolicyError,
+    /// `invalid-snapshot`: the snapshot (or a case) does not meet the schema or the handbook.
     InvalidSnapshot,
+    /// `invalid-json`: an input is not JSON.
     InvalidJson,
+    /// `cannot-read`: a file could not be read.
     CannotRead,
+    /// `cannot-write`: a file could not be written.
     CannotWrite,
+    /// `too-large`: a file does not fit in memory.
     TooLarge,
+    /// `over-limit`: an input is past a size limit: the message names the flag that raises it.
     OverLimit,
+    /// `error`: anything else (an argument, the machine).
     Error,
 }
 
 /// Which commands report a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportedBy {
+pub(crate) enum ReportedBy {
     /// Only `bursar check`, reading the pack as written.
     Check,
     /// `check` when it compiles the pack, and every command that runs policies.
@@ -61,6 +99,7 @@ pub enum ReportedBy {
 
 impl ReportedBy {
     /// The commands, as the manual's table says them.
+    #[cfg(test)]
     pub fn words(self) -> &'static str {
         match self {
             ReportedBy::Check => "`check`",
@@ -125,7 +164,8 @@ impl Code {
     }
 
     /// Which commands report it.
-    pub fn reported_by(self) -> ReportedBy {
+    #[cfg(test)]
+    pub(crate) fn reported_by(self) -> ReportedBy {
         self.describe().2
     }
 
@@ -284,7 +324,8 @@ impl Code {
     }
 
     /// The manual's table of codes, in Markdown (`docs/src/reference/codes.md`).
-    pub fn table() -> String {
+    #[cfg(test)]
+    pub(crate) fn table() -> String {
         let mut out = String::from("| code | what is wrong | reported by |\n|---|---|---|\n");
         for code in Code::ALL {
             out.push_str(&format!(

@@ -4,8 +4,10 @@
 /// How serious a diagnostic is; errors unless said otherwise.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
+    /// It stops the run.
     #[default]
     Error,
+    /// It is reported, and the run goes on.
     Warning,
 }
 

@@ -14,14 +14,18 @@ use super::span::token_width;
 pub struct PolicyError {
     /// The policy (or module) file as the user would name it.
     pub path: PathBuf,
+    /// The line, from 1, when the error is located.
     pub line: Option<usize>,
+    /// The column, from 1, when the error is located.
     pub column: Option<usize>,
+    /// What is wrong, in the author's words.
     pub message: String,
     /// The file's text, for rendering the offending line.
     pub source_text: Option<Arc<str>>,
     /// The last lines the policy printed before it failed (its `print`/`debug` output is
     /// otherwise lost with the run), and how many it printed in all.
     pub printed: Vec<String>,
+    /// How many lines the policy printed in all (`printed` keeps the last of them).
     pub printed_total: usize,
     /// A stable name for the kind of mistake (`unknown-field`, `syntax`...), for editors
     /// and `--error-format json`.
@@ -51,7 +55,7 @@ impl std::fmt::Display for PolicyError {
 impl std::error::Error for PolicyError {}
 
 impl PolicyError {
-    pub fn new(path: &Path, message: impl Into<String>) -> Box<Self> {
+    pub(crate) fn new(path: &Path, message: impl Into<String>) -> Box<Self> {
         Box::new(Self {
             path: path.to_owned(),
             line: None,
@@ -67,22 +71,23 @@ impl PolicyError {
         })
     }
 
-    pub fn with_code(mut self: Box<Self>, code: Code) -> Box<Self> {
+    pub(crate) fn with_code(mut self: Box<Self>, code: Code) -> Box<Self> {
         self.code = Some(code);
         self
     }
 
-    pub fn with_hint(mut self: Box<Self>, hint: impl Into<String>) -> Box<Self> {
+    pub(crate) fn with_hint(mut self: Box<Self>, hint: impl Into<String>) -> Box<Self> {
         self.hint = Some(hint.into());
         self
     }
 
-    pub fn with_span(mut self: Box<Self>, chars: usize) -> Box<Self> {
+    pub(crate) fn with_span(mut self: Box<Self>, chars: usize) -> Box<Self> {
         self.span = Some(chars);
         self
     }
 
-    pub fn with_level(mut self: Box<Self>, level: Level) -> Box<Self> {
+    #[cfg(test)]
+    pub(crate) fn with_level(mut self: Box<Self>, level: Level) -> Box<Self> {
         self.level = level;
         self
     }

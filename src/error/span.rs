@@ -48,3 +48,7 @@ fn quoted(rest: &[char], quote: char) -> usize {
     }
     rest.len()
 }
+
+#[cfg(test)]
+#[path = "span_tests.rs"]
+mod tests;

@@ -41,11 +41,6 @@ impl Kind {
             Kind::ListOf(t) => format!("array of `{t}`"),
         }
     }
-
-    /// Whether the value is a number (or absent), so a check against a string is a mistake.
-    pub fn is_number(self) -> bool {
-        matches!(self, Kind::Int | Kind::OptFloat)
-    }
 }
 
 /// One field: `name` as a script reads it (`s.headcount`).

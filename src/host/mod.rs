@@ -37,12 +37,14 @@ pub use definitions::definitions;
 pub use domain::Domain;
 pub use facts::UNTAGGED;
 pub use pack::Pack;
-pub use policy::{Decides, Policy, declared_at};
+pub use policy::{Policy, declared_at};
 pub use run::Host;
-pub use source::{PackSource, SourceFile};
-pub use summary::display;
+pub use source::PackSource;
 pub use survey::Survey;
 
 /// Version of the Rhai interpreter policies run in, recorded in every decisions document.
 /// A test holds it to the version in `Cargo.lock`, so it cannot drift from what is built.
 pub const RHAI_VERSION: &str = "1.27.0";
+
+#[cfg(test)]
+mod tests;

@@ -15,9 +15,9 @@ use crate::limits::Limits;
 
 /// The policies of a folder, in evaluation order, and the pack they were compiled from.
 pub struct Pack {
-    pub dir: PathBuf,
-    pub policies: Vec<Policy>,
-    pub source: PackSource,
+    pub(crate) dir: PathBuf,
+    pub(crate) policies: Vec<Policy>,
+    pub(crate) source: PackSource,
 }
 
 impl Pack {

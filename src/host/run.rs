@@ -86,6 +86,7 @@ impl Host {
         Ok((host, pack))
     }
 
+    /// The limits every policy runs within.
     pub fn limits(&self) -> Limits {
         self.limits
     }

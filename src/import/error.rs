@@ -17,21 +17,35 @@ pub fn place(names: &[String], at: At) -> String {
     format!("{origin}:{}", at.line)
 }
 
+/// Why an import failed, located in the source (`origin:line`) where it can be.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// A record that cannot be read as its format says, at `origin:line`.
     #[error("{origin}:{line}: {message}")]
     Record {
+        /// The source.
         origin: String,
+        /// The line, from 1.
         line: u64,
+        /// What is wrong with the record.
         message: String,
     },
     /// A source that cannot be read at all.
     #[error("cannot read `{origin}`: {message}")]
-    Source { origin: String, message: String },
+    Source {
+        /// The source.
+        origin: String,
+        /// Why it cannot be read.
+        message: String,
+    },
     /// The mapping file.
     #[error("{origin}: {message}")]
-    Mapping { origin: String, message: String },
+    Mapping {
+        /// The mapping file.
+        origin: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// Runs whose models have no price: every such model, with its tokens.
     #[error("{}", unpriced_text(.0))]
     Unpriced(Vec<Unpriced>),

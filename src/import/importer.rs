@@ -22,6 +22,8 @@ use super::traces::{self, Traces};
 /// Most problems listed at the end before the rest are only counted.
 const MAX_LISTED: usize = 20;
 
+/// Reads telemetry sources (OTLP spans, logs, LiteLLM records) into runs for a base
+/// snapshot, as `bursar import` does: create it, read each source, then [`Importer::finish`].
 pub struct Importer<'a> {
     base: &'a Snapshot,
     mapping: &'a Mapping,
@@ -35,11 +37,14 @@ pub struct Importer<'a> {
 /// The runs to add, and what each source gave.
 #[derive(Debug)]
 pub struct Imported {
+    /// The runs to add to the base, sorted by id.
     pub runs: Vec<Run>,
+    /// What each source gave, for the snapshot's `provenance`.
     pub sources: Vec<SourceReport>,
 }
 
 impl<'a> Importer<'a> {
+    /// An importer of runs for `base`, reading sources as `mapping` says.
     pub fn new(base: &'a Snapshot, mapping: &'a Mapping) -> Self {
         Importer {
             base,

@@ -41,29 +41,27 @@ impl Fields {
     pub fn of<'a>(&'a self, field: &str, default: &'a [From]) -> &'a [From] {
         self.0.get(field).map_or(default, Vec::as_slice)
     }
-
-    pub fn is_mapped(&self, field: &str) -> bool {
-        self.0.contains_key(field)
-    }
 }
 
+/// How `bursar import` reads telemetry into runs: field sources, team to squad names,
+/// model prices and the currency (`parse_mapping` reads one; the default is no mapping).
 #[derive(Debug, Clone, Default)]
 pub struct Mapping {
     /// The file it was read from, for messages (empty: no mapping given).
-    pub origin: String,
-    pub traces: Fields,
-    pub logs: Fields,
-    pub litellm: Fields,
+    pub(crate) origin: String,
+    pub(crate) traces: Fields,
+    pub(crate) logs: Fields,
+    pub(crate) litellm: Fields,
     /// Team id or alias -> squad id.
-    pub squads: BTreeMap<String, String>,
-    pub prices: Prices,
+    pub(crate) squads: BTreeMap<String, String>,
+    pub(crate) prices: Prices,
     /// `[currency]`: what a US dollar is worth in the base's currency.
-    pub usd_rate: Option<UsdRate>,
+    pub(crate) usd_rate: Option<UsdRate>,
 }
 
 impl Mapping {
     /// A squad id for a team id or alias: translated when `[squads]` names it.
-    pub fn squad<'a>(&'a self, team: &'a str) -> &'a str {
+    pub(crate) fn squad<'a>(&'a self, team: &'a str) -> &'a str {
         self.squads.get(team).map_or(team, String::as_str)
     }
 }

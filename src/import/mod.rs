@@ -23,6 +23,6 @@ pub mod run_id;
 mod traces;
 pub mod write;
 
-pub use error::{ImportError, Result};
+pub use error::ImportError;
 pub use importer::{Imported, Importer};
 pub use mapping::{MAX_MAPPING_BYTES, Mapping};

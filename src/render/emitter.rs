@@ -8,6 +8,7 @@ use crate::decision::Severity;
 
 /// Writes one kind of model in one output format.
 pub trait Emitter<T: ?Sized> {
+    /// Writes `item` to `out`.
     fn emit(&self, out: &mut dyn io::Write, item: &T) -> io::Result<()>;
 }
 

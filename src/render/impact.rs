@@ -118,3 +118,7 @@ fn render_snapshot(out: &mut String, s: &SnapshotImpact) {
 
     out.push_str(&listing(d, Summaries::First));
 }
+
+#[cfg(test)]
+#[path = "impact_tests.rs"]
+mod tests;

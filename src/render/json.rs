@@ -10,10 +10,6 @@ use super::emitter::Emitter;
 
 pub struct Json;
 
-/// The name the integration tests import; the narrowing of the library surface retires it.
-#[doc(hidden)]
-pub use Json as JsonEmitter;
-
 impl<T: Serialize + ?Sized> Emitter<T> for Json {
     fn emit(&self, out: &mut dyn io::Write, item: &T) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, item)?;

@@ -23,15 +23,22 @@ pub use emitter::{Context, Emitter, to_string};
 /// The output formats of a decisions document; each command picks the ones it offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Text for a person.
     Text,
+    /// The decisions document itself, as JSON.
     Json,
+    /// JUnit XML, a test case per decision.
     Junit,
+    /// SARIF, for code scanning.
     Sarif,
+    /// GitHub Actions workflow commands (annotations).
     Github,
+    /// Markdown, for a pull request comment or a job summary.
     Markdown,
 }
 
 impl Format {
+    /// The renderer of this format, given what it may need beyond the document.
     pub fn emitter(self, context: &Context) -> Box<dyn Emitter<Document>> {
         match self {
             Self::Text => Box::new(decisions::text::DecisionsText),
@@ -45,29 +52,3 @@ impl Format {
         }
     }
 }
-
-/// The paths and names the integration tests import from before the renderers were
-/// grouped by what they render; the narrowing of the library surface retires them.
-#[doc(hidden)]
-pub mod old_paths {
-    pub mod failures {
-        pub use crate::render::decisions::failures::FailuresText as FailureSummary;
-    }
-    pub use super::decisions::junit;
-    pub use super::decisions::markdown;
-    pub use super::trends::{dashboard, svg};
-    pub mod diff_markdown {
-        pub use crate::render::diff::markdown::{DiffMarkdown, MAX_CHARS};
-    }
-    pub mod explain_text {
-        pub use crate::render::explain::ExplainText as ExplainTextEmitter;
-    }
-    pub mod test_junit {
-        pub use crate::render::testing::junit::TestsJunit as TestJunitEmitter;
-    }
-    pub mod test_text {
-        pub use crate::render::testing::text::TestsText as TestTextEmitter;
-    }
-}
-#[doc(hidden)]
-pub use old_paths::*;

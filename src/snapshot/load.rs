@@ -79,7 +79,12 @@ pub enum Source {
     /// is read into memory first.
     Path(PathBuf),
     /// Bytes already read (standard input, read once), named `origin` in messages.
-    Bytes { origin: String, bytes: Arc<[u8]> },
+    Bytes {
+        /// The name the bytes go by in messages (`<stdin>`).
+        origin: String,
+        /// The bytes.
+        bytes: Arc<[u8]>,
+    },
 }
 
 impl Source {
@@ -324,7 +329,8 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Loaded> {
 }
 
 /// The streaming loader alone: `None` when it would hand the bytes to the tree loader.
-/// For tests that prove the two loaders agree.
+/// For tests (and the fuzz target) that prove the two loaders agree.
+#[cfg(any(test, fuzzing))]
 pub fn parse_streaming(bytes: &[u8]) -> Option<Loaded> {
     stream::load(bytes, bytes.len() as u64, &mut |_, _| {})
         .ok()
@@ -334,6 +340,7 @@ pub fn parse_streaming(bytes: &[u8]) -> Option<Loaded> {
 /// The streaming loader's own verdict: the snapshot, or its refusal with every problem
 /// located; `None` when it hands the bytes to the tree loader. For tests that prove it
 /// locates problems itself.
+#[cfg(test)]
 pub fn stream_verdict(bytes: &[u8], origin: &str) -> Option<Result<Loaded>> {
     streamed(bytes, bytes.len() as u64, origin, &mut |_, _| {}).ok()
 }

@@ -25,8 +25,12 @@ pub mod terms;
 mod tree;
 
 pub use crate::problem::MAX_PROBLEMS;
-pub use load::{
-    LoadOptions, MAX_SNAPSHOT_FLAG, STDIN_ORIGIN, Source, load, load_from, parse, parse_streaming,
-    parse_tree, read_within, stream_verdict,
-};
+#[cfg(test)]
+pub use load::stream_verdict;
+pub use load::{LoadOptions, STDIN_ORIGIN, Source, load, load_from, parse, read_within};
+#[cfg(any(test, fuzzing))]
+pub use load::{parse_streaming, parse_tree};
 pub use model::*;
+
+#[cfg(test)]
+mod tests;

@@ -84,23 +84,34 @@ pub struct RunGroup {
     pub first_started: Instant,
 }
 
+/// One sprint's snapshot (`schemas/snapshot.schema.json`), validated: what the policies
+/// read.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Snapshot {
+    /// The snapshot format's version.
     pub schema_version: u32,
+    /// The organisation, when the snapshot names one.
     #[serde(default)]
     pub org: Option<String>,
+    /// The sprint: its id and dates.
     pub sprint: Sprint,
+    /// The currency of costs (`USD` unless given).
     #[serde(default = "default_currency", deserialize_with = "null_as_usd")]
     pub currency: String,
+    /// The squads.
     pub squads: Vec<Squad>,
+    /// The central pool and each squad's exploration baseline.
     pub budgets: Budgets,
+    /// Top-ups requested in the sprint.
     #[serde(default)]
     pub topups: Vec<Topup>,
+    /// The workflow catalog.
     #[serde(default)]
     pub catalog: Vec<CatalogEntry>,
     /// Filled by the loader, streamed into columns.
     #[serde(skip)]
     pub runs: RunTable,
+    /// Runs already aggregated, one group per squad, workflow, variant, pool and outcome.
     #[serde(default)]
     pub run_groups: Vec<RunGroup>,
     /// Where the runs came from (`bursar import`); kept as written, never evaluated.
@@ -130,7 +141,9 @@ where
 /// A snapshot with the digest of the exact bytes it was read from.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The snapshot.
     pub snapshot: Snapshot,
+    /// The SHA-256 of the bytes, as a decisions document records it.
     pub sha256: String,
 }
 

@@ -29,11 +29,11 @@ use std::io::{BufWriter, Write};
 
 pub use manifest::{MANIFEST, manifest};
 pub use options::{
-    Error, MAX_FAMILIES, MAX_RUNS, MAX_SERIES_RUNS, MAX_SKEW, MAX_SQUADS, MAX_VARIANTS, Options,
+    Error, MAX_FAMILIES, MAX_RUNS, MAX_SERIES_RUNS, MAX_SQUADS, MAX_VARIANTS, Options,
 };
 use runs::Runs;
 pub use scenario::Scenario;
-pub use series::{MAX_SPRINTS, MIN_SERIES_SQUADS, SHORT_MOST, Series};
+pub use series::{MAX_SPRINTS, Series};
 use world::World;
 
 /// Writes the snapshot the options describe.

@@ -25,6 +25,7 @@ pub const MAX_SKEW: f64 = 10.0;
 pub struct Options {
     /// Number of runs.
     pub runs: u64,
+    /// Number of squads.
     pub squads: u32,
     /// Workflow families.
     pub families: u32,
@@ -35,6 +36,7 @@ pub struct Options {
     pub untagged_share: f64,
     /// Zipf exponent of run volume (and top-up requests) over squads; 0 spreads evenly.
     pub skew: f64,
+    /// The seed: the same options and seed give the same bytes.
     pub seed: u64,
     /// `YYYY-SNN`: two-week sprint N starts on the Monday of ISO week 2N-1.
     pub sprint: String,
@@ -58,16 +60,19 @@ impl Default for Options {
     }
 }
 
+/// Why generating failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// An option out of range, in the words `--help` uses.
     #[error("{0}")]
     Option(String),
+    /// Writing the output failed.
     #[error(transparent)]
     Io(#[from] io::Error),
 }
 
 impl Options {
-    /// Checks the options; [`write()`](super::write()) does too, this lets a caller fail before opening files.
+    /// Checks the options; [`generate()`](crate::generate()) does too, this lets a caller fail before opening files.
     pub fn validate(&self) -> Result<(), Error> {
         self.sprint()?;
         let within = |what: &str, n: u32, max: u32| {

@@ -13,9 +13,14 @@ use super::world::Squad;
 /// Which organisation a series describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scenario {
+    /// Every squad's baseline by the allocation rule plus its credits; experiments
+    /// originated in proportion to capacity, and every squad can sustain one.
     Fair,
     /// Fair, with exactly one documented, approved top-up granted a sprint.
     FairTopups,
+    /// The smaller half on three fifths of the rule, the largest quarter asking for most
+    /// top-ups and sustaining its experiments, and sometimes taking a catalog entry's
+    /// credit.
     Entrenched,
     /// Entrenched further: the smaller half on two fifths of the rule, and no experiment
     /// outside the largest squads lasts long enough to become a candidate.
@@ -35,6 +40,7 @@ pub enum Scenario {
 }
 
 impl Scenario {
+    /// Every scenario, in the order `--help` lists them.
     pub const ALL: [Scenario; 9] = [
         Self::Fair,
         Self::FairTopups,
@@ -47,6 +53,7 @@ impl Scenario {
         Self::Short,
     ];
 
+    /// The name `--scenario` takes.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Fair => "fair",

@@ -94,6 +94,7 @@ impl Series {
         self.sprints.len()
     }
 
+    /// Whether the series has no sprint.
     pub fn is_empty(&self) -> bool {
         self.sprints.is_empty()
     }

@@ -15,7 +15,7 @@
 
 use std::path::{Path, PathBuf};
 
-pub use super::discover::{Found, discover, not_a_file};
+pub use super::discover::{discover, not_a_file};
 
 use crate::exceptions::Exceptions;
 use crate::{Error, Result};
@@ -38,6 +38,7 @@ pub const EXTENSION: &str = "case";
 pub enum Expected {
     /// A decision with this outcome and, for each name given, this value.
     Decision {
+        /// The outcome expected.
         outcome: String,
         /// In the order written; as data, an object of the values as written (strings).
         #[serde(serialize_with = "as_object")]
@@ -59,29 +60,36 @@ fn as_object<S: serde::Serializer>(
 pub struct Expectation {
     /// Line in the case file, from 1.
     pub line: usize,
+    /// The policy it is about.
     pub policy: String,
+    /// The subject it is about (a top-up id, a squad...).
     pub subject: String,
+    /// What the policy should decide for the subject.
     pub expected: Expected,
 }
 
 /// A parsed case file.
 #[derive(Debug, Clone)]
 pub struct Case {
+    /// The case file.
     pub path: PathBuf,
     /// The whole file as read, so `--update` can keep all but the expectation lines.
     pub text: String,
     /// Policies named by `scope` lines (`all`: the whole pack), each with its line. The
     /// case judges these and the policies its expectations name ([`Case::judges`]).
     pub scope: Vec<(String, usize)>,
+    /// The expectation lines, in file order.
     pub expectations: Vec<Expectation>,
     /// The snapshot's text, and the file line its first line is on.
     pub snapshot: String,
+    /// The file line the snapshot's first line is on.
     pub snapshot_line: usize,
     /// The exceptions the case evaluates with (`--- exceptions`); none without the section.
     pub exceptions: Exceptions,
 }
 
 impl Case {
+    /// Reads and parses the case file at `path`.
     pub fn read(path: &Path) -> Result<Case> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
             path: path.to_owned(),
@@ -90,6 +98,7 @@ impl Case {
         Case::parse(path, text)
     }
 
+    /// Parses `text`, the case file at `path` (named in errors).
     // long: a line-by-line reader of the case format, one arm per directive, sharing the
     // state the lines build (scope, expectations, the snapshot that follows the marker)
     pub fn parse(path: &Path, text: String) -> Result<Case> {

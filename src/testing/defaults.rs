@@ -99,3 +99,7 @@ pub fn load(case: &Case) -> Result<Loaded> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "defaults_tests.rs"]
+mod tests;

@@ -11,7 +11,9 @@ use crate::decision::Decision;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
+    /// As expected.
     Pass,
+    /// Not as expected, or not expected at all.
     Fail,
 }
 
@@ -20,12 +22,15 @@ pub enum Outcome {
 pub struct Verdict {
     /// The expectation's line in the case file; `None` for an unexpected decision.
     pub line: Option<usize>,
+    /// The policy.
     pub policy: String,
+    /// The subject.
     pub subject: String,
     /// What the case said; `None` for an unexpected decision.
     pub expected: Option<Expected>,
     /// The decision the pack gave, if any, with its explanation.
     pub actual: Option<Decision>,
+    /// Whether it passed.
     pub outcome: Outcome,
     /// Why it failed, one line each (`outcome is `review`, expected `ok``); empty on a pass.
     pub problems: Vec<String>,
@@ -36,10 +41,12 @@ pub struct Verdict {
 pub struct CaseReport {
     /// The case file as the user named it (or as found under the folder they named).
     pub file: String,
+    /// Each expectation's verdict, then each unexpected decision's.
     pub results: Vec<Verdict>,
 }
 
 impl CaseReport {
+    /// How many of its verdicts failed.
     pub fn failed(&self) -> usize {
         self.results
             .iter()
@@ -47,6 +54,7 @@ impl CaseReport {
             .count()
     }
 
+    /// Whether every verdict passed.
     pub fn passed(&self) -> bool {
         self.failed() == 0
     }
@@ -57,6 +65,7 @@ impl CaseReport {
 pub struct TestReport {
     /// The policy pack folder as the user named it, for locations of checks.
     pub policies: String,
+    /// Each case file's results.
     pub cases: Vec<CaseReport>,
 }
 
@@ -66,6 +75,7 @@ impl TestReport {
         self.cases.iter().filter(|c| !c.passed()).count()
     }
 
+    /// Whether every case passed.
     pub fn passed(&self) -> bool {
         self.failed_cases() == 0
     }

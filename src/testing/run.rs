@@ -32,6 +32,7 @@ pub struct Runner {
 }
 
 impl Runner {
+    /// Compiles the pack in `policies` within `limits`, once, for every case run.
     pub fn open(policies: &Path, limits: Limits) -> Result<Runner> {
         let (host, pack) = Host::open(policies, limits)?;
         Ok(Runner {

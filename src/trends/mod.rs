@@ -24,9 +24,7 @@ mod stats;
 mod tiers;
 mod verdicts;
 
-pub use analysis::analyse;
-pub use answer::{ACCESS_ENTRENCHED, ACCESS_FAIR, ALPHA, MARGIN, MIN_CANDIDATES};
 pub use equity::QUARTILE_LABELS;
 pub use model::*;
 pub use run::{Failure, Options, Trends, run, run_with_packs};
-pub use verdicts::{NEAR_ONE_FACTOR, near_one};
+pub use verdicts::NEAR_ONE_FACTOR;

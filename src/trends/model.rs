@@ -17,11 +17,14 @@ pub const REPORT_FORMAT: u32 = 2;
 /// The whole output of `bursar trends`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// The engine version that wrote it.
     pub engine: String,
+    /// The report's format version.
     pub format: u32,
     /// The organisation, when the snapshots name one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub org: Option<String>,
+    /// The limits each sprint was evaluated within.
     pub limits: Limits,
     /// The pack each sprint was evaluated with, and whether its digests moved.
     pub pack: PackHistory,
@@ -29,6 +32,7 @@ pub struct Report {
     pub sprints: Vec<SprintRow>,
     /// (a) emergence: every variant key seen in runs or in a catalog, sorted by key.
     pub journeys: Vec<Journey>,
+    /// How many explored variants reached each stage.
     pub funnel: Funnel,
     /// (b) equity: squads by capacity quartile, top first; always four entries.
     pub quartiles: Vec<Quartile>,
@@ -38,7 +42,7 @@ pub struct Report {
     pub squads: usize,
     /// (b) trust: catalog entries whose recorded origin is not the squad bursar credited.
     pub credit_mismatches: Vec<CreditMismatch>,
-    /// One per condition, in the order of [`Condition`].
+    /// One per condition, in the order of `Condition`.
     pub verdicts: Vec<Verdict>,
     /// The answer to the question, from who originates candidates against influence.
     pub answer: Answer,
@@ -197,7 +201,9 @@ pub struct Measure {
 /// One variant key's path through the series. Sprints are named by id.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Journey {
+    /// The variant key (`workflow/variant`).
     pub variant: String,
+    /// Its workflow family.
     pub family: String,
     /// First sprint with an exploration-pool run of it.
     pub first_explored: Option<String>,
@@ -341,13 +347,16 @@ impl Condition {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
+    /// It held.
     Met,
+    /// It did not hold.
     NotMet,
     /// The series has too little to tell (no candidate, no figure from the pack).
     Unknown,
 }
 
 impl Status {
+    /// The words the text report uses (`met`, `not met`, `unknown`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Met => "met",

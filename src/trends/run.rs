@@ -16,6 +16,7 @@ use super::sample::Sample;
 /// How to run trends.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
+    /// The limits each sprint is evaluated within.
     pub limits: Limits,
     /// What loading each snapshot may use (the memory budget).
     pub load: LoadOptions,
@@ -25,7 +26,9 @@ pub struct Options {
 
 /// A finished analysis, plus what scripts printed (for stderr), in sprint order.
 pub struct Trends {
+    /// The analysis.
     pub report: Report,
+    /// What the policies printed, sprint by sprint.
     pub log: Vec<String>,
 }
 

@@ -17,11 +17,6 @@ use super::model::{
 /// (from 1/1.5 ≈ 0.67 to 1.5): a quartile then originates about its share.
 pub const NEAR_ONE_FACTOR: f64 = 1.5;
 
-/// Whether a ratio is near 1 (proportional access).
-pub fn near_one(ratio: f64) -> bool {
-    (1.0 / NEAR_ONE_FACTOR..=NEAR_ONE_FACTOR).contains(&ratio)
-}
-
 /// What the verdicts read, all already in the report.
 pub struct Inputs<'a> {
     pub answer: &'a Answer,

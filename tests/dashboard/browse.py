@@ -37,6 +37,7 @@ CHARTS = """JSON.stringify([...document.querySelectorAll('svg.chart')].map(s => 
     marks: s.querySelectorAll('rect > title, g > title').length,
     width: box.width, height: box.height,
     drawn_width: inner.width, drawn_height: inner.height,
+    view_width: s.viewBox.baseVal.width,
   };
 }))"""
 

@@ -8,7 +8,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use bursar::{Document, Link};
+use bursar::Document;
 use serde_json::Value;
 
 use crate::diff::{PACK, SPRINT, eval, stderr, stdout};
@@ -237,85 +237,6 @@ fn endless_streams_and_fifos_are_read_once_and_no_further_than_the_bound() {
     }
 }
 
-/// A document of `decisions` built from the fixture's first decision, with `because`
-/// links given as (from, to) indices.
-fn graph(n: usize, policy_of: impl Fn(usize) -> String, links: &[(usize, usize)]) -> Document {
-    let dir = tempfile::tempdir().unwrap();
-    let mut doc: Document =
-        serde_json::from_str(&std::fs::read_to_string(recorded(dir.path())).unwrap()).unwrap();
-    let template = doc.decisions[0].clone();
-    doc.decisions = (0..n)
-        .map(|i| {
-            let mut d = template.clone();
-            d.policy = policy_of(i);
-            d.subject = format!("s{i}");
-            d
-        })
-        .collect();
-    for &(from, to) in links {
-        let link = Link {
-            policy: doc.decisions[to].policy.clone(),
-            subject: doc.decisions[to].subject.clone(),
-        };
-        doc.decisions[from].because.push(link);
-    }
-    doc
-}
-
-fn explained(doc: &Document, subject: &str) -> (String, Value) {
-    let e = bursar::audit::explain::explain(doc, subject, None).unwrap();
-    let text = bursar::render::to_string(&bursar::render::explain_text::ExplainTextEmitter, &e);
-    let json = serde_json::to_value(&e).unwrap();
-    (text, json)
-}
-
-#[test]
-fn explain_shows_each_decision_of_a_ladder_once_and_points_back() {
-    // 30 rungs of two decisions; each decision of a rung draws on both of the rung below:
-    // as a tree that is 2^29 paths, as a graph 60 decisions.
-    let rungs = 30;
-    let links: Vec<(usize, usize)> = (1..rungs)
-        .flat_map(|r| [(0, 0), (0, 1), (1, 0), (1, 1)].map(|(a, b)| (2 * r + a, 2 * (r - 1) + b)))
-        .collect();
-    let doc = graph(2 * rungs, |i| format!("p{:02}", i / 2), &links);
-    let top = format!("s{}", 2 * rungs - 1);
-    let (text, json) = explained(&doc, &top);
-    let entries = json["entries"].as_array().unwrap();
-    // Everything below the top decision's rung is reached: 1 + 2 × 29 decisions, once each.
-    assert_eq!(entries.len(), 1 + 2 * (rungs - 1));
-    let headers = text
-        .lines()
-        .filter(|l| l.contains(": ") && l.contains("`s"))
-        .count();
-    assert!(text.contains("see above"), "{text}");
-    assert!(headers <= 2 * rungs + 2 * 2 * rungs, "{headers}");
-    assert!(text.len() < 200 * 1024, "{} bytes", text.len());
-}
-
-#[test]
-fn explain_ends_on_a_long_chain_with_output_linear_in_it() {
-    let size = |n: usize| {
-        let links: Vec<(usize, usize)> = (0..n - 1).map(|i| (i, i + 1)).collect();
-        let doc = graph(n, |i| format!("p{}", i % 7), &links);
-        let (text, json) = explained(&doc, "s0");
-        assert_eq!(json["entries"].as_array().unwrap().len(), n);
-        text.len()
-    };
-    let (small, large) = (size(10_000), size(100_000));
-    // Ten times the links, about ten times the output (never the square).
-    assert!(large < small * 12, "{small} → {large}");
-}
-
-#[test]
-fn a_cycle_is_named_as_a_cycle() {
-    let doc = graph(3, |i| format!("p{i}"), &[(0, 1), (1, 2), (2, 0)]);
-    let (text, json) = explained(&doc, "s0");
-    assert_eq!(json["entries"].as_array().unwrap().len(), 3);
-    assert_eq!(json["entries"][2]["drew_on"][0]["shown"], "cycle");
-    assert!(text.contains("p0 `s0`: a cycle"), "{text}");
-    assert!(!text.contains("not in the document"), "{text}");
-}
-
 #[test]
 fn a_falsified_check_is_found_by_diff_and_named_by_verify() {
     let dir = tempfile::tempdir().unwrap();
@@ -348,7 +269,7 @@ fn a_falsified_check_is_found_by_diff_and_named_by_verify() {
 
 #[test]
 fn a_decision_without_checks_is_located_at_its_record_call_in_the_ci_formats() {
-    use bursar::render::{self, Context, Format};
+    use bursar::{Format, RenderContext as Context};
     let dir = tempfile::tempdir().unwrap();
     let mut doc: Document =
         serde_json::from_str(&std::fs::read_to_string(recorded(dir.path())).unwrap()).unwrap();
@@ -364,14 +285,14 @@ fn a_decision_without_checks_is_located_at_its_record_call_in_the_ci_formats() {
         fail_on: Some(bursar::Severity::Deny),
         policies: "pack".into(),
     };
-    let github = render::to_string(&*Format::Github.emitter(&context), &doc);
+    let github = bursar::render(&*Format::Github.emitter(&context), &doc);
     let at = format!(
         "file=pack/squads.rhai,line={},col={}",
         site.line, site.column
     );
     assert!(github.contains(&at), "{github}");
     let sarif: Value =
-        serde_json::from_str(&render::to_string(&*Format::Sarif.emitter(&context), &doc)).unwrap();
+        serde_json::from_str(&bursar::render(&*Format::Sarif.emitter(&context), &doc)).unwrap();
     let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
     assert_eq!(region["startLine"], site.line, "{sarif}");
     assert_eq!(region["startColumn"], site.column, "{sarif}");
@@ -381,7 +302,7 @@ fn a_decision_without_checks_is_located_at_its_record_call_in_the_ci_formats() {
 /// checked one at a time as they are read, never as one tree.
 fn streamed_problems(json: &Value) -> Vec<String> {
     let text = serde_json::to_string_pretty(json).unwrap();
-    match bursar::audit::document::parse(text.as_bytes(), "forged.json") {
+    match bursar::parse_document(text.as_bytes(), "forged.json") {
         Err(bursar::Error::InvalidInput { problems, .. }) => {
             problems.iter().map(ToString::to_string).collect()
         }
@@ -423,7 +344,7 @@ fn a_document_read_one_decision_at_a_time_is_refused_exactly_as_its_whole_tree()
         let mut json = good.clone();
         edit(&mut json);
         let whole: Vec<String> = {
-            let mut p = bursar::schema::validate_decisions(&json);
+            let mut p = bursar::validate_decisions(&json);
             p.sort();
             p.iter().map(ToString::to_string).collect()
         };

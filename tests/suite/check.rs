@@ -188,50 +188,6 @@ fn an_undeclared_outcome_stops_eval_at_the_record_call() {
     );
 }
 
-/// Every field of the table (`host/fields.rs`) is a getter scripts can read, on a sprint
-/// that has one of everything; the other way round, registering a getter the table lacks
-/// fails every debug build (`fields::registered`).
-#[test]
-fn every_field_in_the_table_is_readable() {
-    use bursar::host::fields::TYPES;
-    let reach = |ty: &str| -> Option<&str> {
-        Some(match ty {
-            "Facts" => "facts",
-            "Variant" => "facts.variants[0]",
-            "Squad" => "facts.squads[0]",
-            "Family" => "facts.families[0]",
-            "Topup" => "facts.topups[0]",
-            "CatalogEntry" => "facts.catalog[0]",
-            "Runs" => "facts.runs",
-            "Run" => "facts.runs[0]",
-            _ => return None,
-        })
-    };
-    let mut script = String::from("const POLICY = \"fields\";\nlet all = [];\n");
-    for ty in TYPES {
-        let at = reach(ty.name).unwrap_or_else(|| panic!("no way to reach `{}`", ty.name));
-        for field in ty.all_fields() {
-            script.push_str(&format!("all.push({at}.{});\n", field.name));
-        }
-    }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("fields.rhai"), script).unwrap();
-    let pack = dir.path().to_str().unwrap();
-    let out = bursar(&[
-        "eval",
-        "--policies",
-        pack,
-        "--snapshot",
-        "examples/sprint-2026-S24.json",
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn reads_through_indexes_and_loops_are_followed_and_nothing_unclear_is_judged() {
     let stderr = findings(

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::process::Output;
 
 use bursar::Limits;
-use bursar::host::{Host, PackSource};
-use bursar::testing::{Case, Runner};
+use bursar::{Case, TestRunner as Runner};
+use bursar::{Host, PackSource};
 
 use crate::support::bursar;
 

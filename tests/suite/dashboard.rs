@@ -7,149 +7,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use bursar::render::svg::{self, Labels, Reference, Series};
-use bursar::synthetic::{Options, Scenario, Series as GenSeries};
+use bursar::{GenerateOptions as Options, Scenario, Series as GenSeries};
 use serde_json::Value;
 
 use crate::support::bursar;
 
-fn labels(id: &'static str) -> Labels<'static> {
-    Labels {
-        id,
-        title: "A <title> & more",
-        x: "the x axis",
-        y: "the y axis",
-    }
-}
-
-fn categories(n: usize) -> Vec<String> {
-    (1..=n).map(|i| format!("S{i:02}")).collect()
-}
-
-fn count(haystack: &str, needle: &str) -> usize {
-    haystack.matches(needle).count()
-}
-
-/// What every chart must have: an accessible title, the visible title, both axis labels,
-/// escaped, and nothing that could load or run anything.
-fn assert_labelled(svg: &str, id: &str) {
-    assert!(svg.starts_with("<svg "), "{svg}");
-    assert!(svg.contains(&format!(r#"aria-labelledby="{id}-title""#)));
-    assert_eq!(count(svg, "A &lt;title&gt; &amp; more"), 2, "{svg}");
-    for axis in ["the x axis", "the y axis"] {
-        assert!(svg.contains(&format!(">{axis}<")), "{axis}");
-    }
-    assert!(!svg.contains("<title> &"), "unescaped title");
-    for forbidden in [
-        "http", "<script", "href", "@import", "url(h", "url('", "url(\"",
-    ] {
-        assert!(!svg.contains(forbidden), "{forbidden} in {svg}");
-    }
-}
-
-#[test]
-fn stacked_bars_draw_one_segment_per_positive_value_and_stack_to_the_total() {
-    let bands = [
-        Series::new("review", [Some(10.0), Some(0.0), Some(30.0)]),
-        Series::new("<untagged>", [Some(10.0), Some(5.0), None]),
-    ];
-    let svg = svg::stacked::chart(&labels("st"), &categories(3), &bands);
-    assert_labelled(&svg, "st");
-    // Four segments (a zero and a missing value draw nothing) and two legend swatches.
-    assert_eq!(count(&svg, r#"fill="url(#st-p0)""#), 2 + 1);
-    assert_eq!(count(&svg, r#"fill="url(#st-p1)""#), 2 + 1);
-    assert!(svg.contains("&lt;untagged&gt;") && !svg.contains("<untagged>"));
-    // The tallest stack (30) reaches the top tick (30) at the top of the plot.
-    assert!(svg.contains(r#"y="44.0" width"#), "{svg}");
-    // Patterns differ, not only colours: the second band has marks drawn over its fill.
-    let second = svg.split(r#"<pattern id="st-p1""#).nth(1).unwrap();
-    assert!(second.split("</pattern>").next().unwrap().contains("<path"));
-}
-
-#[test]
-fn grouped_bars_label_each_value_and_draw_the_reference() {
-    let groups = [
-        Series::new("new", [Some(1.0), Some(3.0)]),
-        Series::new("backlog", [Some(0.0), None]),
-    ];
-    let reference = Reference {
-        value: 2.0,
-        label: "limit",
-    };
-    let svg = svg::bars::chart(&labels("gb"), &categories(2), &groups, Some(&reference));
-    assert_labelled(&svg, "gb");
-    assert_eq!(count(&svg, "<rect x"), 3 + 2, "three bars, two swatches");
-    assert_eq!(count(&svg, r#"class="reference""#), 1);
-    assert!(svg.contains(">limit<"));
-    for value in [">1<", ">3<", ">0<"] {
-        assert!(svg.contains(value), "{value}");
-    }
-}
-
-#[test]
-fn lines_leave_a_gap_for_a_missing_value_and_draw_the_threshold() {
-    let line = [Series::new(
-        "gini",
-        [Some(0.2), Some(0.3), None, Some(0.5), Some(0.4)],
-    )];
-    let threshold = Reference {
-        value: 0.35,
-        label: "threshold ≤ 0.35",
-    };
-    let svg = svg::lines::chart(&labels("ln"), &categories(5), &line, Some(&threshold));
-    assert_labelled(&svg, "ln");
-    assert_eq!(count(&svg, r#"<path d="M"#), 2, "two runs around the gap");
-    assert_eq!(count(&svg, "<circle"), 4, "a marker per value");
-    assert!(svg.contains(">threshold ≤ 0.35<"));
-    // One series: the title names it, no legend entry repeats it.
-    assert_eq!(count(&svg, ">gini<"), 0);
-    assert!(
-        svg.contains(">0.1<") && svg.contains(">0.5<"),
-        "ticks by 0.1: {svg}"
-    );
-}
-
-#[test]
-fn horizontal_bars_write_values_and_say_when_there_is_no_figure() {
-    let rows = ["top".to_owned(), "bottom".to_owned()];
-    let series = [
-        Series::new("access ratio", [Some(1.96), None]),
-        Series::new("credit ratio", [Some(2.01), Some(0.0)]),
-    ];
-    let proportional = Reference {
-        value: 1.0,
-        label: "proportional (1.0)",
-    };
-    let svg = svg::hbars::chart(&labels("hb"), &rows, &series, Some(&proportional));
-    assert_labelled(&svg, "hb");
-    for text in [
-        ">1.96<",
-        ">2.01<",
-        ">no figure<",
-        ">proportional (1.0)<",
-        ">access ratio<",
-    ] {
-        assert!(svg.contains(text), "{text} in {svg}");
-    }
-}
-
-#[test]
-fn ticks_are_round_steps_that_cover_the_largest_value() {
-    assert_eq!(svg::ticks(38.0), (40.0, vec![0.0, 10.0, 20.0, 30.0, 40.0]));
-    let (top, ticks) = svg::ticks(0.37);
-    assert!((top - 0.4).abs() < 1e-12, "{top}");
-    assert_eq!(ticks.len(), 5);
-    assert_eq!(svg::ticks(0.0).0, 1.0, "an empty chart still has an axis");
-    assert_eq!(svg::tick_label(0.15, 0.05), "0.15");
-    assert_eq!(svg::tick_label(1.5, 0.5), "1.5");
-    assert_eq!(svg::tick_label(20.0, 10.0), "20");
-    assert_eq!(svg::compact(45_000_000.0), "45M");
-    assert_eq!(svg::compact(1_250_000.0), "1.2M");
-    assert_eq!(svg::compact(350_000.0), "350k");
-}
-
 /// The report of the hand series (`tests/fixtures/trends/hand`), through the library.
-fn hand_report() -> bursar::trends::Report {
+fn hand_report() -> bursar::TrendsReport {
     let files: Vec<String> = ["s01", "s02", "s03"]
         .map(|s| format!("tests/fixtures/trends/hand/{s}.json"))
         .to_vec();
@@ -158,7 +22,7 @@ fn hand_report() -> bursar::trends::Report {
 
 #[test]
 fn the_dashboard_of_the_hand_series_is_pinned() {
-    let html = bursar::render::to_string(&bursar::render::dashboard::Dashboard, &hand_report());
+    let html = bursar::render(&bursar::Dashboard, &hand_report());
     insta::assert_snapshot!("dashboard_hand", html);
 }
 
@@ -188,7 +52,7 @@ fn generated(dir: &Path, scenario: Scenario, sprints: u32) -> (PathBuf, Value) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let manifest = serde_json::from_slice(&bursar::synthetic::manifest(&series)).unwrap();
+    let manifest = serde_json::from_slice(&bursar::series_manifest(&series)).unwrap();
     (html, manifest)
 }
 
@@ -343,7 +207,7 @@ fn the_dashboard_renders_in_headless_chromium_without_errors_or_requests() {
         }
         // Drawn inside its own box: nothing spills past the chart's edge.
         assert!(
-            c["drawn_width"].as_f64().unwrap() <= svg::WIDTH + 0.5,
+            c["drawn_width"].as_f64().unwrap() <= c["view_width"].as_f64().unwrap() + 0.5,
             "{c}"
         );
     }
@@ -388,7 +252,7 @@ fn names_from_the_snapshots_are_escaped_everywhere_on_the_page() {
         m.recorded_origin = hostile.to_owned();
     }
     assert!(!report.credit_mismatches.is_empty());
-    let html = bursar::render::to_string(&bursar::render::dashboard::Dashboard, &report);
+    let html = bursar::render(&bursar::Dashboard, &report);
     assert!(
         !html.contains("<script") && !html.contains("alert(\"x\")"),
         "unescaped"
@@ -397,6 +261,10 @@ fn names_from_the_snapshots_are_escaped_everywhere_on_the_page() {
     // The title twice, the family in the chart legend, a tooltip and its table, the
     // journeys and both squads of a mismatch.
     assert!(count(&html, escaped) > 10, "{}", count(&html, escaped));
+}
+
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
 }
 
 /// The first screen (1400x900) of a fair and an entrenched series: the answer banner,

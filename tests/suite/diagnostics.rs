@@ -4,11 +4,7 @@
 //! per line on stderr, nothing on stdout). Also: colour only when asked, long lines cut
 //! around the mistake, and `test` and `check` taking the same path.
 
-use std::path::Path;
 use std::process::Output;
-
-use bursar::error::{Code, Level, PolicyError};
-use bursar::render::diagnostic;
 
 use crate::support::bursar;
 
@@ -203,70 +199,4 @@ fn check_and_test_render_the_same_diagnostic() {
         objects[0]["context"][0],
         format!("while running the case `{}`", case.display())
     );
-}
-
-fn located(text: &str, line: usize, column: usize) -> Box<PolicyError> {
-    let mut e = PolicyError::new(Path::new("p.rhai"), "a mistake")
-        .with_code(Code::Runtime)
-        .with_hint("do it differently");
-    e.line = Some(line);
-    e.column = Some(column);
-    e.span = Some(3);
-    e.source_text = Some(text.into());
-    e
-}
-
-/// Colour only when the caller asks for it (the CLI: only for a terminal).
-#[test]
-fn colour_only_when_asked() {
-    let e = located("let x = 1;\nlet y = x + \"a\";\n", 2, 9);
-    let plain = diagnostic::policy(&e);
-    let coloured = diagnostic::policy_with(&e, true);
-    assert!(!plain.contains('\u{1b}'), "{plain}");
-    assert!(coloured.contains('\u{1b}'), "{coloured}");
-    assert!(plain.starts_with("p.rhai:2:9: a mistake\n"), "{plain}");
-    assert!(plain.contains("help: do it differently"), "{plain}");
-}
-
-/// A very long line is shown around the mistake, with the underline under it; the line
-/// before and after are cut to the same window.
-#[test]
-fn a_long_line_is_shown_around_the_column() {
-    let long = format!("let s = \"{}\"; let t = s + oops;", "x".repeat(5000));
-    let column = long.find("oops").unwrap() + 1;
-    let text = format!("// before\n{long}\n// after\n");
-    let mut e = located(&text, 2, column);
-    e.span = Some(4);
-    let shown = diagnostic::policy(&e);
-    let lines: Vec<&str> = shown.lines().collect();
-    let code = lines.iter().position(|l| l.contains("oops")).unwrap();
-    assert!(lines[code].len() < 200, "{shown}");
-    assert!(lines[code].contains("..."), "{shown}");
-    let start = lines[code + 1].find('^').unwrap();
-    assert_eq!(&lines[code][start..start + 4], "oops", "{shown}");
-    assert!(shown.contains("[2:"), "{shown}");
-}
-
-/// A warning (as `check` may report) says so in its data.
-#[test]
-fn severity_is_data() {
-    let e = located("let x = 1;\n", 1, 5).with_level(Level::Warning);
-    assert_eq!(diagnostic::policy_json(&e)["severity"], "warning");
-    assert_eq!(diagnostic::policy_json(&e)["span"], 3);
-}
-
-/// Names, numbers, strings and operators are measured whole.
-#[test]
-fn spans_are_measured_from_the_source() {
-    let line = r#"    d.check("to\"k", t.tokenz, ">=", 1.5e3) ?? x;"#;
-    let at = |needle: &str| line.find(needle).unwrap() + 1;
-    let width = |needle: &str| bursar::error::token_width(line, at(needle));
-    assert_eq!(width("check"), 5);
-    assert_eq!(width(r#""to"#), 7);
-    assert_eq!(width("tokenz"), 6);
-    assert_eq!(width("1.5e3"), 5);
-    assert_eq!(width("??"), 2);
-    assert_eq!(width(";"), 1);
-    assert_eq!(bursar::error::token_width(line, 500), 1);
-    assert_eq!(bursar::error::token_width("x **= 2", 3), 3);
 }

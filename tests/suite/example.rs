@@ -21,7 +21,7 @@ fn example_is_a_valid_snapshot() {
 fn example_decisions_validate_against_the_decisions_schema() {
     let doc = support::evaluate(&support::example());
     let json: Value = serde_json::from_str(&support::to_json(&doc)).unwrap();
-    let problems = bursar::schema::validate_decisions(&json);
+    let problems = bursar::validate_decisions(&json);
     assert!(problems.is_empty(), "{problems:?}");
 }
 

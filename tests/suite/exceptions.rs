@@ -88,7 +88,7 @@ fn an_overridden_promotion_is_what_crediting_and_allocation_see() {
     let allocation = decision(&doc, "allocation", "data-eng").unwrap();
     assert_eq!(allocation["values"]["tokens"], 2_250_000);
     assert!(doc.get("warnings").is_none(), "{doc}");
-    assert_eq!(bursar::schema::validate_decisions(&doc), vec![]);
+    assert_eq!(bursar::validate_decisions(&doc), vec![]);
 }
 
 #[test]
@@ -176,7 +176,7 @@ fn expired_unapproved_and_unmatched_exceptions_are_warnings_not_applied() {
         assert!(stderr.contains(&line), "{line} not in {stderr}");
     }
     insta::assert_snapshot!(stderr);
-    assert_eq!(bursar::schema::validate_decisions(&doc), vec![]);
+    assert_eq!(bursar::validate_decisions(&doc), vec![]);
 }
 
 #[test]

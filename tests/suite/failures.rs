@@ -1,7 +1,7 @@
 //! A failing run says why: the stderr summary of the decisions at or above `--fail-on`
 //! (rendered by `render::failures`, printed by `eval` only when it exits 1).
 
-use bursar::render::{self, failures::FailureSummary};
+use bursar::FailuresText as FailureSummary;
 use bursar::{Document, Severity};
 
 use crate::support::{self, bursar};
@@ -13,7 +13,7 @@ fn fixture(name: &str) -> Document {
 }
 
 fn summary(doc: &Document, fail_on: Severity) -> String {
-    render::to_string(&FailureSummary { fail_on }, doc)
+    bursar::render(&FailureSummary { fail_on }, doc)
 }
 
 fn stderr(out: &std::process::Output) -> String {

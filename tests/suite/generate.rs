@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use bursar::Decision;
-use bursar::synthetic::Options;
+use bursar::GenerateOptions as Options;
 use serde_json::Value;
 
 use crate::support::{self, bursar};
@@ -19,7 +19,7 @@ fn options(runs: u64, seed: u64) -> Options {
 }
 
 fn generate(options: &Options) -> Vec<u8> {
-    bursar::synthetic::generate(options).expect("generation succeeds")
+    bursar::generate(options).expect("generation succeeds")
 }
 
 fn records<'a>(doc: &'a Value, field: &str) -> &'a [Value] {
@@ -32,7 +32,7 @@ fn generated_snapshots_load_and_look_like_a_real_sprint() {
     let loaded = bursar::parse_snapshot(&bytes, "generated").unwrap_or_else(|e| {
         panic!(
             "generated snapshot is invalid:\n{}",
-            bursar::render::diagnostic::render(&e)
+            bursar::render_error(&e)
         )
     });
     assert_eq!(loaded.snapshot.runs.len(), 2000);
@@ -116,7 +116,7 @@ struct Aggregate {
     input_tokens: u64,
     output_tokens: u64,
     cost_micros: i64,
-    first: (bursar::instant::Instant, String),
+    first: (bursar::Instant, String),
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn run_groups_are_exact_aggregates_of_the_runs() {
     let loaded = bursar::parse_snapshot(&groups_bytes, "generated").unwrap_or_else(|e| {
         panic!(
             "generated groups are invalid:\n{}",
-            bursar::render::diagnostic::render(&e)
+            bursar::render_error(&e)
         )
     });
     assert!(loaded.snapshot.runs.is_empty());
@@ -143,7 +143,7 @@ fn run_groups_are_exact_aggregates_of_the_runs() {
     };
     let mut expected: BTreeMap<Vec<String>, Aggregate> = BTreeMap::new();
     for r in records(&runs_doc, "runs") {
-        let at = bursar::instant::parse_rfc3339(r["started_at"].as_str().unwrap()).unwrap();
+        let at = bursar::parse_instant(r["started_at"].as_str().unwrap()).unwrap();
         let first = (at, r["id"].as_str().unwrap().to_owned());
         let e = expected.entry(key(r)).or_insert_with(|| Aggregate {
             first: first.clone(),
@@ -157,7 +157,7 @@ fn run_groups_are_exact_aggregates_of_the_runs() {
     }
     let mut actual = BTreeMap::new();
     for g in records(&groups_doc, "run_groups") {
-        let at = bursar::instant::parse_rfc3339(g["first_started_at"].as_str().unwrap()).unwrap();
+        let at = bursar::parse_instant(g["first_started_at"].as_str().unwrap()).unwrap();
         let aggregate = Aggregate {
             count: g["count"].as_u64().unwrap(),
             input_tokens: g["input_tokens"].as_u64().unwrap(),
@@ -380,7 +380,7 @@ fn generated_bytes_are_pinned() {
 /// `--sprints 3` spun while planning. The limits are the ones `--help` states.
 #[test]
 fn absurd_sizes_are_refused_before_writing_or_planning() {
-    use bursar::synthetic::{MAX_RUNS, MAX_SERIES_RUNS};
+    use bursar::{MAX_RUNS, MAX_SERIES_RUNS};
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("big.json");
     let series = dir.path().join("series");

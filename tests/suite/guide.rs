@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use bursar::Limits;
-use bursar::testing::{Case, Runner};
+use bursar::{Case, TestRunner as Runner};
 
 use crate::support::{bursar, root};
 
@@ -43,9 +43,7 @@ fn the_worked_example_passes_its_cases_and_check() {
 #[test]
 fn the_worked_example_cases_reach_every_outcome_and_both_sides_of_the_check() {
     let runner = Runner::open(Path::new(EXAMPLE), Limits::default()).unwrap();
-    let files = bursar::testing::case::discover(&[PathBuf::from(EXAMPLE).join("tests")])
-        .unwrap()
-        .files;
+    let files = crate::support::files(&PathBuf::from(EXAMPLE).join("tests"), "case");
     let (mut outcomes, mut sides) = (BTreeSet::new(), BTreeSet::new());
     for file in files {
         let case = Case::read(&file).unwrap();

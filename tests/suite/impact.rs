@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 
 use bursar::Document;
 use bursar::Limits;
-use bursar::impact::{self, Options};
-use bursar::snapshot::Source;
+use bursar::{Impact, ImpactOptions as Options, SnapshotImpact, Source};
 use serde_json::Value;
 
 use crate::support;
@@ -136,7 +135,7 @@ fn expected(snapshot: &Path, old: &Document, new: Promotion) -> Expected {
 }
 
 /// What the impact report says, in the same shape.
-fn found(s: &impact::SnapshotImpact) -> Expected {
+fn found(s: &SnapshotImpact) -> Expected {
     let d = &s.diff;
     let mut out = Expected::default();
     for c in &d.changed {
@@ -178,7 +177,7 @@ fn snapshots() -> Vec<PathBuf> {
     snapshots
 }
 
-fn run(new: &Path, snapshots: &[PathBuf], jobs: usize) -> impact::Impact {
+fn run(new: &Path, snapshots: &[PathBuf], jobs: usize) -> Impact {
     let options = Options {
         limits: Limits::default(),
         load: Default::default(),
@@ -186,14 +185,14 @@ fn run(new: &Path, snapshots: &[PathBuf], jobs: usize) -> impact::Impact {
         details: true,
     };
     let sources: Vec<Source> = snapshots.iter().cloned().map(Source::from).collect();
-    impact::run(
+    bursar::impact(
         new,
         &support::policies(),
         &sources,
         &options,
         &mut |_, _| {},
     )
-    .unwrap_or_else(|f| panic!("{}", bursar::render::diagnostic::render(&f.error)))
+    .unwrap_or_else(|f| panic!("{}", bursar::render_error(&f.error)))
 }
 
 #[test]
@@ -289,14 +288,14 @@ fn without_details_value_changes_are_counted_not_listed() {
         details: false,
     };
     let snapshot = support::case_snapshot("promotion-uses-10-vs-9");
-    let report = impact::run(
+    let report = bursar::impact(
         pack.path(),
         &support::policies(),
         &[Source::from(snapshot.clone())],
         &options,
         &mut |_, _| {},
     )
-    .unwrap_or_else(|f| panic!("{}", bursar::render::diagnostic::render(&f.error)))
+    .unwrap_or_else(|f| panic!("{}", bursar::render_error(&f.error)))
     .report;
     let d = &report.snapshots[0].diff;
     assert!(d.changed.iter().all(|c| c.values.is_empty()));
@@ -311,33 +310,4 @@ fn without_details_value_changes_are_counted_not_listed() {
         support::evaluate(&snapshot).decisions.len() - 2
     );
     assert_eq!(report.totals.values_changed, Some(1));
-}
-
-#[test]
-fn an_unchanged_snapshot_with_one_decision_says_decision() {
-    // A pack of one policy deciding one subject, against itself.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy("policies/health.rhai", dir.path().join("health.rhai")).unwrap();
-    let snapshot = support::case_snapshot("health-single-squad");
-    let options = Options {
-        limits: Limits::default(),
-        load: Default::default(),
-        jobs: 1,
-        details: false,
-    };
-    let report = impact::run(
-        dir.path(),
-        dir.path(),
-        &[Source::from(snapshot.clone())],
-        &options,
-        &mut |_, _| {},
-    )
-    .unwrap_or_else(|f| panic!("{}", bursar::render::diagnostic::render(&f.error)))
-    .report;
-    assert_eq!(report.snapshots[0].diff.unchanged, 1);
-    let text = bursar::render::to_string(&bursar::render::impact::ImpactText, &report);
-    assert!(
-        text.contains("(sprint 2026-S24): no change, 1 decision\n"),
-        "{text}"
-    );
 }

@@ -87,7 +87,7 @@ fn readme_import_example_runs_from_telemetry_to_eval() {
     let decisions: Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("decisions.json")).unwrap()).unwrap();
     assert_eq!(decisions["sprint"], "2026-S24");
-    assert!(bursar::schema::validate_decisions(&decisions).is_empty());
+    assert!(bursar::validate_decisions(&decisions).is_empty());
 }
 
 #[test]

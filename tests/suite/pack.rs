@@ -154,7 +154,7 @@ fn the_recorded_rhai_version_is_the_one_in_cargo_lock() {
         .and_then(|entry| entry.lines().find_map(|l| l.strip_prefix("version = ")))
         .expect("rhai is in Cargo.lock")
         .trim_matches('"');
-    assert_eq!(bursar::host::RHAI_VERSION, version);
+    assert_eq!(bursar::RHAI_VERSION, version);
     let doc = eval(&support::root().join("policies"));
     assert_eq!(doc["rhai"], version);
 }
@@ -183,13 +183,13 @@ fn a_check_made_in_a_module_names_the_module_file_and_line() {
     assert_eq!(check["line"], 3);
     assert_eq!(check["column"], 7);
     assert_eq!(check["at"], "lib/checks.rhai:3:7");
-    let problems = bursar::schema::validate_decisions(&doc);
+    let problems = bursar::validate_decisions(&doc);
     assert!(problems.is_empty(), "{problems:?}");
 }
 
 #[test]
 fn a_pack_runs_the_bytes_it_read_whatever_happens_on_disk_after() {
-    use bursar::host::{Host, PackSource};
+    use bursar::{Host, PackSource};
     let dir = tempfile::tempdir().unwrap();
     pack_with_module(dir.path(), 100);
     let source = PackSource::read(dir.path(), &bursar::Limits::default()).unwrap();

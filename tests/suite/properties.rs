@@ -170,7 +170,7 @@ fn compile_and_run(source: &str) -> Option<String> {
                 "not a policy error: {err}\n{source}"
             );
             // Rendering must cope with any position an error reports.
-            let text = bursar::render::diagnostic::render(&err);
+            let text = bursar::render_error(&err);
             assert!(
                 !text.contains("crashed the script engine"),
                 "the engine panicked:\n{text}\n{source}"

@@ -61,7 +61,7 @@ fn a_run_outside_the_sprint_is_a_warning_naming_it() {
     assert!(message.contains(first.as_str().unwrap()), "{message}");
     assert!(err.contains(&format!("warning: {message}")), "{err}");
     // The document is still valid against its schema.
-    assert!(bursar::schema::validate_decisions(&decisions).is_empty());
+    assert!(bursar::validate_decisions(&decisions).is_empty());
 
     // Refused on request: exit 2, each at its pointer, nothing on stdout.
     let refused = eval(&path, &["--refuse-runs-outside-sprint"]);
@@ -160,7 +160,7 @@ fn a_family_named_untagged_keeps_its_own_row() {
         let d = doc.decisions.iter().find(|d| d.policy == "health").unwrap();
         serde_json::to_value(&d.values).unwrap()["exploration_tokens_by_family"].clone()
     };
-    let untagged = health(&before)[bursar::host::UNTAGGED].clone();
+    let untagged = health(&before)[bursar::UNTAGGED].clone();
     assert!(untagged.as_u64().unwrap() > 0);
 
     let mut doc = example();
@@ -175,7 +175,7 @@ fn a_family_named_untagged_keeps_its_own_row() {
     let after = support::evaluate(std::path::Path::new(&path));
     let by_family = health(&after);
     assert_eq!(by_family["(untagged)"], json!(tokens), "{by_family}");
-    assert_eq!(by_family[bursar::host::UNTAGGED], untagged, "{by_family}");
+    assert_eq!(by_family[bursar::UNTAGGED], untagged, "{by_family}");
 }
 
 /// A top-up of 2^53 + 1 tokens against a cap of 2^53 (half a baseline of 2^54, a float

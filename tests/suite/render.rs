@@ -3,7 +3,7 @@
 //! snapshot review could miss, checked against the documents themselves.
 
 use bursar::Document;
-use bursar::render::{self, Format};
+use bursar::{Format, RenderContext};
 
 use crate::support;
 
@@ -53,15 +53,15 @@ pub(crate) fn recount(doc: &mut Document) {
 }
 
 /// The context `eval` gives emitters by default: `--fail-on deny`, `--policies policies`.
-pub(crate) fn context() -> render::Context {
-    render::Context {
+pub(crate) fn context() -> RenderContext {
+    RenderContext {
         fail_on: Some(bursar::Severity::Deny),
         policies: "policies".into(),
     }
 }
 
 fn emit(format: Format, doc: &Document) -> String {
-    render::to_string(&*format.emitter(&context()), doc)
+    bursar::render(&*format.emitter(&context()), doc)
 }
 
 fn text(doc: &Document) -> String {

@@ -4,18 +4,18 @@
 
 use std::path::Path;
 
-use bursar::render::{self, Format};
 use bursar::{Document, Severity};
+use bursar::{Format, RenderContext};
 
 use crate::render::fixture;
 use crate::support;
 
 fn github(doc: &Document, policies: &str) -> String {
-    let context = render::Context {
+    let context = RenderContext {
         fail_on: Some(Severity::Deny),
         policies: policies.into(),
     };
-    render::to_string(&*Format::Github.emitter(&context), doc)
+    bursar::render(&*Format::Github.emitter(&context), doc)
 }
 
 /// The one decision of `one-decision`, turned into a `deny` whose subject and summary

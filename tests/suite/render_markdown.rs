@@ -3,20 +3,20 @@
 //! snapshots cannot: that text from the inputs shows as it was written, that the info
 //! decisions are folded, and that a huge document still fits a pull-request comment.
 
-use bursar::render::markdown::{MAX_CHARS, MAX_ROWS};
-use bursar::render::{self, Format};
 use bursar::{Document, Severity};
+use bursar::{Format, RenderContext};
+use bursar::{MARKDOWN_MAX_CHARS as MAX_CHARS, MARKDOWN_MAX_ROWS as MAX_ROWS};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::render::fixture;
 use crate::support;
 
 fn markdown(doc: &Document, fail_on: Option<Severity>) -> String {
-    let context = render::Context {
+    let context = RenderContext {
         fail_on,
         policies: "policies".into(),
     };
-    render::to_string(&*Format::Markdown.emitter(&context), doc)
+    bursar::render(&*Format::Markdown.emitter(&context), doc)
 }
 
 /// A table as a reader sees it: its rows (the header first) of cells, and whether it

@@ -6,8 +6,8 @@
 
 use std::sync::OnceLock;
 
-use bursar::render::{self, Format};
 use bursar::{Document, Severity};
+use bursar::{Format, RenderContext};
 use jsonschema::Validator;
 use serde_json::{Value, json};
 
@@ -44,8 +44,8 @@ fn problems(log: &Value) -> Vec<String> {
         .collect()
 }
 
-fn sarif(doc: &Document, context: &render::Context) -> Value {
-    let out = render::to_string(&*Format::Sarif.emitter(context), doc);
+fn sarif(doc: &Document, context: &RenderContext) -> Value {
+    let out = bursar::render(&*Format::Sarif.emitter(context), doc);
     serde_json::from_str(&out).expect("the sarif emitter writes JSON")
 }
 
@@ -213,7 +213,7 @@ fn paths_become_valid_uri_references() {
         ("/srv/pack", "file:///srv/pack/"),
         ("規則", "%E8%A6%8F%E5%89%87/"),
     ] {
-        let context = render::Context {
+        let context = RenderContext {
             policies: folder.into(),
             ..context()
         };

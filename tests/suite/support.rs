@@ -27,14 +27,17 @@ pub fn evaluate(snapshot: &Path) -> Document {
         Err(err) => panic!(
             "evaluating {} failed:\n{}",
             snapshot.display(),
-            bursar::render::diagnostic::render(&err)
+            bursar::render_error(&err)
         ),
     }
 }
 
 /// The document as `eval` writes it (`--format json`).
 pub fn to_json(doc: &Document) -> String {
-    bursar::render::to_string(&bursar::render::json::JsonEmitter, doc)
+    bursar::render(
+        &*bursar::Format::Json.emitter(&bursar::RenderContext::default()),
+        doc,
+    )
 }
 
 /// Runs the `bursar` binary from the crate root.
@@ -70,7 +73,7 @@ pub fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
 
 /// The shipped pack's case files (`policies/tests/*.case`), sorted.
 pub fn case_files() -> Vec<PathBuf> {
-    files(&policies().join("tests"), bursar::testing::case::EXTENSION)
+    files(&policies().join("tests"), "case")
 }
 
 /// The snapshot of the shipped case `name` (`policies/tests/<name>.case`) as a file of

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use bursar::snapshot::Source;
-use bursar::trends::{Journey, Report, Status};
+use bursar::Source;
+use bursar::{Journey, TrendsReport as Report, TrendsStatus as Status};
 
 use crate::support::{self, bursar};
 
@@ -24,12 +24,12 @@ fn stderr(out: &std::process::Output) -> String {
 /// The report on `files` with the shipped pack, through the library.
 pub fn report(files: &[String], jobs: usize) -> Report {
     let sources: Vec<Source> = files.iter().map(|f| Source::from(Path::new(f))).collect();
-    let options = bursar::trends::Options {
+    let options = bursar::TrendsOptions {
         limits: bursar::Limits::default(),
         load: Default::default(),
         jobs,
     };
-    match bursar::trends::run(&support::policies(), &sources, &options, &mut |_, _| {}) {
+    match bursar::trends(&support::policies(), &sources, &options, &mut |_, _| {}) {
         Ok(trends) => trends.report,
         Err(failure) => panic!("trends failed: {failure}"),
     }

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use bursar::snapshot::Source;
+use bursar::Source;
 use serde_json::{Value, json};
 
 use crate::trends_rates::{Rates, report_of};

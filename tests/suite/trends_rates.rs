@@ -8,9 +8,9 @@
 use std::sync::Arc;
 
 use bursar::Limits;
-use bursar::snapshot::{LoadOptions, Source};
-use bursar::synthetic::{Options, Scenario, Series};
-use bursar::trends::{self, Report};
+use bursar::TrendsReport as Report;
+use bursar::{GenerateOptions as Options, Scenario, Series};
+use bursar::{LoadOptions, Source};
 use serde_json::Value;
 
 /// Seeds per scenario in the test, which must stay cheap in the debug build; the bench
@@ -25,12 +25,12 @@ fn policies() -> std::path::PathBuf {
 
 /// The trends report of `sources`, evaluated with the default pack.
 pub fn report_of(sources: &[Source]) -> Report {
-    let options = trends::Options {
+    let options = bursar::TrendsOptions {
         limits: Limits::default(),
         load: LoadOptions::default(),
         jobs: 2,
     };
-    match trends::run(&policies(), sources, &options, &mut |_, _| {}) {
+    match bursar::trends(&policies(), sources, &options, &mut |_, _| {}) {
         Ok(t) => t.report,
         Err(e) => panic!("trends failed: {e}"),
     }
@@ -66,7 +66,7 @@ fn generated(scenario: Scenario, seed: u64) -> (Vec<Source>, Value) {
             }
         })
         .collect();
-    let manifest = serde_json::from_slice(&bursar::synthetic::manifest(&series)).unwrap();
+    let manifest = serde_json::from_slice(&bursar::series_manifest(&series)).unwrap();
     (sources, manifest)
 }
 

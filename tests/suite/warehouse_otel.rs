@@ -106,11 +106,11 @@ fn python(args: &[&std::ffi::OsStr]) -> std::process::Output {
 }
 
 /// The groups bursar's own arithmetic makes of imported runs, first instants parsed.
-fn group_runs(snapshot: &Value) -> BTreeMap<String, (Value, bursar::instant::Instant)> {
-    let mut groups: BTreeMap<String, (Value, bursar::instant::Instant, String)> = BTreeMap::new();
+fn group_runs(snapshot: &Value) -> BTreeMap<String, (Value, bursar::Instant)> {
+    let mut groups: BTreeMap<String, (Value, bursar::Instant, String)> = BTreeMap::new();
     for r in snapshot["runs"].as_array().expect("runs") {
         let key = ["squad", "workflow", "variant", "pool", "outcome"].map(|f| r[f].to_string());
-        let at = bursar::instant::parse_rfc3339(r["started_at"].as_str().unwrap()).unwrap();
+        let at = bursar::parse_instant(r["started_at"].as_str().unwrap()).unwrap();
         let id = r["id"].as_str().unwrap().to_owned();
         let micros = micros(r["cost"].as_f64().unwrap());
         let g = groups.entry(key.join(" ")).or_insert_with(|| {
@@ -142,12 +142,12 @@ fn group_runs(snapshot: &Value) -> BTreeMap<String, (Value, bursar::instant::Ins
         .collect()
 }
 
-fn sql_groups(doc: &Value) -> BTreeMap<String, (Value, bursar::instant::Instant)> {
+fn sql_groups(doc: &Value) -> BTreeMap<String, (Value, bursar::Instant)> {
     let mut by_key = BTreeMap::new();
     for g in doc["run_groups"].as_array().expect("run_groups") {
         let key = ["squad", "workflow", "variant", "pool", "outcome"].map(|f| g[f].to_string());
         let at = g["first_started_at"].as_str().unwrap();
-        let at = bursar::instant::parse_rfc3339(at).unwrap_or_else(|| panic!("`{at}`"));
+        let at = bursar::parse_instant(at).unwrap_or_else(|| panic!("`{at}`"));
         let mut rest = g.clone();
         rest.as_object_mut().unwrap().remove("first_started_at");
         by_key.insert(key.join(" "), (rest, at));

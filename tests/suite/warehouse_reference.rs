@@ -120,15 +120,14 @@ pub fn sub_microsecond_snapshot() -> String {
 }
 
 /// Run groups by key, their earliest instant parsed (the SQL writes UTC, gen an offset).
-fn groups_by_key(doc: &Value) -> BTreeMap<String, (Value, bursar::instant::Instant)> {
+fn groups_by_key(doc: &Value) -> BTreeMap<String, (Value, bursar::Instant)> {
     let mut by_key = BTreeMap::new();
     for g in doc["run_groups"].as_array().expect("run_groups") {
         let key = ["squad", "workflow", "variant", "pool", "outcome"]
             .map(|f| g[f].to_string())
             .join(" ");
         let at = g["first_started_at"].as_str().expect("first_started_at");
-        let at =
-            bursar::instant::parse_rfc3339(at).unwrap_or_else(|| panic!("`{at}` is not RFC 3339"));
+        let at = bursar::parse_instant(at).unwrap_or_else(|| panic!("`{at}` is not RFC 3339"));
         let mut rest = g.clone();
         rest.as_object_mut().unwrap().remove("first_started_at");
         assert!(

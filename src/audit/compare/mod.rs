@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::decision::{Decision, Severity, Site};
-pub use checks::{CheckDifference, CheckFlip, CheckResult, changed as checks_changed, flipped};
+pub use checks::{CheckDifference, CheckFlip, CheckResult, flipped};
 
 /// Why a decision changed, when both cross combinations were evaluated (`diff` given two
 /// snapshots and two packs): which input alone already gives the new result.
@@ -285,3 +285,6 @@ fn value_changes(old: &Decision, new: &Decision) -> Vec<ValueChange> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

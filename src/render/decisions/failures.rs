@@ -18,6 +18,7 @@ pub const SHOWN: usize = 20;
 
 /// The summary of a run that failed at `fail_on`.
 pub struct FailuresText {
+    /// The severity the run failed at (`--fail-on`).
     pub fail_on: Severity,
 }
 

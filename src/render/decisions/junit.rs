@@ -135,3 +135,7 @@ pub fn well_formed(xml: &str) -> std::borrow::Cow<'_, str> {
     }
     out.into()
 }
+
+#[cfg(test)]
+#[path = "junit_tests.rs"]
+mod tests;

@@ -74,3 +74,6 @@ pub fn policy_with(e: &PolicyError, colour: bool) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

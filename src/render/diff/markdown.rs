@@ -32,6 +32,7 @@ const HEADER: &str = "| | subject | before | after | details |\n| --- | --- | --
 const HEADER_CAUSE: &str =
     "| | subject | before | after | cause | details |\n| --- | --- | --- | --- | --- | --- |\n";
 
+/// The diff report as Markdown, for a pull request comment.
 pub struct DiffMarkdown;
 
 impl Emitter<Report> for DiffMarkdown {

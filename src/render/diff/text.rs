@@ -18,6 +18,7 @@ use crate::operator::Unit;
 use crate::render::Emitter;
 use crate::text::{escape_terminal as esc, plural};
 
+/// The diff report as text for a person.
 pub struct DiffText;
 
 impl Emitter<Report> for DiffText {

@@ -18,6 +18,7 @@ use crate::testing::coverage::CoverageReport;
 use crate::testing::report::Verdict;
 use crate::testing::{Outcome, TestReport, TestRun};
 
+/// The test report as JUnit XML, a test suite per case file.
 pub struct TestsJunit;
 
 impl Emitter<TestReport> for TestsJunit {

@@ -11,6 +11,7 @@ use crate::testing::report::{CaseReport, Verdict};
 use crate::testing::{Outcome, TestReport};
 use crate::text::escape_terminal as esc;
 
+/// The test report as text for a person.
 pub struct TestsText {
     /// Only the failing cases and the totals.
     pub quiet: bool,

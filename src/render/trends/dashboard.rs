@@ -19,6 +19,7 @@ use super::svg::escape;
 use crate::text::count;
 use crate::trends::Report;
 
+/// The trends report as one self-contained HTML page.
 pub struct Dashboard;
 
 impl Emitter<Report> for Dashboard {

@@ -16,6 +16,7 @@ use crate::trends::{Measure, NEAR_ONE_FACTOR, Report, SprintRow};
 
 mod tiers;
 
+/// The trends report as text for a person.
 pub struct TrendsText;
 
 impl Emitter<Report> for TrendsText {

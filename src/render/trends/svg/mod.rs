@@ -297,3 +297,6 @@ impl Frame {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,28 +8,26 @@ use std::path::Path;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use bursar::Error;
-use bursar::Host;
-use bursar::Limits;
-use bursar::snapshot::{Loaded, parse_streaming, parse_tree};
-
-use crate::support;
+use crate::Error;
+use crate::Host;
+use crate::Limits;
+use crate::snapshot::{Loaded, parse_streaming, parse_tree};
 
 pub fn decisions_json(loaded: Loaded) -> String {
     let (host, pack) = Host::open(Path::new("policies"), Limits::default()).unwrap();
-    support::to_json(
-        &bursar::evaluate_loaded(&host, &pack, loaded)
+    super::to_json(
+        &crate::evaluate_loaded(&host, &pack, loaded)
             .expect("evaluation succeeds")
             .document,
     )
 }
 
 fn valid_fixtures() -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = support::case_names()
+    let mut files: Vec<_> = super::case_names()
         .iter()
-        .map(|name| support::case_snapshot(name))
+        .map(|name| super::case_snapshot(name))
         .collect();
-    files.push(support::root().join(support::example()));
+    files.push(super::root().join(super::example()));
     files
 }
 
@@ -52,7 +50,7 @@ fn both_paths_accept_every_valid_fixture_with_the_same_decisions() {
 
 #[test]
 fn streaming_leaves_every_broken_fixture_to_the_complete_path() {
-    for file in support::files(Path::new("tests/errors/snapshots"), "json") {
+    for file in super::files(Path::new("tests/errors/snapshots"), "json") {
         let bytes = std::fs::read(&file).unwrap();
         assert!(
             parse_streaming(&bytes).is_none(),
@@ -65,11 +63,11 @@ fn streaming_leaves_every_broken_fixture_to_the_complete_path() {
 
 #[test]
 fn a_byte_order_mark_is_accepted_and_still_digested() {
-    let plain = std::fs::read(support::root().join(support::example())).unwrap();
+    let plain = std::fs::read(super::root().join(super::example())).unwrap();
     let mut marked = b"\xEF\xBB\xBF".to_vec();
     marked.extend_from_slice(&plain);
-    let a = bursar::parse_snapshot(&plain, "plain").unwrap();
-    let b = bursar::parse_snapshot(&marked, "marked").unwrap();
+    let a = crate::parse_snapshot(&plain, "plain").unwrap();
+    let b = crate::parse_snapshot(&marked, "marked").unwrap();
     assert_ne!(a.sha256, b.sha256);
     assert_eq!(a.snapshot.runs.len(), b.snapshot.runs.len());
     assert!(parse_streaming(&marked).is_some());
@@ -157,7 +155,7 @@ proptest! {
                 }
             }
             Err(e) => {
-                prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses: {}", bursar::render::diagnostic::render(&e));
+                prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses: {}", crate::render_error(&e));
                 // Only runs were edited: every problem is in an edited run.
                 let problems = located_problems(&e, &bytes);
                 let edited: Vec<String> = edited_runs.iter().map(|r| format!("/runs/{r}")).collect();
@@ -221,7 +219,7 @@ proptest! {
             Err(e) => {
                 prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses");
                 located_problems(&e, &bytes);
-                let rendered = bursar::render::diagnostic::render(&e);
+                let rendered = crate::render_error(&e);
                 prop_assert!(rendered.starts_with("damaged"), "{}", rendered);
             }
         }
@@ -231,7 +229,7 @@ proptest! {
 /// The problems of a refusal, after checking it is located: a syntax error at a line and
 /// column inside the text, or problems whose JSON Pointers each name a place in the
 /// document. Panics otherwise.
-pub fn located_problems(e: &Error, bytes: &[u8]) -> Vec<bursar::problem::Problem> {
+pub fn located_problems(e: &Error, bytes: &[u8]) -> Vec<crate::Problem> {
     match e {
         Error::Json { line, column, .. } => {
             let lines = bytes.split(|&b| b == b'\n').count();
@@ -293,7 +291,7 @@ fn syntax_errors_are_located_on_a_real_character() {
 }
 
 fn read_case(name: &str) -> Value {
-    let file = support::case_snapshot(name);
+    let file = super::case_snapshot(name);
     serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()
 }
 
@@ -327,7 +325,7 @@ fn null_optional_fields_are_absent_in_both_loaders_and_the_schema() {
     }
     assert!(removed >= 6, "the case has every optional field as null");
 
-    assert_eq!(bursar::schema::validate_snapshot(&with_nulls), vec![]);
+    assert_eq!(crate::validate_snapshot(&with_nulls), vec![]);
     let bytes = serde_json::to_vec_pretty(&with_nulls).unwrap();
     let absent = decisions_only(parse_tree(&serde_json::to_vec(&without).unwrap(), "x").unwrap());
     let fast = parse_streaming(&bytes).expect("the streaming loader accepts nulls");
@@ -344,7 +342,7 @@ fn null_required_fields_are_refused_with_their_pointer() {
     for pointer in ["/sprint", "/squads/0/headcount", "/squads/0/id", "/budgets"] {
         let mut doc = read_case("snapshot-null-optionals");
         *doc.pointer_mut(pointer).unwrap() = Value::Null;
-        let schema = bursar::schema::validate_snapshot(&doc);
+        let schema = crate::validate_snapshot(&doc);
         assert!(
             schema.iter().any(|p| p.pointer == pointer),
             "{pointer}: {schema:?}"
@@ -365,8 +363,8 @@ fn null_required_fields_are_refused_with_their_pointer() {
 /// environment variable is set here.
 #[test]
 fn the_library_refuses_a_snapshot_larger_than_the_budget_it_is_given() {
-    use bursar::snapshot::{LoadOptions, Source, load_from};
-    let path = support::root().join(support::example());
+    use crate::snapshot::{LoadOptions, Source, load_from};
+    let path = super::root().join(super::example());
     let bytes = std::fs::read(&path).unwrap();
     let size = bytes.len() as u64;
     let sources = [
@@ -422,7 +420,7 @@ fn the_library_refuses_a_snapshot_larger_than_the_budget_it_is_given() {
 /// Reading a stream into memory stops as soon as it outgrows the budget.
 #[test]
 fn a_stream_is_refused_once_it_outgrows_the_budget() {
-    use bursar::snapshot::{LoadOptions, Source};
+    use crate::snapshot::{LoadOptions, Source};
     // Far more than the budget (finite, so a broken budget fails rather than hangs).
     let endless = std::io::Read::take(std::io::repeat(b' '), 64 << 20);
     let budget = LoadOptions {
@@ -451,13 +449,10 @@ fn a_leap_second_orders_before_the_next_day_in_both_loaders() {
     let fast = parse_streaming(&bytes).expect("streaming accepts a leap second at 23:59:60Z");
     let tree = parse_tree(&bytes, "tree").expect("the tree loader accepts it too");
     for loaded in [fast, tree] {
-        let facts = bursar::facts::Facts::new(loaded.snapshot);
+        let facts = crate::facts::Facts::new(loaded.snapshot);
         let first = facts.variant("w/B").unwrap().first.clone().unwrap();
         assert_eq!(first.id, "r-1");
-        assert_eq!(
-            bursar::instant::format_utc(first.started),
-            "2026-11-17T23:59:60Z"
-        );
+        assert_eq!(crate::format_instant(first.started), "2026-11-17T23:59:60Z");
     }
 }
 

@@ -6,11 +6,11 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use bursar::render::diagnostic::render;
-use bursar::snapshot::{parse_tree, stream_verdict};
+use crate::render::diagnostic::render;
+use crate::snapshot::{parse_tree, stream_verdict};
 
-use crate::loader::{RUN_FIELDS, base, odd_value};
-use crate::loader_groups::{GROUP_FIELDS, grouped, odd_group_value};
+use super::groups::{GROUP_FIELDS, grouped, odd_group_value};
+use super::loader::{RUN_FIELDS, base, odd_value};
 
 /// The streaming loader's refusal of `bytes`, checked to be the tree loader's, rendered.
 /// Panics when the streaming loader hands the bytes on or accepts them.
@@ -151,12 +151,16 @@ fn a_repeated_key_in_a_run_or_a_group_is_located_with_both_lines() {
     );
 }
 
-/// A pretty-printed snapshot of `runs` generated runs: several of the streaming loader's
-/// windows, so a place is counted across the bytes it has let go of.
+/// A pretty-printed snapshot of `runs` generated runs (as `bursar gen --seed 3` writes
+/// it): several of the streaming loader's windows, so a place is counted across the bytes
+/// it has let go of.
 fn generated(runs: usize) -> Value {
-    let out = crate::support::bursar(&["gen", "--runs", &runs.to_string(), "--seed", "3"]);
-    assert_eq!(out.status.code(), Some(0));
-    serde_json::from_slice(&out.stdout).unwrap()
+    let options = crate::synthetic::Options {
+        runs: runs as u64,
+        seed: 3,
+        ..crate::synthetic::Options::default()
+    };
+    serde_json::from_slice(&crate::synthetic::generate(&options).unwrap()).unwrap()
 }
 
 #[test]

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use bursar::audit::compare::{Diff, diff_all};
-use bursar::audit::diff_report::{Report, Side};
-use bursar::{Check, Decision, Explanation, Link, Severity, Site};
-use bursar::{Op, Unit};
+use crate::audit::compare::{Diff, diff_all};
+use crate::audit::diff_report::{Report, Side};
+use crate::{Check, Decision, Explanation, Link, Severity, Site};
+use crate::{Op, Unit};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -156,7 +156,7 @@ fn keyed(list: &[Decision]) -> BTreeMap<(String, String), &Decision> {
 }
 
 fn report(old: &[Decision], new: &[Decision], details: bool) -> Report {
-    let doc = |decisions: &[Decision]| bursar::Document {
+    let doc = |decisions: &[Decision]| crate::Document {
         engine: "bursar 0".to_owned(),
         rhai: "1.0.0".to_owned(),
         format: 4,
@@ -203,8 +203,8 @@ proptest! {
     ) {
         let mut plain = report(&old, &new, false);
         let mut detailed = report(&old, &new, true);
-        bursar::audit::attribution::attribute(&mut plain.diff, &new, &policy_only, &data_only);
-        bursar::audit::attribution::attribute(&mut detailed.diff, &new, &policy_only, &data_only);
+        crate::audit::attribution::attribute(&mut plain.diff, &new, &policy_only, &data_only);
+        crate::audit::attribution::attribute(&mut detailed.diff, &new, &policy_only, &data_only);
         prop_assert_eq!(plain.diff, detailed.diff);
     }
 }

@@ -1,17 +1,28 @@
-//! Ordered parallel evaluation (`bursar::parallel`) with evaluations written for the test:
-//! results in input order, workers held back behind a slow snapshot, and the earliest
-//! failure in input order reported whatever finishes first.
+//! Ordered parallel evaluation with evaluations written for the test: results in input
+//! order, workers held back behind a slow snapshot, and the earliest failure in input
+//! order reported whatever finishes first.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
-use bursar::parallel::{self, Evaluate, Failure};
-use bursar::snapshot::{Loaded, Source};
-
-use crate::support;
+use crate::parallel::{self, Evaluate, Failure};
+use crate::snapshot::{Loaded, Source};
 
 const SMALL: &str = "health-single-squad";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The snapshot of the shipped case `SMALL` (`policies/tests/<SMALL>.case`), its bytes
+/// exactly as the case holds them.
+fn small() -> crate::Result<Loaded> {
+    let case_file = root().join(format!("policies/tests/{SMALL}.case"));
+    let case = crate::testing::Case::read(&case_file)
+        .unwrap_or_else(|e| panic!("{}: {e}", case_file.display()));
+    crate::snapshot::parse(case.snapshot.as_bytes(), &format!("{SMALL}.json"))
+}
 
 /// What the workers did, watched by the test.
 #[derive(Default)]
@@ -72,8 +83,8 @@ impl Evaluate for SlowFirst {
         Ok(())
     }
 
-    fn load(&self, _: &Source) -> bursar::Result<Loaded> {
-        bursar::load_snapshot(&support::case_snapshot(SMALL))
+    fn load(&self, _: &Source) -> crate::Result<Loaded> {
+        small()
     }
 
     fn evaluate(&self, _: &(), path: &Source, _: Loaded) -> Result<usize, String> {
@@ -135,14 +146,14 @@ impl Evaluate for FailTwice {
         Ok(())
     }
 
-    fn load(&self, path: &Source) -> bursar::Result<Loaded> {
+    fn load(&self, path: &Source) -> crate::Result<Loaded> {
         let i = index_of(path);
         if i == 3 {
-            let failed = bursar::load_snapshot(Path::new("tests/errors/snapshots/empty.json"));
+            let failed = crate::snapshot::load(&root().join("tests/errors/snapshots/empty.json"));
             self.watch.update(|l| l.failed_loads.push(i));
             return failed;
         }
-        bursar::load_snapshot(&support::case_snapshot(SMALL))
+        small()
     }
 
     fn evaluate(&self, _: &(), path: &Source, _: Loaded) -> Result<(), String> {
@@ -192,8 +203,8 @@ impl Evaluate for PanicFirst {
         Ok(())
     }
 
-    fn load(&self, _: &Source) -> bursar::Result<Loaded> {
-        bursar::load_snapshot(&support::case_snapshot(SMALL))
+    fn load(&self, _: &Source) -> crate::Result<Loaded> {
+        small()
     }
 
     fn evaluate(&self, _: &(), path: &Source, _: Loaded) -> Result<(), String> {

@@ -6,9 +6,9 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use bursar::snapshot::{parse_streaming, parse_tree};
+use crate::snapshot::{parse_streaming, parse_tree};
 
-use crate::loader::{base, decisions_json, located_problems, odd_value};
+use super::loader::{base, decisions_json, located_problems, odd_value};
 
 /// The loaders' base snapshot with three run groups beside its runs.
 pub fn grouped() -> Value {
@@ -69,13 +69,13 @@ fn a_valid_grouped_snapshot_is_streamed_with_the_tree_loaders_decisions() {
 
 #[test]
 fn a_generated_warehouse_snapshot_is_streamed_with_the_same_decisions() {
-    let options = bursar::synthetic::Options {
+    let options = crate::GenerateOptions {
         runs: 20_000,
         squads: 40,
         groups: true,
-        ..bursar::synthetic::Options::default()
+        ..crate::GenerateOptions::default()
     };
-    let bytes = bursar::synthetic::generate(&options).unwrap();
+    let bytes = crate::generate(&options).unwrap();
     let fast = parse_streaming(&bytes).expect("the streaming loader reads run groups");
     let tree = parse_tree(&bytes, "tree").unwrap();
     assert!(fast.snapshot.run_groups.len() > 1_000);
@@ -171,7 +171,7 @@ proptest! {
                 prop_assert_eq!(decisions_json(fast), decisions_json(tree));
             }
             Err(e) => {
-                prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses: {}", bursar::render::diagnostic::render(&e));
+                prop_assert!(fast.is_none(), "streaming accepted what the tree loader refuses: {}", crate::render_error(&e));
                 // Only groups were edited; a repeat is reported on the later group, which
                 // may be one left as it was.
                 for p in located_problems(&e, &bytes) {

@@ -1,10 +1,10 @@
-//! The comparison of two decision sets (`bursar::audit::compare`), on decisions made up to show
-//! each kind of difference.
+//! The comparison of two decision sets, on decisions made up to show each kind of
+//! difference.
 
 use std::collections::BTreeMap;
 
-use bursar::audit::compare;
-use bursar::{Decision, Explanation, Severity};
+use crate::audit::compare;
+use crate::{Decision, Explanation, Severity};
 use serde_json::Value;
 
 fn decision(policy: &str, subject: &str, outcome: &str, severity: Severity, v: i64) -> Decision {
