@@ -273,9 +273,17 @@ fn a_turn_shown_by_standing_and_survival_together_is_taken_and_located() {
         .iter()
         .position(|s| manifest["planted"]["since"] == s.as_str())
         .unwrap();
-    assert_eq!(report.answer.verdict.as_str(), "entrenching", "{:#?}", report.answer);
+    assert_eq!(
+        report.answer.verdict.as_str(),
+        "entrenching",
+        "{:#?}",
+        report.answer
+    );
     let since = since_index(&report).expect("a located turn");
-    assert!(since.abs_diff(planted) <= 2, "since {since}, planted {planted}");
+    assert!(
+        since.abs_diff(planted) <= 2,
+        "since {since}, planted {planted}"
+    );
 }
 
 /// Two series planted `entrenching` and once called `surfacing`, the opposite: a
