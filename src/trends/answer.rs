@@ -162,22 +162,7 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
             }
         }
     }
-    // Some latest part entrenching, by a test that counts the search for that part:
-    // it forbids calling the whole series surfacing, even where no turn was taken. (Fixed
-    // latest halves and thirds, each judged by three tests uncorrected, withheld
-    // `surfacing` from about one fair series in seven.)
-    if verdict == Direction::Surfacing
-        && (late_fade(cx.events, n, MIN_PART, draws).0 < VETO_ALPHA
-            || late_scan(&candidates, cx.rankings, MIN_PART, draws) < VETO_ALPHA)
-    {
-        verdict = Direction::Inconclusive;
-    }
-    // Experiments of the less influential half fading at half the other's rate or worse,
-    // beyond chance if not beyond doubt: no evidence of fair access.
-    if verdict == Direction::Surfacing
-        && fared.p_value < FADING_ALPHA
-        && fared.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED)
-    {
+    if verdict == Direction::Surfacing && doubted(cx, &candidates, &fared, draws) {
         verdict = Direction::Inconclusive;
     }
     let withheld = squad_withholds(verdict, cx.events, n, draws);
@@ -193,6 +178,20 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         turn,
         withheld,
     }
+}
+
+/// Whether signs short of `entrenching` withhold a `surfacing` verdict from the whole
+/// series: some latest part entrenching, by a test that counts the search for that part
+/// (fixed latest halves and thirds, each judged by three tests uncorrected, withheld
+/// `surfacing` from about one fair series in seven), or the less influential half's
+/// experiments fading at half the other's rate or worse, beyond chance if not beyond
+/// doubt (no evidence of fair access). Draws are taken in this order, the next test
+/// only when the one before did not decide.
+fn doubted(cx: &Context<'_>, candidates: &[&Event], fared: &Survival, draws: &mut Draws) -> bool {
+    let n = cx.samples.len();
+    late_fade(cx.events, n, MIN_PART, draws).0 < VETO_ALPHA
+        || late_scan(candidates, cx.rankings, MIN_PART, draws) < VETO_ALPHA
+        || (fared.p_value < FADING_ALPHA && fared.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED))
 }
 
 /// [`squad_fade`]'s p-value when it withholds a `surfacing` verdict, else `None` (and
