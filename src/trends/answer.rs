@@ -6,9 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
 
-use super::access::{
-    Event, Gap, Survival, change, gap, late_fade, late_scan, squad_fade, survival,
-};
+use super::access::{Event, Gap, Survival, change, gap, squad_fade, survival};
 use super::influence::{Measure, Ranking};
 use super::model::{Answer, CreditCapture, Direction};
 use super::sample::Sample;
@@ -33,14 +31,14 @@ pub const MIN_CANDIDATES: usize = 10;
 /// Significance of each permutation test that calls candidates entrenched: three tests
 /// under two measures of influence, about 1% together on a fair series.
 pub const ALPHA: f64 = 0.005;
-/// Significance at which some latest part of a series, entrenching by a search-corrected
-/// test ([`late_scan`], [`late_fade`]), withholds `surfacing` from the whole.
-pub const VETO_ALPHA: f64 = 0.02;
 /// Significance of a change of course, and the fewest candidates on either side of it.
 pub const CHANGE_ALPHA: f64 = 0.05;
 pub const MIN_PART: usize = 6;
-/// Significance at which the part after a change of course, standing above random
-/// people, withholds `surfacing` from the whole even below [`MARGIN`].
+/// Significance at which the part after the best split of the candidates (a change of
+/// course or not), standing above random people, withholds `surfacing` from the whole
+/// even below [`MARGIN`]. The part is picked by searching, so this fires on some fair
+/// series too; it is what kept two `turning` series with a faint turn (the part after it
+/// at p = 0.008, the whole looking fair) from being called `surfacing`.
 pub const GATHERS_ALPHA: f64 = 0.01;
 /// Significance at which the less influential half's experiments surviving at half the
 /// other half's rate or worse ([`SURVIVAL_ENTRENCHED`]) withholds `surfacing`.
@@ -74,8 +72,9 @@ pub fn decide(g: Option<&Gap>, s: Option<&Survival>) -> Direction {
         };
     };
     let access = g.lower_access().unwrap_or(1.0);
-    let shut_out = access <= ACCESS_ENTRENCHED && g.lower_half_p < alpha;
-    let gathered = g.gap >= MARGIN && g.p_value < alpha;
+    let enough = g.candidates >= MIN_PART;
+    let shut_out = enough && access <= ACCESS_ENTRENCHED && g.lower_half_p < alpha;
+    let gathered = enough && g.gap >= MARGIN && g.p_value < alpha;
     if shut_out || gathered || faded {
         Direction::Entrenching
     } else if g.candidates >= MIN_CANDIDATES && access >= ACCESS_FAIR && g.gap < MARGIN {
@@ -136,10 +135,9 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         // A later part that entrenches, or gathers at the top after a change of course,
         // forbids calling the whole series surfacing.
         let later_gathers = v_after == Direction::Entrenching
-            || (p < CHANGE_ALPHA
-                && g_after
-                    .as_ref()
-                    .is_some_and(|g| g.gap >= MARGIN || g.p_value < GATHERS_ALPHA));
+            || g_after.as_ref().is_some_and(|g| {
+                g.p_value < GATHERS_ALPHA || (p < CHANGE_ALPHA && g.gap >= MARGIN)
+            });
         if verdict == Direction::Surfacing && later_gathers {
             verdict = Direction::Inconclusive;
         }
@@ -162,7 +160,7 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
             }
         }
     }
-    if verdict == Direction::Surfacing && doubted(cx, &candidates, &fared, draws) {
+    if verdict == Direction::Surfacing && doubted(scan.p_value, &fared) {
         verdict = Direction::Inconclusive;
     }
     let withheld = squad_withholds(verdict, cx.events, n, draws);
@@ -181,16 +179,14 @@ fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
 }
 
 /// Whether signs short of `entrenching` withhold a `surfacing` verdict from the whole
-/// series: some latest part entrenching, by a test that counts the search for that part
-/// (fixed latest halves and thirds, each judged by three tests uncorrected, withheld
-/// `surfacing` from about one fair series in seven), or the less influential half's
-/// experiments fading at half the other's rate or worse, beyond chance if not beyond
-/// doubt (no evidence of fair access). Draws are taken in this order, the next test
-/// only when the one before did not decide.
-fn doubted(cx: &Context<'_>, candidates: &[&Event], fared: &Survival, draws: &mut Draws) -> bool {
-    let n = cx.samples.len();
-    late_fade(cx.events, n, MIN_PART, draws).0 < VETO_ALPHA
-        || late_scan(candidates, cx.rankings, MIN_PART, draws) < VETO_ALPHA
+/// series: some latest part entrenching by the search-corrected [`late_entrenching`]
+/// (its p-value `scan`), or the less influential half's experiments fading at half the
+/// other's rate or worse, beyond chance if not beyond doubt (no evidence of fair access).
+/// (Two single-sign scans at 0.02, standing and survival apart, withheld `surfacing`
+/// from fair series and, once a later part standing above random people withheld it
+/// too, caught no series planted `entrenching` that the rest let through: removed.)
+fn doubted(scan: f64, fared: &Survival) -> bool {
+    scan < SCAN_ALPHA
         || (fared.p_value < FADING_ALPHA && fared.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED))
 }
 
@@ -218,7 +214,7 @@ type Turned<'a> = (
     Survival,
 );
 
-/// A turn to `entrenching` located by [`late_fade`] at sprint `from` (p-value `p`, which
+/// A turn to `entrenching` located by [`late_entrenching`] at sprint `from` (p-value `p`, which
 /// counts the search): taken when the part from there on is `entrenching` by its own
 /// figures and the part before is not.
 fn faded_turn<'a>(

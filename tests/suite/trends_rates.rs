@@ -306,3 +306,20 @@ fn a_gathering_later_part_or_a_fading_lower_half_withholds_surfacing() {
         );
     }
 }
+
+/// A `short` series (seed 58: four sprints, four candidates) whose candidates all came
+/// from the more influential squads by chance (gap 0.75, permutation p = 0.004): once
+/// called `entrenching` on four people's luck. Fewer than 6 candidates (as on either
+/// side of a turn) are no answer either way.
+#[test]
+fn a_handful_of_candidates_is_no_answer_either_way() {
+    let (sources, manifest) = generated(Scenario::Short, 58);
+    assert_eq!(manifest["planted"]["verdict"], "inconclusive");
+    let report = report_of(&sources);
+    assert_eq!(
+        report.answer.verdict.as_str(),
+        "inconclusive",
+        "{:#?}",
+        report.answer
+    );
+}
