@@ -172,7 +172,7 @@ fn journeys_checked_by_hand() {
         [Status::Met, Status::Unknown, Status::NotMet, Status::Met]
     );
     assert_eq!(
-        report.verdicts[0].findings[0],
+        report.verdicts[0].findings[0].to_string(),
         "every squad had a baseline in 3 of 3 sprints"
     );
 }
@@ -474,7 +474,7 @@ fn the_hand_series_answer_is_inconclusive_and_opens_the_text() {
     let files: Vec<String> = ["s01", "s02", "s03"].iter().map(|f| hand(f)).collect();
     let report = report(&files, 1);
     assert_eq!(report.answer.verdict.as_str(), "inconclusive");
-    assert_eq!(report.answer.figures["candidates"], 2);
+    assert_eq!(report.answer.figures.candidates, 2);
     let mut args = vec!["--format", "text"];
     args.extend(files.iter().map(String::as_str));
     let run = run_trends(&args);

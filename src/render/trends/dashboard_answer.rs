@@ -37,7 +37,11 @@ pub fn banner(out: &mut String, report: &Report) {
         .as_deref()
         .map(|s| format!(" since {}", escape(s)))
         .unwrap_or_default();
-    let sentence = a.findings.first().map(|s| escape(s)).unwrap_or_default();
+    let sentence = a
+        .findings
+        .first()
+        .map(|s| escape(&s.to_string()))
+        .unwrap_or_default();
     let _ = write!(
         out,
         "<section class=\"answer {class}\" id=\"answer\" role=\"status\">\
@@ -46,7 +50,7 @@ pub fn banner(out: &mut String, report: &Report) {
          <div>{sentence}</div><ul>"
     );
     for f in a.findings.iter().skip(1).take(3) {
-        let _ = write!(out, "<li>{}</li>", escape(f));
+        let _ = write!(out, "<li>{}</li>", escape(&f.to_string()));
     }
     out.push_str("</ul></section>\n");
 }
@@ -65,11 +69,7 @@ pub fn chart(out: &mut String, report: &Report) {
             .map(|s| s.sprint.clone())
             .unwrap_or_default(),
         candidates: report.influence_tiers.iter().map(|t| t.candidates).sum(),
-        gap: report
-            .answer
-            .figures
-            .get("influence_gap")
-            .and_then(serde_json::Value::as_f64),
+        gap: report.answer.figures.gap.as_ref().map(|g| g.influence_gap),
         interval: None,
         tiers: report.influence_tiers.clone(),
     };
