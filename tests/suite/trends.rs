@@ -315,6 +315,28 @@ fn json_is_valid_against_the_schema_and_the_schema_is_strict() {
     }
 }
 
+/// The JSON report's verdicts and answer as written, bytes and key order included: the
+/// findings' sentences and the figures by name.
+pub fn verdicts_and_answer(json: &[u8]) -> String {
+    let text = std::str::from_utf8(json).unwrap();
+    let start = text
+        .find("\n  \"verdicts\": ")
+        .expect("verdicts in the report");
+    let end = text
+        .find("\n  \"credit_captures\": ")
+        .expect("credit captures after the answer");
+    text[start + 1..end].to_owned()
+}
+
+#[test]
+fn verdicts_and_answer_json_is_pinned() {
+    let out = run_trends(&[&hand("s01"), &hand("s02"), &hand("s03"), "--format", "json"]);
+    insta::assert_snapshot!(
+        "trends_json_hand_verdicts",
+        verdicts_and_answer(&out.stdout)
+    );
+}
+
 #[test]
 fn text_is_pinned() {
     let out = run_trends(&[&hand("s02"), &hand("s03"), &hand("s01")]);
