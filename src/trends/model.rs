@@ -1,6 +1,7 @@
 //! The trends report: what a series of sprints says about whether split budgets surface
 //! promotable workflows or entrench the influential squads. Plain data, in sprint order,
-//! that the text, JSON and HTML views render; every figure a verdict rests on is here.
+//! that the text, JSON and HTML views render; every figure a verdict rests on is here
+//! (typed in `figures`), and every sentence as a `Finding` the renderers word.
 //!
 //! Names are stable once published (the dashboard and `schemas/trends.schema.json` read
 //! them): fields are added, never renamed.
