@@ -1,18 +1,20 @@
 //! The series analysed: samples in sprint order in, the trends report out. Pure: the
 //! same samples give the same report.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::limits::Limits;
 
 use super::access::{Event, events};
 use super::answer::{Context, answer};
 use super::credit::{captures, topup_concentration, without_origin};
-use super::emergence::emergence;
+use super::emergence::{SprintEmergence, emergence};
 use super::equity::{credit_mismatches, quartile_of, quartiles};
 use super::influence::Ranking;
 use super::influence::{Measure, rankings};
-use super::model::{REPORT_FORMAT, Report, SprintRow};
+use super::model::{
+    Answer, CreditCapture, InfluenceTier, Journey, REPORT_FORMAT, Report, SprintRow, Window,
+};
 use super::pack_history::pack_history;
 use super::sample::Sample;
 use super::stats::{Draws, seed_of};
@@ -23,13 +25,7 @@ use super::verdicts::{Inputs, verdicts};
 pub fn analyse(samples: &[Sample], limits: Limits) -> Report {
     let mut emergence = emergence(samples);
     let squads = quartile_of(samples);
-    for j in &mut emergence.journeys {
-        j.origin_quartile = j
-            .credited_origin
-            .as_ref()
-            .and_then(|s| squads.get(s))
-            .map(|&(rank, _)| rank);
-    }
+    place_origins(&mut emergence.journeys, &squads);
     let journeys = emergence.journeys;
     let quartiles = quartiles(samples, &squads, &journeys);
     let originating_squads: Vec<String> = journeys
@@ -40,56 +36,17 @@ pub fn analyse(samples: &[Sample], limits: Limits) -> Report {
         .collect();
     let credit_mismatches = credit_mismatches(samples, &journeys);
     let pack = pack_history(samples);
-    let sprints: Vec<SprintRow> = samples
-        .iter()
-        .zip(emergence.sprints)
-        .map(|(s, e)| SprintRow {
-            sprint: s.sprint.id.clone(),
-            start: s.sprint.start.clone(),
-            end: s.sprint.end.clone(),
-            path: s.path.clone(),
-            snapshot_sha256: s.snapshot_sha256.clone(),
-            pack_sha256: s.pack_sha256.clone(),
-            squads: s.capacity.len(),
-            variants_explored: e.variants_explored,
-            new_candidates: e.new_candidates,
-            candidates_not_promoted: e.candidates_not_promoted,
-            median_sprints_to_candidate: e.median_sprints_to_candidate,
-            entered_catalog: e.entered_catalog,
-            exploration_tokens_by_family: s.exploration_tokens_by_family.clone(),
-            untagged_exploration_tokens: s.untagged_exploration_tokens,
-            health: s.health.clone(),
-        })
-        .collect();
+    let sprints = sprint_rows(samples, emergence.sprints);
     let credit_captures = captures(samples, &journeys);
     let catalog_without_origin = without_origin(samples);
-    let measures = [Measure::Capacity, Measure::Privilege];
-    let ranked: Vec<Vec<Ranking>> = measures.iter().map(|&m| rankings(samples, m)).collect();
-    let placed: Vec<Vec<Event>> = ranked
-        .iter()
-        .map(|r| events(samples, &journeys, r))
-        .collect();
-    // Resampling seeded from the inputs: the same snapshots give the same report.
-    let mut draws = Draws::new(seed_of(samples.iter().map(|s| s.snapshot_sha256.as_str())));
-    let contexts: Vec<Context> = measures
-        .iter()
-        .zip(ranked.iter().zip(&placed))
-        .map(|(&measure, (rankings, events))| Context {
-            measure,
-            samples,
-            rankings,
-            events,
-            captures: &credit_captures,
-            without_origin: &catalog_without_origin,
-        })
-        .collect();
-    let (answer, chosen) = answer(&contexts, &mut draws);
-    let (rankings, events) = (&ranked[chosen], &placed[chosen]);
-    let all: Vec<&Event> = events.iter().collect();
-    let influence_tiers = tiers(0..samples.len(), rankings, &all);
-    let windows = windows(samples, rankings, events, &mut draws);
+    let influence = influence(
+        samples,
+        &journeys,
+        &credit_captures,
+        &catalog_without_origin,
+    );
     let verdicts = verdicts(&Inputs {
-        answer: &answer,
+        answer: &influence.answer,
         captures: &credit_captures,
         without_origin: &catalog_without_origin,
         topups: topup_concentration(samples),
@@ -114,10 +71,92 @@ pub fn analyse(samples: &[Sample], limits: Limits) -> Report {
         originating_squads,
         credit_mismatches,
         verdicts,
-        answer,
+        answer: influence.answer,
         credit_captures,
         catalog_without_origin,
-        influence_tiers,
-        windows,
+        influence_tiers: influence.tiers,
+        windows: influence.windows,
+    }
+}
+
+/// Each journey's credited origin placed in its capacity quartile.
+fn place_origins(journeys: &mut [Journey], squads: &BTreeMap<String, (u8, u64)>) {
+    for j in journeys {
+        j.origin_quartile = j
+            .credited_origin
+            .as_ref()
+            .and_then(|s| squads.get(s))
+            .map(|&(rank, _)| rank);
+    }
+}
+
+/// One row per sprint: the snapshot's figures and what emerged in it.
+fn sprint_rows(samples: &[Sample], emerged: Vec<SprintEmergence>) -> Vec<SprintRow> {
+    samples
+        .iter()
+        .zip(emerged)
+        .map(|(s, e)| SprintRow {
+            sprint: s.sprint.id.clone(),
+            start: s.sprint.start.clone(),
+            end: s.sprint.end.clone(),
+            path: s.path.clone(),
+            snapshot_sha256: s.snapshot_sha256.clone(),
+            pack_sha256: s.pack_sha256.clone(),
+            squads: s.capacity.len(),
+            variants_explored: e.variants_explored,
+            new_candidates: e.new_candidates,
+            candidates_not_promoted: e.candidates_not_promoted,
+            median_sprints_to_candidate: e.median_sprints_to_candidate,
+            entered_catalog: e.entered_catalog,
+            exploration_tokens_by_family: s.exploration_tokens_by_family.clone(),
+            untagged_exploration_tokens: s.untagged_exploration_tokens,
+            health: s.health.clone(),
+        })
+        .collect()
+}
+
+/// The answer, and the influence tiers and windows under the measure it rests on.
+struct Influence {
+    answer: Answer,
+    tiers: Vec<InfluenceTier>,
+    windows: Vec<Window>,
+}
+
+/// Who originated candidates against their influence, under each measure; the draws
+/// are taken in this order (answer, then windows), so the same samples give the same
+/// figures.
+fn influence(
+    samples: &[Sample],
+    journeys: &[Journey],
+    captures: &[CreditCapture],
+    without_origin: &[String],
+) -> Influence {
+    let measures = [Measure::Capacity, Measure::Privilege];
+    let ranked: Vec<Vec<Ranking>> = measures.iter().map(|&m| rankings(samples, m)).collect();
+    let placed: Vec<Vec<Event>> = ranked
+        .iter()
+        .map(|r| events(samples, journeys, r))
+        .collect();
+    // Resampling seeded from the inputs: the same snapshots give the same report.
+    let mut draws = Draws::new(seed_of(samples.iter().map(|s| s.snapshot_sha256.as_str())));
+    let contexts: Vec<Context> = measures
+        .iter()
+        .zip(ranked.iter().zip(&placed))
+        .map(|(&measure, (rankings, events))| Context {
+            measure,
+            samples,
+            rankings,
+            events,
+            captures,
+            without_origin,
+        })
+        .collect();
+    let (answer, chosen) = answer(&contexts, &mut draws);
+    let (rankings, events) = (&ranked[chosen], &placed[chosen]);
+    let all: Vec<&Event> = events.iter().collect();
+    Influence {
+        answer,
+        tiers: tiers(0..samples.len(), rankings, &all),
+        windows: windows(samples, rankings, events, &mut draws),
     }
 }

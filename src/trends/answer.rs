@@ -4,11 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::json;
-
 use super::access::{Event, Gap, Survival, change, gap, squad_fade, survival};
+use super::figures::{AnswerFigures, GapFigures, InfluenceMeasure, SurvivalFigures};
 use super::influence::{Measure, Ranking};
-use super::model::{Answer, CreditCapture, Direction};
+use super::model::{Answer, CreditCapture, Direction, Finding};
 use super::sample::Sample;
 use super::scan::late_entrenching;
 use super::stats::{Draws, round4, wilson};
@@ -274,35 +273,31 @@ pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
         withheld,
     } = &assessed[chosen];
     let (verdict, basis) = (*verdict, basis.as_slice());
-    let mut findings = vec![headline(
-        verdict,
-        since.as_deref(),
-        decided.as_ref(),
-        cx.measure,
-    )];
-    let mut figures = BTreeMap::new();
-    figures.insert("candidates".to_owned(), json!(basis.len()));
-    figures.insert("margin".to_owned(), json!(MARGIN));
-    figures.insert(
-        "change_p_value".to_owned(),
-        json!(turn.map(|(_, p)| round4(p))),
-    );
-    figures.insert("measure".to_owned(), json!(measure_name(cx.measure)));
+    let measure = measure_of(cx.measure);
+    let mut findings = vec![headline(verdict, since.clone(), decided.as_ref(), measure)];
+    let mut figures = AnswerFigures {
+        candidates: basis.len(),
+        catalog_without_origin: cx.without_origin.len(),
+        change_p_value: turn.map(|(_, p)| round4(p)),
+        credit_captures: cx.captures.len(),
+        margin: MARGIN,
+        measure,
+        gap: None,
+        survival: None,
+    };
     if let Some(g) = decided {
-        rests_on(g, basis, cx, &mut findings, &mut figures);
-        fared_findings(survived, &mut findings, &mut figures);
+        figures.gap = Some(rests_on(g, basis, cx, &mut findings));
+        figures.survival = Some(fared(survived, &mut findings));
     } else {
-        findings.push("no candidate's originator could be placed in the organisation".to_owned());
+        findings.push(Finding::NoOriginator);
     }
     if let Some(p) = withheld {
-        findings.push(format!(
-            "whether an experiment became a candidate depended on the squad that ran it (permutation p = {p:.3}): candidates in proportion to people are no evidence of fair access when only some squads' experiments reach the threshold"
-        ));
+        findings.push(Finding::SquadDependent { p_value: *p });
     }
     if verdict == Direction::Inconclusive {
         findings.push(settle(decided.as_ref()));
     }
-    credit_findings(cx, &mut findings, &mut figures);
+    credit_findings(cx, &mut findings);
     let answer = Answer {
         verdict,
         since: since.clone(),
@@ -312,59 +307,55 @@ pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
     (answer, chosen)
 }
 
-fn measure_name(m: Measure) -> &'static str {
+fn measure_of(m: Measure) -> InfluenceMeasure {
     match m {
-        Measure::Capacity => "capacity",
-        Measure::Privilege => "privilege",
+        Measure::Capacity => InfluenceMeasure::Capacity,
+        Measure::Privilege => InfluenceMeasure::Privilege,
     }
 }
 
-fn headline(verdict: Direction, since: Option<&str>, g: Option<&Gap>, m: Measure) -> String {
-    let from = since.map(|s| format!(" since {s}")).unwrap_or_default();
-    let n = g.map_or(0, |g| g.candidates);
-    let who = match m {
-        Measure::Capacity => "the squads that already had the most capacity",
-        Measure::Privilege => {
-            "the squads already given the most capacity beyond the allocation rule"
-        }
-    };
+fn headline(
+    verdict: Direction,
+    since: Option<String>,
+    g: Option<&Gap>,
+    measure: InfluenceMeasure,
+) -> Finding {
+    let candidates = g.map_or(0, |g| g.candidates);
     match verdict {
-        Direction::Surfacing => format!(
-            "surfacing{from}: candidates came from across the organisation in proportion to its people, not mainly from the squads that already had the most capacity ({n} candidates)"
-        ),
-        Direction::Entrenching => {
-            format!("entrenching{from}: candidates came mainly from {who} ({n} candidates)")
-        }
-        Direction::Inconclusive => format!(
-            "inconclusive: {n} candidates cannot tell surfacing workflows from entrenching squads"
-        ),
+        Direction::Surfacing => Finding::Surfacing { since, candidates },
+        Direction::Entrenching => Finding::Entrenching {
+            since,
+            candidates,
+            measure,
+        },
+        Direction::Inconclusive => Finding::Inconclusive { candidates },
     }
 }
 
-/// The three figures the answer rests on, as sentences and by name.
+/// The three findings the answer rests on, and their figures.
 fn rests_on(
     g: &Gap,
     basis: &[&Event],
     cx: &Context<'_>,
-    findings: &mut Vec<String>,
-    figures: &mut BTreeMap<String, serde_json::Value>,
-) {
-    findings.push(format!(
-        "influence gap {:+.2} (95% interval {:+.2} to {:+.2}; 0 = in proportion to people, {MARGIN:.2} or more with significance = entrenching), permutation p = {:.3}",
-        g.gap, g.interval[0], g.interval[1], g.p_value
-    ));
+    findings: &mut Vec<Finding>,
+) -> GapFigures {
+    findings.push(Finding::InfluenceGap {
+        gap: g.gap,
+        interval: g.interval,
+        margin: MARGIN,
+        p_value: g.p_value,
+    });
     let lower = (g.lower_half * g.candidates as f64).round() as usize;
     let li = wilson(lower, g.candidates);
-    findings.push(format!(
-        "the less influential half of people originated {lower} of {} candidates ({:.0}%, 95% interval {:.0}% to {:.0}%) against {:.0}% expected from their numbers (access {:.2}; permutation p = {:.3})",
-        g.candidates,
-        g.lower_half * 100.0,
-        li[0] * 100.0,
-        li[1] * 100.0,
-        g.lower_half_expected * 100.0,
-        g.lower_access().unwrap_or(1.0),
-        g.lower_half_p
-    ));
+    findings.push(Finding::LowerHalf {
+        originated: lower,
+        candidates: g.candidates,
+        share: g.lower_half,
+        interval: li,
+        expected: g.lower_half_expected,
+        access: g.lower_access().unwrap_or(1.0),
+        p_value: g.lower_half_p,
+    });
     let mut by_squad: BTreeMap<&str, usize> = BTreeMap::new();
     for e in basis {
         *by_squad.entry(e.squad.as_str()).or_default() += 1;
@@ -372,60 +363,50 @@ fn rests_on(
     let squads: BTreeSet<&String> = cx.samples.iter().flat_map(|s| s.headcount.keys()).collect();
     let largest = by_squad.values().copied().max().unwrap_or(0);
     let largest_share = largest as f64 / g.candidates as f64;
-    findings.push(format!(
-        "{} of {} squads originated a candidate; the most prolific originated {:.0}% of them",
-        by_squad.len(),
-        squads.len(),
-        largest_share * 100.0
-    ));
-    for (name, value) in [
-        ("influence_gap", json!(round4(g.gap))),
-        (
-            "influence_gap_interval",
-            json!([round4(g.interval[0]), round4(g.interval[1])]),
-        ),
-        ("p_value", json!(round4(g.p_value))),
-        ("lower_half_share", json!(round4(g.lower_half))),
-        ("lower_half_interval", json!([round4(li[0]), round4(li[1])])),
-        ("lower_half_expected", json!(round4(g.lower_half_expected))),
-        ("lower_half_access", json!(g.lower_access().map(round4))),
-        ("lower_half_p_value", json!(round4(g.lower_half_p))),
-        ("originating_squads", json!(by_squad.len())),
-        ("squads", json!(squads.len())),
-        ("largest_squad_share", json!(round4(largest_share))),
-    ] {
-        figures.insert(name.to_owned(), value);
+    findings.push(Finding::Originators {
+        originating: by_squad.len(),
+        squads: squads.len(),
+        largest_share,
+    });
+    GapFigures {
+        influence_gap: round4(g.gap),
+        influence_gap_interval: [round4(g.interval[0]), round4(g.interval[1])],
+        p_value: round4(g.p_value),
+        lower_half_share: round4(g.lower_half),
+        lower_half_interval: [round4(li[0]), round4(li[1])],
+        lower_half_expected: round4(g.lower_half_expected),
+        lower_half_access: g.lower_access().map(round4),
+        lower_half_p_value: round4(g.lower_half_p),
+        originating_squads: by_squad.len(),
+        squads: squads.len(),
+        largest_squad_share: round4(largest_share),
     }
 }
 
-fn fared_findings(
-    s: &Survival,
-    findings: &mut Vec<String>,
-    figures: &mut BTreeMap<String, serde_json::Value>,
-) {
-    findings.push(format!(
-        "of experiments followed at least {} sprints, {} of {} from the less influential half became candidates against {} of {} from the more influential half (permutation p = {:.3})",
-        super::access::FOLLOWED,
-        s.lower.0,
-        s.lower.1,
-        s.upper.0,
-        s.upper.1,
-        s.p_value
-    ));
-    figures.insert("survival_lower".to_owned(), json!([s.lower.0, s.lower.1]));
-    figures.insert("survival_upper".to_owned(), json!([s.upper.0, s.upper.1]));
-    figures.insert("survival_ratio".to_owned(), json!(s.ratio().map(round4)));
-    figures.insert("survival_p_value".to_owned(), json!(round4(s.p_value)));
+/// How the halves' experiments fared, as a finding and as figures.
+fn fared(s: &Survival, findings: &mut Vec<Finding>) -> SurvivalFigures {
+    findings.push(Finding::Survival {
+        followed: super::access::FOLLOWED,
+        lower: s.lower,
+        upper: s.upper,
+        p_value: s.p_value,
+    });
+    SurvivalFigures {
+        survival_lower: [s.lower.0, s.lower.1],
+        survival_upper: [s.upper.0, s.upper.1],
+        survival_ratio: s.ratio().map(round4),
+        survival_p_value: round4(s.p_value),
+    }
 }
 
 /// What more data would settle an inconclusive answer: enough candidates that the
 /// lower half's access, were it what it is now, would fall clearly on one side.
-fn settle(g: Option<&Gap>) -> String {
+fn settle(g: Option<&Gap>) -> Finding {
     let Some(g) = g.filter(|g| g.candidates >= MIN_CANDIDATES) else {
-        let n = g.map_or(0, |g| g.candidates);
-        return format!(
-            "at least {MIN_CANDIDATES} candidates with a known originator are needed for an answer, and the series has {n}: more sprints would settle it"
-        );
+        return Finding::TooFewCandidates {
+            needed: MIN_CANDIDATES,
+            candidates: g.map_or(0, |g| g.candidates),
+        };
     };
     // The share's standard error shrinks as 1/sqrt(n): scale n until two standard errors
     // fit between the present access and the nearer threshold.
@@ -438,46 +419,18 @@ fn settle(g: Option<&Gap>) -> String {
         .max(0.02);
     let needed = (4.0 * p * (1.0 - p) / (distance * distance)).ceil() as usize;
     let more = needed.saturating_sub(g.candidates).clamp(1, 100_000);
-    format!("about {more} more candidates (more sprints of the same organisation) would settle it")
+    Finding::MoreCandidates { more }
 }
 
-fn credit_findings(
-    cx: &Context<'_>,
-    findings: &mut Vec<String>,
-    figures: &mut BTreeMap<String, serde_json::Value>,
-) {
-    figures.insert("credit_captures".to_owned(), json!(cx.captures.len()));
-    figures.insert(
-        "catalog_without_origin".to_owned(),
-        json!(cx.without_origin.len()),
-    );
+fn credit_findings(cx: &Context<'_>, findings: &mut Vec<Finding>) {
     if !cx.captures.is_empty() {
-        let list: Vec<String> = cx
-            .captures
-            .iter()
-            .map(|c| {
-                format!(
-                    "{} (explored by {} in {}, credited to {} in {})",
-                    c.variant, c.explored_by, c.explored_in, c.credited, c.credited_in
-                )
-            })
-            .collect();
-        findings.push(format!(
-            "credit captured: {} first explored by one squad and credited to another: {}",
-            crate::text::count(cx.captures.len(), "variant"),
-            list.join("; ")
-        ));
+        findings.push(Finding::CreditCaptured {
+            captures: cx.captures.to_vec(),
+        });
     }
     if !cx.without_origin.is_empty() {
-        let n = cx.without_origin.len();
-        findings.push(format!(
-            "{n} catalog {} no origin squad: {}",
-            if n == 1 {
-                "entry records"
-            } else {
-                "entries record"
-            },
-            cx.without_origin.join(", ")
-        ));
+        findings.push(Finding::NoOriginListed {
+            variants: cx.without_origin.to_vec(),
+        });
     }
 }

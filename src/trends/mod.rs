@@ -13,6 +13,7 @@ mod answer;
 mod credit;
 mod emergence;
 mod equity;
+mod figures;
 mod influence;
 pub mod model;
 mod pack_history;
@@ -25,6 +26,7 @@ mod tiers;
 mod verdicts;
 
 pub use equity::QUARTILE_LABELS;
+pub use figures::*;
 pub use model::*;
 pub use run::{Failure, Options, Trends, run, run_with_packs};
 pub use verdicts::NEAR_ONE_FACTOR;

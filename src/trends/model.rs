@@ -1,6 +1,7 @@
 //! The trends report: what a series of sprints says about whether split budgets surface
 //! promotable workflows or entrench the influential squads. Plain data, in sprint order,
-//! that the text, JSON and HTML views render; every figure a verdict rests on is here.
+//! that the text, JSON and HTML views render; every figure a verdict rests on is here
+//! (typed in `figures`), and every sentence as a `Finding` the renderers word.
 //!
 //! Names are stable once published (the dashboard and `schemas/trends.schema.json` read
 //! them): fields are added, never renamed.
@@ -10,6 +11,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::limits::Limits;
+
+use super::figures::{AnswerFigures, InfluenceMeasure, VerdictFigures};
 
 /// Format version of the trends report (`bursar trends --format json`).
 pub const REPORT_FORMAT: u32 = 2;
@@ -84,9 +87,9 @@ pub struct Answer {
     /// The sprint from which the series took its present course, when it changed course.
     pub since: Option<String>,
     /// The answer in one sentence, then the sentences it rests on.
-    pub findings: Vec<String>,
-    /// The figures by name, for machines.
-    pub figures: BTreeMap<String, serde_json::Value>,
+    pub findings: Vec<Finding>,
+    /// The figures, for machines.
+    pub figures: AnswerFigures,
 }
 
 /// A variant explored first by one squad and credited to another.
@@ -372,7 +375,112 @@ pub struct Verdict {
     pub condition: Condition,
     pub status: Status,
     /// Sentences for people, each with its figures in it.
-    pub findings: Vec<String>,
-    /// The same figures by name, for machines.
-    pub figures: BTreeMap<String, serde_json::Value>,
+    pub findings: Vec<Finding>,
+    /// The same figures, for machines.
+    pub figures: VerdictFigures,
+}
+
+/// One sentence of the answer or of a verdict, as data: the numbers, squads and sprints
+/// it speaks of. The words are the render layer's (`render::trends::findings`), which
+/// also writes each as a string in the JSON report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finding {
+    /// The answer `surfacing`, from `since` when the series changed course.
+    Surfacing {
+        since: Option<String>,
+        candidates: usize,
+    },
+    /// The answer `entrenching`: candidates came mainly from the top by `measure`.
+    Entrenching {
+        since: Option<String>,
+        candidates: usize,
+        measure: InfluenceMeasure,
+    },
+    /// The answer `inconclusive`.
+    Inconclusive { candidates: usize },
+    /// The influence gap, its 95% interval and permutation p-value, against `margin`.
+    InfluenceGap {
+        gap: f64,
+        interval: [f64; 2],
+        margin: f64,
+        p_value: f64,
+    },
+    /// What the less influential half of people originated against its numbers.
+    LowerHalf {
+        originated: usize,
+        candidates: usize,
+        share: f64,
+        /// 95% Wilson interval of `share`.
+        interval: [f64; 2],
+        expected: f64,
+        access: f64,
+        p_value: f64,
+    },
+    /// How many squads originated a candidate, and the most prolific one's share.
+    Originators {
+        originating: usize,
+        squads: usize,
+        largest_share: f64,
+    },
+    /// No candidate's originator could be placed in the organisation.
+    NoOriginator,
+    /// Experiments followed at least `followed` sprints that became candidates, by half:
+    /// (became candidates, followed).
+    Survival {
+        followed: usize,
+        lower: (usize, usize),
+        upper: (usize, usize),
+        p_value: f64,
+    },
+    /// Candidacy depended on the squad, which withheld `surfacing`.
+    SquadDependent { p_value: f64 },
+    /// Too few candidates with a known originator for an answer.
+    TooFewCandidates { needed: usize, candidates: usize },
+    /// About how many more candidates would settle an inconclusive answer.
+    MoreCandidates { more: usize },
+    /// Variants first explored by one squad and credited to another.
+    CreditCaptured { captures: Vec<CreditCapture> },
+    /// Catalog entries that record no origin squad, by variant key.
+    NoOriginListed { variants: Vec<String> },
+    /// Sprints where every squad had a baseline, of those with a health decision, of all.
+    Baselines {
+        covered: usize,
+        with_health: usize,
+        sprints: usize,
+    },
+    /// Sprints with the gini within its threshold, of those the pack checked it in.
+    GiniWithin { within: usize, checked: usize },
+    /// Squads credited as origin of a candidate.
+    CreditedOrigins { originating: usize, squads: usize },
+    /// The pack's digests stayed the same over the series.
+    PackUnchanged { sprints: usize },
+    /// The pack changed within the series: its distinct digests and the files that moved.
+    PackChanged {
+        digests: usize,
+        changes: Vec<PackChange>,
+    },
+    /// Catalog entries recording an origin other than the squad bursar credited.
+    CreditMismatches { entries: usize },
+    /// Variants credited to another squad than the one that explored them first.
+    CapturedCredit { variants: usize },
+    /// Catalog entries that record no origin squad (at least one).
+    NoOrigin { entries: usize },
+    /// Granted top-ups without an approver, and top-up decisions that were violations.
+    InformalTopups { informal: usize, violations: usize },
+    /// The untagged share of exploration tokens over the series, and the sprints where
+    /// it was within its threshold, of those the pack checked it in.
+    Untagged {
+        share: f64,
+        within: usize,
+        checked: usize,
+    },
+    /// Sprints where top-ups were not concentrated, of those the pack checked.
+    TopupsSpread { spread: usize, checked: usize },
+    /// Too few granted top-ups (fewer than `least`) to judge their concentration.
+    TooFewTopups { grants: usize, least: usize },
+    /// Granted top-ups over the series, and the largest squad's share of their tokens.
+    TopupGrants {
+        grants: usize,
+        largest: Option<(f64, String)>,
+    },
 }

@@ -1,16 +1,13 @@
-//! Verdicts: for each condition split budgets need, whether the series met it, in
-//! sentences that carry the figures they rest on.
-
-use std::collections::BTreeMap;
-
-use serde_json::{Value, json};
-
-use crate::text::{count, percent};
+//! Verdicts: for each condition split budgets need, whether the series met it, with the
+//! findings (sentences as data, worded by the renderers) and the figures it rests on.
 
 use super::credit::MIN_TOPUP_GRANTS;
+use super::figures::{
+    AccessFigures, CapacityFigures, RulesFigures, VerdictFigures, WorkflowFigures,
+};
 use super::model::{
-    Answer, Condition, CreditCapture, CreditMismatch, Direction, PackHistory, Quartile, SprintRow,
-    Status, Verdict,
+    Answer, Condition, CreditCapture, CreditMismatch, Direction, Finding, PackHistory, Quartile,
+    SprintRow, Status, Verdict,
 };
 
 /// An access ratio is near 1 when it lies within this factor of 1 either way
@@ -66,58 +63,73 @@ fn guaranteed_capacity(inputs: &Inputs<'_>) -> Verdict {
     let (even, gini_known) = passed(inputs.sprints, |s| {
         s.health.gini.as_ref().and_then(|m| m.pass)
     });
-    let mut findings = vec![if known == n {
-        format!("every squad had a baseline in {covered} of {n} sprints")
-    } else {
-        format!(
-            "every squad had a baseline in {covered} of the {known} sprints (of {n}) with a health decision"
-        )
-    }];
-    findings.push(format!(
-        "capacity was spread evenly (gini within its threshold) in {even} of {gini_known} sprints"
-    ));
-    let figures = BTreeMap::from([
-        ("sprints".to_owned(), json!(n)),
-        ("sprints_every_squad_baseline".to_owned(), json!(covered)),
-        ("sprints_with_health".to_owned(), json!(known)),
-        ("sprints_gini_within".to_owned(), json!(even)),
-        ("sprints_gini_checked".to_owned(), json!(gini_known)),
-    ]);
+    let findings = vec![
+        Finding::Baselines {
+            covered,
+            with_health: known,
+            sprints: n,
+        },
+        Finding::GiniWithin {
+            within: even,
+            checked: gini_known,
+        },
+    ];
+    let figures = CapacityFigures {
+        sprints: n,
+        sprints_every_squad_baseline: covered,
+        sprints_gini_checked: gini_known,
+        sprints_gini_within: even,
+        sprints_with_health: known,
+    };
     Verdict {
         condition: Condition::GuaranteedCapacity,
         status: status(covered == n && even == n, known == n && gini_known == n),
         findings,
-        figures,
+        figures: VerdictFigures::GuaranteedCapacity(figures),
     }
 }
 
 fn promotion_access(inputs: &Inputs<'_>) -> Verdict {
-    let candidates: usize = inputs.quartiles.iter().map(|q| q.candidates).sum();
-    let mut findings = Vec::new();
-    let mut figures = BTreeMap::from([
-        ("candidates".to_owned(), json!(candidates)),
-        (
-            "originating_squads".to_owned(),
-            json!(inputs.originating_squads),
-        ),
-        ("squads".to_owned(), json!(inputs.squads)),
-    ]);
     // Capacity quartiles over the whole series are kept as figures; the status follows
     // the answer, which ranks influence before the outcome and weighs it against people.
-    for q in inputs.quartiles {
-        figures.insert(format!("access_ratio_{}", q.label), json!(q.access_ratio));
-        figures.insert(format!("credit_ratio_{}", q.label), json!(q.credit_ratio));
-    }
-    findings.extend(inputs.answer.findings.iter().skip(1).take(3).cloned());
-    findings.push(format!(
-        "{} of {} squads were credited as origin of a candidate",
-        inputs.originating_squads, inputs.squads
-    ));
-    for name in ["influence_gap", "influence_gap_interval", "p_value"] {
-        if let Some(v) = inputs.answer.figures.get(name) {
-            figures.insert(name.to_owned(), v.clone());
-        }
-    }
+    let quartile = |rank: u8, ratio: fn(&Quartile) -> Option<f64>| {
+        inputs
+            .quartiles
+            .iter()
+            .find(|q| q.rank == rank)
+            .and_then(ratio)
+    };
+    let access = |rank| quartile(rank, |q| q.access_ratio);
+    let credit = |rank| quartile(rank, |q| q.credit_ratio);
+    let gap = inputs.answer.figures.gap.as_ref();
+    let figures = AccessFigures {
+        access_ratio_bottom: access(4),
+        access_ratio_lower_middle: access(3),
+        access_ratio_top: access(1),
+        access_ratio_upper_middle: access(2),
+        candidates: inputs.quartiles.iter().map(|q| q.candidates).sum(),
+        credit_ratio_bottom: credit(4),
+        credit_ratio_lower_middle: credit(3),
+        credit_ratio_top: credit(1),
+        credit_ratio_upper_middle: credit(2),
+        influence_gap: gap.map(|g| g.influence_gap),
+        influence_gap_interval: gap.map(|g| g.influence_gap_interval),
+        originating_squads: inputs.originating_squads,
+        p_value: gap.map(|g| g.p_value),
+        squads: inputs.squads,
+    };
+    let mut findings: Vec<Finding> = inputs
+        .answer
+        .findings
+        .iter()
+        .skip(1)
+        .take(3)
+        .cloned()
+        .collect();
+    findings.push(Finding::CreditedOrigins {
+        originating: inputs.originating_squads,
+        squads: inputs.squads,
+    });
     let status = match inputs.answer.verdict {
         Direction::Surfacing => Status::Met,
         Direction::Entrenching => Status::NotMet,
@@ -127,102 +139,66 @@ fn promotion_access(inputs: &Inputs<'_>) -> Verdict {
         condition: Condition::PromotionAccess,
         status,
         findings,
-        figures,
+        figures: VerdictFigures::PromotionAccess(figures),
     }
 }
 
 fn public_rules(inputs: &Inputs<'_>) -> Verdict {
-    let n = inputs.sprints.len();
     let pack = inputs.pack;
-    let mut findings = vec![if pack.changed {
-        let files: Vec<String> = pack
-            .changes
+    let figures = RulesFigures {
+        catalog_without_origin: inputs.without_origin.len(),
+        credit_captures: inputs.captures.len(),
+        credit_mismatches: inputs.mismatches.len(),
+        informal_topups: inputs
+            .sprints
             .iter()
-            .map(|c| {
-                let how = match (&c.from, &c.to) {
-                    (None, _) => "added",
-                    (_, None) => "removed",
-                    _ => "changed",
-                };
-                format!("{} {how} in {}", c.file, c.sprint)
-            })
-            .collect();
-        format!(
-            "the pack changed within the series ({} digests): {}",
-            pack.digests.len(),
-            files.join(", ")
-        )
-    } else {
-        format!("the pack's policy digests did not change in {n} sprints")
-    }];
-    let mismatches = inputs.mismatches.len();
-    findings.push(match mismatches {
-        0 => "every catalog entry records as origin the squad bursar credited".to_owned(),
-        1 => "1 catalog entry records an origin other than the squad bursar credited".to_owned(),
-        _ => format!(
-            "{mismatches} catalog entries record an origin other than the squad bursar credited"
-        ),
-    });
-    let captures = inputs.captures.len();
-    findings.push(match captures {
-        0 => "every candidate was credited to the squad that explored it first".to_owned(),
-        n => format!(
-            "{n} {} credited to another squad than the one that explored it first",
-            if n == 1 {
-                "variant was"
-            } else {
-                "variants were"
+            .map(|s| s.health.informal_topups.len())
+            .sum(),
+        pack_changed: pack.changed,
+        pack_file_changes: pack.changes.len(),
+        topup_violations: inputs
+            .sprints
+            .iter()
+            .map(|s| s.health.topup_violations)
+            .sum(),
+    };
+    let mut findings = vec![
+        if pack.changed {
+            Finding::PackChanged {
+                digests: pack.digests.len(),
+                changes: pack.changes.clone(),
             }
-        ),
-    });
-    let bare = inputs.without_origin.len();
-    if bare > 0 {
-        findings.push(format!(
-            "{bare} catalog {} no origin squad",
-            if bare == 1 {
-                "entry records"
-            } else {
-                "entries record"
-            }
-        ));
-    }
-    let informal: usize = inputs
-        .sprints
-        .iter()
-        .map(|s| s.health.informal_topups.len())
-        .sum();
-    let violations: usize = inputs
-        .sprints
-        .iter()
-        .map(|s| s.health.topup_violations)
-        .sum();
-    findings.push(format!(
-        "{} without an approver; {} {}",
-        count(informal, "granted top-up"),
-        count(violations, "top-up decision"),
-        if violations == 1 {
-            "was a violation"
         } else {
-            "were violations"
-        }
-    ));
-    let figures = BTreeMap::from([
-        ("pack_changed".to_owned(), Value::Bool(pack.changed)),
-        ("pack_file_changes".to_owned(), json!(pack.changes.len())),
-        ("credit_mismatches".to_owned(), json!(mismatches)),
-        ("credit_captures".to_owned(), json!(captures)),
-        ("catalog_without_origin".to_owned(), json!(bare)),
-        ("informal_topups".to_owned(), json!(informal)),
-        ("topup_violations".to_owned(), json!(violations)),
-    ]);
+            Finding::PackUnchanged {
+                sprints: inputs.sprints.len(),
+            }
+        },
+        Finding::CreditMismatches {
+            entries: figures.credit_mismatches,
+        },
+        Finding::CapturedCredit {
+            variants: figures.credit_captures,
+        },
+    ];
+    if figures.catalog_without_origin > 0 {
+        findings.push(Finding::NoOrigin {
+            entries: figures.catalog_without_origin,
+        });
+    }
+    findings.push(Finding::InformalTopups {
+        informal: figures.informal_topups,
+        violations: figures.topup_violations,
+    });
+    let met = !pack.changed
+        && figures.credit_mismatches == 0
+        && figures.informal_topups == 0
+        && figures.credit_captures == 0
+        && figures.catalog_without_origin == 0;
     Verdict {
         condition: Condition::PublicRules,
-        status: status(
-            !pack.changed && mismatches == 0 && informal == 0 && captures == 0 && bare == 0,
-            true,
-        ),
+        status: status(met, true),
         findings,
-        figures,
+        figures: VerdictFigures::PublicRules(figures),
     }
 }
 
@@ -238,59 +214,57 @@ fn workflows_not_squads(inputs: &Inputs<'_>) -> Verdict {
     let (grants, largest) = &inputs.topups;
     let judged = *grants >= MIN_TOPUP_GRANTS && inputs.squads >= 3;
     let concentrated = judged && largest.as_ref().is_some_and(|(share, _)| *share > 0.5);
-    let untagged: u64 = inputs
-        .sprints
-        .iter()
-        .map(|s| s.untagged_exploration_tokens)
-        .sum();
-    let tagged_tokens: u64 = inputs
-        .sprints
-        .iter()
-        .flat_map(|s| s.exploration_tokens_by_family.values())
-        .sum();
-    let whole = untagged + tagged_tokens;
-    let untagged_share = if whole == 0 {
-        0.0
-    } else {
-        untagged as f64 / whole as f64
-    };
+    let untagged_share = untagged_share(inputs.sprints);
     let findings = vec![
-        format!(
-            "{} of exploration tokens over the series were untagged; untagged share within its threshold in {tagged} of {tagged_known} sprints",
-            percent(untagged_share)
-        ),
-        format!(
-            "top-ups were not concentrated in one squad (within the threshold) in {spread} of {spread_known} sprints"
-        ),
-        match (judged, largest) {
-            (false, _) => format!(
-                "{} over the series: too few to judge their concentration (at least {MIN_TOPUP_GRANTS})",
-                count(*grants, "granted top-up")
-            ),
-            (true, Some((share, squad))) => format!(
-                "{} over the series; the largest share, {squad}'s, is {} of their tokens",
-                count(*grants, "granted top-up"),
-                percent(*share)
-            ),
-            (true, None) => format!("{} over the series", count(*grants, "granted top-up")),
+        Finding::Untagged {
+            share: untagged_share,
+            within: tagged,
+            checked: tagged_known,
+        },
+        Finding::TopupsSpread {
+            spread,
+            checked: spread_known,
+        },
+        if judged {
+            Finding::TopupGrants {
+                grants: *grants,
+                largest: largest.clone(),
+            }
+        } else {
+            Finding::TooFewTopups {
+                grants: *grants,
+                least: MIN_TOPUP_GRANTS,
+            }
         },
     ];
-    let figures = BTreeMap::from([
-        ("untagged_share".to_owned(), json!(untagged_share)),
-        ("sprints_untagged_within".to_owned(), json!(tagged)),
-        ("sprints_untagged_checked".to_owned(), json!(tagged_known)),
-        ("sprints_topups_spread".to_owned(), json!(spread)),
-        ("sprints_topups_checked".to_owned(), json!(spread_known)),
-        ("topup_grants".to_owned(), json!(grants)),
-        (
-            "topup_largest_share".to_owned(),
-            json!(largest.as_ref().map(|(s, _)| *s)),
-        ),
-    ]);
+    let figures = WorkflowFigures {
+        sprints_topups_checked: spread_known,
+        sprints_topups_spread: spread,
+        sprints_untagged_checked: tagged_known,
+        sprints_untagged_within: tagged,
+        topup_grants: *grants,
+        topup_largest_share: largest.as_ref().map(|(s, _)| *s),
+        untagged_share,
+    };
     Verdict {
         condition: Condition::WorkflowsNotSquads,
         status: status(tagged == tagged_known && !concentrated, tagged_known > 0),
         findings,
-        figures,
+        figures: VerdictFigures::WorkflowsNotSquads(figures),
+    }
+}
+
+/// Untagged exploration tokens over all exploration tokens of the series (0 without any).
+fn untagged_share(sprints: &[SprintRow]) -> f64 {
+    let untagged: u64 = sprints.iter().map(|s| s.untagged_exploration_tokens).sum();
+    let tagged: u64 = sprints
+        .iter()
+        .flat_map(|s| s.exploration_tokens_by_family.values())
+        .sum();
+    let whole = untagged + tagged;
+    if whole == 0 {
+        0.0
+    } else {
+        untagged as f64 / whole as f64
     }
 }

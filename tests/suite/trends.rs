@@ -172,7 +172,7 @@ fn journeys_checked_by_hand() {
         [Status::Met, Status::Unknown, Status::NotMet, Status::Met]
     );
     assert_eq!(
-        report.verdicts[0].findings[0],
+        report.verdicts[0].findings[0].to_string(),
         "every squad had a baseline in 3 of 3 sprints"
     );
 }
@@ -313,6 +313,28 @@ fn json_is_valid_against_the_schema_and_the_schema_is_strict() {
     for broken in [extra, missing, wrong] {
         assert!(!schema_errors(&broken).is_empty());
     }
+}
+
+/// The JSON report's verdicts and answer as written, bytes and key order included: the
+/// findings' sentences and the figures by name.
+pub fn verdicts_and_answer(json: &[u8]) -> String {
+    let text = std::str::from_utf8(json).unwrap();
+    let start = text
+        .find("\n  \"verdicts\": ")
+        .expect("verdicts in the report");
+    let end = text
+        .find("\n  \"credit_captures\": ")
+        .expect("credit captures after the answer");
+    text[start + 1..end].to_owned()
+}
+
+#[test]
+fn verdicts_and_answer_json_is_pinned() {
+    let out = run_trends(&[&hand("s01"), &hand("s02"), &hand("s03"), "--format", "json"]);
+    insta::assert_snapshot!(
+        "trends_json_hand_verdicts",
+        verdicts_and_answer(&out.stdout)
+    );
 }
 
 #[test]
@@ -474,7 +496,7 @@ fn the_hand_series_answer_is_inconclusive_and_opens_the_text() {
     let files: Vec<String> = ["s01", "s02", "s03"].iter().map(|f| hand(f)).collect();
     let report = report(&files, 1);
     assert_eq!(report.answer.verdict.as_str(), "inconclusive");
-    assert_eq!(report.answer.figures["candidates"], 2);
+    assert_eq!(report.answer.figures.candidates, 2);
     let mut args = vec!["--format", "text"];
     args.extend(files.iter().map(String::as_str));
     let run = run_trends(&args);

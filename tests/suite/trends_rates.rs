@@ -90,19 +90,24 @@ pub fn detail(name: &str, seed: u64, planted: &str, turn: Option<usize>, report:
         .since
         .as_ref()
         .and_then(|s| report.sprints.iter().position(|r| &r.sprint == s));
-    let f = |k: &str| a.figures.get(k).map_or("-".to_owned(), |v| v.to_string());
+    let (fig, g, s) = (
+        &a.figures,
+        a.figures.gap.as_ref(),
+        a.figures.survival.as_ref(),
+    );
+    let show = |v: Option<f64>| v.map_or("-".to_owned(), |v| v.to_string());
     println!(
-        "  {name} seed {seed}: planted {planted} (turn {turn:?}) got {} (since {since:?}) n={} gap={} p={} access={} p={} surv={} p={} change_p={} measure={}",
+        "  {name} seed {seed}: planted {planted} (turn {turn:?}) got {} (since {since:?}) n={} gap={} p={} access={} p={} surv={} p={} change_p={} measure={:?}",
         a.verdict.as_str(),
-        f("candidates"),
-        f("influence_gap"),
-        f("p_value"),
-        f("lower_half_access"),
-        f("lower_half_p_value"),
-        f("survival_ratio"),
-        f("survival_p_value"),
-        f("change_p_value"),
-        f("measure"),
+        fig.candidates,
+        show(g.map(|g| g.influence_gap)),
+        show(g.map(|g| g.p_value)),
+        show(g.and_then(|g| g.lower_half_access)),
+        show(g.map(|g| g.lower_half_p_value)),
+        show(s.and_then(|s| s.survival_ratio)),
+        show(s.map(|s| s.survival_p_value)),
+        show(fig.change_p_value),
+        fig.measure,
     );
 }
 

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use crate::support::bursar;
-use crate::trends::{report, schema_errors};
+use crate::trends::{report, schema_errors, verdicts_and_answer};
 
 /// A generated series: its folder (removed on drop), its snapshots in reverse sprint
 /// order (so order has to come from the dates), and its manifest.
@@ -171,6 +171,11 @@ fn generated_series_gives_the_same_bytes_whatever_the_order_and_jobs() {
             let json: Value = serde_json::from_slice(&outputs[0]).unwrap();
             assert_eq!(schema_errors(&json), Vec::<String>::new());
             assert_eq!(json["verdicts"][1]["status"], "not-met");
+            // Every figure and sentence of an entrenching answer, pinned as written.
+            insta::assert_snapshot!(
+                "trends_json_entrenched_verdicts",
+                verdicts_and_answer(&outputs[0])
+            );
         }
     }
 }

@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use super::svg::escape;
-use crate::trends::{Direction, Report, Window};
+use crate::trends::{Direction, InfluenceTier, Report, Window};
 
 pub const STYLE: &str = "
 .answer { border: 3px solid #111; border-left-width: 14px; padding: 0.6rem 1rem; margin: 0.6rem 0; }
@@ -37,7 +37,11 @@ pub fn banner(out: &mut String, report: &Report) {
         .as_deref()
         .map(|s| format!(" since {}", escape(s)))
         .unwrap_or_default();
-    let sentence = a.findings.first().map(|s| escape(s)).unwrap_or_default();
+    let sentence = a
+        .findings
+        .first()
+        .map(|s| escape(&s.to_string()))
+        .unwrap_or_default();
     let _ = write!(
         out,
         "<section class=\"answer {class}\" id=\"answer\" role=\"status\">\
@@ -46,41 +50,17 @@ pub fn banner(out: &mut String, report: &Report) {
          <div>{sentence}</div><ul>"
     );
     for f in a.findings.iter().skip(1).take(3) {
-        let _ = write!(out, "<li>{}</li>", escape(f));
+        let _ = write!(out, "<li>{}</li>", escape(&f.to_string()));
     }
     out.push_str("</ul></section>\n");
 }
 
 /// The deciding chart: the whole series first, then each window.
 pub fn chart(out: &mut String, report: &Report) {
-    let whole = Window {
-        first: report
-            .sprints
-            .first()
-            .map(|s| s.sprint.clone())
-            .unwrap_or_default(),
-        last: report
-            .sprints
-            .last()
-            .map(|s| s.sprint.clone())
-            .unwrap_or_default(),
-        candidates: report.influence_tiers.iter().map(|t| t.candidates).sum(),
-        gap: report
-            .answer
-            .figures
-            .get("influence_gap")
-            .and_then(serde_json::Value::as_f64),
-        interval: None,
-        tiers: report.influence_tiers.clone(),
-    };
+    let whole = whole_series(report);
     let windows: Vec<&Window> = std::iter::once(&whole).chain(&report.windows).collect();
-    let (w, h) = (960.0, 300.0);
-    let (left, right, top, bottom) = (44.0, 8.0, 40.0, 40.0);
-    let plot_h = h - top - bottom;
-    let n = windows.len().max(1) as f64;
-    let slot = (w - left - right) / n;
-    let bar = (slot * 0.8 / 4.0).min(40.0);
-    let y = |share: f64| top + plot_h * (1.0 - share.clamp(0.0, 1.0));
+    let g = Geometry::new(windows.len());
+    let (w, h, left, right) = (g.w, g.h, g.left, g.right);
     let _ = write!(
         out,
         "<svg class=\"decider\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"decider-title\">\
@@ -93,78 +73,162 @@ pub fn chart(out: &mut String, report: &Report) {
              <text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{:.0}%</text>",
             w - right,
             left - 4.0,
-            y(pct) + 4.0,
+            g.y(pct) + 4.0,
             pct * 100.0,
-            y0 = y(pct)
+            y0 = g.y(pct)
         );
     }
     for (i, &win) in windows.iter().enumerate() {
-        let x0 = left + slot * i as f64 + slot * 0.1;
-        for (t, tier) in win.tiers.iter().enumerate() {
-            let x = x0 + bar * t as f64;
-            let share = if win.candidates == 0 {
-                0.0
-            } else {
-                tier.candidate_share
-            };
-            let _ = write!(
-                out,
-                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{}: {} of {} candidates, {:.0}% of people</title></rect>",
-                y(share),
-                bar * 0.9,
-                y(0.0) - y(share),
-                FILLS[t],
-                escape(&tier.label),
-                tier.candidates,
-                win.candidates,
-                tier.people_share * 100.0
-            );
-            if win.candidates > 0 {
-                let cx = x + bar * 0.45;
-                let _ = write!(
-                    out,
-                    "<line x1=\"{cx:.1}\" x2=\"{cx:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#c00\" stroke-width=\"1.5\"/>",
-                    y(tier.interval[0]),
-                    y(tier.interval[1])
-                );
-            }
-            let py = y(tier.people_share);
-            let _ = write!(
-                out,
-                "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{py:.1}\" y2=\"{py:.1}\" stroke=\"#000\" stroke-width=\"3\"/>",
-                x - 1.0,
-                x + bar * 0.9 + 1.0
-            );
+        window(out, &g, i, win);
+    }
+    legend(out, &g);
+    out.push_str("</svg>\n");
+    out.push_str("<p class=\"key\">The whole series first (left of the dashed line), then each window. Bars, left to right in each group: the top, upper-middle, lower-middle and bottom quarter of people by their squad's influence before the experiment began (credits left out), darkest first; red whiskers: 95% interval of the share; black ticks: the tier's share of people. Bars at their ticks: candidates in proportion to people. Tall dark bars, empty light ones: entrenching.</p>\n");
+}
+
+/// The whole series as a window, its gap the answer's.
+fn whole_series(report: &Report) -> Window {
+    Window {
+        first: report
+            .sprints
+            .first()
+            .map(|s| s.sprint.clone())
+            .unwrap_or_default(),
+        last: report
+            .sprints
+            .last()
+            .map(|s| s.sprint.clone())
+            .unwrap_or_default(),
+        candidates: report.influence_tiers.iter().map(|t| t.candidates).sum(),
+        gap: report.answer.figures.gap.as_ref().map(|g| g.influence_gap),
+        interval: None,
+        tiers: report.influence_tiers.clone(),
+    }
+}
+
+/// Where the chart draws: its size, margins, and each window's slot and bar widths.
+struct Geometry {
+    w: f64,
+    h: f64,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+    slot: f64,
+    bar: f64,
+}
+
+impl Geometry {
+    fn new(windows: usize) -> Self {
+        let (w, h) = (960.0, 300.0);
+        let (left, right, top, bottom) = (44.0, 8.0, 40.0, 40.0);
+        let slot = (w - left - right) / windows.max(1) as f64;
+        Self {
+            w,
+            h,
+            left,
+            right,
+            top,
+            bottom,
+            slot,
+            bar: (slot * 0.8 / 4.0).min(40.0),
         }
-        let gap = win
-            .gap
-            .map(|g| format!(", gap {g:+.2}"))
-            .unwrap_or_default();
-        let span = if i == 0 {
-            "whole series".to_owned()
-        } else {
-            format!("{}–{}", escape(&win.first), escape(&win.last))
-        };
-        if i == 0 {
-            let sx = left + slot - 1.0;
-            let _ = write!(
-                out,
-                "<line x1=\"{sx:.1}\" x2=\"{sx:.1}\" y1=\"{top}\" y2=\"{:.1}\" stroke=\"#111\" stroke-dasharray=\"4 3\"/>",
-                h - 6.0
-            );
-        }
-        let weight = if i == 0 { "700" } else { "400" };
+    }
+
+    /// The height of a share (0 to 1, clamped).
+    fn y(&self, share: f64) -> f64 {
+        let plot_h = self.h - self.top - self.bottom;
+        self.top + plot_h * (1.0 - share.clamp(0.0, 1.0))
+    }
+}
+
+/// Window `i`'s bars, whiskers and ticks, and its label; the whole series (`i` 0) set
+/// apart by a dashed line.
+fn window(out: &mut String, g: &Geometry, i: usize, win: &Window) {
+    let (bar, h, top, bottom) = (g.bar, g.h, g.top, g.bottom);
+    let x0 = g.left + g.slot * i as f64 + g.slot * 0.1;
+    for (t, tier) in win.tiers.iter().enumerate() {
+        tier_bar(out, g, x0 + bar * t as f64, t, tier, win.candidates);
+    }
+    let gap = win
+        .gap
+        .map(|g| format!(", gap {g:+.2}"))
+        .unwrap_or_default();
+    let span = if i == 0 {
+        "whole series".to_owned()
+    } else {
+        format!("{}–{}", escape(&win.first), escape(&win.last))
+    };
+    if i == 0 {
+        let sx = g.left + g.slot - 1.0;
         let _ = write!(
             out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" font-weight=\"{weight}\" text-anchor=\"middle\">{span}</text>\
-             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">n = {}{gap}</text>",
-            x0 + bar * 2.0,
-            h - bottom + 15.0,
-            x0 + bar * 2.0,
-            h - bottom + 29.0,
-            win.candidates
+            "<line x1=\"{sx:.1}\" x2=\"{sx:.1}\" y1=\"{top}\" y2=\"{:.1}\" stroke=\"#111\" stroke-dasharray=\"4 3\"/>",
+            h - 6.0
         );
     }
+    let weight = if i == 0 { "700" } else { "400" };
+    let _ = write!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" font-weight=\"{weight}\" text-anchor=\"middle\">{span}</text>\
+         <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">n = {}{gap}</text>",
+        x0 + bar * 2.0,
+        h - bottom + 15.0,
+        x0 + bar * 2.0,
+        h - bottom + 29.0,
+        win.candidates
+    );
+}
+
+/// One tier's bar at `x` (its share of the window's `candidates`), its 95% whisker, and
+/// the tick of its share of people.
+fn tier_bar(
+    out: &mut String,
+    g: &Geometry,
+    x: f64,
+    t: usize,
+    tier: &InfluenceTier,
+    candidates: usize,
+) {
+    let bar = g.bar;
+    let share = if candidates == 0 {
+        0.0
+    } else {
+        tier.candidate_share
+    };
+    let _ = write!(
+        out,
+        "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{}: {} of {} candidates, {:.0}% of people</title></rect>",
+        g.y(share),
+        bar * 0.9,
+        g.y(0.0) - g.y(share),
+        FILLS[t],
+        escape(&tier.label),
+        tier.candidates,
+        candidates,
+        tier.people_share * 100.0
+    );
+    if candidates > 0 {
+        let cx = x + bar * 0.45;
+        let _ = write!(
+            out,
+            "<line x1=\"{cx:.1}\" x2=\"{cx:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#c00\" stroke-width=\"1.5\"/>",
+            g.y(tier.interval[0]),
+            g.y(tier.interval[1])
+        );
+    }
+    let py = g.y(tier.people_share);
+    let _ = write!(
+        out,
+        "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{py:.1}\" y2=\"{py:.1}\" stroke=\"#000\" stroke-width=\"3\"/>",
+        x - 1.0,
+        x + bar * 0.9 + 1.0
+    );
+}
+
+/// The title and the key of tier fills.
+fn legend(out: &mut String, g: &Geometry) {
+    let left = g.left;
     let _ = write!(
         out,
         "<text x=\"{left}\" y=\"14\" font-size=\"12\" font-weight=\"700\">Who originates candidates, by influence tier, against their share of people</text>"
@@ -182,6 +246,4 @@ pub fn chart(out: &mut String, report: &Report) {
             x + 16.0
         );
     }
-    out.push_str("</svg>\n");
-    out.push_str("<p class=\"key\">The whole series first (left of the dashed line), then each window. Bars, left to right in each group: the top, upper-middle, lower-middle and bottom quarter of people by their squad's influence before the experiment began (credits left out), darkest first; red whiskers: 95% interval of the share; black ticks: the tier's share of people. Bars at their ticks: candidates in proportion to people. Tall dark bars, empty light ones: entrenching.</p>\n");
 }

@@ -48,7 +48,7 @@ pub fn verdicts(out: &mut String, report: &Report) {
             escape(v.status.as_str())
         );
         for f in &v.findings {
-            let _ = write!(out, "<li>{}</li>", escape(f));
+            let _ = write!(out, "<li>{}</li>", escape(&f.to_string()));
         }
         out.push_str("</ul></li>\n");
     }

@@ -5,6 +5,7 @@ pub mod dashboard;
 mod dashboard_answer;
 mod dashboard_sections;
 mod dashboard_tables;
+mod findings;
 pub mod svg;
 pub mod text;
 

@@ -69,10 +69,10 @@ fn answer(out: &mut String, report: &Report) {
     let a = &report.answer;
     let mut findings = a.findings.iter();
     if let Some(first) = findings.next() {
-        let _ = writeln!(out, "answer: {}", esc(first));
+        let _ = writeln!(out, "answer: {}", esc(&first.to_string()));
     }
     for f in findings {
-        let _ = writeln!(out, "  - {}", esc(f));
+        let _ = writeln!(out, "  - {}", esc(&f.to_string()));
     }
 }
 
@@ -81,7 +81,7 @@ fn verdicts(out: &mut String, report: &Report) {
     for v in &report.verdicts {
         let _ = writeln!(out, "  {}: {}", v.condition.as_str(), v.status.as_str());
         for f in &v.findings {
-            let _ = writeln!(out, "    - {}", esc(f));
+            let _ = writeln!(out, "    - {}", esc(&f.to_string()));
         }
     }
 }
