@@ -272,7 +272,7 @@ pub fn independent_table(seeds: u64) -> Vec<(String, Rates)> {
 /// called `entrenching since 2030-S06`: by chance its three largest squads originated 16
 /// of the 18 candidates after sprint 5, and the part picked by the search for a turn
 /// passed the gap's own test; a turn to `entrenching` now also needs the
-/// search-corrected `late_scan` at 0.001.
+/// search-corrected `late_entrenching` at 0.005 (standing and survival together).
 #[test]
 fn series_built_by_another_hand_never_get_the_opposite_answer() {
     let seeds = crate::trends_rates::TEST_SEEDS;
