@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::limits::Limits;
 
 use super::access::{Event, events};
-use super::answer::{Context, answer};
+use super::answer::answer;
+use super::assess::Context;
 use super::credit::{captures, topup_concentration, without_origin};
 use super::emergence::{SprintEmergence, emergence};
 use super::equity::{credit_mismatches, quartile_of, quartiles};

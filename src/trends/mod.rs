@@ -2,14 +2,17 @@
 //! the influential squads? Many snapshots evaluated with one pack (`run`), each reduced to
 //! what trends needs (`sample`), put in sprint order (`series`) and analysed: emergence
 //! (`emergence`), equity and trust (`equity`, `pack_history`), verdicts (`verdicts`),
-//! assembled by `analysis` into the report `model`. The answer (`answer`) weighs who
-//! originated candidates (`access`, `tiers`) against their influence before they began
-//! (`influence`), with seeded resampling (`stats`); `credit` finds captured credit.
+//! assembled by `analysis` into the report `model`. The answer (`answer`, from each
+//! measure's `assess`ment, by the levels in `thresholds`) weighs who originated
+//! candidates (`access`, `tiers`) against their influence before they began
+//! (`influence`), searching for a turn (`scan`), with seeded resampling (`stats`);
+//! `credit` finds captured credit; typed `figures` carry the numbers.
 //! This file only re-exports.
 
 mod access;
 mod analysis;
 mod answer;
+mod assess;
 mod credit;
 mod emergence;
 mod equity;
@@ -22,6 +25,7 @@ pub mod sample;
 mod scan;
 mod series;
 mod stats;
+mod thresholds;
 mod tiers;
 mod verdicts;
 

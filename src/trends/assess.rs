@@ -1,0 +1,184 @@
+//! One measure of influence's assessment of a series: the verdict over the whole, a turn
+//! taken from the best split of the candidates or from the latest part
+//! [`late_entrenching`] points to, and the signs that withhold `surfacing`.
+
+use super::access::{Event, Gap, Survival, change, gap, squad_fade, survival};
+use super::influence::{Measure, Ranking};
+use super::model::{CreditCapture, Direction};
+use super::sample::Sample;
+use super::scan::late_entrenching;
+use super::stats::Draws;
+use super::thresholds::{
+    CHANGE_ALPHA, FADING_ALPHA, GATHERS_ALPHA, MARGIN, MIN_PART, SCAN_ALPHA, SQUAD_ALPHA,
+    SURVIVAL_ENTRENCHED, decide,
+};
+
+/// What the answer reads beyond the events.
+pub struct Context<'a> {
+    pub measure: Measure,
+    pub samples: &'a [Sample],
+    pub rankings: &'a [Ranking],
+    pub events: &'a [Event],
+    pub captures: &'a [CreditCapture],
+    pub without_origin: &'a [String],
+}
+
+/// One measure's assessment of the series.
+pub struct Assessment<'a> {
+    pub verdict: Direction,
+    pub since: Option<String>,
+    pub basis: Vec<&'a Event>,
+    pub decided: Option<Gap>,
+    pub survived: Survival,
+    pub turn: Option<(usize, f64)>,
+    /// [`squad_fade`]'s p-value when it withheld `surfacing`.
+    pub withheld: Option<f64>,
+}
+
+/// The assessment of the series under `cx`'s measure.
+pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
+    let candidates: Vec<&Event> = cx.events.iter().filter(|e| e.candidate()).collect();
+    let whole = gap(&candidates, cx.rankings, draws);
+    let n = cx.samples.len();
+    let fared = survival(cx.events, n, draws);
+    let mut verdict = decide(whole.as_ref(), Some(&fared));
+    let mut survived = fared.clone();
+    let mut since = None;
+    let mut basis: Vec<&Event> = candidates.clone();
+    let mut decided = whole.clone();
+    let turn = change(&candidates, MIN_PART, draws);
+    // Experiments of the less influential half that stopped reaching the threshold in
+    // some latest part, search-corrected: the earliest sign of a turn to entrenching.
+    let scan = late_entrenching(cx.events, cx.rankings, n, MIN_PART, draws);
+    if let Some((split, p)) = turn {
+        // One split tested, the best; its p-value counts the search over splits.
+        let (before, after): (Vec<&Event>, Vec<&Event>) =
+            candidates.iter().partition(|e| e.sprint < split);
+        let g_before = gap(&before, cx.rankings, draws);
+        let g_after = gap(&after, cx.rankings, draws);
+        let (early, late): (Vec<Event>, Vec<Event>) =
+            cx.events.iter().cloned().partition(|e| e.sprint < split);
+        let s_before = survival(&early, n, draws);
+        let s_after = survival(&late, n, draws);
+        let v_before = decide(g_before.as_ref(), Some(&s_before));
+        let v_after = decide(g_after.as_ref(), Some(&s_after));
+        // A later part that entrenches, or gathers at the top after a change of course,
+        // forbids calling the whole series surfacing.
+        let later_gathers = v_after == Direction::Entrenching
+            || g_after.as_ref().is_some_and(|g| {
+                g.p_value < GATHERS_ALPHA || (p < CHANGE_ALPHA && g.gap >= MARGIN)
+            });
+        if verdict == Direction::Surfacing && later_gathers {
+            verdict = Direction::Inconclusive;
+        }
+        // A part found by searching for a change stands out partly because it was
+        // picked: turning to `entrenching` also needs the search-corrected test that
+        // some latest part stands above random people.
+        let backed = v_after != Direction::Entrenching || scan.p_value < SCAN_ALPHA;
+        if p < CHANGE_ALPHA && v_after != v_before && v_after != Direction::Inconclusive && backed {
+            verdict = v_after;
+            since = Some(cx.samples[split].sprint.id.clone());
+            basis = after;
+            decided = g_after;
+            survived = s_after;
+        }
+    }
+    if since.is_none() {
+        if let Some(from) = scan.from {
+            if let Some(turned) = faded_turn(cx, &candidates, from, scan.p_value, draws) {
+                (verdict, since, basis, decided, survived) = turned;
+            }
+        }
+    }
+    if verdict == Direction::Surfacing && doubted(scan.p_value, &fared) {
+        verdict = Direction::Inconclusive;
+    }
+    let withheld = squad_withholds(verdict, cx.events, n, draws);
+    if withheld.is_some() {
+        verdict = Direction::Inconclusive;
+    }
+    Assessment {
+        verdict,
+        since,
+        basis,
+        decided,
+        survived,
+        turn,
+        withheld,
+    }
+}
+
+/// Whether signs short of `entrenching` withhold a `surfacing` verdict from the whole
+/// series: some latest part entrenching by the search-corrected [`late_entrenching`]
+/// (its p-value `scan`), or the less influential half's experiments fading at half the
+/// other's rate or worse, beyond chance if not beyond doubt (no evidence of fair access).
+/// (Two single-sign scans at 0.02, standing and survival apart, withheld `surfacing`
+/// from fair series and, once a later part standing above random people withheld it
+/// too, caught no series planted `entrenching` that the rest let through: removed.)
+fn doubted(scan: f64, fared: &Survival) -> bool {
+    scan < SCAN_ALPHA
+        || (fared.p_value < FADING_ALPHA && fared.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED))
+}
+
+/// [`squad_fade`]'s p-value when it withholds a `surfacing` verdict, else `None` (and
+/// no draws taken, so other verdicts' figures stay as they were).
+fn squad_withholds(
+    verdict: Direction,
+    events: &[Event],
+    n: usize,
+    draws: &mut Draws,
+) -> Option<f64> {
+    if verdict != Direction::Surfacing {
+        return None;
+    }
+    let p = squad_fade(events, n, draws);
+    (p < SQUAD_ALPHA).then_some(p)
+}
+
+/// A located turn: the verdict, `since`, and the candidates, gap and survival it rests on.
+type Turned<'a> = (
+    Direction,
+    Option<String>,
+    Vec<&'a Event>,
+    Option<Gap>,
+    Survival,
+);
+
+/// A turn to `entrenching` located by [`late_entrenching`] at sprint `from` (p-value `p`, which
+/// counts the search): taken when the part from there on is `entrenching` by its own
+/// figures and the part before is not.
+fn faded_turn<'a>(
+    cx: &Context<'a>,
+    candidates: &[&'a Event],
+    from: usize,
+    p: f64,
+    draws: &mut Draws,
+) -> Option<Turned<'a>> {
+    if p >= SCAN_ALPHA || from == 0 {
+        return None;
+    }
+    let n = cx.samples.len();
+    let (before, after): (Vec<&Event>, Vec<&Event>) =
+        candidates.iter().partition(|e| e.sprint < from);
+    let (early, late): (Vec<Event>, Vec<Event>) =
+        cx.events.iter().cloned().partition(|e| e.sprint < from);
+    let g_after = gap(&after, cx.rankings, draws);
+    let s_after = survival(&late, n, draws);
+    let s_before = survival(&early, n, draws);
+    let v_before = decide(gap(&before, cx.rankings, draws).as_ref(), Some(&s_before));
+    let v_after = decide(g_after.as_ref(), Some(&s_after));
+    // A course to change from: enough candidates before, and the halves' experiments
+    // faring alike there (else the series was entrenching all along, with no `since`).
+    let fair_before =
+        before.len() >= MIN_PART && s_before.ratio().is_some_and(|r| r > SURVIVAL_ENTRENCHED);
+    let turned = v_after == Direction::Entrenching && v_before != Direction::Entrenching;
+    (turned && fair_before).then(|| {
+        (
+            v_after,
+            Some(cx.samples[from].sprint.id.clone()),
+            after,
+            g_after,
+            s_after,
+        )
+    })
+}
