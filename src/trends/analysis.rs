@@ -13,10 +13,9 @@ use super::emergence::{SprintEmergence, emergence};
 use super::equity::{credit_mismatches, quartile_of, quartiles};
 use super::influence::Ranking;
 use super::influence::{Measure, rankings};
-use super::model::{
-    Answer, CreditCapture, InfluenceTier, Journey, REPORT_FORMAT, Report, SprintRow, Window,
-};
+use super::model::{Answer, CreditCapture, Journey, REPORT_FORMAT, Report};
 use super::pack_history::pack_history;
+use super::rows::{InfluenceTier, SprintRow, Window};
 use super::sample::Sample;
 use super::stats::{Draws, seed_of};
 use super::tiers::{tiers, windows};

@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::emergence::median;
-use super::model::{CreditMismatch, Journey, Quartile};
+use super::model::{CreditMismatch, Journey};
+use super::rows::Quartile;
 use super::sample::Sample;
 
 pub const QUARTILE_LABELS: [&str; 4] = ["top", "upper-middle", "lower-middle", "bottom"];

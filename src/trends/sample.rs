@@ -10,7 +10,7 @@ use crate::decision::{Decision, Document};
 use crate::instant::Instant;
 use crate::snapshot::{CatalogStatus, Pool, Snapshot, Sprint, TopupStatus};
 
-use super::model::{Health, Measure};
+use super::rows::{Health, Measure};
 
 /// One sprint, as trends needs it.
 #[derive(Debug, Clone)]

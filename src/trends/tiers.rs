@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::access::{Event, gap};
 use super::emergence::median;
 use super::influence::{Ranking, TIER_LABELS};
-use super::model::{InfluenceTier, Window};
+use super::rows::{InfluenceTier, Window};
 use super::sample::Sample;
 use super::stats::{Draws, round4, wilson};
 

@@ -6,9 +6,10 @@ use super::figures::{
     AccessFigures, CapacityFigures, RulesFigures, VerdictFigures, WorkflowFigures,
 };
 use super::model::{
-    Answer, Condition, CreditCapture, CreditMismatch, Direction, Finding, PackHistory, Quartile,
-    SprintRow, Status, Verdict,
+    Answer, Condition, CreditCapture, CreditMismatch, Direction, Finding, PackHistory, Status,
+    Verdict,
 };
+use super::rows::{Quartile, SprintRow};
 
 /// An access ratio is near 1 when it lies within this factor of 1 either way
 /// (from 1/1.5 ≈ 0.67 to 1.5): a quartile then originates about its share.
