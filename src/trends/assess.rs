@@ -3,6 +3,7 @@
 //! [`late_entrenching`] points to, and the signs that withhold `surfacing`.
 
 use super::access::{Event, Gap, Survival, change, gap, squad_fade, survival};
+use super::allocation::{placed, tilts};
 use super::influence::{Measure, Ranking};
 use super::model::{CreditCapture, Direction};
 use super::sample::Sample;
@@ -97,6 +98,9 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     if withheld.is_some() {
         verdict = Direction::Inconclusive;
     }
+    if verdict == Direction::Entrenching {
+        since = since.map(|s| placed_by_budgets(cx.samples, &s));
+    }
     Assessment {
         verdict,
         since,
@@ -118,6 +122,15 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
 fn doubted(scan: f64, fared: &Survival) -> bool {
     scan < SCAN_ALPHA
         || (fared.p_value < FADING_ALPHA && fared.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED))
+}
+
+/// A turn's sprint, moved to where the allocation stepped away from the rule when it did
+/// so clearly within a few sprints of it ([`placed`]).
+fn placed_by_budgets(samples: &[Sample], since: &str) -> String {
+    let Some(turn) = samples.iter().position(|s| s.sprint.id == since) else {
+        return since.to_owned();
+    };
+    samples[placed(&tilts(samples), turn)].sprint.id.clone()
 }
 
 /// [`squad_fade`]'s p-value when it withholds a `surfacing` verdict, else `None` (and

@@ -10,6 +10,7 @@
 //! This file only re-exports.
 
 mod access;
+mod allocation;
 mod analysis;
 mod answer;
 mod assess;

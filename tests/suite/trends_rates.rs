@@ -328,3 +328,19 @@ fn a_handful_of_candidates_is_no_answer_either_way() {
         report.answer
     );
 }
+
+/// A `turning` series (seed 2, turn at sprint 12) whose candidates' standing changed
+/// most at sprint 16 (the experiments the smaller squads began in the sprints after the
+/// turn took a while to fade): `since` said sprint 16. The budgets stepped away from the
+/// rule at sprint 12, clearly, and `since` now says so.
+#[test]
+fn since_is_where_the_budgets_turned_near_where_the_candidates_did() {
+    let (sources, manifest) = generated(Scenario::Turning, 2);
+    let report = report_of(&sources);
+    let planted = strings(&manifest, "sprints", Some("sprint"))
+        .iter()
+        .position(|s| manifest["planted"]["since"] == s.as_str())
+        .unwrap();
+    assert_eq!(report.answer.verdict.as_str(), "entrenching");
+    assert_eq!(since_index(&report), Some(planted), "{:#?}", report.answer);
+}

@@ -1,0 +1,106 @@
+//! Where the allocation changed course, to place `since`. Candidates show a turn late or
+//! early: an experiment is placed where its exploration began, so those begun a sprint or
+//! three before budgets changed, and sustained (or not) after, move the candidates'
+//! standing before the turn itself. Budgets move at the turn. Within a few sprints of
+//! where the candidates turned, the sprint where budgets stepped away from the rule, when
+//! they clearly did, is the sprint the organisation changed course.
+
+use std::collections::BTreeMap;
+
+use super::sample::Sample;
+
+/// How far from the candidates' turn the allocation's step is looked for.
+pub const REACH: usize = 4;
+/// How clear the step must be: its size over the spread of the tilt within the parts
+/// on either side. Below it the budgets show no turn of their own and the candidates'
+/// sprint stands.
+pub const CLEAR: f64 = 3.0;
+
+/// Each sprint's tilt: the people-weighted mean distance, in log terms, of a squad's
+/// capacity (less the credits it carried from the sprint before: the reward, not the
+/// allocation) from what the rule entitles its headcount to. 0 when every squad gets
+/// what the rule says; it grows when some get more and others less.
+pub fn tilts(samples: &[Sample]) -> Vec<f64> {
+    let mut carried: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut out = Vec::with_capacity(samples.len());
+    for sample in samples {
+        let (mut sum, mut people) = (0.0, 0.0);
+        for (squad, &h) in &sample.headcount {
+            let entitled = sample.entitled.get(squad).copied().unwrap_or(0);
+            if h == 0 || entitled == 0 {
+                continue;
+            }
+            let capacity = sample.capacity.get(squad).copied().unwrap_or(0);
+            let own = capacity.saturating_sub(carried.get(squad.as_str()).copied().unwrap_or(0));
+            let ratio = own.max(1) as f64 / entitled as f64;
+            sum += h as f64 * ratio.ln().abs();
+            people += h as f64;
+        }
+        out.push(if people > 0.0 { sum / people } else { 0.0 });
+        carried.clear();
+        for c in &sample.credits {
+            *carried.entry(c.squad.as_str()).or_default() += c.tokens;
+        }
+    }
+    out
+}
+
+/// The sprint within [`REACH`] of `turn` where the tilt stepped up most clearly, when it
+/// did by [`CLEAR`] spreads; else `turn`.
+pub fn placed(tilts: &[f64], turn: usize) -> usize {
+    let n = tilts.len();
+    let mut best: Option<(f64, usize)> = None;
+    for t in turn.saturating_sub(REACH).max(2)..=(turn + REACH).min(n.saturating_sub(2)) {
+        let (before, after) = tilts.split_at(t);
+        let (mb, ma) = (mean(before), mean(after));
+        let spread = (variance(before, mb) * before.len() as f64
+            + variance(after, ma) * after.len() as f64)
+            / n as f64;
+        let clarity = (ma - mb) / spread.sqrt().max(1e-6);
+        if clarity >= CLEAR && best.is_none_or(|(c, _)| clarity > c) {
+            best = Some((clarity, t));
+        }
+    }
+    best.map_or(turn, |(_, t)| t)
+}
+
+fn mean(xs: &[f64]) -> f64 {
+    xs.iter().sum::<f64>() / xs.len() as f64
+}
+
+fn variance(xs: &[f64], m: f64) -> f64 {
+    xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / xs.len() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Budgets even by the rule for 12 sprints, then tilted: the step is found from a
+    /// turn located four sprints late or early by the candidates.
+    #[test]
+    fn a_clear_step_in_the_budgets_places_the_turn() {
+        let noise = [
+            0.01, 0.03, 0.02, 0.0, 0.02, 0.01, 0.03, 0.02, 0.0, 0.01, 0.02, 0.01,
+        ];
+        let mut tilt: Vec<f64> = noise.to_vec();
+        tilt.extend(noise.iter().map(|x| x + 0.4));
+        assert_eq!(placed(&tilt, 16), 12);
+        assert_eq!(placed(&tilt, 8), 12);
+        // Out of reach: the candidates' sprint stands.
+        assert_eq!(placed(&tilt, 20), 20);
+    }
+
+    /// Budgets that wander without a step leave the candidates' sprint as it was.
+    #[test]
+    fn without_a_clear_step_the_turn_stands() {
+        let tilt = [
+            0.1, 0.3, 0.2, 0.0, 0.25, 0.1, 0.3, 0.05, 0.2, 0.15, 0.3, 0.1, 0.2, 0.0,
+        ];
+        assert_eq!(placed(&tilt, 7), 7);
+        // Budgets that step *down* (towards the rule) are no turn to entrenching.
+        let mut down = vec![0.5; 8];
+        down.extend([0.0; 8]);
+        assert_eq!(placed(&down, 9), 9);
+    }
+}
