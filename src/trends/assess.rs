@@ -48,8 +48,8 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     let mut basis: Vec<&Event> = candidates.clone();
     let mut decided = whole.clone();
     let turn = change(&candidates, MIN_PART, draws);
-    // Experiments of the less influential half that stopped reaching the threshold in
-    // some latest part, search-corrected: the earliest sign of a turn to entrenching.
+    // Some latest part entrenching, standing and survival read together, search-corrected:
+    // what backs a turn to entrenching, and where it points when the split does not.
     let scan = late_entrenching(cx.events, cx.rankings, n, MIN_PART, draws);
     if let Some((split, p)) = turn {
         // One split tested, the best; its p-value counts the search over splits.
@@ -63,8 +63,9 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         let s_after = survival(&late, n, draws);
         let v_before = decide(g_before.as_ref(), Some(&s_before));
         let v_after = decide(g_after.as_ref(), Some(&s_after));
-        // A later part that entrenches, or gathers at the top after a change of course,
-        // forbids calling the whole series surfacing.
+        // A later part that entrenches, stands above random people (the split is picked,
+        // so this fires on some fair series too), or gathers past the margin after a
+        // change of course forbids calling the whole series surfacing.
         let later_gathers = v_after == Direction::Entrenching
             || g_after.as_ref().is_some_and(|g| {
                 g.p_value < GATHERS_ALPHA || (p < CHANGE_ALPHA && g.gap >= MARGIN)
@@ -74,7 +75,7 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         }
         // A part found by searching for a change stands out partly because it was
         // picked: turning to `entrenching` also needs the search-corrected test that
-        // some latest part stands above random people.
+        // some latest part entrenches.
         let backed = v_after != Direction::Entrenching || scan.p_value < SCAN_ALPHA;
         if p < CHANGE_ALPHA && v_after != v_before && v_after != Direction::Inconclusive && backed {
             verdict = v_after;
@@ -98,6 +99,8 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     if withheld.is_some() {
         verdict = Direction::Inconclusive;
     }
+    // The figures keep resting on the candidates after where they turned; only the
+    // sprint named moves to where budgets did.
     if verdict == Direction::Entrenching {
         since = since.map(|s| placed_by_budgets(cx.samples, &s));
     }
