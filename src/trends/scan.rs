@@ -15,7 +15,8 @@ use super::stats::Draws;
 pub const RESAMPLES: usize = 5000;
 
 /// The variance of a random person's standing when no two squads tie: the standing is
-/// then close to uniform on [0, 1]. Ties shrink it, which only makes the test cautious.
+/// then close to uniform on [0, 1]. Ties shrink it, which weighs standing a little less
+/// than survival in the sum; the level stays exact, since the p-value comes from draws.
 const UNIFORM_VARIANCE: f64 = 1.0 / 12.0;
 
 /// What [`late_entrenching`] found: its p-value, and the sprint the most telling part
