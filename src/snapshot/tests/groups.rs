@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::snapshot::{parse_streaming, parse_tree};
 
-use super::loader::{base, decisions_json, located_problems, odd_value};
+use super::loader::{base, decisions_json, edit, located_problems, odd_value};
 
 /// The loaders' base snapshot with three run groups beside its runs.
 pub fn grouped() -> Value {
@@ -156,13 +156,7 @@ proptest! {
         edits in prop::collection::vec((0..3usize, 0..GROUP_FIELDS.len(), prop::option::of(odd_group_value())), 1..4),
     ) {
         let mut doc = grouped();
-        for (group, field, value) in edits {
-            let record = doc["run_groups"][group].as_object_mut().unwrap();
-            match value {
-                Some(v) => { record.insert(GROUP_FIELDS[field].to_owned(), v); }
-                None => { record.remove(GROUP_FIELDS[field]); }
-            }
-        }
+        edit(&mut doc, "run_groups", &GROUP_FIELDS, edits);
         let bytes = serde_json::to_vec(&doc).unwrap();
         let fast = parse_streaming(&bytes);
         match parse_tree(&bytes, "tree") {

@@ -128,6 +128,27 @@ pub const RUN_FIELDS: [&str; 11] = [
     "extra",
 ];
 
+/// Applies edits drawn by a property test to the records of `doc[array]`: each sets
+/// `fields[f]` of record `i` to the value, or removes it when there is none.
+pub fn edit(
+    doc: &mut Value,
+    array: &str,
+    fields: &[&str],
+    edits: Vec<(usize, usize, Option<Value>)>,
+) {
+    for (i, f, value) in edits {
+        let record = doc[array][i].as_object_mut().unwrap();
+        match value {
+            Some(v) => {
+                record.insert(fields[f].to_owned(), v);
+            }
+            None => {
+                record.remove(fields[f]);
+            }
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -137,13 +158,7 @@ proptest! {
     ) {
         let mut doc = base();
         let edited_runs: std::collections::BTreeSet<usize> = edits.iter().map(|e| e.0).collect();
-        for (run, field, value) in edits {
-            let record = doc["runs"][run].as_object_mut().unwrap();
-            match value {
-                Some(v) => { record.insert(RUN_FIELDS[field].to_owned(), v); }
-                None => { record.remove(RUN_FIELDS[field]); }
-            }
-        }
+        edit(&mut doc, "runs", &RUN_FIELDS, edits);
         let bytes = serde_json::to_vec(&doc).unwrap();
         let fast = parse_streaming(&bytes);
         match parse_tree(&bytes, "tree") {

@@ -10,7 +10,7 @@ use crate::render::diagnostic::render;
 use crate::snapshot::{parse_tree, stream_verdict};
 
 use super::groups::{GROUP_FIELDS, grouped, odd_group_value};
-use super::loader::{RUN_FIELDS, base, odd_value};
+use super::loader::{RUN_FIELDS, base, edit, odd_value};
 
 /// The streaming loader's refusal of `bytes`, checked to be the tree loader's, rendered.
 /// Panics when the streaming loader hands the bytes on or accepts them.
@@ -244,13 +244,7 @@ proptest! {
         edits in prop::collection::vec((0..3usize, 0..RUN_FIELDS.len(), prop::option::of(odd_value())), 1..5),
     ) {
         let mut doc = base();
-        for (run, field, value) in edits {
-            let record = doc["runs"][run].as_object_mut().unwrap();
-            match value {
-                Some(v) => { record.insert(RUN_FIELDS[field].to_owned(), v); }
-                None => { record.remove(RUN_FIELDS[field]); }
-            }
-        }
+        edit(&mut doc, "runs", &RUN_FIELDS, edits);
         agrees(&serde_json::to_vec_pretty(&doc).unwrap())?;
     }
 
@@ -260,13 +254,7 @@ proptest! {
         whole in prop::option::of(odd_value()),
     ) {
         let mut doc = grouped();
-        for (group, field, value) in edits {
-            let record = doc["run_groups"][group].as_object_mut().unwrap();
-            match value {
-                Some(v) => { record.insert(GROUP_FIELDS[field].to_owned(), v); }
-                None => { record.remove(GROUP_FIELDS[field]); }
-            }
-        }
+        edit(&mut doc, "run_groups", &GROUP_FIELDS, edits);
         // Sometimes a record that is not an object at all.
         if let Some(v) = whole {
             doc["run_groups"][1] = v;
