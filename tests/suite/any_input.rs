@@ -10,26 +10,14 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use proptest::prelude::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::support::root;
 
 /// A small valid snapshot with one of everything (the loaders' unit tests start from the
-/// same one).
+/// same file).
 fn base() -> Value {
-    json!({
-        "schema_version": 1,
-        "sprint": {"id": "S1", "start": "2026-11-16", "end": "2026-11-29"},
-        "squads": [{"id": "payments", "headcount": 7}, {"id": "platform", "headcount": 3}],
-        "budgets": {"central_tokens": 1000, "exploration": [{"squad": "payments", "baseline_tokens": 2000000}]},
-        "topups": [{"id": "tu-1", "squad": "platform", "tokens": 5, "status": "granted", "reason": null, "justification": "x", "approved_by": "ann"}],
-        "catalog": [{"workflow": "w", "variant": "A", "status": "standard"}],
-        "runs": [
-            {"id": "r-1", "squad": "payments", "workflow": "w", "variant": "B", "pool": "exploration", "input_tokens": 10, "output_tokens": 5, "cost": 0.25, "outcome": "success", "started_at": "2026-11-17T10:00:00Z"},
-            {"id": "r-2", "squad": "platform", "workflow": null, "variant": null, "pool": "central", "input_tokens": 3, "output_tokens": 1, "cost": 0, "outcome": "failure", "started_at": "2026-11-17T12:00:00+02:00"},
-            {"id": "r-3", "squad": "platform", "workflow": "w", "variant": "A", "pool": "central", "input_tokens": 7, "output_tokens": 2, "cost": 1.5, "outcome": "abandoned", "started_at": "2026-11-18T09:30:00.25Z"}
-        ]
-    })
+    serde_json::from_str(include_str!("../fixtures/base-snapshot.json")).unwrap()
 }
 
 /// Limits that stop any generated policy quickly in a debug build.
