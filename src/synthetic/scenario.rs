@@ -175,12 +175,20 @@ impl Scenario {
 
     /// Whether an experiment of squad `home` gets the runs to become a candidate: always
     /// in `fair`; in `entrenched`, for the largest squads, and for the rest now and then.
-    pub(super) fn sustains(self, rng: &mut Rng, home: usize, n_squads: usize) -> bool {
+    /// `first` is every squad's first headcount: in `concentrated`, where budgets are
+    /// even and size is all that sets the largest squads apart, a squad as large as the
+    /// largest quarter's smallest is one of them (else which of two squads of 17 people
+    /// is "largest" would be the list's order, which nothing in the data shows).
+    pub(super) fn sustains(self, rng: &mut Rng, home: usize, first: &[u64]) -> bool {
+        let n_squads = first.len();
         let top = home < top_quartile(n_squads);
         match self {
             Self::Entrenched => top || rng.permille(50),
             Self::Extreme => top,
-            Self::Concentrated => top || rng.permille(100),
+            Self::Concentrated => {
+                let smallest_top = first[top_quartile(n_squads) - 1];
+                first[home] >= smallest_top || rng.permille(100)
+            }
             _ => true,
         }
     }

@@ -335,7 +335,7 @@ impl<'o> Planner<'o> {
                 .max_by_key(|&i| (turns[i], std::cmp::Reverse(i)))
                 .expect("a series has squads");
             turns[home] -= total as i64;
-            let sustained = behaviour.sustains(rng, home, n);
+            let sustained = behaviour.sustains(rng, home, &self.first_headcounts);
             let (success, price) = if promising {
                 (rng.range(870, 960), rng.range(550, 800))
             } else if rng.permille(500) {

@@ -131,7 +131,7 @@ fn influence(
     captures: &[CreditCapture],
     without_origin: &[String],
 ) -> Influence {
-    let measures = [Measure::Capacity, Measure::Privilege];
+    let measures = [Measure::Capacity, Measure::Privilege, Measure::Size];
     let ranked: Vec<Vec<Ranking>> = measures.iter().map(|&m| rankings(samples, m)).collect();
     let placed: Vec<Vec<Event>> = ranked
         .iter()

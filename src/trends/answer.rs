@@ -12,12 +12,22 @@ use super::model::{Answer, Direction, Finding};
 use super::stats::{Draws, round4, wilson};
 use super::thresholds::{ACCESS_ENTRENCHED, ACCESS_FAIR, MARGIN, MIN_CANDIDATES};
 
-/// The answer from the assessments under each measure of influence (capacity first,
-/// then privilege): `entrenching` when either finds it (each test at [`ALPHA`], so
-/// both together stay near 1%), `surfacing` only when both do; the index of the
-/// measure it rests on.
+/// The salt of the draws the size measure is assessed with.
+const SIZE_STREAM: u64 = 0x5153;
+
+/// The answer from the assessments under each measure of influence (capacity, then
+/// privilege, then size): `entrenching` when any finds it (each test at [`ALPHA`]),
+/// `surfacing` only when all do; the index of the measure it rests on.
 pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
-    let assessed: Vec<Assessment> = contexts.iter().map(|cx| assess(cx, draws)).collect();
+    let assessed: Vec<Assessment> = contexts
+        .iter()
+        .map(|cx| match cx.measure {
+            // Its own stream of draws, so the measure added last leaves the others'
+            // figures (and the windows' after them) as they were.
+            Measure::Size => assess(cx, &mut draws.fork(SIZE_STREAM)),
+            _ => assess(cx, draws),
+        })
+        .collect();
     let pick = |v: Direction| assessed.iter().position(|a| a.verdict == v);
     let chosen = pick(Direction::Entrenching)
         .or_else(|| pick(Direction::Inconclusive))
@@ -71,6 +81,7 @@ fn measure_of(m: Measure) -> InfluenceMeasure {
     match m {
         Measure::Capacity => InfluenceMeasure::Capacity,
         Measure::Privilege => InfluenceMeasure::Privilege,
+        Measure::Size => InfluenceMeasure::Size,
     }
 }
 

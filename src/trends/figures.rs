@@ -13,6 +13,8 @@ pub enum InfluenceMeasure {
     Capacity,
     /// Capacity beyond the allocation rule.
     Privilege,
+    /// Headcount.
+    Size,
 }
 
 /// The answer's figures. The figures of the gap and of survival are there only when a

@@ -1,8 +1,10 @@
 //! Influence measured before the outcome it is blamed for: in each sprint, people ranked
-//! by their squad's capacity in the sprint before (the sprint itself for the first), less
-//! the credits that capacity carried from promotions (credits are the reward, not the
-//! influence). A squad's standing is its people's mid-rank percentile, so squads of equal
-//! capacity share one standing and an organisation of equals sits in the middle.
+//! by their squad's standing in the sprint before (the sprint itself for the first):
+//! its capacity less the credits that capacity carried from promotions (credits are the
+//! reward, not the influence), that capacity over the rule's entitlement, or its
+//! headcount ([`Measure`]). A squad's standing is its people's mid-rank percentile, so
+//! squads ranked equal share one standing and an organisation of equals sits in the
+//! middle.
 
 use std::collections::BTreeMap;
 
@@ -81,6 +83,10 @@ pub enum Measure {
     /// averaged over the sprints so far (top-ups beyond need, budgets below the rule),
     /// in steps of 5%, so a single top-up does not reorder the organisation.
     Privilege,
+    /// Size: a squad's headcount. By the allocation rule a larger squad gets a larger
+    /// budget until the rule's cap, where squads of every size above it tie on capacity:
+    /// size still tells them apart.
+    Size,
 }
 
 /// Every sprint's ranking, in sprint order: sprint k's squads and headcounts, ranked by
@@ -126,6 +132,11 @@ pub fn rankings(samples: &[Sample], measure: Measure) -> Vec<Ranking> {
                     Measure::Privilege => running[reference]
                         .get(squad)
                         .or_else(|| running[k].get(squad))
+                        .copied(),
+                    Measure::Size => samples[reference]
+                        .headcount
+                        .get(squad)
+                        .or_else(|| samples[k].headcount.get(squad))
                         .copied(),
                 }
                 .unwrap_or(0)

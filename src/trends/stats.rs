@@ -9,6 +9,11 @@ impl Draws {
         Self(seed)
     }
 
+    /// A second stream beside this one, which leaves this one where it is.
+    pub fn fork(&self, salt: u64) -> Self {
+        Self(self.0 ^ salt.wrapping_mul(0xD1B5_4A32_D192_ED03))
+    }
+
     pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;

@@ -344,3 +344,21 @@ fn since_is_where_the_budgets_turned_near_where_the_candidates_did() {
     assert_eq!(report.answer.verdict.as_str(), "entrenching");
     assert_eq!(since_index(&report), Some(planted), "{:#?}", report.answer);
 }
+
+/// `concentrated` series (seeds 26 and 28) whose budgets stay even by the rule, so the
+/// squads at the rule's cap tie on capacity, and whose experiments last only in the
+/// largest squads: ranked by capacity, seed 26 was `inconclusive` (gap 0.11, the less
+/// influential half's experiments surviving at 0.73 of the other's rate). Ranked by
+/// headcount, that half's experiments became candidates at 0.34 and 0.43 of the other's
+/// rate (p = 0.001 and 0.005): `entrenching`, resting on size.
+#[test]
+fn size_tells_apart_squads_that_the_capped_rule_gives_equal_budgets() {
+    for seed in [26, 28] {
+        let (sources, manifest) = generated(Scenario::Concentrated, seed);
+        assert_eq!(manifest["planted"]["verdict"], "entrenching");
+        let report = report_of(&sources);
+        let answer = serde_json::to_value(&report).unwrap()["answer"].clone();
+        assert_eq!(answer["verdict"], "entrenching", "seed {seed}: {answer:#}");
+        assert_eq!(answer["figures"]["measure"], "size", "seed {seed}");
+    }
+}

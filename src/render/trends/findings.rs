@@ -163,6 +163,7 @@ fn entrenching(
         InfluenceMeasure::Privilege => {
             "the squads already given the most capacity beyond the allocation rule"
         }
+        InfluenceMeasure::Size => "the largest squads",
     };
     write!(
         f,
