@@ -1,7 +1,8 @@
 //! Series built by hand here, with another shape than `gen --sprints`: ten squads of
 //! random sizes, experiments whose originator is drawn at random (not in turn), influence
-//! given by top-ups to squads picked at random (not the largest), experiments that become
-//! candidates in one step, credits fed into the next baseline as the handbook's
+//! given by top-ups to squads picked at random (not the largest; in `concentrated`,
+//! budgets stay even and only the largest squads' experiments last), experiments that
+//! become candidates in one step, credits fed into the next baseline as the handbook's
 //! allocation does. If the answer were fitted to gen's parameters, it would miss here.
 
 use std::sync::Arc;
@@ -37,6 +38,9 @@ enum Kind {
     /// Fair, then entrenched from this sprint on.
     Turning(usize),
     Capture,
+    /// Budgets even by the rule and top-ups as in `Fair`, originators drawn by person;
+    /// but only the three largest squads' experiments last, with a few others'.
+    Concentrated,
     Short,
 }
 
@@ -44,7 +48,7 @@ impl Kind {
     fn planted(self) -> &'static str {
         match self {
             Kind::Fair | Kind::Capture => "surfacing",
-            Kind::Entrenched | Kind::Turning(_) => "entrenching",
+            Kind::Entrenched | Kind::Turning(_) | Kind::Concentrated => "entrenching",
             Kind::Short => "inconclusive",
         }
     }
@@ -77,6 +81,12 @@ fn build(kind: Kind, sprints: usize, seed: u64) -> (Vec<Source>, Vec<String>) {
         if !favoured.contains(&s) {
             favoured.push(s);
         }
+    }
+    if kind == Kind::Concentrated {
+        // The three largest, whoever the draw above favoured.
+        let mut by_size: Vec<usize> = (0..n).collect();
+        by_size.sort_by_key(|&i| std::cmp::Reverse(headcount[i]));
+        favoured = by_size[..3].to_vec();
     }
     let people: u64 = headcount.iter().sum();
     let mut credits = vec![0u64; n];
@@ -119,7 +129,7 @@ fn build(kind: Kind, sprints: usize, seed: u64) -> (Vec<Source>, Vec<String>) {
                 }
                 s
             };
-            let lasts = if entrenched {
+            let lasts = if entrenched || kind == Kind::Concentrated {
                 favoured.contains(&origin) || rng.chance(10)
             } else {
                 rng.chance(80)
@@ -238,9 +248,10 @@ type Family = (&'static str, fn(u64) -> Kind);
 
 /// One line per family built here, over `seeds` seeds.
 pub fn independent_table(seeds: u64) -> Vec<(String, Rates)> {
-    let families: [Family; 5] = [
+    let families: [Family; 6] = [
         ("fair", |_| Kind::Fair),
         ("entrenched", |_| Kind::Entrenched),
+        ("concentrated", |_| Kind::Concentrated),
         ("turning", |seed| Kind::Turning(6 + (seed % 4) as usize)),
         ("capture", |_| Kind::Capture),
         ("short", |_| Kind::Short),
