@@ -29,7 +29,14 @@ pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
         })
         .collect();
     let pick = |v: Direction| assessed.iter().position(|a| a.verdict == v);
-    let chosen = pick(Direction::Entrenching)
+    // A ranking that located where the series turned says more than one that saw only
+    // the whole: influence given by top-ups shows its turn under privilege while the
+    // whole series' capacity already looks entrenched.
+    let turned = assessed
+        .iter()
+        .position(|a| a.verdict == Direction::Entrenching && a.since.is_some());
+    let chosen = turned
+        .or_else(|| pick(Direction::Entrenching))
         .or_else(|| pick(Direction::Inconclusive))
         .unwrap_or(0);
     let cx = &contexts[chosen];

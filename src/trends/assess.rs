@@ -10,8 +10,8 @@ use super::sample::Sample;
 use super::scan::late_entrenching;
 use super::stats::Draws;
 use super::thresholds::{
-    CHANGE_ALPHA, FADING_ALPHA, GATHERS_ALPHA, MARGIN, MIN_PART, SCAN_ALPHA, SQUAD_ALPHA,
-    SURVIVAL_ENTRENCHED, decide,
+    CHANGE_ALPHA, FADING_ALPHA, GATHERS_ALPHA, GATHERS_SCAN, MARGIN, MIN_PART, SCAN_ALPHA,
+    SQUAD_ALPHA, SURVIVAL_ENTRENCHED, decide,
 };
 
 /// What the answer reads beyond the events.
@@ -63,13 +63,16 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         let s_after = survival(&late, n, draws);
         let v_before = decide(g_before.as_ref(), Some(&s_before));
         let v_after = decide(g_after.as_ref(), Some(&s_after));
-        // A later part that entrenches, stands above random people (the split is picked,
-        // so this fires on some fair series too), or gathers past the margin after a
-        // change of course forbids calling the whole series surfacing.
-        let later_gathers = v_after == Direction::Entrenching
-            || g_after.as_ref().is_some_and(|g| {
-                g.p_value < GATHERS_ALPHA || (p < CHANGE_ALPHA && g.gap >= MARGIN)
-            });
+        // A later part that entrenches by its own figures, or gathers past the margin
+        // (standing above random people, or after a change of course), forbids calling
+        // the whole series surfacing. The part is picked by searching, so its own tests
+        // fire on fair series too: the search-corrected scan must also find some latest
+        // part entrenching, at a level short of a verdict.
+        let later_gathers = scan.p_value < GATHERS_SCAN
+            && (v_after == Direction::Entrenching
+                || g_after.as_ref().is_some_and(|g| {
+                    g.gap >= MARGIN && (g.p_value < GATHERS_ALPHA || p < CHANGE_ALPHA)
+                }));
         if verdict == Direction::Surfacing && later_gathers {
             verdict = Direction::Inconclusive;
         }

@@ -295,3 +295,43 @@ fn series_built_by_another_hand_never_get_the_opposite_answer() {
         assert_eq!(r.listed, r.planted, "{}", r.line(name));
     }
 }
+
+/// Fair series built here (`fair` seeds 9 and 43, `capture` seed 8) whose best split of
+/// the candidates left a later part standing above random people (p = 0.006, 0.010 and
+/// 0.002 under one measure, gap 0.34 to 0.40) with no change of course (p = 0.06 to
+/// 0.27): the part was picked by searching, and it withheld `surfacing`. A later part now
+/// withholds it only when the search-corrected scan also finds some latest part
+/// entrenching at p < 0.02 (it stood at 0.024 to 0.13 here).
+#[test]
+fn a_later_part_picked_by_searching_needs_the_corrected_scan_to_withhold_surfacing() {
+    for (kind, seed) in [(Kind::Fair, 9), (Kind::Fair, 43), (Kind::Capture, 8)] {
+        let (sources, _) = build(kind, 14, seed);
+        let report = report_of(&sources);
+        assert_eq!(
+            report.answer.verdict.as_str(),
+            "surfacing",
+            "seed {seed}: {:#?}",
+            report.answer
+        );
+    }
+}
+
+/// `turning` series built here (seeds 33 and 60: top-ups to three squads picked at
+/// random from sprints 7 and 6 of 14) whose whole series already looked entrenched by
+/// capacity, while privilege located the turn (change p = 0.001): the answer rested on
+/// capacity and said no `since`. An answer that located a turn is now preferred.
+#[test]
+fn the_ranking_that_located_a_turn_names_since() {
+    for (seed, planted) in [(33, 7), (60, 6)] {
+        let (sources, _) = build(Kind::Turning(planted), 14, seed);
+        let report = report_of(&sources);
+        assert_eq!(report.answer.verdict.as_str(), "entrenching");
+        let since = report.answer.since.as_ref().expect("a located turn");
+        let at = report
+            .sprints
+            .iter()
+            .position(|r| &r.sprint == since)
+            .unwrap();
+        assert!(at.abs_diff(planted) <= 2, "seed {seed}: since {at}");
+    }
+}
