@@ -26,7 +26,8 @@ pub enum Scenario {
     /// outside the largest squads lasts long enough to become a candidate.
     Extreme,
     /// Budgets even by the rule, top-ups fair; but experiments last only in the largest
-    /// squads: capacity figures look healthy, only who originates shows it.
+    /// squads (a squad as large as the largest quarter's smallest is one of them):
+    /// capacity figures look healthy, only who originates shows it.
     Concentrated,
     /// Fair until two fifths of the way, entrenched from then on.
     Turning,
