@@ -360,5 +360,13 @@ fn size_tells_apart_squads_that_the_capped_rule_gives_equal_budgets() {
         let answer = serde_json::to_value(&report).unwrap()["answer"].clone();
         assert_eq!(answer["verdict"], "entrenching", "seed {seed}: {answer:#}");
         assert_eq!(answer["figures"]["measure"], "size", "seed {seed}");
+        // The tiers are drawn under the ranking the answer rests on, and say so.
+        let mut text = Vec::new();
+        bursar::Emitter::emit(&bursar::TrendsText, &mut text, &report).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(
+            text.contains("influence tiers (people ranked by their squad's headcount"),
+            "seed {seed}: {text}"
+        );
     }
 }

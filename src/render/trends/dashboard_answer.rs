@@ -83,7 +83,11 @@ pub fn chart(out: &mut String, report: &Report) {
     }
     legend(out, &g);
     out.push_str("</svg>\n");
-    out.push_str("<p class=\"key\">The whole series first (left of the dashed line), then each window. Bars, left to right in each group: the top, upper-middle, lower-middle and bottom quarter of people by their squad's influence before the experiment began (credits left out), darkest first; red whiskers: 95% interval of the share; black ticks: the tier's share of people. Bars at their ticks: candidates in proportion to people. Tall dark bars, empty light ones: entrenching.</p>\n");
+    let _ = writeln!(
+        out,
+        "<p class=\"key\">The whole series first (left of the dashed line), then each window. Bars, left to right in each group: the top, upper-middle, lower-middle and bottom quarter of people ranked by {}, darkest first; red whiskers: 95% interval of the share; black ticks: the tier's share of people. Bars at their ticks: candidates in proportion to people. Tall dark bars, empty light ones: entrenching.</p>",
+        super::findings::ranked_by(report.answer.figures.measure)
+    );
 }
 
 /// The whole series as a window, its gap the answer's.

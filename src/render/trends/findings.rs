@@ -172,6 +172,20 @@ fn entrenching(
     )
 }
 
+/// What people are ranked by under `measure`, for the tiers' headings and keys: the
+/// tiers are drawn under the ranking the answer rests on.
+pub fn ranked_by(measure: InfluenceMeasure) -> &'static str {
+    match measure {
+        InfluenceMeasure::Capacity => {
+            "their squad's capacity before each experiment began, credits left out"
+        }
+        InfluenceMeasure::Privilege => {
+            "their squad's capacity beyond the allocation rule before each experiment began, credits left out"
+        }
+        InfluenceMeasure::Size => "their squad's headcount before each experiment began",
+    }
+}
+
 fn since_words(since: Option<&str>) -> String {
     since.map(|s| format!(" since {s}")).unwrap_or_default()
 }

@@ -23,8 +23,10 @@ fn tier_line(t: &InfluenceTier) -> String {
 
 /// Tiers over the series, then each window's gap and tier shares.
 pub fn tiers(out: &mut String, report: &Report) {
-    out.push_str(
-        "\ninfluence tiers (people ranked by their squad's capacity before each experiment began, credits left out)\n",
+    let _ = writeln!(
+        out,
+        "\ninfluence tiers (people ranked by {})",
+        super::super::findings::ranked_by(report.answer.figures.measure)
     );
     for t in &report.influence_tiers {
         let _ = writeln!(out, "  {}", tier_line(t));
