@@ -10,8 +10,8 @@ use super::sample::Sample;
 use super::scan::late_entrenching;
 use super::stats::Draws;
 use super::thresholds::{
-    CHANGE_ALPHA, FADING_ALPHA, GATHERS_ALPHA, GATHERS_SCAN, MARGIN, MIN_PART, SCAN_ALPHA,
-    SQUAD_ALPHA, SURVIVAL_ENTRENCHED, decide,
+    CHANGE_ALPHA, FADING_ALPHA, GATHERS_ALPHA, MARGIN, MIN_PART, SCAN_ALPHA, SCAN_HINT,
+    SQUAD_ALPHA, STRONG_CHANGE, SURVIVAL_ENTRENCHED, decide,
 };
 
 /// What the answer reads beyond the events.
@@ -63,23 +63,12 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         let s_after = survival(&late, n, draws);
         let v_before = decide(g_before.as_ref(), Some(&s_before));
         let v_after = decide(g_after.as_ref(), Some(&s_after));
-        // A later part that entrenches by its own figures, or gathers past the margin
-        // (standing above random people, or after a change of course), forbids calling
-        // the whole series surfacing. The part is picked by searching, so its own tests
-        // fire on fair series too: the search-corrected scan must also find some latest
-        // part entrenching, at a level short of a verdict.
-        let later_gathers = scan.p_value < GATHERS_SCAN
-            && (v_after == Direction::Entrenching
-                || g_after.as_ref().is_some_and(|g| {
-                    g.gap >= MARGIN && (g.p_value < GATHERS_ALPHA || p < CHANGE_ALPHA)
-                }));
-        if verdict == Direction::Surfacing && later_gathers {
+        if verdict == Direction::Surfacing
+            && later_gathers(scan.p_value, v_after, g_after.as_ref(), p)
+        {
             verdict = Direction::Inconclusive;
         }
-        // A part found by searching for a change stands out partly because it was
-        // picked: turning to `entrenching` also needs the search-corrected test that
-        // some latest part entrenches.
-        let backed = v_after != Direction::Entrenching || scan.p_value < SCAN_ALPHA;
+        let backed = backed(scan.p_value, v_after, p);
         if p < CHANGE_ALPHA && v_after != v_before && v_after != Direction::Inconclusive && backed {
             verdict = v_after;
             since = Some(cx.samples[split].sprint.id.clone());
@@ -116,6 +105,30 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         turn,
         withheld,
     }
+}
+
+/// Whether the part after the best split (its verdict `v_after`, its gap `g_after`, the
+/// split's p-value `change`) forbids calling the whole series surfacing: it entrenches by
+/// its own figures, or gathers past the margin (standing above random people, or after a
+/// change of course). The part is picked by searching, so its own tests fire on fair
+/// series too: the search-corrected scan (`scan`) must also find some latest part
+/// entrenching, at a level short of a verdict.
+fn later_gathers(scan: f64, v_after: Direction, g_after: Option<&Gap>, change: f64) -> bool {
+    scan < SCAN_HINT
+        && (v_after == Direction::Entrenching
+            || g_after.is_some_and(|g| {
+                g.gap >= MARGIN && (g.p_value < GATHERS_ALPHA || change < CHANGE_ALPHA)
+            }))
+}
+
+/// Whether a turn to the later part's verdict `v_after` is backed. A part found by
+/// searching for a change stands out partly because it was picked: turning to
+/// `entrenching` also needs the search-corrected test that some latest part entrenches
+/// (`scan`; a hint of it after a strong change of course, `change`).
+fn backed(scan: f64, v_after: Direction, change: f64) -> bool {
+    v_after != Direction::Entrenching
+        || scan < SCAN_ALPHA
+        || (change <= STRONG_CHANGE && scan < SCAN_HINT)
 }
 
 /// Whether signs short of `entrenching` withhold a `surfacing` verdict from the whole

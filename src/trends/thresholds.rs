@@ -30,17 +30,25 @@ pub const CHANGE_ALPHA: f64 = 0.05;
 pub const MIN_PART: usize = 6;
 /// Significance at which the part after the best split of the candidates (a change of
 /// course or not), standing above random people past [`MARGIN`], withholds `surfacing`
-/// from the whole (with [`GATHERS_SCAN`]). It is what keeps `turning` series with a faint
+/// from the whole (with [`SCAN_HINT`]). It is what keeps `turning` series with a faint
 /// turn (the part after it at p = 0.001 to 0.008, the whole looking fair) from being
 /// called `surfacing`, the opposite.
 pub const GATHERS_ALPHA: f64 = 0.01;
-/// Significance of the search-corrected [`late_entrenching`] that a later part's signs
-/// (above) also need before they withhold `surfacing`. The part is picked by searching,
-/// and its own tests alone withheld `surfacing` from one fair series built by another
-/// hand in eight (seeds 1 to 60, under three measures); with this level, a fair series
-/// can trip it at most 2% of the time per measure. The `turning` series it protects
-/// stood at 0.009 to 0.013; fair series it had withheld from, at 0.024 to 0.19.
-pub const GATHERS_SCAN: f64 = 0.02;
+/// The search-corrected [`late_entrenching`] short of a verdict: a hint that some latest
+/// part entrenches, which two weaker signs need before they count.
+/// - A later part's own signs (above) withhold `surfacing` only with it. The part is
+///   picked by searching, and its own tests alone withheld `surfacing` from 10 of 120
+///   fair series built by another hand (seeds 1 to 60); with this level a fair series
+///   can trip it at most 2% of the time per measure. The `turning` series it protects
+///   stood at 0.009 to 0.013; the fair series it had withheld from, at 0.024 to 0.19.
+/// - A turn to `entrenching` whose change of course is itself at p ≤ [`STRONG_CHANGE`]
+///   is backed by it (else it needs [`SCAN_ALPHA`]): three `turning` series built by
+///   another hand, their turn located by privilege at p = 0.001 to 0.003, stood at 0.005
+///   to 0.014. The one fair series with as strong a change and an `entrenching` later
+///   part (`capture` seed 1, p = 0.002) stood at 0.045.
+pub const SCAN_HINT: f64 = 0.02;
+/// A change of course strong enough that [`SCAN_HINT`] backs the turn.
+pub const STRONG_CHANGE: f64 = 0.005;
 /// Significance at which the less influential half's experiments surviving at half the
 /// other half's rate or worse ([`SURVIVAL_ENTRENCHED`]) withholds `surfacing`.
 pub const FADING_ALPHA: f64 = 0.05;
@@ -53,10 +61,14 @@ pub const FADING_ALPHA: f64 = 0.05;
 /// below it (0.0028 to 0.0046), none with a change of course for it to back.
 pub const SCAN_ALPHA: f64 = 0.005;
 /// Significance at which survival differing by squad ([`squad_fade`]) withholds
-/// `surfacing`: a gap near 0 on capacity that cannot tell the squads apart (budgets kept
-/// even by the rule) is no positive evidence of fair access when only some squads'
-/// experiments reach the threshold.
-pub const SQUAD_ALPHA: f64 = 0.01;
+/// `surfacing`: a gap near 0 on rankings that cannot tell the squads apart is no
+/// positive evidence of fair access when only some squads' experiments reach the
+/// threshold. It was 0.01 while capacity and privilege were the only rankings (at 0.003
+/// a `concentrated` series was then called `surfacing`); with size beside them it
+/// withheld `surfacing` from 3 of 120 fair series built by another hand and protected
+/// no series planted `entrenching` that the rest let through, so it is kept as a net at
+/// 0.002, where neither happened (seeds 1 to 60).
+pub const SQUAD_ALPHA: f64 = 0.002;
 
 /// The verdict one gap supports. `entrenching` rejects "every person equally likely" at
 /// [`ALPHA`], which an exact permutation test may do on few candidates; `surfacing`

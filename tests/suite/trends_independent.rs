@@ -335,3 +335,49 @@ fn the_ranking_that_located_a_turn_names_since() {
         assert!(at.abs_diff(planted) <= 2, "seed {seed}: since {at}");
     }
 }
+
+/// `turning` series built here (seeds 7, 42 and 51: top-ups to three squads picked at
+/// random from sprints 9, 8 and 9) whose turn privilege located with a change of course
+/// at p = 0.003, 0.001 and 0.002, the part after it `entrenching` by its own figures,
+/// while the search-corrected scan stood at 0.005, 0.014 and 0.008, short of the 0.005
+/// a turn needs: `inconclusive`. After so strong a change a hint of the scan (p < 0.02)
+/// backs the turn.
+#[test]
+fn a_strong_change_of_course_is_backed_by_a_hint_of_the_scan() {
+    for (seed, planted) in [(7, 9), (42, 8), (51, 9)] {
+        let (sources, _) = build(Kind::Turning(planted), 14, seed);
+        let report = report_of(&sources);
+        assert_eq!(
+            report.answer.verdict.as_str(),
+            "entrenching",
+            "seed {seed}: {:#?}",
+            report.answer
+        );
+        let since = report.answer.since.as_ref().expect("a located turn");
+        let at = report
+            .sprints
+            .iter()
+            .position(|r| &r.sprint == since)
+            .unwrap();
+        assert!(at.abs_diff(planted) <= 2, "seed {seed}: since {at}");
+    }
+}
+
+/// Fair series built here (`fair` seed 47, `capture` seed 3) whose squads' experiments
+/// happened to reach the threshold unevenly (survival by squad at p = 0.004 to 0.009
+/// under one ranking or another), with every figure of the answer fair: `surfacing` was
+/// withheld. With size among the rankings, survival by squad withholds it only at
+/// p < 0.002.
+#[test]
+fn survival_by_squad_by_chance_does_not_withhold_surfacing() {
+    for (kind, seed) in [(Kind::Fair, 47), (Kind::Capture, 3)] {
+        let (sources, _) = build(kind, 14, seed);
+        let report = report_of(&sources);
+        assert_eq!(
+            report.answer.verdict.as_str(),
+            "surfacing",
+            "seed {seed}: {:#?}",
+            report.answer
+        );
+    }
+}
