@@ -305,14 +305,7 @@ fn series_built_by_another_hand_never_get_the_opposite_answer() {
 #[test]
 fn a_later_part_picked_by_searching_needs_the_corrected_scan_to_withhold_surfacing() {
     for (kind, seed) in [(Kind::Fair, 9), (Kind::Fair, 43), (Kind::Capture, 8)] {
-        let (sources, _) = build(kind, 14, seed);
-        let report = report_of(&sources);
-        assert_eq!(
-            report.answer.verdict.as_str(),
-            "surfacing",
-            "seed {seed}: {:#?}",
-            report.answer
-        );
+        assert_surfacing(kind, seed);
     }
 }
 
@@ -323,16 +316,7 @@ fn a_later_part_picked_by_searching_needs_the_corrected_scan_to_withhold_surfaci
 #[test]
 fn the_ranking_that_located_a_turn_names_since() {
     for (seed, planted) in [(33, 7), (60, 6)] {
-        let (sources, _) = build(Kind::Turning(planted), 14, seed);
-        let report = report_of(&sources);
-        assert_eq!(report.answer.verdict.as_str(), "entrenching");
-        let since = report.answer.since.as_ref().expect("a located turn");
-        let at = report
-            .sprints
-            .iter()
-            .position(|r| &r.sprint == since)
-            .unwrap();
-        assert!(at.abs_diff(planted) <= 2, "seed {seed}: since {at}");
+        assert_turn_located(seed, planted);
     }
 }
 
@@ -345,21 +329,7 @@ fn the_ranking_that_located_a_turn_names_since() {
 #[test]
 fn a_strong_change_of_course_is_backed_by_a_hint_of_the_scan() {
     for (seed, planted) in [(7, 9), (42, 8), (51, 9)] {
-        let (sources, _) = build(Kind::Turning(planted), 14, seed);
-        let report = report_of(&sources);
-        assert_eq!(
-            report.answer.verdict.as_str(),
-            "entrenching",
-            "seed {seed}: {:#?}",
-            report.answer
-        );
-        let since = report.answer.since.as_ref().expect("a located turn");
-        let at = report
-            .sprints
-            .iter()
-            .position(|r| &r.sprint == since)
-            .unwrap();
-        assert!(at.abs_diff(planted) <= 2, "seed {seed}: since {at}");
+        assert_turn_located(seed, planted);
     }
 }
 
@@ -371,13 +341,38 @@ fn a_strong_change_of_course_is_backed_by_a_hint_of_the_scan() {
 #[test]
 fn survival_by_squad_by_chance_does_not_withhold_surfacing() {
     for (kind, seed) in [(Kind::Fair, 47), (Kind::Capture, 3)] {
-        let (sources, _) = build(kind, 14, seed);
-        let report = report_of(&sources);
-        assert_eq!(
-            report.answer.verdict.as_str(),
-            "surfacing",
-            "seed {seed}: {:#?}",
-            report.answer
-        );
+        assert_surfacing(kind, seed);
     }
+}
+
+/// The series of `kind` built from `seed` is answered `surfacing`.
+fn assert_surfacing(kind: Kind, seed: u64) {
+    let (sources, _) = build(kind, 14, seed);
+    let report = report_of(&sources);
+    assert_eq!(
+        report.answer.verdict.as_str(),
+        "surfacing",
+        "seed {seed}: {:#?}",
+        report.answer
+    );
+}
+
+/// The `turning` series built from `seed`, turned at sprint `planted`, is answered
+/// `entrenching` with `since` within two sprints of the turn.
+fn assert_turn_located(seed: u64, planted: usize) {
+    let (sources, _) = build(Kind::Turning(planted), 14, seed);
+    let report = report_of(&sources);
+    assert_eq!(
+        report.answer.verdict.as_str(),
+        "entrenching",
+        "seed {seed}: {:#?}",
+        report.answer
+    );
+    let since = report.answer.since.as_ref().expect("a located turn");
+    let at = report
+        .sprints
+        .iter()
+        .position(|r| &r.sprint == since)
+        .unwrap();
+    assert!(at.abs_diff(planted) <= 2, "seed {seed}: since {at}");
 }
