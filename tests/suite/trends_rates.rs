@@ -370,3 +370,23 @@ fn size_tells_apart_squads_that_the_capped_rule_gives_equal_budgets() {
         );
     }
 }
+
+/// A `turning` series (seed 55, turn at sprint 12) with 10 candidates after its turn,
+/// which they located at sprint 18: six sprints late, out of the budgets' reach of 4, so
+/// `since` said sprint 18. Within a reach of 6, the budgets' clear step at the turn
+/// places it.
+#[test]
+fn a_turn_located_six_sprints_late_is_placed_by_the_budgets() {
+    let (sources, manifest) = generated(Scenario::Turning, 55);
+    let report = report_of(&sources);
+    let planted = strings(&manifest, "sprints", Some("sprint"))
+        .iter()
+        .position(|s| manifest["planted"]["since"] == s.as_str())
+        .unwrap();
+    assert_eq!(report.answer.verdict.as_str(), "entrenching");
+    let since = since_index(&report).expect("a located turn");
+    assert!(
+        since.abs_diff(planted) <= 2,
+        "since {since}, planted {planted}"
+    );
+}
