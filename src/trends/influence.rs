@@ -1,5 +1,5 @@
 //! Influence measured before the outcome it is blamed for: in each sprint, people ranked
-//! by their squad's standing in the sprint before (the sprint itself for the first):
+//! by their squad's influence in the sprint before (the sprint itself for the first):
 //! its capacity less the credits that capacity carried from promotions (credits are the
 //! reward, not the influence), that capacity over the rule's entitlement, or its
 //! headcount ([`Measure`]). A squad's standing is its people's mid-rank percentile, so
