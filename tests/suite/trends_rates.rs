@@ -259,6 +259,33 @@ fn survival_by_squad_withholds_surfacing_from_a_concentrated_series() {
     assert_ne!(answer["verdict"], "surfacing", "{answer:#}");
 }
 
+/// The sprint index of the turn a generated series' manifest planted.
+fn planted_since(manifest: &Value) -> usize {
+    strings(manifest, "sprints", Some("sprint"))
+        .iter()
+        .position(|s| manifest["planted"]["since"] == s.as_str())
+        .unwrap()
+}
+
+/// The `turning` series of `seed` is answered `entrenching`, with `since` within two
+/// sprints of its planted turn.
+fn assert_turn_located(seed: u64) {
+    let (sources, manifest) = generated(Scenario::Turning, seed);
+    let report = report_of(&sources);
+    let planted = planted_since(&manifest);
+    assert_eq!(
+        report.answer.verdict.as_str(),
+        "entrenching",
+        "seed {seed}: {:#?}",
+        report.answer
+    );
+    let since = since_index(&report).expect("a located turn");
+    assert!(
+        since.abs_diff(planted) <= 2,
+        "seed {seed}: since {since}, planted {planted}"
+    );
+}
+
 /// The sprint index of the answer's `since`, if any.
 fn since_index(report: &Report) -> Option<usize> {
     let since = report.answer.since.as_ref()?;
@@ -272,23 +299,7 @@ fn since_index(report: &Report) -> Option<usize> {
 /// the turn, located within two sprints.
 #[test]
 fn a_turn_shown_by_standing_and_survival_together_is_taken_and_located() {
-    let (sources, manifest) = generated(Scenario::Turning, 1);
-    let report = report_of(&sources);
-    let planted = strings(&manifest, "sprints", Some("sprint"))
-        .iter()
-        .position(|s| manifest["planted"]["since"] == s.as_str())
-        .unwrap();
-    assert_eq!(
-        report.answer.verdict.as_str(),
-        "entrenching",
-        "{:#?}",
-        report.answer
-    );
-    let since = since_index(&report).expect("a located turn");
-    assert!(
-        since.abs_diff(planted) <= 2,
-        "since {since}, planted {planted}"
-    );
+    assert_turn_located(1);
 }
 
 /// Two series planted `entrenching` and once called `surfacing`, the opposite: a
@@ -337,12 +348,13 @@ fn a_handful_of_candidates_is_no_answer_either_way() {
 fn since_is_where_the_budgets_turned_near_where_the_candidates_did() {
     let (sources, manifest) = generated(Scenario::Turning, 2);
     let report = report_of(&sources);
-    let planted = strings(&manifest, "sprints", Some("sprint"))
-        .iter()
-        .position(|s| manifest["planted"]["since"] == s.as_str())
-        .unwrap();
     assert_eq!(report.answer.verdict.as_str(), "entrenching");
-    assert_eq!(since_index(&report), Some(planted), "{:#?}", report.answer);
+    assert_eq!(
+        since_index(&report),
+        Some(planted_since(&manifest)),
+        "{:#?}",
+        report.answer
+    );
 }
 
 /// `concentrated` series (seeds 26 and 28) whose budgets stay even by the rule, so the
@@ -377,16 +389,5 @@ fn size_tells_apart_squads_that_the_capped_rule_gives_equal_budgets() {
 /// places it.
 #[test]
 fn a_turn_located_six_sprints_late_is_placed_by_the_budgets() {
-    let (sources, manifest) = generated(Scenario::Turning, 55);
-    let report = report_of(&sources);
-    let planted = strings(&manifest, "sprints", Some("sprint"))
-        .iter()
-        .position(|s| manifest["planted"]["since"] == s.as_str())
-        .unwrap();
-    assert_eq!(report.answer.verdict.as_str(), "entrenching");
-    let since = since_index(&report).expect("a located turn");
-    assert!(
-        since.abs_diff(planted) <= 2,
-        "since {since}, planted {planted}"
-    );
+    assert_turn_located(55);
 }
