@@ -108,17 +108,26 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
 }
 
 /// Whether the part after the best split (its verdict `v_after`, its gap `g_after`, the
-/// split's p-value `change`) forbids calling the whole series surfacing: it entrenches by
-/// its own figures, or gathers past the margin (standing above random people, or after a
-/// change of course). The part is picked by searching, so its own tests fire on fair
-/// series too: the search-corrected scan (`scan`) must also find some latest part
-/// entrenching, at a level short of a verdict.
+/// split's p-value `change`) forbids calling the whole series surfacing:
+/// - after a strong change of course (p ≤ [`STRONG_CHANGE`], which counts the search
+///   over splits) it entrenches by its own figures, whatever the scan says: a `turning`
+///   series built by another hand, turned four sprints before its end, was called
+///   `surfacing` with privilege locating its turn at p = 0.001 and the scan at 0.03;
+/// - or the search-corrected scan (`scan`) finds some latest part entrenching at a level
+///   short of a verdict, and the part entrenches by its own figures, or after a change of
+///   course (p < [`CHANGE_ALPHA`]) is not surfacing by its own figures, or gathers past
+///   the margin (standing above random people, or after a change of course). The part is
+///   picked by searching, so its own tests fire on fair series too: hence the scan.
 fn later_gathers(scan: f64, v_after: Direction, g_after: Option<&Gap>, change: f64) -> bool {
+    let entrenches = v_after == Direction::Entrenching;
+    if entrenches && change <= STRONG_CHANGE {
+        return true;
+    }
+    let turned = change < CHANGE_ALPHA;
     scan < SCAN_HINT
-        && (v_after == Direction::Entrenching
-            || g_after.is_some_and(|g| {
-                g.gap >= MARGIN && (g.p_value < GATHERS_ALPHA || change < CHANGE_ALPHA)
-            }))
+        && (entrenches
+            || (turned && v_after != Direction::Surfacing)
+            || g_after.is_some_and(|g| g.gap >= MARGIN && (g.p_value < GATHERS_ALPHA || turned)))
 }
 
 /// Whether a turn to the later part's verdict `v_after` is backed. A part found by
