@@ -360,13 +360,21 @@ fn a_strong_change_to_an_entrenching_part_withholds_surfacing() {
     }
 }
 
-/// The series of `kind` built from `seed` is answered `surfacing`.
+/// The series of `kind` built from `seed` is answered `surfacing`, and the text report's
+/// answer says no ranking found the candidates gathering (it takes all three).
 fn assert_surfacing(kind: Kind, seed: u64) {
-    assert_verdict(kind, seed, "surfacing");
+    let report = assert_verdict(kind, seed, "surfacing");
+    let mut text = Vec::new();
+    bursar::Emitter::emit(&bursar::TrendsText, &mut text, &report).unwrap();
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains("not mainly from the squads that already had the most capacity, the most beyond the allocation rule or the most people"),
+        "seed {seed}: {text}"
+    );
 }
 
-/// The series of `kind` built from `seed` is answered `verdict`.
-fn assert_verdict(kind: Kind, seed: u64, verdict: &str) {
+/// The series of `kind` built from `seed` is answered `verdict`; its report.
+fn assert_verdict(kind: Kind, seed: u64, verdict: &str) -> bursar::TrendsReport {
     let (sources, _) = build(kind, 14, seed);
     let report = report_of(&sources);
     assert_eq!(
@@ -375,6 +383,7 @@ fn assert_verdict(kind: Kind, seed: u64, verdict: &str) {
         "seed {seed}: {:#?}",
         report.answer
     );
+    report
 }
 
 /// The `turning` series built from `seed`, turned at sprint `planted`, is answered

@@ -144,10 +144,11 @@ impl fmt::Display for Finding {
     }
 }
 
+/// `surfacing` needs every ranking to agree, so the sentence names all three.
 fn surfacing(f: &mut fmt::Formatter<'_>, since: Option<&str>, n: usize) -> fmt::Result {
     write!(
         f,
-        "surfacing{}: candidates came from across the organisation in proportion to its people, not mainly from the squads that already had the most capacity ({n} candidates)",
+        "surfacing{}: candidates came from across the organisation in proportion to its people, not mainly from the squads that already had the most capacity, the most beyond the allocation rule or the most people ({n} candidates)",
         since_words(since)
     )
 }
