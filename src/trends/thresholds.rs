@@ -41,6 +41,9 @@ pub const GATHERS_ALPHA: f64 = 0.01;
 ///   fair series built by another hand (seeds 1 to 60); with this level a fair series
 ///   can trip it at most 2% of the time per measure. The `turning` series it protects
 ///   stood at 0.009 to 0.013; the fair series it had withheld from, at 0.024 to 0.19.
+///   On seeds 61 to 400 turns stood at 0.022 and 0.030 too: the levels overlap. After a
+///   strong change of course (p ≤ [`STRONG_CHANGE`]) an entrenching later part withholds
+///   `surfacing` without the hint (it caught the one at 0.030).
 /// - A turn to `entrenching` whose change of course is itself at p ≤ [`STRONG_CHANGE`]
 ///   is backed by it (else it needs [`SCAN_ALPHA`]): three `turning` series built by
 ///   another hand, their turn located by privilege at p = 0.001 to 0.003, stood at 0.005
