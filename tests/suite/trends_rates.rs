@@ -338,15 +338,22 @@ fn a_gathering_later_part_or_a_fading_lower_half_withholds_surfacing() {
 /// side of a turn) are no answer either way.
 #[test]
 fn a_handful_of_candidates_is_no_answer_either_way() {
-    let (sources, manifest) = generated(Scenario::Short, 58);
+    let manifest = assert_inconclusive(Scenario::Short, 58);
     assert_eq!(manifest["planted"]["verdict"], "inconclusive");
+}
+
+/// The series of `scenario` generated from `seed` is answered `inconclusive`; its
+/// manifest.
+fn assert_inconclusive(scenario: Scenario, seed: u64) -> Value {
+    let (sources, manifest) = generated(scenario, seed);
     let report = report_of(&sources);
     assert_eq!(
         report.answer.verdict.as_str(),
         "inconclusive",
-        "{:#?}",
+        "seed {seed}: {:#?}",
         report.answer
     );
+    manifest
 }
 
 /// A `turning` series (seed 2, turn at sprint 12) whose candidates' standing changed
@@ -410,14 +417,7 @@ fn a_turn_located_six_sprints_late_is_placed_by_the_budgets() {
 /// entrenchment.
 #[test]
 fn a_later_part_no_longer_fair_after_a_change_withholds_surfacing() {
-    let (sources, _) = generated(Scenario::Turning, 127);
-    let report = report_of(&sources);
-    assert_eq!(
-        report.answer.verdict.as_str(),
-        "inconclusive",
-        "{:#?}",
-        report.answer
-    );
+    assert_inconclusive(Scenario::Turning, 127);
 }
 
 /// A `turning` series (seed 4, turn at sprint 12) whose candidates located the turn at
