@@ -3,7 +3,9 @@
 //! often the answer is the planted one, how often the opposite, how often `since` lands
 //! within two sprints of a planted turn, and how many planted captures and bare catalog
 //! entries are listed. Run from the repository root: `cargo bench --bench trends_rates`
-//! (`TRENDS_RATES_OFFSET=N` starts at seed N + 1, `TRENDS_RATES_SEEDS=N` runs N seeds).
+//! (`TRENDS_RATES_OFFSET=N` starts at seed N + 1, `TRENDS_RATES_SEEDS=N` runs N seeds;
+//! `TRENDS_RATES_SQUADS`, `_SPRINTS`, `_TURN` and `_GEN_SQUADS` change the organisations'
+//! shape, `TRENDS_RATES_ONLY=gen` or `=independent` runs one table).
 //! Exits 1 when a scenario falls below the bar (19 in 20 right, never the opposite).
 
 #![allow(dead_code)] // the test-only helpers of the included files
@@ -16,14 +18,19 @@ mod trends_independent;
 
 fn main() {
     let seeds = trends_rates::report_seeds();
+    // `TRENDS_RATES_ONLY=gen` or `=independent` runs one of the two tables.
+    let only = std::env::var("TRENDS_RATES_ONLY").ok();
+    let runs = |table: &str| only.as_deref().is_none_or(|o| o == table);
     let mut held = true;
-    for (title, table) in [
-        ("gen --sprints", trends_rates::gen_table(seeds)),
-        (
-            "built by another hand",
-            trends_independent::independent_table(seeds),
-        ),
-    ] {
+    let mut tables = Vec::new();
+    if runs("gen") {
+        tables.push(("gen --sprints", trends_rates::gen_table(seeds)));
+    }
+    if runs("independent") {
+        let table = trends_independent::independent_table(seeds);
+        tables.push(("built by another hand", table));
+    }
+    for (title, table) in tables {
         println!("{title}, {seeds} seeds each");
         for (name, rates) in &table {
             let mark = if rates.holds() {

@@ -110,24 +110,27 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
 /// Whether the part after the best split (its verdict `v_after`, its gap `g_after`, the
 /// split's p-value `change`) forbids calling the whole series surfacing:
 /// - after a strong change of course (p ≤ [`STRONG_CHANGE`], which counts the search
-///   over splits) it entrenches by its own figures, whatever the scan says: a `turning`
-///   series built by another hand, turned four sprints before its end, was called
-///   `surfacing` with privilege locating its turn at p = 0.001 and the scan at 0.03;
+///   over splits) it entrenches by its own figures or gathers past the margin, whatever
+///   the scan says: `turning` series built by another hand, turned four or five sprints
+///   before their end, were called `surfacing` with privilege locating the turn at
+///   p = 0.001 to 0.003 and the scan at 0.03 to 0.04 (on 8 candidates after it, a gap
+///   of 0.36 or 0.44 is not `entrenching` by itself);
 /// - or the search-corrected scan (`scan`) finds some latest part entrenching at a level
 ///   short of a verdict, and the part entrenches by its own figures, or after a change of
-///   course (p < [`CHANGE_ALPHA`]) is not surfacing by its own figures, or gathers past
-///   the margin (standing above random people, or after a change of course). The part is
-///   picked by searching, so its own tests fire on fair series too: hence the scan.
+///   course (p < [`CHANGE_ALPHA`]) is not surfacing by its own figures (gen `turning` seed
+///   127: access 0.53 after it, the scan at 0.0096), or gathers past the margin standing
+///   above random people. The part is picked by searching, so its own tests fire on fair
+///   series too: hence the scan.
 fn later_gathers(scan: f64, v_after: Direction, g_after: Option<&Gap>, change: f64) -> bool {
     let entrenches = v_after == Direction::Entrenching;
-    if entrenches && change <= STRONG_CHANGE {
+    let gathers = g_after.is_some_and(|g| g.gap >= MARGIN);
+    if change <= STRONG_CHANGE && (entrenches || gathers) {
         return true;
     }
-    let turned = change < CHANGE_ALPHA;
     scan < SCAN_HINT
         && (entrenches
-            || (turned && v_after != Direction::Surfacing)
-            || g_after.is_some_and(|g| g.gap >= MARGIN && (g.p_value < GATHERS_ALPHA || turned)))
+            || (change < CHANGE_ALPHA && v_after != Direction::Surfacing)
+            || g_after.is_some_and(|g| g.gap >= MARGIN && g.p_value < GATHERS_ALPHA))
 }
 
 /// Whether a turn to the later part's verdict `v_after` is backed. A part found by

@@ -21,11 +21,7 @@ pub const TEST_SEEDS: u64 = 3;
 /// `TRENDS_RATES_OFFSET`, rates over a few hundred seeds the method was not tuned on).
 #[allow(dead_code)] // read by the `trends_rates` bench, which includes this file
 pub fn report_seeds() -> u64 {
-    std::env::var("TRENDS_RATES_SEEDS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(20)
+    knob("TRENDS_RATES_SEEDS", 20).max(1)
 }
 
 fn policies() -> std::path::PathBuf {
@@ -60,7 +56,8 @@ fn generated(scenario: Scenario, seed: u64) -> (Vec<Source>, Value) {
     };
     let options = Options {
         runs: 40,
-        squads: 12,
+        // The bench's `TRENDS_RATES_GEN_SQUADS` tries other organisations.
+        squads: knob("TRENDS_RATES_GEN_SQUADS", 12),
         seed,
         ..Options::default()
     };
@@ -82,10 +79,16 @@ fn generated(scenario: Scenario, seed: u64) -> (Vec<Source>, Value) {
 /// The first seed of a table: 1, or 1 + `TRENDS_RATES_OFFSET` (the bench reads it, to
 /// show the rates on seeds the method was not looked at on).
 pub fn first_seed() -> u64 {
-    1 + std::env::var("TRENDS_RATES_OFFSET")
+    1 + knob("TRENDS_RATES_OFFSET", 0)
+}
+
+/// A whole number from the environment variable `name`, else `default`: the bench's
+/// knobs for seeds and for the shape of the organisations it builds.
+pub fn knob<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
         .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// With `TRENDS_RATES_DETAIL` set, one line per series: the planted and the given
