@@ -384,14 +384,8 @@ fn a_strong_change_to_an_entrenching_part_withholds_surfacing() {
 #[test]
 fn a_strong_change_to_a_part_gathering_past_the_margin_withholds_surfacing() {
     for (squads, sprints, seed, turn) in [(6, 14, 407, 9), (10, 20, 475, 15)] {
-        let (sources, _) = build_for(Kind::Turning(turn), sprints, squads, seed);
-        let report = report_of(&sources);
-        assert_eq!(
-            report.answer.verdict.as_str(),
-            "inconclusive",
-            "seed {seed}: {:#?}",
-            report.answer
-        );
+        let built = build_for(Kind::Turning(turn), sprints, squads, seed);
+        assert_answer(built, seed, "inconclusive");
     }
 }
 
@@ -410,7 +404,15 @@ fn assert_surfacing(kind: Kind, seed: u64) {
 
 /// The series of `kind` built from `seed` is answered `verdict`; its report.
 fn assert_verdict(kind: Kind, seed: u64, verdict: &str) -> bursar::TrendsReport {
-    let (sources, _) = build(kind, 14, seed);
+    assert_answer(build(kind, 14, seed), seed, verdict)
+}
+
+/// The series `built` (from `seed`) is answered `verdict`; its report.
+fn assert_answer(
+    (sources, _): (Vec<Source>, Vec<String>),
+    seed: u64,
+    verdict: &str,
+) -> bursar::TrendsReport {
     let report = report_of(&sources);
     assert_eq!(
         report.answer.verdict.as_str(),
