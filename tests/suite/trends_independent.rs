@@ -10,7 +10,7 @@ use std::sync::Arc;
 use bursar::Source;
 use serde_json::{Value, json};
 
-use crate::trends_rates::{Rates, knob, report_of};
+use crate::trends_rates::{Rates, answered, knob, report_of, since_index, text_of};
 
 /// A tiny deterministic generator (not gen's).
 struct Lcg(u64);
@@ -384,8 +384,8 @@ fn a_strong_change_to_an_entrenching_part_withholds_surfacing() {
 #[test]
 fn a_strong_change_to_a_part_gathering_past_the_margin_withholds_surfacing() {
     for (squads, sprints, seed, turn) in [(6, 14, 407, 9), (10, 20, 475, 15)] {
-        let built = build_for(Kind::Turning(turn), sprints, squads, seed);
-        assert_answer(built, seed, "inconclusive");
+        let (sources, _) = build_for(Kind::Turning(turn), sprints, squads, seed);
+        answered(&sources, seed, "inconclusive");
     }
 }
 
@@ -393,9 +393,7 @@ fn a_strong_change_to_a_part_gathering_past_the_margin_withholds_surfacing() {
 /// answer says no ranking found the candidates gathering (it takes all three).
 fn assert_surfacing(kind: Kind, seed: u64) {
     let report = assert_verdict(kind, seed, "surfacing");
-    let mut text = Vec::new();
-    bursar::Emitter::emit(&bursar::TrendsText, &mut text, &report).unwrap();
-    let text = String::from_utf8(text).unwrap();
+    let text = text_of(&report);
     assert!(
         text.contains("not mainly from the squads that already had the most capacity, the most beyond the allocation rule or the most people"),
         "seed {seed}: {text}"
@@ -404,41 +402,13 @@ fn assert_surfacing(kind: Kind, seed: u64) {
 
 /// The series of `kind` built from `seed` is answered `verdict`; its report.
 fn assert_verdict(kind: Kind, seed: u64, verdict: &str) -> bursar::TrendsReport {
-    assert_answer(build(kind, 14, seed), seed, verdict)
-}
-
-/// The series `built` (from `seed`) is answered `verdict`; its report.
-fn assert_answer(
-    (sources, _): (Vec<Source>, Vec<String>),
-    seed: u64,
-    verdict: &str,
-) -> bursar::TrendsReport {
-    let report = report_of(&sources);
-    assert_eq!(
-        report.answer.verdict.as_str(),
-        verdict,
-        "seed {seed}: {:#?}",
-        report.answer
-    );
-    report
+    answered(&build(kind, 14, seed).0, seed, verdict)
 }
 
 /// The `turning` series built from `seed`, turned at sprint `planted`, is answered
 /// `entrenching` with `since` within two sprints of the turn.
 fn assert_turn_located(seed: u64, planted: usize) {
-    let (sources, _) = build(Kind::Turning(planted), 14, seed);
-    let report = report_of(&sources);
-    assert_eq!(
-        report.answer.verdict.as_str(),
-        "entrenching",
-        "seed {seed}: {:#?}",
-        report.answer
-    );
-    let since = report.answer.since.as_ref().expect("a located turn");
-    let at = report
-        .sprints
-        .iter()
-        .position(|r| &r.sprint == since)
-        .unwrap();
+    let report = assert_verdict(Kind::Turning(planted), seed, "entrenching");
+    let at = since_index(&report).expect("a located turn");
     assert!(at.abs_diff(planted) <= 2, "seed {seed}: since {at}");
 }

@@ -283,14 +283,8 @@ fn planted_since(manifest: &Value) -> usize {
 /// sprints of its planted turn.
 fn assert_turn_located(seed: u64) {
     let (sources, manifest) = generated(Scenario::Turning, seed);
-    let report = report_of(&sources);
+    let report = answered(&sources, seed, "entrenching");
     let planted = planted_since(&manifest);
-    assert_eq!(
-        report.answer.verdict.as_str(),
-        "entrenching",
-        "seed {seed}: {:#?}",
-        report.answer
-    );
     let since = since_index(&report).expect("a located turn");
     assert!(
         since.abs_diff(planted) <= 2,
@@ -298,8 +292,27 @@ fn assert_turn_located(seed: u64) {
     );
 }
 
+/// The report of `sources` (built from `seed`), asserted to answer `verdict`.
+pub fn answered(sources: &[Source], seed: u64, verdict: &str) -> Report {
+    let report = report_of(sources);
+    assert_eq!(
+        report.answer.verdict.as_str(),
+        verdict,
+        "seed {seed}: {:#?}",
+        report.answer
+    );
+    report
+}
+
+/// The text report of `report`.
+pub fn text_of(report: &Report) -> String {
+    let mut text = Vec::new();
+    bursar::Emitter::emit(&bursar::TrendsText, &mut text, report).unwrap();
+    String::from_utf8(text).unwrap()
+}
+
 /// The sprint index of the answer's `since`, if any.
-fn since_index(report: &Report) -> Option<usize> {
+pub fn since_index(report: &Report) -> Option<usize> {
     let since = report.answer.since.as_ref()?;
     report.sprints.iter().position(|r| &r.sprint == since)
 }
@@ -349,13 +362,7 @@ fn a_handful_of_candidates_is_no_answer_either_way() {
 /// manifest.
 fn assert_inconclusive(scenario: Scenario, seed: u64) -> Value {
     let (sources, manifest) = generated(scenario, seed);
-    let report = report_of(&sources);
-    assert_eq!(
-        report.answer.verdict.as_str(),
-        "inconclusive",
-        "seed {seed}: {:#?}",
-        report.answer
-    );
+    answered(&sources, seed, "inconclusive");
     manifest
 }
 
@@ -392,9 +399,7 @@ fn size_tells_apart_squads_that_the_capped_rule_gives_equal_budgets() {
         assert_eq!(answer["verdict"], "entrenching", "seed {seed}: {answer:#}");
         assert_eq!(answer["figures"]["measure"], "size", "seed {seed}");
         // The tiers are drawn under the ranking the answer rests on, and say so.
-        let mut text = Vec::new();
-        bursar::Emitter::emit(&bursar::TrendsText, &mut text, &report).unwrap();
-        let text = String::from_utf8(text).unwrap();
+        let text = text_of(&report);
         assert!(
             text.contains("influence tiers (people ranked by their squad's headcount"),
             "seed {seed}: {text}"
