@@ -10,8 +10,9 @@ use super::sample::Sample;
 use super::scan::late_entrenching;
 use super::stats::Draws;
 use super::thresholds::{
-    CHANGE_ALPHA, FADING_ALPHA, GATHERS_ALPHA, MARGIN, MIN_PART, SCAN_ALPHA, SCAN_FAINT, SCAN_HINT,
-    SQUAD_ALPHA, STRONG_CHANGE, SURE, SURVIVAL_ENTRENCHED, decide,
+    CHANGE_ALPHA, FADING_ALPHA, FEW_CANDIDATES, GATHERS_ALPHA, MARGIN, MIN_PART, SCAN_ALPHA,
+    SCAN_FAINT, SCAN_HINT, SQUAD_ALPHA, SQUAD_ALPHA_FEW, STRONG_CHANGE, SURE, SURVIVAL_ENTRENCHED,
+    decide,
 };
 
 /// What the answer reads beyond the events.
@@ -87,7 +88,8 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     if verdict == Direction::Surfacing && doubted(scan.p_value, &fared) {
         verdict = Direction::Inconclusive;
     }
-    let withheld = squad_withholds(verdict, cx.events, n, draws);
+    let resting = decided.as_ref().map_or(0, |g| g.candidates);
+    let withheld = squad_withholds(verdict, resting, cx.events, n, draws);
     if withheld.is_some() {
         verdict = Direction::Inconclusive;
     }
@@ -177,8 +179,11 @@ fn placed_by_budgets(samples: &[Sample], since: &str) -> String {
 
 /// [`squad_fade`]'s p-value when it withholds a `surfacing` verdict, else `None` (and
 /// no draws taken, so other verdicts' figures stay as they were).
+/// On fewer than [`FEW_CANDIDATES`] candidates (`candidates`, those the verdict rests
+/// on) the level is [`SQUAD_ALPHA_FEW`]: so few say little for fair access.
 fn squad_withholds(
     verdict: Direction,
+    candidates: usize,
     events: &[Event],
     n: usize,
     draws: &mut Draws,
@@ -187,7 +192,12 @@ fn squad_withholds(
         return None;
     }
     let p = squad_fade(events, n, draws);
-    (p < SQUAD_ALPHA).then_some(p)
+    let level = if candidates < FEW_CANDIDATES {
+        SQUAD_ALPHA_FEW
+    } else {
+        SQUAD_ALPHA
+    };
+    (p < level).then_some(p)
 }
 
 /// A located turn: the verdict, `since`, and the candidates, gap and survival it rests on.

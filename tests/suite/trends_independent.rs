@@ -72,18 +72,39 @@ struct Experiment {
 /// A series of `sprints` sprints of `kind` in an organisation of ten squads: the
 /// snapshots, and the planted captures.
 fn build(kind: Kind, sprints: usize, seed: u64) -> (Vec<Source>, Vec<String>) {
-    build_for(kind, sprints, (10, 3), seed)
+    build_for(kind, sprints, Shape::new(10, 3), seed)
 }
 
-/// The same with `n` squads, `few` of them favoured.
-fn build_for(
-    kind: Kind,
-    sprints: usize,
-    (n, few): (usize, usize),
-    seed: u64,
-) -> (Vec<Source>, Vec<String>) {
+/// An organisation's shape: how many squads, how many of them favoured, and whether every
+/// squad has the same headcount (8) instead of 2 to 15.
+#[derive(Clone, Copy)]
+struct Shape {
+    squads: usize,
+    favoured: usize,
+    even: bool,
+}
+
+impl Shape {
+    /// `squads` squads of 2 to 15 people, `favoured` of them favoured.
+    fn new(squads: usize, favoured: usize) -> Self {
+        let even = false;
+        Shape {
+            squads,
+            favoured,
+            even,
+        }
+    }
+}
+
+/// The same in an organisation of `shape`.
+fn build_for(kind: Kind, sprints: usize, shape: Shape, seed: u64) -> (Vec<Source>, Vec<String>) {
+    let (n, few) = (shape.squads, shape.favoured);
     let mut rng = Lcg(seed * 7919 + 13);
-    let headcount: Vec<u64> = (0..n).map(|_| 2 + rng.below(14)).collect();
+    // Drawn even when `even`, so that the rest of the series draws the same numbers.
+    let headcount: Vec<u64> = (0..n)
+        .map(|_| 2 + rng.below(14))
+        .map(|h| if shape.even { 8 } else { h })
+        .collect();
     // Favoured squads: `few` picked at random, whatever their size.
     let mut favoured = Vec::new();
     while favoured.len() < few {
@@ -257,9 +278,9 @@ fn build_for(
 type Family = (&'static str, fn(u64) -> Kind);
 
 /// One line per family built here, over `seeds` seeds. The bench's `TRENDS_RATES_SQUADS`,
-/// `TRENDS_RATES_FAVOURED`, `TRENDS_RATES_SPRINTS` and `TRENDS_RATES_TURN` build other
-/// organisations than the table's (10 squads, 3 favoured, 14 sprints, turns at sprints 6
-/// to 9).
+/// `TRENDS_RATES_FAVOURED`, `TRENDS_RATES_EVEN=1`, `TRENDS_RATES_SPRINTS` and
+/// `TRENDS_RATES_TURN` build other organisations than the table's (10 squads of 2 to 15
+/// people, 3 favoured, 14 sprints, turns at sprints 6 to 9).
 pub fn independent_table(seeds: u64) -> Vec<(String, Rates)> {
     let families: [Family; 6] = [
         ("fair", |_| Kind::Fair),
@@ -283,8 +304,12 @@ pub fn independent_table(seeds: u64) -> Vec<(String, Rates)> {
                     _ => knob("TRENDS_RATES_SPRINTS", 14),
                 };
                 let squads = knob("TRENDS_RATES_SQUADS", 10);
-                let few = knob("TRENDS_RATES_FAVOURED", 3);
-                let (sources, captures) = build_for(kind, sprints, (squads, few), seed);
+                let shape = Shape {
+                    squads,
+                    favoured: knob("TRENDS_RATES_FAVOURED", 3),
+                    even: knob("TRENDS_RATES_EVEN", 0) == 1,
+                };
+                let (sources, captures) = build_for(kind, sprints, shape, seed);
                 let report = report_of(&sources);
                 let since = match kind {
                     Kind::Turning(t) => Some(t),
@@ -391,7 +416,7 @@ fn a_strong_change_to_an_entrenching_part_withholds_surfacing() {
 #[test]
 fn a_strong_change_to_a_part_gathering_past_the_margin_withholds_surfacing() {
     for (squads, sprints, seed, turn) in [(6, 14, 407, 9), (10, 20, 475, 15)] {
-        let (sources, _) = build_for(Kind::Turning(turn), sprints, (squads, 3), seed);
+        let (sources, _) = build_for(Kind::Turning(turn), sprints, Shape::new(squads, 3), seed);
         answered(&sources, seed, "inconclusive");
     }
 }
@@ -405,7 +430,8 @@ fn a_strong_change_to_a_part_gathering_past_the_margin_withholds_surfacing() {
 /// strong now withholds it while the scan is below 0.05.
 #[test]
 fn a_later_part_beyond_every_resample_withholds_surfacing_after_a_change() {
-    for (shape, seed) in [((6, 2), 483), ((20, 5), 519)] {
+    for ((squads, favoured), seed) in [((6, 2), 483), ((20, 5), 519)] {
+        let shape = Shape::new(squads, favoured);
         let (sources, _) = build_for(Kind::Turning(9), 14, shape, seed);
         answered(&sources, seed, "inconclusive");
     }
@@ -418,8 +444,25 @@ fn a_later_part_beyond_every_resample_withholds_surfacing_after_a_change() {
 /// the opposite. Fading now counts only while the candidates lean the influential way.
 #[test]
 fn fading_with_candidates_that_lean_no_way_is_no_entrenchment() {
-    let (sources, _) = build_for(Kind::Fair, 14, (20, 5), 486);
+    let (sources, _) = build_for(Kind::Fair, 14, Shape::new(20, 5), 486);
     answered(&sources, 486, "inconclusive");
+}
+
+/// `concentrated` series built here in organisations of 16 squads of 8 people where only
+/// four squads' experiments lasted (seeds 402 and 417): budgets and sizes even, so no
+/// ranking tells the four apart, and 15 and 12 candidates standing where random people
+/// would were called `surfacing`, the opposite. On fewer than 20 candidates, survival
+/// differing by squad now withholds `surfacing` at p < 0.05.
+#[test]
+fn few_candidates_from_squads_whose_experiments_fare_unevenly_are_not_surfacing() {
+    let shape = Shape {
+        even: true,
+        ..Shape::new(16, 4)
+    };
+    for seed in [402, 417] {
+        let (sources, _) = build_for(Kind::Concentrated, 14, shape, seed);
+        answered(&sources, seed, "inconclusive");
+    }
 }
 
 /// The series of `kind` built from `seed` is answered `surfacing`, and the text report's
