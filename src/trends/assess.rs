@@ -179,6 +179,7 @@ fn placed_by_budgets(samples: &[Sample], since: &str) -> String {
 
 /// [`squad_fade`]'s p-value when it withholds a `surfacing` verdict, else `None` (and
 /// no draws taken, so other verdicts' figures stay as they were).
+///
 /// On fewer than [`FEW_CANDIDATES`] candidates (`candidates`, those the verdict rests
 /// on) the level is [`SQUAD_ALPHA_FEW`]: so few say little for fair access.
 fn squad_withholds(

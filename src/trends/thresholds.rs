@@ -52,7 +52,8 @@ pub const GATHERS_ALPHA: f64 = 0.01;
 pub const SCAN_HINT: f64 = 0.02;
 /// A change of course strong enough that [`SCAN_HINT`] backs the turn.
 pub const STRONG_CHANGE: f64 = 0.005;
-/// A later part's gap beyond every one of the permutation test's 1,000 resamples.
+/// A later part's gap beyond every one of the permutation test's 1,000 resamples (its
+/// p-value is then 1/1001).
 pub const SURE: f64 = 0.001;
 /// The faintest scan that, after a change of course, lets a later part entrenching
 /// beyond every resample ([`SURE`]) withhold `surfacing`. Such parts in fair series

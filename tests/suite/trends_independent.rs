@@ -87,11 +87,10 @@ struct Shape {
 impl Shape {
     /// `squads` squads of 2 to 15 people, `favoured` of them favoured.
     fn new(squads: usize, favoured: usize) -> Self {
-        let even = false;
         Shape {
             squads,
             favoured,
-            even,
+            even: false,
         }
     }
 }
