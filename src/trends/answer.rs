@@ -48,6 +48,7 @@ pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
         survived,
         turn,
         withheld,
+        explorers,
     } = &assessed[chosen];
     let (verdict, basis) = (*verdict, basis.as_slice());
     let measure = measure_of(cx.measure);
@@ -70,6 +71,14 @@ pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
     }
     if let Some(p) = withheld {
         findings.push(Finding::SquadDependent { p_value: *p });
+    }
+    if let Some((since, g)) = explorers {
+        findings.push(Finding::LatestExplorers {
+            since: since.clone(),
+            explorations: g.candidates,
+            gap: g.gap,
+            p_value: g.p_value,
+        });
     }
     if verdict == Direction::Inconclusive {
         findings.push(settle(decided.as_ref()));

@@ -4,6 +4,7 @@
 
 use super::access::{Event, Gap, Survival, change, gap, squad_fade, survival};
 use super::allocation::{placed, tilts};
+use super::explorers::gathering;
 use super::influence::{Measure, Ranking};
 use super::model::{CreditCapture, Direction};
 use super::sample::Sample;
@@ -14,6 +15,9 @@ use super::thresholds::{
     SCAN_FAINT, SCAN_HINT, SQUAD_ALPHA, SQUAD_ALPHA_FEW, STRONG_CHANGE, SURE, SURVIVAL_ENTRENCHED,
     decide,
 };
+
+/// The salt of the draws the latest explorers are tested with.
+const EXPLORERS_STREAM: u64 = 0x4558;
 
 /// What the answer reads beyond the events.
 pub struct Context<'a> {
@@ -35,6 +39,9 @@ pub struct Assessment<'a> {
     pub turn: Option<(usize, f64)>,
     /// [`squad_fade`]'s p-value when it withheld `surfacing`.
     pub withheld: Option<f64>,
+    /// The latest part's first sprint and its explorers' gap, when they withheld
+    /// `surfacing` ([`gathering`]).
+    pub explorers: Option<(String, Gap)>,
 }
 
 /// The assessment of the series under `cx`'s measure.
@@ -88,6 +95,14 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     if verdict == Direction::Surfacing && doubted(scan.p_value, &fared) {
         verdict = Direction::Inconclusive;
     }
+    // Its own stream of draws, so that the figures after it stay as they were.
+    let explorers = (verdict == Direction::Surfacing)
+        .then(|| gathering(cx.events, cx.rankings, n, &mut draws.fork(EXPLORERS_STREAM)))
+        .flatten()
+        .map(|(from, g)| (cx.samples[from].sprint.id.clone(), g));
+    if explorers.is_some() {
+        verdict = Direction::Inconclusive;
+    }
     let resting = decided.as_ref().map_or(0, |g| g.candidates);
     let withheld = squad_withholds(verdict, resting, cx.events, n, draws);
     if withheld.is_some() {
@@ -106,6 +121,7 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         survived,
         turn,
         withheld,
+        explorers,
     }
 }
 

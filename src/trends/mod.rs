@@ -5,7 +5,8 @@
 //! assembled by `analysis` into the report `model`. The answer (`answer`, from each
 //! measure's `assess`ment, by the levels in `thresholds`) weighs who originated
 //! candidates (`access`, `tiers`) against their influence before they began
-//! (`influence`), searching for a turn (`scan`), with seeded resampling (`stats`);
+//! (`influence`), searching for a turn (`scan`) and reading who began the latest
+//! explorations (`explorers`), with seeded resampling (`stats`);
 //! `credit` finds captured credit; typed `figures` carry the numbers.
 //! This file only re-exports.
 
@@ -17,6 +18,7 @@ mod assess;
 mod credit;
 mod emergence;
 mod equity;
+mod explorers;
 mod figures;
 mod influence;
 pub mod model;

@@ -305,6 +305,14 @@ pub enum Finding {
     },
     /// Candidacy depended on the squad, which withheld `surfacing`.
     SquadDependent { p_value: f64 },
+    /// The explorations begun since `since` (the series' last third) came mainly from
+    /// the most influential, which withheld `surfacing`.
+    LatestExplorers {
+        since: String,
+        explorations: usize,
+        gap: f64,
+        p_value: f64,
+    },
     /// Too few candidates with a known originator for an answer.
     TooFewCandidates { needed: usize, candidates: usize },
     /// About how many more candidates would settle an inconclusive answer.

@@ -76,6 +76,15 @@ impl fmt::Display for Finding {
                 f,
                 "whether an experiment became a candidate depended on the squad that ran it (permutation p = {p_value:.3}): candidates in proportion to people are no evidence of fair access when only some squads' experiments reach the threshold"
             ),
+            Self::LatestExplorers {
+                since,
+                explorations,
+                gap,
+                p_value,
+            } => write!(
+                f,
+                "the {explorations} explorations begun since {since} came mainly from the squads that already had the most (influence gap {gap:+.2}, permutation p = {p_value:.3}): an experiment becomes a candidate a sprint or more after it begins, so the latest sprints may have turned where candidates cannot show it yet"
+            ),
             Self::TooFewCandidates { needed, candidates } => write!(
                 f,
                 "at least {needed} candidates with a known originator are needed for an answer, and the series has {candidates}: more sprints would settle it"
