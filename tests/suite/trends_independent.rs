@@ -477,7 +477,9 @@ fn explorations_of_the_last_sprints_gathering_withhold_surfacing() {
         let report = answered(&sources, seed, "inconclusive");
         let text = text_of(&report);
         assert!(
-            text.contains("explorations begun since 2030-S08 came mainly from the squads"),
+            text.contains(
+                "explorations begun since 2030-S08 came mainly from the most influential squads"
+            ),
             "seed {seed}: {text}"
         );
     }

@@ -83,7 +83,7 @@ impl fmt::Display for Finding {
                 p_value,
             } => write!(
                 f,
-                "the {explorations} explorations begun since {since} came mainly from the squads that already had the most (influence gap {gap:+.2}, permutation p = {p_value:.3}): an experiment becomes a candidate a sprint or more after it begins, so the latest sprints may have turned where candidates cannot show it yet"
+                "the {explorations} explorations begun since {since} came mainly from the most influential squads (influence gap {gap:+.2}, permutation p = {p_value:.3}): an experiment becomes a candidate a sprint or more after it begins, so the latest sprints may have turned where candidates cannot show it yet"
             ),
             Self::TooFewCandidates { needed, candidates } => write!(
                 f,
