@@ -149,17 +149,19 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
 fn later_gathers(scan: f64, v_after: Direction, g_after: Option<&Gap>, change: f64) -> bool {
     let entrenches = v_after == Direction::Entrenching;
     let gathers = g_after.is_some_and(|g| g.gap >= MARGIN);
+    let turned = change < CHANGE_ALPHA;
+    // No later part stands above random people at any level.
+    let p_after = g_after.map_or(1.0, |g| g.p_value);
     if change <= STRONG_CHANGE && (entrenches || gathers) {
         return true;
     }
-    let beyond_resamples = g_after.is_some_and(|g| g.p_value <= SURE);
-    if change < CHANGE_ALPHA && entrenches && beyond_resamples && scan < SCAN_FAINT {
+    if turned && entrenches && p_after <= SURE && scan < SCAN_FAINT {
         return true;
     }
     scan < SCAN_HINT
         && (entrenches
-            || (change < CHANGE_ALPHA && v_after != Direction::Surfacing)
-            || g_after.is_some_and(|g| g.gap >= MARGIN && g.p_value < GATHERS_ALPHA))
+            || (turned && v_after != Direction::Surfacing)
+            || (gathers && p_after < GATHERS_ALPHA))
 }
 
 /// Whether a turn to the later part's verdict `v_after` is backed. A part found by
