@@ -100,6 +100,17 @@ impl Gap {
 
 /// The gap of `candidates` (events that became candidates), `None` when there are none.
 pub fn gap(candidates: &[&Event], rankings: &[Ranking], draws: &mut Draws) -> Option<Gap> {
+    gap_with(candidates, rankings, RESAMPLES, draws)
+}
+
+/// [`gap`] with `resamples` resamples: a test at a level near 1/[`RESAMPLES`] needs more
+/// to tell a p-value of 0.0005 from one of 0.002.
+pub fn gap_with(
+    candidates: &[&Event],
+    rankings: &[Ranking],
+    resamples: usize,
+    draws: &mut Draws,
+) -> Option<Gap> {
     let n = candidates.len();
     if n == 0 {
         return None;
@@ -107,13 +118,13 @@ pub fn gap(candidates: &[&Event], rankings: &[Ranking], draws: &mut Draws) -> Op
     let mean = |sum: f64| 2.0 * sum / n as f64 - 1.0;
     let observed: f64 = candidates.iter().map(|e| e.percentile).sum();
     let gap = mean(observed);
-    let mut boot: Vec<f64> = (0..RESAMPLES)
+    let mut boot: Vec<f64> = (0..resamples)
         .map(|_| mean((0..n).map(|_| candidates[draws.below(n)].percentile).sum()))
         .collect();
     boot.sort_by(f64::total_cmp);
     let lower = candidates.iter().filter(|e| e.percentile < 0.5).count();
     let (mut as_large, mut as_few) = (0, 0);
-    for _ in 0..RESAMPLES {
+    for _ in 0..resamples {
         let (mut sum, mut below) = (0.0, 0);
         for p in candidates
             .iter()
@@ -142,10 +153,10 @@ pub fn gap(candidates: &[&Event], rankings: &[Ranking], draws: &mut Draws) -> Op
         candidates: n,
         gap,
         interval: [quantile(&boot, 0.025), quantile(&boot, 0.975)],
-        p_value: (1 + as_large) as f64 / (1 + RESAMPLES) as f64,
+        p_value: (1 + as_large) as f64 / (1 + resamples) as f64,
         lower_half: lower as f64 / n as f64,
         lower_half_expected: expected / n as f64,
-        lower_half_p: (1 + as_few) as f64 / (1 + RESAMPLES) as f64,
+        lower_half_p: (1 + as_few) as f64 / (1 + resamples) as f64,
     })
 }
 

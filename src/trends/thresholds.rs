@@ -55,6 +55,11 @@ pub const STRONG_CHANGE: f64 = 0.005;
 /// A later part's gap beyond every one of the permutation test's 1,000 resamples (its
 /// p-value is then 1/1001).
 pub const SURE: f64 = 0.001;
+/// The level at which the explorations of the series' last third, gathering past the
+/// margin, withhold `surfacing` (`explorers`): one fixed part under three rankings, so a
+/// fair series trips it at most about 0.6% of the time (8 of 6,000 did, seeds 1 to 400 of
+/// the default tables and 401 to 600 of 10-sprint series).
+pub const LATEST_ALPHA: f64 = 0.002;
 /// The faintest scan that, after a change of course, lets a later part entrenching
 /// beyond every resample ([`SURE`]) withhold `surfacing`. Such parts in fair series
 /// stood at 0.075 and 0.10 (seeds 1 to 400); in the two `turning` series they protect,

@@ -3,7 +3,9 @@
 //! given by top-ups to squads picked at random (not the largest; in `concentrated`,
 //! budgets stay even and only the largest squads' experiments last), experiments that
 //! become candidates in one step, credits fed into the next baseline as the handbook's
-//! allocation does. If the answer were fitted to gen's parameters, it would miss here.
+//! allocation does, dates on the calendar (so series may run past 24 sprints). Every
+//! scenario of the issue has a family here. If the answer were fitted to gen's
+//! parameters, it would miss here.
 
 use std::sync::Arc;
 
@@ -34,10 +36,18 @@ impl Lcg {
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
     Fair,
+    /// Fair, and one documented, approved top-up every sprint, always to the same squad.
+    FairTopups,
     Entrenched,
+    /// Entrenched with nothing left to chance: only favoured squads originate, and only
+    /// their experiments last.
+    Extreme,
     /// Fair, then entrenched from this sprint on.
     Turning(usize),
     Capture,
+    /// Fair, with about a third of the catalog entries promoted in the series recording
+    /// no origin.
+    NoOrigin,
     /// Budgets even by the rule and top-ups as in `Fair`, originators drawn by person;
     /// but only the largest (favoured) squads' experiments last, with a few others'.
     Concentrated,
@@ -47,14 +57,16 @@ enum Kind {
 impl Kind {
     fn planted(self) -> &'static str {
         match self {
-            Kind::Fair | Kind::Capture => "surfacing",
-            Kind::Entrenched | Kind::Turning(_) | Kind::Concentrated => "entrenching",
+            Kind::Fair | Kind::FairTopups | Kind::Capture | Kind::NoOrigin => "surfacing",
+            Kind::Entrenched | Kind::Extreme | Kind::Turning(_) | Kind::Concentrated => {
+                "entrenching"
+            }
             Kind::Short => "inconclusive",
         }
     }
     fn entrenched_at(self, k: usize) -> bool {
         match self {
-            Kind::Entrenched => true,
+            Kind::Entrenched | Kind::Extreme => true,
             Kind::Turning(t) => k >= t,
             _ => false,
         }
@@ -69,9 +81,12 @@ struct Experiment {
     captor: Option<usize>,
 }
 
-/// A series of `sprints` sprints of `kind` in an organisation of ten squads: the
-/// snapshots, and the planted captures.
-fn build(kind: Kind, sprints: usize, seed: u64) -> (Vec<Source>, Vec<String>) {
+/// A series: its snapshots, its planted captures and its catalog entries planted without
+/// an origin (both as `workflow/variant`).
+type Built = (Vec<Source>, Vec<String>, Vec<String>);
+
+/// A series of `sprints` sprints of `kind` in an organisation of ten squads.
+fn build(kind: Kind, sprints: usize, seed: u64) -> Built {
     build_for(kind, sprints, Shape::new(10, 3), seed)
 }
 
@@ -96,7 +111,7 @@ impl Shape {
 }
 
 /// The same in an organisation of `shape`.
-fn build_for(kind: Kind, sprints: usize, shape: Shape, seed: u64) -> (Vec<Source>, Vec<String>) {
+fn build_for(kind: Kind, sprints: usize, shape: Shape, seed: u64) -> Built {
     let (n, few) = (shape.squads, shape.favoured);
     let mut rng = Lcg(seed * 7919 + 13);
     // Drawn even when `even`, so that the rest of the series draws the same numbers.
@@ -118,12 +133,16 @@ fn build_for(kind: Kind, sprints: usize, shape: Shape, seed: u64) -> (Vec<Source
         by_size.sort_by_key(|&i| std::cmp::Reverse(headcount[i]));
         favoured = by_size[..few].to_vec();
     }
+    // Drawn only for its kind, so that the other kinds' series stay as they were.
+    let documented = (kind == Kind::FairTopups).then(|| rng.below(n as u64) as usize);
+    let extreme = kind == Kind::Extreme;
     let people: u64 = headcount.iter().sum();
     let mut credits = vec![0u64; n];
     let mut experiments: Vec<Experiment> = Vec::new();
     let mut catalog: Vec<(String, String, Option<usize>, usize)> = Vec::new();
     let mut sources = Vec::new();
     let mut captures = Vec::new();
+    let mut bare = Vec::new();
     for k in 0..sprints {
         let entrenched = kind.entrenched_at(k);
         let squads: Vec<Value> = (0..n)
@@ -146,9 +165,15 @@ fn build_for(kind: Kind, sprints: usize, shape: Shape, seed: u64) -> (Vec<Source
                 );
             }
         }
+        if let Some(s) = documented {
+            topups.push(json!({"id": format!("d{k}"), "squad": format!("sq-{s:02}"),
+                "tokens": baseline[s] / 4, "status": "granted", "reason": "critical-system",
+                "justification": "the migration off the old ledger needs a second pass",
+                "approved_by": "cfo"}));
+        }
         // New experiments: originators drawn by person, or mostly favoured when entrenched.
         for _ in 0..3 + rng.below(2) {
-            let origin = if entrenched && rng.chance(85) {
+            let origin = if entrenched && (extreme || rng.chance(85)) {
                 favoured[rng.below(few as u64) as usize]
             } else {
                 let mut person = rng.below(people);
@@ -160,7 +185,7 @@ fn build_for(kind: Kind, sprints: usize, shape: Shape, seed: u64) -> (Vec<Source
                 s
             };
             let lasts = if entrenched || kind == Kind::Concentrated {
-                favoured.contains(&origin) || rng.chance(10)
+                favoured.contains(&origin) || (!extreme && rng.chance(10))
             } else {
                 rng.chance(80)
             };
@@ -178,13 +203,7 @@ fn build_for(kind: Kind, sprints: usize, shape: Shape, seed: u64) -> (Vec<Source
         }
         let mut runs = Vec::new();
         let mut next_id = 0;
-        let day = |d: u64| {
-            format!(
-                "2030-{:02}-{:02}",
-                1 + (k * 14 + d as usize) / 28,
-                1 + (k * 14 + d as usize) % 28
-            )
-        };
+        let day = |d: u64| date(k as u64 * 14 + d);
         let mut run = |squad: usize, w: &str, v: &str, ok: bool, cost: f64, at: String| {
             next_id += 1;
             runs.push(
@@ -244,7 +263,12 @@ fn build_for(kind: Kind, sprints: usize, shape: Shape, seed: u64) -> (Vec<Source
                         credited_now[squad] += 100_000;
                     }
                 }
-                catalog.push((w.clone(), v.clone(), Some(first), k + 1));
+                let recorded = !(kind == Kind::NoOrigin && rng.chance(35));
+                // An entry promoted after the last sprint is in no snapshot.
+                if !recorded && k + 1 < sprints {
+                    bare.push(format!("{w}/{v}"));
+                }
+                catalog.push((w.clone(), v.clone(), recorded.then_some(first), k + 1));
                 if e.captor.is_some() {
                     captures.push(format!("{w}/{v}"));
                 }
@@ -270,7 +294,22 @@ fn build_for(kind: Kind, sprints: usize, shape: Shape, seed: u64) -> (Vec<Source
             bytes: Arc::from(serde_json::to_vec(&snapshot).unwrap()),
         });
     }
-    (sources, captures)
+    (sources, captures, bare)
+}
+
+/// The calendar date `days` days after 2030-01-01 (years of 365 days until 2032, which
+/// no series here reaches: 26 sprints of 14 days end in 2030-12).
+fn date(days: u64) -> String {
+    const MONTHS: [u64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let (mut year, mut left) = (2030, days);
+    while left >= 365 {
+        (year, left) = (year + 1, left - 365);
+    }
+    let mut month = 0;
+    while left >= MONTHS[month] {
+        (month, left) = (month + 1, left - MONTHS[month]);
+    }
+    format!("{year}-{:02}-{:02}", month + 1, left + 1)
 }
 
 /// A family built here: its name and the kind of series for a seed.
@@ -281,14 +320,17 @@ type Family = (&'static str, fn(u64) -> Kind);
 /// `TRENDS_RATES_TURN` build other organisations than the table's (10 squads of 2 to 15
 /// people, 3 favoured, 14 sprints, turns at sprints 6 to 9).
 pub fn independent_table(seeds: u64) -> Vec<(String, Rates)> {
-    let families: [Family; 6] = [
+    let families: [Family; 9] = [
         ("fair", |_| Kind::Fair),
+        ("fair-topups", |_| Kind::FairTopups),
         ("entrenched", |_| Kind::Entrenched),
+        ("extreme", |_| Kind::Extreme),
         ("concentrated", |_| Kind::Concentrated),
         ("turning", |seed| {
             Kind::Turning(knob("TRENDS_RATES_TURN", 6) + (seed % 4) as usize)
         }),
         ("capture", |_| Kind::Capture),
+        ("no-origin", |_| Kind::NoOrigin),
         ("short", |_| Kind::Short),
     ];
     families
@@ -308,14 +350,14 @@ pub fn independent_table(seeds: u64) -> Vec<(String, Rates)> {
                     favoured: knob("TRENDS_RATES_FAVOURED", 3),
                     even: knob("TRENDS_RATES_EVEN", 0) == 1,
                 };
-                let (sources, captures) = build_for(kind, sprints, shape, seed);
+                let (sources, captures, bare) = build_for(kind, sprints, shape, seed);
                 let report = report_of(&sources);
                 let since = match kind {
                     Kind::Turning(t) => Some(t),
                     _ => None,
                 };
                 crate::trends_rates::detail(name, seed, kind.planted(), since, &report);
-                rates.add(&report, kind.planted(), since, &captures, &[]);
+                rates.add(&report, kind.planted(), since, &captures, &bare);
             }
             (format!("independent {name}"), rates)
         })
@@ -415,7 +457,7 @@ fn a_strong_change_to_an_entrenching_part_withholds_surfacing() {
 #[test]
 fn a_strong_change_to_a_part_gathering_past_the_margin_withholds_surfacing() {
     for (squads, sprints, seed, turn) in [(6, 14, 407, 9), (10, 20, 475, 15)] {
-        let (sources, _) = build_for(Kind::Turning(turn), sprints, Shape::new(squads, 3), seed);
+        let (sources, ..) = build_for(Kind::Turning(turn), sprints, Shape::new(squads, 3), seed);
         answered(&sources, seed, "inconclusive");
     }
 }
@@ -431,7 +473,7 @@ fn a_strong_change_to_a_part_gathering_past_the_margin_withholds_surfacing() {
 fn a_later_part_beyond_every_resample_withholds_surfacing_after_a_change() {
     for ((squads, favoured), seed) in [((6, 2), 483), ((20, 5), 519)] {
         let shape = Shape::new(squads, favoured);
-        let (sources, _) = build_for(Kind::Turning(9), 14, shape, seed);
+        let (sources, ..) = build_for(Kind::Turning(9), 14, shape, seed);
         answered(&sources, seed, "inconclusive");
     }
 }
@@ -443,7 +485,7 @@ fn a_later_part_beyond_every_resample_withholds_surfacing_after_a_change() {
 /// the opposite. Fading now counts only while the candidates lean the influential way.
 #[test]
 fn fading_with_candidates_that_lean_no_way_is_no_entrenchment() {
-    let (sources, _) = build_for(Kind::Fair, 14, Shape::new(20, 5), 486);
+    let (sources, ..) = build_for(Kind::Fair, 14, Shape::new(20, 5), 486);
     answered(&sources, 486, "inconclusive");
 }
 
@@ -459,7 +501,7 @@ fn few_candidates_from_squads_whose_experiments_fare_unevenly_are_not_surfacing(
         ..Shape::new(16, 4)
     };
     for seed in [402, 417] {
-        let (sources, _) = build_for(Kind::Concentrated, 14, shape, seed);
+        let (sources, ..) = build_for(Kind::Concentrated, 14, shape, seed);
         answered(&sources, seed, "inconclusive");
     }
 }
@@ -469,11 +511,13 @@ fn few_candidates_from_squads_whose_experiments_fare_unevenly_are_not_surfacing(
 /// becomes a candidate a sprint after it begins, so only those of sprints 7 and 8 could
 /// show the turn, too few for any test. The whole series looked fair and was called
 /// `surfacing`, the opposite. Who began the explorations of the series' last third now
-/// withholds it, and the report says why.
+/// withholds it, and the report says why. Their p-values, 0.0007 and 0.00055, sit where
+/// the 1,000 resamples of the other tests are a coin flip (seed 403 went past one of
+/// them once its dates moved to the calendar): the test takes 20,000.
 #[test]
 fn explorations_of_the_last_sprints_gathering_withhold_surfacing() {
     for seed in [403, 443] {
-        let (sources, _) = build_for(Kind::Turning(7), 10, Shape::new(10, 3), seed);
+        let (sources, ..) = build_for(Kind::Turning(7), 10, Shape::new(10, 3), seed);
         let report = answered(&sources, seed, "inconclusive");
         let text = text_of(&report);
         assert!(
