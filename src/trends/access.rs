@@ -230,6 +230,11 @@ impl Survival {
         let upper = Self::rate(self.upper);
         (upper > 0.0 && self.lower.1 > 0).then(|| Self::rate(self.lower) / upper)
     }
+
+    /// Experiments followed long enough to tell whether they faded.
+    pub fn followed(&self) -> usize {
+        self.lower.1 + self.upper.1
+    }
 }
 
 /// Survival of the experiments begun at least [`FOLLOWED`] sprints before the end of

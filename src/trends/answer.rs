@@ -10,7 +10,9 @@ use super::figures::{AnswerFigures, GapFigures, InfluenceMeasure, SurvivalFigure
 use super::influence::Measure;
 use super::model::{Answer, Direction, Finding};
 use super::stats::{Draws, round4, wilson};
-use super::thresholds::{ACCESS_ENTRENCHED, ACCESS_FAIR, MARGIN, MIN_CANDIDATES};
+use super::thresholds::{
+    ACCESS_ENTRENCHED, ACCESS_FAIR, MARGIN, MIN_CANDIDATES, MIN_FOLLOWED, followed_enough,
+};
 
 /// The salt of the draws the size measure is assessed with.
 const SIZE_STREAM: u64 = 0x5153;
@@ -81,7 +83,7 @@ pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
         });
     }
     if verdict == Direction::Inconclusive {
-        findings.push(settle(decided.as_ref()));
+        findings.push(settle(decided.as_ref(), survived));
     }
     credit_findings(cx, &mut findings);
     let answer = Answer {
@@ -186,15 +188,23 @@ fn fared(s: &Survival, findings: &mut Vec<Finding>) -> SurvivalFigures {
     }
 }
 
-/// What more data would settle an inconclusive answer: enough candidates that the
-/// lower half's access, were it what it is now, would fall clearly on one side.
-fn settle(g: Option<&Gap>) -> Finding {
+/// What more data would settle an inconclusive answer: experiments followed long
+/// enough, and enough candidates that the lower half's access, were it what it is now,
+/// would fall clearly on one side.
+fn settle(g: Option<&Gap>, s: &Survival) -> Finding {
     let Some(g) = g.filter(|g| g.candidates >= MIN_CANDIDATES) else {
         return Finding::TooFewCandidates {
             needed: MIN_CANDIDATES,
             candidates: g.map_or(0, |g| g.candidates),
         };
     };
+    if !followed_enough(s) {
+        return Finding::TooFewFollowed {
+            followed: s.followed(),
+            needed: MIN_FOLLOWED,
+            sprints: super::access::FOLLOWED,
+        };
+    }
     // The share's standard error shrinks as 1/sqrt(n): scale n until two standard errors
     // fit between the present access and the nearer threshold.
     let p = g.lower_half_expected.clamp(0.05, 0.95);

@@ -13,7 +13,7 @@ use super::stats::Draws;
 use super::thresholds::{
     CHANGE_ALPHA, FADING_ALPHA, FEW_CANDIDATES, GATHERS_ALPHA, MARGIN, MIN_PART, SCAN_ALPHA,
     SCAN_FAINT, SCAN_HINT, SQUAD_ALPHA, SQUAD_ALPHA_FEW, STRONG_CHANGE, SURE, SURVIVAL_ENTRENCHED,
-    decide,
+    decide, followed_enough,
 };
 
 /// The salt of the draws the latest explorers are tested with.
@@ -92,7 +92,9 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
             }
         }
     }
-    if verdict == Direction::Surfacing && doubted(scan.p_value, &fared) {
+    if verdict == Direction::Surfacing
+        && (doubted(scan.p_value, &fared) || !followed_enough(&fared))
+    {
         verdict = Direction::Inconclusive;
     }
     // Its own stream of draws, so that the figures after it stay as they were.

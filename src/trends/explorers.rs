@@ -37,7 +37,7 @@ pub fn latest_from(sprints: usize) -> usize {
 ///
 /// It withholds `surfacing` only. In series built by another hand of 10 sprints turned at
 /// sprint 6 or 7 (seeds 401 to 600), 17 of 200 are called `surfacing` without it; it
-/// withholds it from 11 of them, and from 4 of the 5,200 series planted `surfacing` in the
+/// withholds it from 11 of them, and from 4 of the 3,200 series planted `surfacing` in the
 /// default tables (seeds 1 to 400) and 4 of the 800 in the 10-sprint ones. At 0.001 it
 /// withheld it from 7 of the 17 and 2 and 2 of those planted `surfacing`; at 0.003, from 13
 /// and 6 and 5.

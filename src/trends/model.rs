@@ -317,6 +317,13 @@ pub enum Finding {
     TooFewCandidates { needed: usize, candidates: usize },
     /// About how many more candidates would settle an inconclusive answer.
     MoreCandidates { more: usize },
+    /// Too few experiments followed `sprints` sprints to tell whether the less
+    /// influential half's faded, which `surfacing` needs.
+    TooFewFollowed {
+        followed: usize,
+        needed: usize,
+        sprints: usize,
+    },
     /// Variants first explored by one squad and credited to another.
     CreditCaptured { captures: Vec<CreditCapture> },
     /// Catalog entries that record no origin squad, by variant key.

@@ -529,6 +529,25 @@ fn explorations_of_the_last_sprints_gathering_withhold_surfacing() {
     }
 }
 
+/// Fair series built here of four sprints (seeds 1 and 31) were called `surfacing` on 10
+/// and 11 candidates, with no experiment followed long enough to see whether the less
+/// influential half's faded. A short series should be `inconclusive`; `surfacing` now
+/// needs 6 experiments followed 4 sprints, and the answer says more sprints would settle it.
+#[test]
+fn a_series_too_short_to_follow_its_experiments_is_not_surfacing() {
+    for seed in [1, 31] {
+        let (sources, ..) = build_for(Kind::Fair, 4, Shape::new(10, 3), seed);
+        let report = answered(&sources, seed, "inconclusive");
+        let text = text_of(&report);
+        assert!(
+            text.contains(
+                "only 0 experiments can be followed 4 sprints past the one they began in"
+            ),
+            "seed {seed}: {text}"
+        );
+    }
+}
+
 /// The series of `kind` built from `seed` is answered `surfacing`, and the text report's
 /// answer says no ranking found the candidates gathering (it takes all three).
 fn assert_surfacing(kind: Kind, seed: u64) {

@@ -93,6 +93,14 @@ impl fmt::Display for Finding {
                 f,
                 "about {more} more candidates (more sprints of the same organisation) would settle it"
             ),
+            Self::TooFewFollowed {
+                followed,
+                needed,
+                sprints,
+            } => write!(
+                f,
+                "only {followed} experiments can be followed {sprints} sprints past the one they began in, and at least {needed} are needed to see whether the less influential half's experiments fade before they become candidates: more sprints would settle it"
+            ),
             Self::CreditCaptured { captures } => credit_captured(f, captures),
             Self::NoOriginListed { variants } => write!(
                 f,
