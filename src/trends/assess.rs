@@ -92,9 +92,7 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
             }
         }
     }
-    if verdict == Direction::Surfacing
-        && (doubted(scan.p_value, &fared) || !followed_enough(&fared))
-    {
+    if verdict == Direction::Surfacing && doubted(scan.p_value, &fared) {
         verdict = Direction::Inconclusive;
     }
     // Its own stream of draws, so that the figures after it stay as they were.
@@ -183,9 +181,12 @@ fn backed(scan: f64, v_after: Direction, change: f64) -> bool {
 /// (Two single-sign scans at 0.02, standing and survival apart, withheld `surfacing`
 /// from fair series and, once a later part standing above random people withheld it
 /// too, caught no series planted `entrenching` that the rest let through: removed.)
+/// Nor is there evidence of fair access while too few experiments were followed to
+/// tell whether they faded ([`followed_enough`]).
 fn doubted(scan: f64, fared: &Survival) -> bool {
     scan < SCAN_ALPHA
         || (fared.p_value < FADING_ALPHA && fared.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED))
+        || !followed_enough(fared)
 }
 
 /// A turn's sprint, moved to where the allocation stepped away from the rule when it did
