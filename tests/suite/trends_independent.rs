@@ -516,17 +516,12 @@ fn few_candidates_from_squads_whose_experiments_fare_unevenly_are_not_surfacing(
 /// them once its dates moved to the calendar): the test takes 20,000.
 #[test]
 fn explorations_of_the_last_sprints_gathering_withhold_surfacing() {
-    for seed in [403, 443] {
-        let (sources, ..) = build_for(Kind::Turning(7), 10, Shape::new(10, 3), seed);
-        let report = answered(&sources, seed, "inconclusive");
-        let text = text_of(&report);
-        assert!(
-            text.contains(
-                "explorations begun since 2030-S08 came mainly from the most influential squads"
-            ),
-            "seed {seed}: {text}"
-        );
-    }
+    assert_inconclusive_saying(
+        Kind::Turning(7),
+        10,
+        [403, 443],
+        "explorations begun since 2030-S08 came mainly from the most influential squads",
+    );
 }
 
 /// Fair series built here of four sprints (seeds 1 and 31) were called `surfacing` on 10
@@ -535,16 +530,21 @@ fn explorations_of_the_last_sprints_gathering_withhold_surfacing() {
 /// needs 6 experiments followed 4 sprints, and the answer says more sprints would settle it.
 #[test]
 fn a_series_too_short_to_follow_its_experiments_is_not_surfacing() {
-    for seed in [1, 31] {
-        let (sources, ..) = build_for(Kind::Fair, 4, Shape::new(10, 3), seed);
-        let report = answered(&sources, seed, "inconclusive");
-        let text = text_of(&report);
-        assert!(
-            text.contains(
-                "only 0 experiments can be followed 4 sprints past the one they began in"
-            ),
-            "seed {seed}: {text}"
-        );
+    assert_inconclusive_saying(
+        Kind::Fair,
+        4,
+        [1, 31],
+        "only 0 experiments can be followed 4 sprints past the one they began in",
+    );
+}
+
+/// The series of `kind` and `sprints` sprints (ten squads) built from each of `seeds` is
+/// answered `inconclusive`, and its text report says `words`.
+fn assert_inconclusive_saying(kind: Kind, sprints: usize, seeds: [u64; 2], words: &str) {
+    for seed in seeds {
+        let (sources, ..) = build_for(kind, sprints, Shape::new(10, 3), seed);
+        let text = text_of(&answered(&sources, seed, "inconclusive"));
+        assert!(text.contains(words), "seed {seed}: {text}");
     }
 }
 
