@@ -5,8 +5,10 @@
 //! entries are listed. Run from the repository root: `cargo bench --bench trends_rates`
 //! (`TRENDS_RATES_OFFSET=N` starts at seed N + 1, `TRENDS_RATES_SEEDS=N` runs N seeds;
 //! `TRENDS_RATES_SQUADS`, `_FAVOURED`, `_EVEN=1`, `_SPRINTS`, `_TURN` and `_GEN_SQUADS`
-//! change the organisations' shape, `TRENDS_RATES_ONLY=gen` or `=independent` runs one
-//! table).
+//! change the organisations' shape, `_EXPERIMENTS` and `_BASELINE=1` the independent
+//! series' evidence and where their influence shows, `TRENDS_RATES_ONLY=gen` or
+//! `=independent` runs one table; `TRENDS_RATES_DETAIL=1` prints every series' figures
+//! and `TRENDS_RATES_DUMP=DIR` writes the independent series' snapshots).
 //! Exits 1 when a scenario falls below the bar (19 in 20 right, never the opposite).
 
 #![allow(dead_code)] // the test-only helpers of the included files

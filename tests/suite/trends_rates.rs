@@ -109,7 +109,7 @@ pub fn detail(name: &str, seed: u64, planted: &str, turn: Option<usize>, report:
     );
     let show = |v: Option<f64>| v.map_or("-".to_owned(), |v| v.to_string());
     println!(
-        "  {name} seed {seed}: planted {planted} (turn {turn:?}) got {} (since {since:?}) n={} gap={} p={} access={} p={} surv={} p={} change_p={} measure={:?}",
+        "  {name} seed {seed}: planted {planted} (turn {turn:?}) got {} (since {since:?}) n={} gap={} p={} access={} p={} surv={} p={} change_p={} measure={:?} interval={}",
         a.verdict.as_str(),
         fig.candidates,
         show(g.map(|g| g.influence_gap)),
@@ -120,6 +120,10 @@ pub fn detail(name: &str, seed: u64, planted: &str, turn: Option<usize>, report:
         show(s.map(|s| s.survival_p_value)),
         show(fig.change_p_value),
         fig.measure,
+        g.map_or("-".to_owned(), |g| {
+            let [low, high] = g.influence_gap_interval;
+            format!("[{low}, {high}]")
+        }),
     );
 }
 
