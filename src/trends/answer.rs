@@ -11,7 +11,8 @@ use super::influence::Measure;
 use super::model::{Answer, Direction, Finding};
 use super::stats::{Draws, round4, wilson};
 use super::thresholds::{
-    ACCESS_ENTRENCHED, ACCESS_FAIR, MARGIN, MIN_CANDIDATES, MIN_FOLLOWED, followed_enough,
+    ACCESS_ENTRENCHED, ACCESS_FAIR, FEW_CANDIDATES, MARGIN, MIN_CANDIDATES, MIN_FOLLOWED,
+    enough_for_surfacing, followed_enough,
 };
 
 /// The salt of the draws the size measure is assessed with.
@@ -83,7 +84,8 @@ pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
         });
     }
     if verdict == Direction::Inconclusive {
-        findings.push(settle(decided.as_ref(), survived));
+        let whole = cx.events.iter().filter(|e| e.candidate()).count();
+        findings.push(settle(decided.as_ref(), survived, whole));
     }
     credit_findings(cx, &mut findings);
     let answer = Answer {
@@ -188,10 +190,11 @@ fn fared(s: &Survival, findings: &mut Vec<Finding>) -> SurvivalFigures {
     }
 }
 
-/// What more data would settle an inconclusive answer: experiments followed long
-/// enough, and enough candidates that the lower half's access, were it what it is now,
-/// would fall clearly on one side.
-fn settle(g: Option<&Gap>, s: &Survival) -> Finding {
+/// What more data would settle an inconclusive answer: experiments followed long enough
+/// and enough candidates in the whole series (`whole`) to show fair access, and
+/// enough candidates that the lower half's access, were it what it is now, would fall
+/// clearly on one side.
+fn settle(g: Option<&Gap>, s: &Survival, whole: usize) -> Finding {
     let Some(g) = g.filter(|g| g.candidates >= MIN_CANDIDATES) else {
         return Finding::TooFewCandidates {
             needed: MIN_CANDIDATES,
@@ -203,6 +206,12 @@ fn settle(g: Option<&Gap>, s: &Survival) -> Finding {
             followed: s.followed(),
             needed: MIN_FOLLOWED,
             sprints: super::access::FOLLOWED,
+        };
+    }
+    if !enough_for_surfacing(whole) {
+        return Finding::TooFewForSurfacing {
+            needed: FEW_CANDIDATES,
+            candidates: whole,
         };
     }
     // The share's standard error shrinks as 1/sqrt(n): scale n until two standard errors

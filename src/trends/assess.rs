@@ -13,7 +13,7 @@ use super::stats::Draws;
 use super::thresholds::{
     CHANGE_ALPHA, FADING_ALPHA, FEW_CANDIDATES, GATHERS_ALPHA, MARGIN, MIN_PART, SCAN_ALPHA,
     SCAN_FAINT, SCAN_HINT, SQUAD_ALPHA, SQUAD_ALPHA_FEW, STRONG_CHANGE, SURE, SURVIVAL_ENTRENCHED,
-    decide, followed_enough,
+    decide, enough_for_surfacing, followed_enough,
 };
 
 /// The salt of the draws the latest explorers are tested with.
@@ -92,7 +92,7 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
             }
         }
     }
-    if verdict == Direction::Surfacing && doubted(scan.p_value, &fared) {
+    if verdict == Direction::Surfacing && doubted(scan.p_value, &fared, candidates.len()) {
         verdict = Direction::Inconclusive;
     }
     // Its own stream of draws, so that the figures after it stay as they were.
@@ -182,11 +182,13 @@ fn backed(scan: f64, v_after: Direction, change: f64) -> bool {
 /// from fair series and, once a later part standing above random people withheld it
 /// too, caught no series planted `entrenching` that the rest let through: removed.)
 /// Nor is there evidence of fair access while too few experiments were followed to
-/// tell whether they faded ([`followed_enough`]).
-fn doubted(scan: f64, fared: &Survival) -> bool {
+/// tell whether they faded ([`followed_enough`]), or on too few candidates in the whole
+/// series, `candidates` ([`enough_for_surfacing`]).
+fn doubted(scan: f64, fared: &Survival, candidates: usize) -> bool {
     scan < SCAN_ALPHA
         || (fared.p_value < FADING_ALPHA && fared.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED))
         || !followed_enough(fared)
+        || !enough_for_surfacing(candidates)
 }
 
 /// A turn's sprint, moved to where the allocation stepped away from the rule when it did

@@ -315,6 +315,9 @@ pub enum Finding {
     },
     /// Too few candidates with a known originator for an answer.
     TooFewCandidates { needed: usize, candidates: usize },
+    /// Enough candidates for an answer but too few in the whole series to show fair
+    /// access, which `surfacing` needs.
+    TooFewForSurfacing { needed: usize, candidates: usize },
     /// About how many more candidates would settle an inconclusive answer.
     MoreCandidates { more: usize },
     /// Too few experiments followed `sprints` sprints to tell whether the less

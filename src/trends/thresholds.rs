@@ -95,14 +95,27 @@ pub const SCAN_ALPHA: f64 = 0.005;
 /// no series planted `entrenching` that the rest let through, so it is kept as a net at
 /// 0.002, where neither happened (seeds 1 to 60).
 pub const SQUAD_ALPHA: f64 = 0.002;
-/// Fewer candidates than this are thin evidence of fair access: survival by squad then
-/// withholds `surfacing` at [`SQUAD_ALPHA_FEW`]. In organisations of 16 squads of equal
+/// Fewer candidates than this are thin evidence of fair access. Fewer in the whole series
+/// and the answer is not `surfacing` ([`enough_for_surfacing`]); fewer in the part it
+/// rests on and survival by squad withholds `surfacing` at [`SQUAD_ALPHA_FEW`].
+///
+/// The whole series' count: with one or two experiments a sprint (12 to 21 candidates in
+/// 14 sprints), series built by another hand that turned entrenching at sprint 7 to 10
+/// were called `surfacing`, the opposite, in 13 of 100 (seeds 401 to 500): the few
+/// candidates after the turn show nothing yet, and the whole looks fair. The issue puts
+/// it as "with about 20 candidates the ratios move by ±0.4 from noise alone". In organisations of 16 squads of equal
 /// size where only four squads' experiments lasted (nothing but who originates sets them
 /// apart), 12 of 100 were called `surfacing` on 12 to 15 candidates, 11 of them with
 /// survival by squad at p < 0.05; no fair series called `surfacing` on fewer than 20
 /// candidates had it below 0.05 (seeds 1 to 100 of ten squads, 401 to 500 of sixteen).
 pub const FEW_CANDIDATES: usize = 20;
 pub const SQUAD_ALPHA_FEW: f64 = 0.05;
+
+/// Whether a series with `candidates` candidates (with a known originator) is evidence
+/// enough for `surfacing`: at least [`FEW_CANDIDATES`].
+pub fn enough_for_surfacing(candidates: usize) -> bool {
+    candidates >= FEW_CANDIDATES
+}
 
 /// Whether `s` followed at least [`MIN_FOLLOWED`] experiments long enough to tell whether
 /// they faded. Not "some in each half": a ranking with every squad tied (privilege with
@@ -188,6 +201,13 @@ mod tests {
             decide(Some(&candidates(-0.005)), None),
             Direction::Surfacing
         );
+    }
+
+    /// Twenty candidates in the whole series are evidence enough for `surfacing`; 19 are not.
+    #[test]
+    fn surfacing_needs_twenty_candidates() {
+        assert!(enough_for_surfacing(20));
+        assert!(!enough_for_surfacing(19));
     }
 
     /// Six followed experiments are enough, wherever the ranking puts them; five are not.

@@ -97,6 +97,10 @@ struct Shape {
     squads: usize,
     favoured: usize,
     even: bool,
+    /// Influence given as a larger baseline (half as much again) instead of top-ups.
+    via_baseline: bool,
+    /// New experiments a sprint: this many, or one more.
+    experiments: u64,
 }
 
 impl Shape {
@@ -106,6 +110,8 @@ impl Shape {
             squads,
             favoured,
             even: false,
+            via_baseline: false,
+            experiments: 3,
         }
     }
 }
@@ -148,15 +154,18 @@ fn build_for(kind: Kind, sprints: usize, shape: Shape, seed: u64) -> Built {
         let squads: Vec<Value> = (0..n)
             .map(|i| json!({"id": format!("sq-{i:02}"), "headcount": headcount[i]}))
             .collect();
+        let captured = |i: usize| shape.via_baseline && entrenched && favoured.contains(&i);
         let baseline: Vec<u64> = (0..n)
             .map(|i| (headcount[i] * 250_000).clamp(1_000_000, 4_000_000) + credits[i])
+            .enumerate()
+            .map(|(i, b)| if captured(i) { b + b / 2 } else { b })
             .collect();
         let exploration: Vec<Value> = (0..n)
             .map(|i| json!({"squad": format!("sq-{i:02}"), "baseline_tokens": baseline[i]}))
             .collect();
         let mut topups = Vec::new();
         for (t, &s) in favoured.iter().enumerate() {
-            if entrenched || rng.chance(10) {
+            if (entrenched && !shape.via_baseline) || (!entrenched && rng.chance(10)) {
                 topups.push(
                     json!({"id": format!("t{k}-{t}"), "squad": format!("sq-{s:02}"),
                     "tokens": baseline[s] / 2, "status": "granted", "reason": "critical-system",
@@ -172,7 +181,7 @@ fn build_for(kind: Kind, sprints: usize, shape: Shape, seed: u64) -> Built {
                 "approved_by": "cfo"}));
         }
         // New experiments: originators drawn by person, or mostly favoured when entrenched.
-        for _ in 0..3 + rng.below(2) {
+        for _ in 0..shape.experiments + rng.below(2) {
             let origin = if entrenched && (extreme || rng.chance(85)) {
                 favoured[rng.below(few as u64) as usize]
             } else {
@@ -318,7 +327,10 @@ type Family = (&'static str, fn(u64) -> Kind);
 /// One line per family built here, over `seeds` seeds. The bench's `TRENDS_RATES_SQUADS`,
 /// `TRENDS_RATES_FAVOURED`, `TRENDS_RATES_EVEN=1`, `TRENDS_RATES_SPRINTS` and
 /// `TRENDS_RATES_TURN` build other organisations than the table's (10 squads of 2 to 15
-/// people, 3 favoured, 14 sprints, turns at sprints 6 to 9).
+/// people, 3 favoured, 14 sprints, turns at sprints 6 to 9); `TRENDS_RATES_EXPERIMENTS=N`
+/// begins N or N + 1 experiments a sprint instead of 3 or 4 (sparser or denser evidence),
+/// and `TRENDS_RATES_BASELINE=1` gives the favoured squads their influence as baselines
+/// half as large again instead of top-ups.
 pub fn independent_table(seeds: u64) -> Vec<(String, Rates)> {
     let families: [Family; 9] = [
         ("fair", |_| Kind::Fair),
@@ -349,8 +361,11 @@ pub fn independent_table(seeds: u64) -> Vec<(String, Rates)> {
                     squads,
                     favoured: knob("TRENDS_RATES_FAVOURED", 3),
                     even: knob("TRENDS_RATES_EVEN", 0) == 1,
+                    via_baseline: knob("TRENDS_RATES_BASELINE", 0) == 1,
+                    experiments: knob("TRENDS_RATES_EXPERIMENTS", 3),
                 };
                 let (sources, captures, bare) = build_for(kind, sprints, shape, seed);
+                dump(name, seed, &sources);
                 let report = report_of(&sources);
                 let since = match kind {
                     Kind::Turning(t) => Some(t),
@@ -362,6 +377,20 @@ pub fn independent_table(seeds: u64) -> Vec<(String, Rates)> {
             (format!("independent {name}"), rates)
         })
         .collect()
+}
+
+/// With `TRENDS_RATES_DUMP=DIR`, writes each series' snapshots to DIR as
+/// `<family>-<seed>-independent-<sprint>.json`, to read one with `bursar trends`.
+fn dump(name: &str, seed: u64, sources: &[Source]) {
+    let Ok(dir) = std::env::var("TRENDS_RATES_DUMP") else {
+        return;
+    };
+    for source in sources {
+        if let Source::Bytes { origin, bytes } = source {
+            let path = std::path::Path::new(&dir).join(format!("{name}-{seed}-{origin}"));
+            std::fs::write(&path, &bytes[..]).expect("TRENDS_RATES_DUMP is a writable folder");
+        }
+    }
 }
 
 /// Never the opposite answer and every planted capture listed on a few seeds per family
@@ -519,6 +548,7 @@ fn explorations_of_the_last_sprints_gathering_withhold_surfacing() {
     assert_inconclusive_saying(
         Kind::Turning(7),
         10,
+        Shape::new(10, 3),
         [403, 443],
         "explorations begun since 2030-S08 came mainly from the most influential squads",
     );
@@ -533,16 +563,44 @@ fn a_series_too_short_to_follow_its_experiments_is_not_surfacing() {
     assert_inconclusive_saying(
         Kind::Fair,
         4,
+        Shape::new(10, 3),
         [1, 31],
         "only 0 experiments can be followed 4 sprints past the one they began in",
     );
 }
 
-/// The series of `kind` and `sprints` sprints (ten squads) built from each of `seeds` is
-/// answered `inconclusive`, and its text report says `words`.
-fn assert_inconclusive_saying(kind: Kind, sprints: usize, seeds: [u64; 2], words: &str) {
+/// Sparse `turning` series built here, one or two experiments begun a sprint and turned
+/// at sprint 9 or 8 of 14 (seeds 407 and 410): 16 and 17 candidates, of which the few
+/// after the turn showed nothing yet, and the whole series looked fair. They were called
+/// `surfacing`, the opposite; a series now needs 20 candidates for `surfacing`.
+#[test]
+fn a_series_with_too_few_candidates_is_not_surfacing() {
+    let sparse = Shape {
+        experiments: 1,
+        ..Shape::new(10, 3)
+    };
+    for (turn, seed) in [(9, 407), (8, 410)] {
+        assert_inconclusive_saying(
+            Kind::Turning(turn),
+            14,
+            sparse,
+            [seed, seed],
+            "candidates with a known originator, and at least 20 are needed to show that they come from across the organisation",
+        );
+    }
+}
+
+/// The series of `kind` and `sprints` sprints in an organisation of `shape` built from
+/// each of `seeds` is answered `inconclusive`, and its text report says `words`.
+fn assert_inconclusive_saying(
+    kind: Kind,
+    sprints: usize,
+    shape: Shape,
+    seeds: [u64; 2],
+    words: &str,
+) {
     for seed in seeds {
-        let (sources, ..) = build_for(kind, sprints, Shape::new(10, 3), seed);
+        let (sources, ..) = build_for(kind, sprints, shape, seed);
         let text = text_of(&answered(&sources, seed, "inconclusive"));
         assert!(text.contains(words), "seed {seed}: {text}");
     }

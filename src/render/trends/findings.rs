@@ -89,6 +89,10 @@ impl fmt::Display for Finding {
                 f,
                 "at least {needed} candidates with a known originator are needed for an answer, and the series has {candidates}: more sprints would settle it"
             ),
+            Self::TooFewForSurfacing { needed, candidates } => write!(
+                f,
+                "the series has {candidates} candidates with a known originator, and at least {needed} are needed to show that they come from across the organisation (among fewer, a turn in the last sprints cannot show yet): more sprints would settle it"
+            ),
             Self::MoreCandidates { more } => write!(
                 f,
                 "about {more} more candidates (more sprints of the same organisation) would settle it"
