@@ -100,14 +100,16 @@ pub const SQUAD_ALPHA: f64 = 0.002;
 /// rests on and survival by squad withholds `surfacing` at [`SQUAD_ALPHA_FEW`].
 ///
 /// The whole series' count: with one or two experiments a sprint (12 to 21 candidates in
-/// 14 sprints), series built by another hand that turned entrenching at sprint 7 to 10
+/// 14 sprints), series built by another hand that turned entrenching at sprint 6 to 9
 /// were called `surfacing`, the opposite, in 13 of 100 (seeds 401 to 500): the few
 /// candidates after the turn show nothing yet, and the whole looks fair. The issue puts
-/// it as "with about 20 candidates the ratios move by ±0.4 from noise alone". In organisations of 16 squads of equal
-/// size where only four squads' experiments lasted (nothing but who originates sets them
-/// apart), 12 of 100 were called `surfacing` on 12 to 15 candidates, 11 of them with
-/// survival by squad at p < 0.05; no fair series called `surfacing` on fewer than 20
-/// candidates had it below 0.05 (seeds 1 to 100 of ten squads, 401 to 500 of sixteen).
+/// it as "with about 20 candidates the ratios move by ±0.4 from noise alone".
+///
+/// The part's count: in organisations of 16 squads of equal size where only four
+/// squads' experiments lasted (nothing but who originates sets them apart), 12 of 100
+/// were called `surfacing` on 12 to 15 candidates, 11 of them with survival by squad at
+/// p < 0.05; no fair series called `surfacing` on fewer than 20 candidates had it below
+/// 0.05 (seeds 1 to 100 of ten squads, 401 to 500 of sixteen).
 pub const FEW_CANDIDATES: usize = 20;
 pub const SQUAD_ALPHA_FEW: f64 = 0.05;
 
