@@ -125,6 +125,39 @@ fn the_dashboard_is_self_contained_and_names_squads_only_in_credits() {
     }
 }
 
+/// Every planted capture (both squads, both sprints) and every catalog entry without an
+/// origin is listed on the page, in the credits section, the one place it names squads.
+#[test]
+fn the_dashboard_lists_every_capture_and_entry_without_origin_among_the_credits() {
+    for (scenario, key) in [
+        (Scenario::Capture, "credit_captures"),
+        (Scenario::NoOrigin, "catalog_without_origin"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, manifest) = generated(dir.path(), scenario, 10);
+        let html = std::fs::read_to_string(&path).unwrap();
+        let (_, credits) = html.split_once("<h2 id=\"credits\">").unwrap();
+        let (credits, _) = credits.split_once("<h2 ").unwrap();
+        let planted = manifest["planted"][key].as_array().unwrap();
+        assert!(!planted.is_empty(), "{scenario:?} planted no {key}");
+        for p in planted {
+            let listed = match p.as_str() {
+                Some(variant) => format!("<li><code>{variant}</code></li>"),
+                None => [
+                    "variant",
+                    "explored_by",
+                    "explored_in",
+                    "credited",
+                    "credited_in",
+                ]
+                .map(|f| format!("<td>{}</td>", p[f].as_str().unwrap()))
+                .concat(),
+            };
+            assert!(credits.contains(&listed), "{listed} not among the credits");
+        }
+    }
+}
+
 /// `chromium`, or a failure saying why the browser test cannot run. The tests that need
 /// it are ignored (the `have_chromium` flag of `build.rs`) where it was missing at build
 /// time, so a missing browser is never a silent pass.

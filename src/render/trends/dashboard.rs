@@ -86,6 +86,7 @@ fn page(report: &Report) -> String {
     sections::health(&mut out, report);
     sections::access(&mut out, report);
     tables::mismatches(&mut out, report);
+    tables::captures(&mut out, report);
     tables::journeys(&mut out, report);
     tables::pack(&mut out, report);
     let _ = writeln!(

@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use super::svg::escape;
-use crate::trends::{Direction, InfluenceTier, Report, Window};
+use crate::trends::{Direction, Finding, InfluenceTier, Report, Window};
 
 pub const STYLE: &str = "
 .answer { border: 3px solid #111; border-left-width: 14px; padding: 0.6rem 1rem; margin: 0.6rem 0; }
@@ -50,8 +50,16 @@ pub fn banner(out: &mut String, report: &Report) {
          <div>{sentence}</div><ul>"
     );
     // The three figures and survival, which decides as much as they do (an answer
-    // resting on how the halves' experiments fared shows its evidence at a glance).
-    for f in a.findings.iter().skip(1).take(4) {
+    // resting on how the halves' experiments fared shows its evidence at a glance), then
+    // what withheld `surfacing` and what would settle an inconclusive answer, as the text
+    // report says them. Captures and entries without origin have a section of their own.
+    let credit = |f: &&Finding| {
+        matches!(
+            f,
+            Finding::CreditCaptured { .. } | Finding::NoOriginListed { .. }
+        )
+    };
+    for f in a.findings.iter().skip(1).filter(|f| !credit(f)) {
         let _ = write!(out, "<li>{}</li>", escape(&f.to_string()));
     }
     out.push_str("</ul></section>\n");

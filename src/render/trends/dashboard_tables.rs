@@ -123,6 +123,61 @@ pub fn mismatches(out: &mut String, report: &Report) {
     table(out, "Credit mismatches", &header, rows);
 }
 
+/// Credit captured (every capture, with both squads and sprints) and the catalog
+/// entries that record no origin: the answer's credit findings, whole. A part of the
+/// credits section, the one place the page names squads.
+pub fn captures(out: &mut String, report: &Report) {
+    out.push_str("<h3 id=\"captures\">Credit captured</h3>\n");
+    out.push_str(
+        "<p>Variants whose first exploration run in the series was one squad's and whose \
+         credit went to another.</p>\n",
+    );
+    if report.credit_captures.is_empty() {
+        out.push_str("<p><strong>None</strong>: every candidate was credited to the squad that explored it first.</p>\n");
+    } else {
+        let rows = report
+            .credit_captures
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::text(&c.variant),
+                    Cell::text(&c.explored_by),
+                    Cell::text(&c.explored_in),
+                    Cell::text(&c.credited),
+                    Cell::text(&c.credited_in),
+                ]
+            })
+            .collect();
+        let header = [
+            "variant",
+            "explored by",
+            "explored in",
+            "credited",
+            "credited in",
+        ];
+        table(out, "Credit captured", &header, rows);
+    }
+    let bare = &report.catalog_without_origin;
+    if bare.is_empty() {
+        out.push_str("<p>Every catalog entry records an origin squad.</p>\n");
+        return;
+    }
+    let _ = write!(
+        out,
+        "<p><strong>{} catalog {} no origin squad</strong>, so no credit can be checked:</p>\n<ul>",
+        bare.len(),
+        if bare.len() == 1 {
+            "entry records"
+        } else {
+            "entries record"
+        }
+    );
+    for v in bare {
+        let _ = write!(out, "<li><code>{}</code></li>", escape(v));
+    }
+    out.push_str("</ul>\n");
+}
+
 /// Every variant's path through the series, workflows by name.
 pub fn journeys(out: &mut String, report: &Report) {
     out.push_str("<h2 id=\"journeys\">Variant journeys</h2>\n");
