@@ -90,9 +90,8 @@ fn the_dashboard_is_self_contained_and_names_squads_only_in_credits() {
             "`{id}` has no table of its own"
         );
     }
-    // Squads appear only in the credit mismatches: no squad's name in any other cell.
-    let (before, credits) = html.split_once("<h2 id=\"credits\">").unwrap();
-    let (credits, after) = credits.split_once("<h2 ").unwrap();
+    // Squads appear only in the credits: no squad's name in any other cell.
+    let (before, credits, after) = credits_section(&html);
     let squads: Vec<String> = serde_json::from_slice::<Value>(
         &std::fs::read(dir.path().join(format!(
             "{}.json",
@@ -125,6 +124,18 @@ fn the_dashboard_is_self_contained_and_names_squads_only_in_credits() {
     }
 }
 
+/// The page before the credits section, the section (mismatches and captures, up to the
+/// next `h2`), and the page after it.
+fn credits_section(html: &str) -> (&str, &str, &str) {
+    let (before, rest) = html
+        .split_once("<h2 id=\"credits\">")
+        .expect("a credits section");
+    let (credits, after) = rest
+        .split_once("<h2 ")
+        .expect("a section after the credits");
+    (before, credits, after)
+}
+
 /// Every planted capture (both squads, both sprints) and every catalog entry without an
 /// origin is listed on the page, in the credits section, the one place it names squads.
 #[test]
@@ -136,8 +147,7 @@ fn the_dashboard_lists_every_capture_and_entry_without_origin_among_the_credits(
         let dir = tempfile::tempdir().unwrap();
         let (path, manifest) = generated(dir.path(), scenario, 10);
         let html = std::fs::read_to_string(&path).unwrap();
-        let (_, credits) = html.split_once("<h2 id=\"credits\">").unwrap();
-        let (credits, _) = credits.split_once("<h2 ").unwrap();
+        let (_, credits, _) = credits_section(&html);
         let planted = manifest["planted"][key].as_array().unwrap();
         assert!(!planted.is_empty(), "{scenario:?} planted no {key}");
         for p in planted {
