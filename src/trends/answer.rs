@@ -9,10 +9,10 @@ use super::assess::{Assessment, Context, assess};
 use super::figures::{AnswerFigures, GapFigures, InfluenceMeasure, SurvivalFigures};
 use super::influence::Measure;
 use super::model::{Answer, Direction, Finding};
-use super::stats::{Draws, round4, wilson};
+use super::stats::{Draws, normal_quantile, round4, wilson};
 use super::thresholds::{
-    ACCESS_ENTRENCHED, ACCESS_FAIR, FEW_CANDIDATES, MARGIN, MIN_CANDIDATES, MIN_FOLLOWED,
-    enough_for_surfacing, followed_enough,
+    ACCESS_ENTRENCHED, ACCESS_FAIR, ALONE_ALPHA, FEW_CANDIDATES, MARGIN, MIN_CANDIDATES,
+    MIN_FOLLOWED, enough_for_surfacing, followed_enough,
 };
 
 /// The salt of the draws the size measure is assessed with.
@@ -50,8 +50,8 @@ pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
         decided,
         survived,
         turn,
-        withheld,
-        explorers,
+        alone,
+        ..
     } = &assessed[chosen];
     let (verdict, basis) = (*verdict, basis.as_slice());
     let measure = measure_of(cx.measure);
@@ -72,20 +72,10 @@ pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
     } else {
         findings.push(Finding::NoOriginator);
     }
-    if let Some(p) = withheld {
-        findings.push(Finding::SquadDependent { p_value: *p });
-    }
-    if let Some((since, g)) = explorers {
-        findings.push(Finding::LatestExplorers {
-            since: since.clone(),
-            explorations: g.candidates,
-            gap: g.gap,
-            p_value: g.p_value,
-        });
-    }
+    withholding(&assessed[chosen], &mut findings);
     if verdict == Direction::Inconclusive {
         let whole = cx.events.iter().filter(|e| e.candidate()).count();
-        findings.push(settle(decided.as_ref(), survived, whole));
+        findings.push(settle(decided.as_ref(), survived, whole, *alone));
     }
     credit_findings(cx, &mut findings);
     let answer = Answer {
@@ -95,6 +85,27 @@ pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
         figures,
     };
     (answer, chosen)
+}
+
+/// What kept the assessment from `surfacing` or `entrenching` beyond its figures.
+fn withholding(a: &Assessment<'_>, findings: &mut Vec<Finding>) {
+    if let Some(p) = a.withheld {
+        findings.push(Finding::SquadDependent { p_value: p });
+    }
+    if let Some(p) = a.alone {
+        findings.push(Finding::StandingAlone {
+            p_value: p,
+            needed: ALONE_ALPHA,
+        });
+    }
+    if let Some((since, g)) = &a.explorers {
+        findings.push(Finding::LatestExplorers {
+            since: since.clone(),
+            explorations: g.candidates,
+            gap: g.gap,
+            p_value: g.p_value,
+        });
+    }
 }
 
 fn measure_of(m: Measure) -> InfluenceMeasure {
@@ -191,10 +202,11 @@ fn fared(s: &Survival, findings: &mut Vec<Finding>) -> SurvivalFigures {
 }
 
 /// What more data would settle an inconclusive answer: experiments followed long enough
-/// and enough candidates in the whole series (`whole`) to show fair access, and
-/// enough candidates that the lower half's access, were it what it is now, would fall
-/// clearly on one side.
-fn settle(g: Option<&Gap>, s: &Survival, whole: usize) -> Finding {
+/// and enough candidates in the whole series (`whole`) to show fair access; where
+/// standing alone fell short of its level (at p-value `alone`), enough candidates that
+/// standing as it does now would reach it; else enough that the lower half's access,
+/// were it what it is now, would fall clearly on one side.
+fn settle(g: Option<&Gap>, s: &Survival, whole: usize, alone: Option<f64>) -> Finding {
     let Some(g) = g.filter(|g| g.candidates >= MIN_CANDIDATES) else {
         return Finding::TooFewCandidates {
             needed: MIN_CANDIDATES,
@@ -213,6 +225,15 @@ fn settle(g: Option<&Gap>, s: &Survival, whole: usize) -> Finding {
             needed: FEW_CANDIDATES,
             candidates: whole,
         };
+    }
+    if let Some(p) = alone {
+        // Standing as it does, its z-score grows as sqrt(n): scale n until it reaches the
+        // level's.
+        let z = normal_quantile(1.0 - p).max(0.1);
+        let level = normal_quantile(1.0 - ALONE_ALPHA);
+        let needed = (g.candidates as f64 * (level / z).powi(2)).ceil() as usize;
+        let more = needed.saturating_sub(g.candidates).clamp(1, 100_000);
+        return Finding::MoreCandidates { more };
     }
     // The share's standard error shrinks as 1/sqrt(n): scale n until two standard errors
     // fit between the present access and the nearer threshold.

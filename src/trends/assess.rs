@@ -4,6 +4,7 @@
 
 use super::access::{Event, Gap, Survival, change, gap, squad_fade, survival};
 use super::allocation::{placed, tilts};
+use super::alone::{alone, stands};
 use super::explorers::gathering;
 use super::influence::{Measure, Ranking};
 use super::model::{CreditCapture, Direction};
@@ -18,6 +19,8 @@ use super::thresholds::{
 
 /// The salt of the draws the latest explorers are tested with.
 const EXPLORERS_STREAM: u64 = 0x4558;
+/// The salt of the draws standing alone is tested with.
+const ALONE_STREAM: u64 = 0x414c;
 
 /// What the answer reads beyond the events.
 pub struct Context<'a> {
@@ -42,6 +45,9 @@ pub struct Assessment<'a> {
     /// The latest part's first sprint and its explorers' gap, when they withheld
     /// `surfacing` ([`gathering`]).
     pub explorers: Option<(String, Gap)>,
+    /// The p-value of the candidates' standing when it alone would have called the whole
+    /// series `entrenching` and fell short of [`ALONE_ALPHA`](super::thresholds::ALONE_ALPHA) ([`alone`]).
+    pub alone: Option<f64>,
 }
 
 /// The assessment of the series under `cx`'s measure.
@@ -50,7 +56,8 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     let whole = gap(&candidates, cx.rankings, draws);
     let n = cx.samples.len();
     let fared = survival(cx.events, n, draws);
-    let mut verdict = decide(whole.as_ref(), Some(&fared));
+    let (mut verdict, alone) =
+        over_the_whole(whole.as_ref(), &candidates, cx.rankings, &fared, draws);
     let mut survived = fared.clone();
     let mut since = None;
     let mut basis: Vec<&Event> = candidates.clone();
@@ -95,11 +102,7 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     if verdict == Direction::Surfacing && doubted(scan.p_value, &fared, candidates.len()) {
         verdict = Direction::Inconclusive;
     }
-    // Its own stream of draws, so that the figures after it stay as they were.
-    let explorers = (verdict == Direction::Surfacing)
-        .then(|| gathering(cx.events, cx.rankings, n, &mut draws.fork(EXPLORERS_STREAM)))
-        .flatten()
-        .map(|(from, g)| (cx.samples[from].sprint.id.clone(), g));
+    let explorers = latest_explorers(cx, verdict, draws);
     if explorers.is_some() {
         verdict = Direction::Inconclusive;
     }
@@ -108,6 +111,8 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     if withheld.is_some() {
         verdict = Direction::Inconclusive;
     }
+    // Standing alone is worth saying only where it left the answer open.
+    let alone = alone.filter(|_| verdict == Direction::Inconclusive);
     // The figures keep resting on the candidates after where they turned; only the
     // sprint named moves to where budgets did.
     if verdict == Direction::Entrenching {
@@ -122,7 +127,41 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         turn,
         withheld,
         explorers,
+        alone,
     }
+}
+
+/// The verdict over the whole series, and the p-value of the candidates' standing when it
+/// alone called the series `entrenching` and fell short of its level ([`alone`],
+/// [`stands`]), which leaves the verdict `inconclusive`. Its own stream of draws, so that
+/// the figures after it stay as they were.
+fn over_the_whole(
+    whole: Option<&Gap>,
+    candidates: &[&Event],
+    rankings: &[Ranking],
+    fared: &Survival,
+    draws: &Draws,
+) -> (Direction, Option<f64>) {
+    let verdict = decide(whole, Some(fared));
+    if verdict != Direction::Entrenching {
+        return (verdict, None);
+    }
+    match alone(candidates, rankings, fared, &mut draws.fork(ALONE_STREAM)) {
+        Some(p) if !stands(p) => (Direction::Inconclusive, Some(p)),
+        _ => (verdict, None),
+    }
+}
+
+/// Who began the latest explorations, when they withhold a `surfacing` verdict
+/// ([`gathering`]): the latest part's first sprint and their gap. Its own stream of
+/// draws, so that the figures after it stay as they were.
+fn latest_explorers(cx: &Context<'_>, verdict: Direction, draws: &Draws) -> Option<(String, Gap)> {
+    if verdict != Direction::Surfacing {
+        return None;
+    }
+    let n = cx.samples.len();
+    gathering(cx.events, cx.rankings, n, &mut draws.fork(EXPLORERS_STREAM))
+        .map(|(from, g)| (cx.samples[from].sprint.id.clone(), g))
 }
 
 /// Whether the part after the best split (its verdict `v_after`, its gap `g_after`, the

@@ -3,27 +3,10 @@
 //! began, and none begun in the last sprint can, so a turn in the last few sprints shows
 //! in who explores before it shows in who is promoted.
 
-use super::access::{Event, Gap, gap_with};
+use super::access::{Event, Gap, fine_resamples, gap_with};
 use super::influence::Ranking;
 use super::stats::Draws;
 use super::thresholds::{LATEST_ALPHA, MARGIN, MIN_PART};
-
-/// Resamples of the test. Its level is near 1/1,000, where the 1,000 resamples of the
-/// other tests are a coin flip: a part at p = 0.0007 went past one of them, and was called
-/// `surfacing`, while one at p = 0.0017 went past none (10-sprint `turning` series built by
-/// another hand, seeds 403 and 451). With 20,000 its standard error at the level is about
-/// 0.0003.
-const RESAMPLES: usize = 20_000;
-/// Explorations times resamples the test may draw: fewer resamples past 50 explorations
-/// (never fewer than 1,000). It is only near its level on few: the null gap's standard
-/// deviation is about 0.58/sqrt(n), so on 50 a gap at the margin already stands at
-/// p = 0.0001, and on 100 at 1e-7, where 1,000 resamples tell as well as 20,000.
-const DRAWS: usize = 1_000_000;
-
-/// The resamples for a test of `n` explorations.
-fn resamples(n: usize) -> usize {
-    (DRAWS / n.max(1)).clamp(1_000, RESAMPLES)
-}
 
 /// The first sprint of the series' latest part: its last third, at least 3 sprints.
 pub fn latest_from(sprints: usize) -> usize {
@@ -52,13 +35,13 @@ pub fn gathering(
     if latest.len() < MIN_PART {
         return None;
     }
-    let g = gap_with(&latest, rankings, resamples(latest.len()), draws)?;
+    let g = gap_with(&latest, rankings, fine_resamples(latest.len()), draws)?;
     (g.gap >= MARGIN && g.p_value <= LATEST_ALPHA).then_some((from, g))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{latest_from, resamples};
+    use super::latest_from;
 
     /// The last third, and never fewer than three sprints.
     #[test]
@@ -67,14 +50,5 @@ mod tests {
         assert_eq!(latest_from(14), 10);
         assert_eq!(latest_from(10), 7);
         assert_eq!(latest_from(3), 0);
-    }
-
-    /// All 20,000 on the few explorations where the level is close, fewer on many.
-    #[test]
-    fn many_explorations_take_fewer_resamples() {
-        assert_eq!(resamples(10), 20_000);
-        assert_eq!(resamples(50), 20_000);
-        assert_eq!(resamples(100), 10_000);
-        assert_eq!(resamples(5_000), 1_000);
     }
 }

@@ -6,12 +6,14 @@
 //! measure's `assess`ment, by the levels in `thresholds`) weighs who originated
 //! candidates (`access`, `tiers`) against their influence before they began
 //! (`influence`), searching for a turn (`scan`) and reading who began the latest
-//! explorations (`explorers`), with seeded resampling (`stats`);
+//! explorations (`explorers`) and holding standing without survival to a stricter level
+//! (`alone`), with seeded resampling (`stats`);
 //! `credit` finds captured credit; typed `figures` carry the numbers.
 //! This file only re-exports.
 
 mod access;
 mod allocation;
+mod alone;
 mod analysis;
 mod answer;
 mod assess;

@@ -305,6 +305,9 @@ pub enum Finding {
     },
     /// Candidacy depended on the squad, which withheld `surfacing`.
     SquadDependent { p_value: f64 },
+    /// The candidates' standing alone (survival not concurring) fell short of the level
+    /// `entrenching` then needs, which withheld it.
+    StandingAlone { p_value: f64, needed: f64 },
     /// The explorations begun since `since` (the series' last third) came mainly from
     /// the most influential, which withheld `surfacing`.
     LatestExplorers {

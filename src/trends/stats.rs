@@ -68,7 +68,81 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// The standard normal quantile: z with P(Z < z) = `p` (0 < p < 1), by Acklam's rational
+/// approximation, within 1e-4 of the tables (the test pins six): enough to say how many
+/// more candidates a p-value needs.
+pub fn normal_quantile(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_671_509_306_76,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    let poly = |k: &[f64], x: f64| k.iter().fold(0.0, |acc, &c| acc * x + c);
+    let tail = |q: f64| {
+        let q = (-2.0 * q.ln()).sqrt();
+        poly(&C, q) / (poly(&D, q) * q + 1.0)
+    };
+    let low = 0.024_25;
+    if p < low {
+        tail(p)
+    } else if p > 1.0 - low {
+        -tail(1.0 - p)
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        poly(&A, r) * q / (poly(&B, r) * r + 1.0)
+    }
+}
+
 /// Rounds to four decimals, so reports do not carry float noise.
 pub fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normal_quantile;
+
+    /// The quantiles every table prints, to the table's digits.
+    #[test]
+    fn normal_quantiles_match_the_tables() {
+        for (p, z) in [
+            (0.5, 0.0),
+            (0.975, 1.959_964),
+            (0.025, -1.959_964),
+            (0.001, -3.090_232),
+            (0.999_9, 3.719_016),
+            (0.1, -1.281_552),
+        ] {
+            assert!(
+                (normal_quantile(p) - z).abs() < 1e-4,
+                "{p}: {}",
+                normal_quantile(p)
+            );
+        }
+    }
 }

@@ -35,6 +35,14 @@ pub const MIN_FOLLOWED: usize = 6;
 /// Significance of each permutation test that calls candidates entrenched: three tests
 /// under two measures of influence, about 1% together on a fair series.
 pub const ALPHA: f64 = 0.005;
+/// Significance at which the candidates' standing alone (the gap past the margin, or the
+/// less influential half's access at or below [`ACCESS_ENTRENCHED`]) calls the whole
+/// series `entrenching` when the halves' survival does not concur (`alone`): one fair
+/// series in 300 crossed [`ALPHA`] that way under one of three rankings.
+pub const ALONE_ALPHA: f64 = 0.001;
+/// Significance at which the less influential half's experiments surviving less often
+/// than the other half's concurs with their standing, and [`ALPHA`] is enough.
+pub const CONCUR_ALPHA: f64 = 0.05;
 /// Significance of a change of course, and the fewest candidates on either side of it.
 pub const CHANGE_ALPHA: f64 = 0.05;
 pub const MIN_PART: usize = 6;

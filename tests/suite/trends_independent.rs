@@ -588,6 +588,26 @@ fn a_series_with_too_few_candidates_is_not_surfacing() {
     );
 }
 
+/// Fair series built here with one documented top-up a sprint, two or three experiments
+/// begun a sprint (seeds 421 and 441): 27 and 30 candidates whose less influential half
+/// originated 0.43 and 0.39 of its share by capacity, at p = 0.003 and 0.005, while the
+/// halves' experiments became candidates about as often. They were called `entrenching`,
+/// the opposite; standing without survival to back it now needs p < 0.001.
+#[test]
+fn a_fair_series_leaning_on_standing_alone_is_not_entrenching() {
+    let issue_density = Shape {
+        experiments: 2,
+        ..Shape::new(10, 3)
+    };
+    assert_inconclusive_saying(
+        Kind::FairTopups,
+        14,
+        issue_density,
+        [421, 441],
+        "without survival to back it, where candidates stand calls `entrenching` only below p = 0.001",
+    );
+}
+
 /// The series of `kind` and `sprints` sprints in an organisation of `shape` built from
 /// each of `seeds` is answered `inconclusive`, and its text report says `words`.
 fn assert_inconclusive_saying(

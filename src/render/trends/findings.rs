@@ -76,6 +76,10 @@ impl fmt::Display for Finding {
                 f,
                 "whether an experiment became a candidate depended on the squad that ran it (permutation p = {p_value:.3}): candidates in proportion to people are no evidence of fair access when only some squads' experiments reach the threshold"
             ),
+            Self::StandingAlone { p_value, needed } => write!(
+                f,
+                "retested on up to 20,000 draws, the candidates' lean toward the most influential squads stands at permutation p = {p_value:.4}, while the less influential half's experiments became candidates about as often as the other half's: without survival to back it, where candidates stand calls `entrenching` only below p = {needed}"
+            ),
             Self::LatestExplorers {
                 since,
                 explorations,
