@@ -604,7 +604,7 @@ fn a_fair_series_leaning_on_standing_alone_is_not_entrenching() {
         14,
         issue_density,
         [421, 441],
-        "without survival to back it, where candidates stand calls `entrenching` only below p = 0.001",
+        "without survival to back it, where candidates stand calls the series entrenching only below p = 0.001",
     );
 }
 

@@ -78,7 +78,7 @@ impl fmt::Display for Finding {
             ),
             Self::StandingAlone { p_value, needed } => write!(
                 f,
-                "retested on up to 20,000 draws, the candidates' lean toward the most influential squads stands at permutation p = {p_value:.4}, while the less influential half's experiments became candidates about as often as the other half's: without survival to back it, where candidates stand calls `entrenching` only below p = {needed}"
+                "retested on up to 20,000 draws, the candidates' lean toward the most influential squads stands at permutation p = {p_value:.4}, while the less influential half's experiments became candidates about as often as the other half's: without survival to back it, where candidates stand calls the series entrenching only below p = {needed}"
             ),
             Self::LatestExplorers {
                 since,
