@@ -3,9 +3,10 @@
 //! where both signs agree.
 //!
 //! Three rankings of influence, each reading two figures of the same candidates at
-//! p < 0.005, let about one fair series in 300 cross a level by chance, and one in 100
-//! on the 20 to 30 candidates of two or three experiments a sprint. Those series had
-//! their candidates standing past the margin and the halves' experiments faring alike.
+//! p < 0.005, let about one fair series in 350 cross a level by chance, and one in 110
+//! on the 20 to 30 candidates of two or three experiments a sprint. There, 7 of the 11
+//! had their candidates standing past the margin over the whole series while the halves'
+//! experiments fared alike (seeds 401 to 700).
 //! Entrenchment that builds up in survival (the less influential half's experiments
 //! fading before candidacy) shows both signs; entrenchment by volume alone (the
 //! influential simply originating more) stands far past the stricter level on any

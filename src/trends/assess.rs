@@ -46,7 +46,8 @@ pub struct Assessment<'a> {
     /// `surfacing` ([`gathering`]).
     pub explorers: Option<(String, Gap)>,
     /// The p-value of the candidates' standing when it alone would have called the whole
-    /// series `entrenching` and fell short of [`ALONE_ALPHA`](super::thresholds::ALONE_ALPHA) ([`alone`]).
+    /// series `entrenching` and fell short of its level ([`alone`]), while the answer
+    /// stayed `inconclusive`.
     pub alone: Option<f64>,
 }
 

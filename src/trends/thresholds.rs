@@ -38,7 +38,8 @@ pub const ALPHA: f64 = 0.005;
 /// Significance at which the candidates' standing alone (the gap past the margin, or the
 /// less influential half's access at or below [`ACCESS_ENTRENCHED`]) calls the whole
 /// series `entrenching` when the halves' survival does not concur (`alone`): one fair
-/// series in 300 crossed [`ALPHA`] that way under one of three rankings.
+/// series in 350 crossed [`ALPHA`] that way under one of three rankings (one in 110 on
+/// two or three experiments a sprint).
 pub const ALONE_ALPHA: f64 = 0.001;
 /// Significance at which the less influential half's experiments surviving less often
 /// than the other half's concurs with their standing, and [`ALPHA`] is enough.
