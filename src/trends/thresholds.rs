@@ -10,6 +10,9 @@ use super::model::Direction;
 /// 0.5). Below it, and the less influential half's access at least [`ACCESS_FAIR`],
 /// the answer is `surfacing`.
 pub const MARGIN: f64 = 0.3;
+/// A lean of the candidates the influential way short of [`MARGIN`]: with the part's
+/// experiments fading as well, a sign of a turn (`both_signs` in `assess`).
+pub const LEAN: f64 = 0.25;
 /// The less influential half's access (its share of candidates over its share of
 /// people) at or below which, with significance, candidates are called entrenched.
 pub const ACCESS_ENTRENCHED: f64 = 0.5;

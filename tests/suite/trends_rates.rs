@@ -432,6 +432,18 @@ fn a_later_part_no_longer_fair_after_a_change_withholds_surfacing() {
     assert_inconclusive(Scenario::Turning, 127);
 }
 
+/// `turning` series (seeds 460 and 472, 30 sprints turned at 12) whose later part, after
+/// the best split, leaned the influential way (gap 0.26 and 0.37 by headcount) while its
+/// less influential half's experiments faded (0.42 and 0.35 of the other's rate, p = 0.03
+/// and 0.04), the whole looking fair and the scan at 0.023 and 0.024: called `surfacing`,
+/// the opposite. Both signs short of a verdict, with a faint scan, withhold `surfacing`.
+#[test]
+fn a_later_part_leaning_and_fading_withholds_surfacing() {
+    for seed in [460, 472] {
+        assert_inconclusive(Scenario::Turning, seed);
+    }
+}
+
 /// A `turning` series (seed 4, turn at sprint 12) whose candidates located the turn at
 /// 12, where the budgets stepped away from the rule; they stepped again at 16, more
 /// clearly, and `since` said 16. Budgets stepping where the candidates turned confirm it.
