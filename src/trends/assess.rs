@@ -165,8 +165,9 @@ fn latest_explorers(cx: &Context<'_>, verdict: Direction, draws: &Draws) -> Opti
         .map(|(from, g)| (cx.samples[from].sprint.id.clone(), g))
 }
 
-/// Whether the part after the best split (its verdict `v_after`, its gap `g_after`, the
-/// split's p-value `change`) forbids calling the whole series surfacing:
+/// Whether the part after the best split (its verdict `v_after`, its gap `g_after`, its
+/// survival `s_after`, the split's p-value `change`) forbids calling the whole series
+/// surfacing:
 /// - after a strong change of course (p ≤ [`STRONG_CHANGE`], which counts the search
 ///   over splits) it entrenches by its own figures or gathers past the margin, whatever
 ///   the scan says: `turning` series built by another hand, turned four or five sprints
@@ -223,7 +224,9 @@ fn later_gathers(
 /// 12 (seeds 401 to 600) were called `surfacing`, the opposite, in 6 of 200, their later
 /// parts at a gap of 0.26 to 0.37 and survival ratio 0.29 to 0.42 (p = 0.03 to 0.05),
 /// the scan at 0.023 to 0.085; it withheld it from 4 of them, and from no series
-/// planted `surfacing` over seeds 1 to 200 and 401 to 600.
+/// planted `surfacing` over seeds 1 to 200 and 401 to 600. Over 201 to 400 it withheld
+/// it from `turning` 211, the opposite before, and from two series planted `surfacing`
+/// (gen `fair` 343 and `no-origin` 380).
 fn both_signs(g_after: Option<&Gap>, s_after: &Survival) -> bool {
     let leans = g_after.is_some_and(|g| g.gap >= LEAN && g.p_value < FADING_ALPHA);
     let fades =
