@@ -16,7 +16,7 @@
 use super::access::{Event, Survival, fine_resamples, gap_with};
 use super::influence::Ranking;
 use super::stats::Draws;
-use super::thresholds::{ACCESS_ENTRENCHED, ALONE_ALPHA, CONCUR_ALPHA, MARGIN, MIN_PART};
+use super::thresholds::{ALONE_ALPHA, CONCUR_ALPHA, standing_p};
 
 /// Whether the less influential half's experiments became candidates less often than
 /// the other half's, at p < [`CONCUR_ALPHA`]: survival leaning the way standing does.
@@ -24,17 +24,16 @@ pub fn concurs(fared: &Survival) -> bool {
     fared.p_value < CONCUR_ALPHA && fared.ratio().is_some_and(|r| r < 1.0)
 }
 
-/// The p-value of the standing signs when they alone call `candidates` entrenched: the
-/// gap past the margin or the less influential half's access at or below its threshold,
-/// the smaller of their p-values on [`fine_resamples`] resamples. `None` when survival
-/// concurs ([`concurs`]), or neither sign reaches its threshold.
+/// The p-value of the standing signs when they alone call `candidates` entrenched
+/// ([`standing_p`], the test they call with, on [`fine_resamples`] resamples). `None`
+/// when survival concurs ([`concurs`]), or neither sign reaches its threshold.
 pub fn alone(
     candidates: &[&Event],
     rankings: &[Ranking],
     fared: &Survival,
     draws: &mut Draws,
 ) -> Option<f64> {
-    if concurs(fared) || candidates.len() < MIN_PART {
+    if concurs(fared) {
         return None;
     }
     let g = gap_with(
@@ -43,12 +42,7 @@ pub fn alone(
         fine_resamples(candidates.len()),
         draws,
     )?;
-    let gathered = (g.gap >= MARGIN).then_some(g.p_value);
-    let shut_out = g
-        .lower_access()
-        .is_some_and(|a| a <= ACCESS_ENTRENCHED)
-        .then_some(g.lower_half_p);
-    gathered.into_iter().chain(shut_out).reduce(f64::min)
+    standing_p(&g)
 }
 
 /// Whether `entrenching` on standing alone stands: its p-value below [`ALONE_ALPHA`].

@@ -14,7 +14,7 @@ use super::stats::Draws;
 use super::thresholds::{
     CHANGE_ALPHA, FADING_ALPHA, FEW_CANDIDATES, GATHERS_ALPHA, LEAN, MARGIN, MIN_PART, SCAN_ALPHA,
     SCAN_FAINT, SCAN_HINT, SQUAD_ALPHA, SQUAD_ALPHA_FEW, STRONG_CHANGE, SURE, SURVIVAL_ENTRENCHED,
-    decide, enough_for_surfacing, followed_enough,
+    decide, enough_for_surfacing, fades, followed_enough,
 };
 
 /// The salt of the draws the latest explorers are tested with.
@@ -229,9 +229,7 @@ fn later_gathers(
 /// (gen `fair` 343 and `no-origin` 380).
 fn both_signs(g_after: Option<&Gap>, s_after: &Survival) -> bool {
     let leans = g_after.is_some_and(|g| g.gap >= LEAN && g.p_value < FADING_ALPHA);
-    let fades =
-        s_after.p_value < FADING_ALPHA && s_after.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED);
-    leans && fades
+    leans && fades(s_after, FADING_ALPHA)
 }
 
 /// Whether a turn to the later part's verdict `v_after` is backed. A part found by
@@ -256,7 +254,7 @@ fn backed(scan: f64, v_after: Direction, change: f64) -> bool {
 /// series, `candidates` ([`enough_for_surfacing`]).
 fn doubted(scan: f64, fared: &Survival, candidates: usize) -> bool {
     scan < SCAN_ALPHA
-        || (fared.p_value < FADING_ALPHA && fared.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED))
+        || fades(fared, FADING_ALPHA)
         || !followed_enough(fared)
         || !enough_for_surfacing(candidates)
 }

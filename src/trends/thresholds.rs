@@ -140,14 +140,36 @@ pub fn followed_enough(s: &Survival) -> bool {
     s.followed() >= MIN_FOLLOWED
 }
 
+/// Whether the less influential half's experiments fade before candidacy: they become
+/// candidates at half the other half's rate or worse ([`SURVIVAL_ENTRENCHED`]), at
+/// p < `level`. At [`ALPHA`] it calls a part `entrenching` ([`decide`]); at
+/// [`FADING_ALPHA`] it withholds `surfacing`.
+pub fn fades(s: &Survival, level: f64) -> bool {
+    s.p_value < level && s.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED)
+}
+
+/// The smallest p-value of the candidates' standing signs that reach their thresholds
+/// (the gap at [`MARGIN`] or more, the less influential half's access at
+/// [`ACCESS_ENTRENCHED`] or less), on at least [`MIN_PART`] candidates; `None` when
+/// neither does. Below [`ALPHA`] standing calls a part `entrenching` ([`decide`]).
+pub fn standing_p(g: &Gap) -> Option<f64> {
+    if g.candidates < MIN_PART {
+        return None;
+    }
+    let gathered = (g.gap >= MARGIN).then_some(g.p_value);
+    let shut_out = g
+        .lower_access()
+        .is_some_and(|a| a <= ACCESS_ENTRENCHED)
+        .then_some(g.lower_half_p);
+    gathered.into_iter().chain(shut_out).reduce(f64::min)
+}
+
 /// The verdict one gap supports. `entrenching` rejects "every person equally likely" at
 /// [`ALPHA`], which an exact permutation test may do on few candidates; `surfacing`
 /// accepts it, which needs [`MIN_CANDIDATES`].
 pub fn decide(g: Option<&Gap>, s: Option<&Survival>) -> Direction {
-    let alpha = ALPHA;
     // Experiments of the less influential half fading before candidacy, with significance.
-    let faded =
-        s.is_some_and(|s| s.p_value < ALPHA && s.ratio().is_some_and(|r| r <= SURVIVAL_ENTRENCHED));
+    let faded = s.is_some_and(|s| fades(s, ALPHA));
     let Some(g) = g else {
         return if faded {
             Direction::Entrenching
@@ -156,16 +178,14 @@ pub fn decide(g: Option<&Gap>, s: Option<&Survival>) -> Direction {
         };
     };
     let access = g.lower_access().unwrap_or(1.0);
-    let enough = g.candidates >= MIN_PART;
-    let shut_out = enough && access <= ACCESS_ENTRENCHED && g.lower_half_p < alpha;
-    let gathered = enough && g.gap >= MARGIN && g.p_value < alpha;
+    let standing = standing_p(g).is_some_and(|p| p < ALPHA);
     let fair = g.candidates >= MIN_CANDIDATES && access >= ACCESS_FAIR && g.gap < MARGIN;
     // Fading counts while the candidates lean the influential way at all: where they do
     // not, the two signs disagree. Survival crossed its level by chance under one of
     // three rankings in a fair series built by another hand (20 squads, seed 486: ratio
     // 0.43 by privilege, at p = 0.005) whose candidates stood at gap -0.005, access
     // 1.01. `concentrated` series, where survival is the sign, lean at 0.05 to 0.27.
-    if shut_out || gathered || (faded && g.gap > 0.0) {
+    if standing || (faded && g.gap > 0.0) {
         Direction::Entrenching
     } else if fair && !faded {
         Direction::Surfacing
