@@ -413,8 +413,8 @@ fn size_tells_apart_squads_that_the_capped_rule_gives_equal_budgets() {
 
 /// A `turning` series (seed 55, turn at sprint 12) with 10 candidates after its turn,
 /// which they located at sprint 18: six sprints late, out of the budgets' reach of 4, so
-/// `since` said sprint 18. Within a reach of 6, the budgets' clear step at the turn
-/// places it.
+/// `since` said sprint 18. Within a reach of 6 (10 since), the budgets' clear step at
+/// the turn places it.
 #[test]
 fn a_turn_located_six_sprints_late_is_placed_by_the_budgets() {
     assert_turn_located(55);
@@ -444,9 +444,38 @@ fn a_later_part_leaning_and_fading_withholds_surfacing() {
     }
 }
 
+/// `turning` series (seeds 455 and 547, turned at 12) whose budgets stepped away from the
+/// rule at 12 and then tilted further in stages, more widely spread: measured against one
+/// spread pooled over both parts, the later stage at 17 looked the clearer step, and
+/// `since` said 17. Read against each part's own spread, the step is where the budgets
+/// left the rule.
+#[test]
+fn budgets_tilting_further_in_stages_leave_since_where_they_left_the_rule() {
+    for seed in [455, 547] {
+        let (sources, manifest) = generated(Scenario::Turning, seed);
+        let report = answered(&sources, seed, "entrenching");
+        assert_eq!(
+            since_index(&report),
+            Some(planted_since(&manifest)),
+            "seed {seed}"
+        );
+    }
+}
+
+/// `turning` series (seeds 407, 451, 473 and 581, turned at 12) whose candidates located
+/// the turn 7 to 9 sprints off (at 19, 21, 5 and 4), out of the budgets' reach of 6, so
+/// `since` stayed there. Within a reach of 10, the budgets' step places it.
+#[test]
+fn a_turn_located_seven_to_nine_sprints_off_is_placed_by_the_budgets() {
+    for seed in [407, 451, 473, 581] {
+        assert_turn_located(seed);
+    }
+}
+
 /// A `turning` series (seed 4, turn at sprint 12) whose candidates located the turn at
 /// 12, where the budgets stepped away from the rule; they stepped again at 16, more
-/// clearly, and `since` said 16. Budgets stepping where the candidates turned confirm it.
+/// clearly against one pooled spread, and `since` said 16. Read against each part's own
+/// spread, the step at 12 is the clearer.
 #[test]
 fn budgets_that_step_again_later_leave_a_confirmed_turn_where_it_was() {
     assert_turn_located(4);
