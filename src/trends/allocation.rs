@@ -63,8 +63,20 @@ pub fn tilts(samples: &[Sample]) -> Vec<f64> {
 /// step outside the reach also splits the tilt clearly, but less than the sprint nearer
 /// the step, so it is no step of its own.
 pub fn placed(tilts: &[f64], turn: usize) -> usize {
+    clearest(tilts, turn.saturating_sub(REACH)..=turn + REACH).unwrap_or(turn)
+}
+
+/// The sprint anywhere in the series where the tilt stepped up most clearly, when it did
+/// by [`CLEAR`]: where the organisation's budgets left the rule.
+pub fn stepped(tilts: &[f64]) -> Option<usize> {
+    clearest(tilts, 0..=tilts.len())
+}
+
+/// The sprint among `within` where the tilt stepped up most clearly, by [`CLEAR`] at
+/// least, and peaked.
+fn clearest(tilts: &[f64], within: std::ops::RangeInclusive<usize>) -> Option<usize> {
     let mut best: Option<(f64, usize)> = None;
-    for t in turn.saturating_sub(REACH)..=turn + REACH {
+    for t in within {
         let Some(c) = step(tilts, t) else {
             continue;
         };
@@ -76,7 +88,7 @@ pub fn placed(tilts: &[f64], turn: usize) -> usize {
             best = Some((c, t));
         }
     }
-    best.map_or(turn, |(_, t)| t)
+    best.map(|(_, t)| t)
 }
 
 /// How clearly the tilt steps up at sprint `t`: twice the log-likelihood ratio of the
@@ -147,6 +159,27 @@ mod tests {
         for turn in [12, 14, 17, 20] {
             assert_eq!(placed(&tilt, turn), 12, "located at {turn}");
         }
+    }
+
+    /// Where the budgets left the rule, found without a turn to start from: the first
+    /// step of budgets that tilt further in stages; none where they wander, keep to the
+    /// rule, or step back to it.
+    #[test]
+    fn the_step_where_budgets_left_the_rule_is_found_anywhere() {
+        let staged = [
+            0.166, 0.091, 0.089, 0.221, 0.106, 0.156, 0.1, 0.143, 0.165, 0.012, 0.169, 0.154, 0.56,
+            0.431, 0.464, 0.236, 0.799, 0.855, 0.779, 0.601, 0.565, 0.384, 0.762, 0.761, 0.793,
+            0.84, 0.797, 0.909, 0.586, 0.936,
+        ];
+        assert_eq!(stepped(&staged), Some(12));
+        let wandering = [
+            0.1, 0.3, 0.2, 0.0, 0.25, 0.1, 0.3, 0.05, 0.2, 0.15, 0.3, 0.1, 0.2, 0.0,
+        ];
+        assert_eq!(stepped(&wandering), None);
+        assert_eq!(stepped(&[0.0; 16]), None);
+        let mut back = vec![0.5; 8];
+        back.extend([0.0; 8]);
+        assert_eq!(stepped(&back), None);
     }
 
     /// Budgets that wander without a step leave the candidates' sprint as it was.

@@ -3,13 +3,13 @@
 //! [`late_entrenching`] points to, and the signs that withhold `surfacing`.
 
 use super::access::{Event, Gap, Survival, change, gap, squad_fade, survival};
-use super::allocation::{placed, tilts};
+use super::allocation::{placed, stepped, tilts};
 use super::alone::{alone, stands};
 use super::explorers::gathering;
 use super::influence::{Measure, Ranking};
 use super::model::{CreditCapture, Direction};
 use super::sample::Sample;
-use super::scan::late_entrenching;
+use super::scan::{Scan, late_entrenching};
 use super::stats::Draws;
 use super::thresholds::{
     CHANGE_ALPHA, FADING_ALPHA, FEW_CANDIDATES, GATHERS_ALPHA, LEAN, MARGIN, MIN_PART, SCAN_ALPHA,
@@ -19,6 +19,8 @@ use super::thresholds::{
 
 /// The salt of the draws the latest explorers are tested with.
 const EXPLORERS_STREAM: u64 = 0x4558;
+/// The salt of the draws the part after the budgets' step is tested with.
+const BUDGETS_STREAM: u64 = 0x4255;
 /// The salt of the draws standing alone is tested with.
 const ALONE_STREAM: u64 = 0x414c;
 
@@ -94,10 +96,8 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         }
     }
     if since.is_none() {
-        if let Some(from) = scan.from {
-            if let Some(turned) = faded_turn(cx, &candidates, from, scan.p_value, draws) {
-                (verdict, since, basis, decided, survived) = turned;
-            }
+        if let Some(turned) = other_turn(cx, &candidates, scan, verdict, draws) {
+            (verdict, since, basis, decided, survived) = turned;
         }
     }
     if verdict == Direction::Surfacing && doubted(scan.p_value, &fared, candidates.len()) {
@@ -132,10 +132,11 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     }
 }
 
-/// The verdict over the whole series, and the p-value of the candidates' standing when it
-/// alone called the series `entrenching` and fell short of its level ([`alone`],
-/// [`stands`]), which leaves the verdict `inconclusive`. Its own stream of draws, so that
-/// the figures after it stay as they were.
+/// The verdict over the whole series (or a part of it fixed by the budgets), and the
+/// p-value of the candidates' standing when it alone called the series `entrenching` and
+/// fell short of its level ([`alone`], [`stands`]), which leaves the verdict
+/// `inconclusive`. Its own stream of draws, so that the figures after it stay as they
+/// were.
 fn over_the_whole(
     whole: Option<&Gap>,
     candidates: &[&Event],
@@ -300,6 +301,63 @@ type Turned<'a> = (
     Option<Gap>,
     Survival,
 );
+
+/// A turn the best split of the candidates did not give: where [`late_entrenching`]
+/// points ([`faded_turn`]), else where the budgets left the rule ([`budgets_turn`]).
+fn other_turn<'a>(
+    cx: &Context<'a>,
+    candidates: &[&'a Event],
+    scan: Scan,
+    verdict: Direction,
+    draws: &mut Draws,
+) -> Option<Turned<'a>> {
+    scan.from
+        .and_then(|from| faded_turn(cx, candidates, from, scan.p_value, draws))
+        .or_else(|| budgets_turn(cx, candidates, verdict, draws.fork(BUDGETS_STREAM)))
+}
+
+/// A turn to `entrenching` where the budgets stepped away from the rule ([`stepped`]),
+/// for a series not `entrenching` as a whole: the part from there on `entrenching` by
+/// its own figures (on standing alone, only as [`alone`] allows), the part before not,
+/// with [`MIN_PART`] candidates on each side.
+///
+/// The part is fixed by the budgets, not searched for among the candidates, so its own
+/// tests need no correction for a search, and a fair series whose budgets keep to the
+/// rule never reaches them. Faint gen `turning` series (the whole series' gap about
+/// 0.1) were `inconclusive`: the best split of 40 candidates fell elsewhere, or was not
+/// backed by the scan, while the budgets stepped clearly at the turn. Its own stream of
+/// draws, so that the figures after it stay as they were.
+fn budgets_turn<'a>(
+    cx: &Context<'a>,
+    candidates: &[&'a Event],
+    verdict: Direction,
+    mut draws: Draws,
+) -> Option<Turned<'a>> {
+    if verdict == Direction::Entrenching {
+        return None;
+    }
+    let from = stepped(&tilts(cx.samples))?;
+    let n = cx.samples.len();
+    let (before, after): (Vec<&Event>, Vec<&Event>) =
+        candidates.iter().partition(|e| e.sprint < from);
+    if before.len() < MIN_PART || after.len() < MIN_PART {
+        return None;
+    }
+    let (early, late): (Vec<Event>, Vec<Event>) =
+        cx.events.iter().cloned().partition(|e| e.sprint < from);
+    let g_after = gap(&after, cx.rankings, &mut draws);
+    let s_after = survival(&late, n, &mut draws);
+    let s_before = survival(&early, n, &mut draws);
+    let v_before = decide(
+        gap(&before, cx.rankings, &mut draws).as_ref(),
+        Some(&s_before),
+    );
+    let (v_after, _) = over_the_whole(g_after.as_ref(), &after, cx.rankings, &s_after, &draws);
+    (v_after == Direction::Entrenching && v_before != Direction::Entrenching).then(|| {
+        let since = Some(cx.samples[from].sprint.id.clone());
+        (v_after, since, after, g_after, s_after)
+    })
+}
 
 /// A turn to `entrenching` located by [`late_entrenching`] at sprint `from` (p-value `p`, which
 /// counts the search): taken when the part from there on is `entrenching` by its own

@@ -466,12 +466,14 @@ fn survival_by_squad_by_chance_does_not_withhold_surfacing() {
 /// the 10 candidates after it `entrenching` by their own figures (gap 0.52, access
 /// 0.29), while the search-corrected scan stood at 0.03, short of the hint the later
 /// part needed: both were called `surfacing`, the opposite. A strong change of course to
-/// an entrenching part now withholds `surfacing` on its own; without the scan it backs
-/// no `entrenching`.
+/// an entrenching part withheld `surfacing` on its own (without the scan it backs no
+/// `entrenching`), and the answer was `inconclusive`. The top-ups stepped the budgets
+/// away from the rule at sprint 9: the part from that step, fixed by the budgets rather
+/// than searched for, is `entrenching` by its own figures, and the turn is taken there.
 #[test]
 fn a_strong_change_to_an_entrenching_part_withholds_surfacing() {
     for seed in [63, 227] {
-        assert_verdict(Kind::Turning(9), seed, "inconclusive");
+        assert_turn_located(seed, 9);
     }
 }
 
@@ -497,13 +499,16 @@ fn a_strong_change_to_a_part_gathering_past_the_margin_withholds_surfacing() {
 /// course at p = 0.014 and 0.007), and the 12 or 13 candidates after it stood beyond
 /// every resample (gap 0.50 and 0.49, p = 0.001), with the scan at 0.029 and 0.040,
 /// short of its hint: both were called `surfacing`, the opposite. A later part that
-/// strong now withholds it while the scan is below 0.05.
+/// strong withholds it while the scan is below 0.05; since the budgets' step fixes a
+/// part of its own, the turn is taken where the top-ups began.
 #[test]
 fn a_later_part_beyond_every_resample_withholds_surfacing_after_a_change() {
     for ((squads, favoured), seed) in [((6, 2), 483), ((20, 5), 519)] {
         let shape = Shape::new(squads, favoured);
         let (sources, ..) = build_for(Kind::Turning(9), 14, shape, seed);
-        answered(&sources, seed, "inconclusive");
+        let report = answered(&sources, seed, "entrenching");
+        let at = since_index(&report).expect("a located turn");
+        assert!(at.abs_diff(9) <= 2, "seed {seed}: since {at}");
     }
 }
 
