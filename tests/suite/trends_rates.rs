@@ -296,6 +296,15 @@ fn assert_turn_located(seed: u64) {
     );
 }
 
+/// The `turning` series from `seed` is answered `entrenching` with `since` exactly at the
+/// planted turn.
+fn assert_turn_placed(seed: u64) {
+    let (sources, manifest) = generated(Scenario::Turning, seed);
+    let report = answered(&sources, seed, "entrenching");
+    let planted = planted_since(&manifest);
+    assert_eq!(since_index(&report), Some(planted), "seed {seed}");
+}
+
 /// The report of `sources` (built from `seed`), asserted to answer `verdict`.
 pub fn answered(sources: &[Source], seed: u64, verdict: &str) -> Report {
     let report = report_of(sources);
@@ -432,13 +441,7 @@ fn a_turn_located_six_sprints_late_is_placed_by_the_budgets() {
 #[test]
 fn a_faint_turn_is_taken_where_the_budgets_left_the_rule() {
     for seed in [45, 127, 272] {
-        let (sources, manifest) = generated(Scenario::Turning, seed);
-        let report = answered(&sources, seed, "entrenching");
-        assert_eq!(
-            since_index(&report),
-            Some(planted_since(&manifest)),
-            "seed {seed}"
-        );
+        assert_turn_placed(seed);
     }
 }
 
@@ -462,13 +465,7 @@ fn a_later_part_leaning_and_fading_withholds_surfacing() {
 #[test]
 fn budgets_tilting_further_in_stages_leave_since_where_they_left_the_rule() {
     for seed in [455, 547] {
-        let (sources, manifest) = generated(Scenario::Turning, seed);
-        let report = answered(&sources, seed, "entrenching");
-        assert_eq!(
-            since_index(&report),
-            Some(planted_since(&manifest)),
-            "seed {seed}"
-        );
+        assert_turn_placed(seed);
     }
 }
 
