@@ -8,6 +8,7 @@ use super::alone::{alone, stands};
 use super::explorers::gathering;
 use super::influence::{Measure, Ranking};
 use super::model::{CreditCapture, Direction};
+use super::parts::{Parts, Turned};
 use super::sample::Sample;
 use super::scan::{Scan, late_entrenching};
 use super::stats::Draws;
@@ -293,15 +294,6 @@ fn squad_withholds(
     (p < level).then_some(p)
 }
 
-/// A located turn: the verdict, `since`, and the candidates, gap and survival it rests on.
-type Turned<'a> = (
-    Direction,
-    Option<String>,
-    Vec<&'a Event>,
-    Option<Gap>,
-    Survival,
-);
-
 /// A turn the best split of the candidates did not give: where [`late_entrenching`]
 /// points ([`faded_turn`]), else where the budgets left the rule ([`budgets_turn`]).
 fn other_turn<'a>(
@@ -337,26 +329,27 @@ fn budgets_turn<'a>(
         return None;
     }
     let from = stepped(&tilts(cx.samples))?;
-    let n = cx.samples.len();
-    let (before, after): (Vec<&Event>, Vec<&Event>) =
-        candidates.iter().partition(|e| e.sprint < from);
-    if before.len() < MIN_PART || after.len() < MIN_PART {
+    let before = candidates.iter().filter(|e| e.sprint < from).count();
+    if before < MIN_PART || candidates.len() - before < MIN_PART {
         return None;
     }
-    let (early, late): (Vec<Event>, Vec<Event>) =
-        cx.events.iter().cloned().partition(|e| e.sprint < from);
-    let g_after = gap(&after, cx.rankings, &mut draws);
-    let s_after = survival(&late, n, &mut draws);
-    let s_before = survival(&early, n, &mut draws);
-    let v_before = decide(
-        gap(&before, cx.rankings, &mut draws).as_ref(),
-        Some(&s_before),
+    let part = Parts::split(
+        cx.events,
+        cx.rankings,
+        cx.samples.len(),
+        candidates,
+        from,
+        &mut draws,
     );
-    let (v_after, _) = over_the_whole(g_after.as_ref(), &after, cx.rankings, &s_after, &draws);
-    (v_after == Direction::Entrenching && v_before != Direction::Entrenching).then(|| {
-        let since = Some(cx.samples[from].sprint.id.clone());
-        (v_after, since, after, g_after, s_after)
-    })
+    let (v_after, _) = over_the_whole(
+        part.g_after.as_ref(),
+        &part.after,
+        cx.rankings,
+        &part.s_after,
+        &draws,
+    );
+    (v_after == Direction::Entrenching && part.v_before != Direction::Entrenching)
+        .then(|| part.turned(v_after, cx.samples[from].sprint.id.clone()))
 }
 
 /// A turn to `entrenching` located by [`late_entrenching`] at sprint `from` (p-value `p`, which
@@ -372,28 +365,22 @@ fn faded_turn<'a>(
     if p >= SCAN_ALPHA || from == 0 {
         return None;
     }
-    let n = cx.samples.len();
-    let (before, after): (Vec<&Event>, Vec<&Event>) =
-        candidates.iter().partition(|e| e.sprint < from);
-    let (early, late): (Vec<Event>, Vec<Event>) =
-        cx.events.iter().cloned().partition(|e| e.sprint < from);
-    let g_after = gap(&after, cx.rankings, draws);
-    let s_after = survival(&late, n, draws);
-    let s_before = survival(&early, n, draws);
-    let v_before = decide(gap(&before, cx.rankings, draws).as_ref(), Some(&s_before));
-    let v_after = decide(g_after.as_ref(), Some(&s_after));
+    let part = Parts::split(
+        cx.events,
+        cx.rankings,
+        cx.samples.len(),
+        candidates,
+        from,
+        draws,
+    );
+    let v_after = decide(part.g_after.as_ref(), Some(&part.s_after));
     // A course to change from: enough candidates before, and the halves' experiments
     // faring alike there (else the series was entrenching all along, with no `since`).
-    let fair_before =
-        before.len() >= MIN_PART && s_before.ratio().is_some_and(|r| r > SURVIVAL_ENTRENCHED);
-    let turned = v_after == Direction::Entrenching && v_before != Direction::Entrenching;
-    (turned && fair_before).then(|| {
-        (
-            v_after,
-            Some(cx.samples[from].sprint.id.clone()),
-            after,
-            g_after,
-            s_after,
-        )
-    })
+    let fair_before = part.before >= MIN_PART
+        && part
+            .s_before
+            .ratio()
+            .is_some_and(|r| r > SURVIVAL_ENTRENCHED);
+    let turned = v_after == Direction::Entrenching && part.v_before != Direction::Entrenching;
+    (turned && fair_before).then(|| part.turned(v_after, cx.samples[from].sprint.id.clone()))
 }

@@ -25,6 +25,7 @@ mod figures;
 mod influence;
 pub mod model;
 mod pack_history;
+mod parts;
 mod rows;
 mod run;
 pub mod sample;
