@@ -177,18 +177,24 @@ fn latest_explorers(cx: &Context<'_>, verdict: Direction, draws: &Draws) -> Opti
 ///   p = 0.001 to 0.003 and the scan at 0.03 to 0.04 (on 8 candidates after it, a gap
 ///   of 0.36 or 0.44 is not `entrenching` by itself);
 /// - or the search-corrected scan (`scan`) finds some latest part entrenching at a level
-///   short of a verdict, and the part entrenches by its own figures, or after a change of
-///   course (p < [`CHANGE_ALPHA`]) is not surfacing by its own figures (gen `turning` seed
-///   127: access 0.53 after it, the scan at 0.0096), or gathers past the margin standing
-///   above random people. The part is picked by searching, so its own tests fire on fair
-///   series too: hence the scan;
+///   short of a verdict, and the part entrenches by its own figures or gathers past the
+///   margin standing above random people. The part is picked by searching, so its own
+///   tests fire on fair series too: hence the scan. (A part after a change of course
+///   that was merely not surfacing by its own figures withheld it too, for gen
+///   `turning` seed 127, access 0.53 after the turn; the budgets' turn answers 127 now,
+///   and over 18,900 series of thirteen runs of both tables and other shapes it kept no
+///   series planted `entrenching` from `surfacing` while it withheld it from five fair
+///   ones: removed);
 /// - or, after a change of course (p < [`CHANGE_ALPHA`]), it entrenches by its own
 ///   figures with its gap beyond every resample (p ≤ [`SURE`]) and the scan is faint
 ///   (p < [`SCAN_FAINT`]): the stronger the part, the fainter the scan it needs.
 ///   `turning` series built by another hand with 6 squads (seed 483, privilege: change
 ///   p = 0.014, 13 candidates after it, gap 0.50, access 0.13, scan 0.029) and 20 squads
 ///   (seed 519, held out: p = 0.007, 12 after, gap 0.49, scan 0.040) were called
-///   `surfacing`. The fair series whose later part was as strong stood at 0.075 and 0.10;
+///   `surfacing`; the budgets' turn answers both now, and at two or three experiments a
+///   sprint `turning` seed 474 (p = 0.045, gap 0.44 after it, scan 0.021) is the series
+///   it keeps from the opposite. The fair series whose later part was as strong stood at
+///   0.075 and 0.10;
 /// - or it shows both signs of a turn short of a verdict ([`both_signs`]) and the scan is
 ///   faint (p < [`SCAN_FAINT`]).
 fn later_gathers(
@@ -212,10 +218,7 @@ fn later_gathers(
     if turned && entrenches && p_after <= SURE && scan < SCAN_FAINT {
         return true;
     }
-    scan < SCAN_HINT
-        && (entrenches
-            || (turned && v_after != Direction::Surfacing)
-            || (gathers && p_after < GATHERS_ALPHA))
+    scan < SCAN_HINT && (entrenches || (gathers && p_after < GATHERS_ALPHA))
 }
 
 /// Whether the part after the best split shows both signs of a turn to entrenching,
