@@ -465,7 +465,7 @@ fn survival_by_squad_by_chance_does_not_withhold_surfacing() {
 /// figures after a change of course (p = 0.005 to 0.047), with the search-corrected scan
 /// hinting (0.008 to 0.019): `surfacing` was withheld. That clause was written for gen
 /// `turning` seed 127, which the budgets' turn now answers; over 18,900 series of
-/// thirteen tables and shapes it kept no series planted `entrenching` from `surfacing`,
+/// thirteen runs of the bench it kept no series planted `entrenching` from `surfacing`,
 /// and it is gone.
 #[test]
 fn a_later_part_merely_short_of_fair_does_not_withhold_surfacing() {
