@@ -178,7 +178,8 @@ fn latest_explorers(cx: &Context<'_>, verdict: Direction, draws: &Draws) -> Opti
 ///   of 0.36 or 0.44 is not `entrenching` by itself);
 /// - or the search-corrected scan (`scan`) finds some latest part entrenching at a level
 ///   short of a verdict, and the part entrenches by its own figures or gathers past the
-///   margin standing above random people. The part is picked by searching, so its own
+///   margin standing above random people (independent `turning` 426 and 459 with six
+///   squads, no change of course at all). The part is picked by searching, so its own
 ///   tests fire on fair series too: hence the scan. (A part after a change of course
 ///   that was merely not surfacing by its own figures withheld it too, for gen
 ///   `turning` seed 127, access 0.53 after the turn; the budgets' turn answers 127 now,

@@ -507,6 +507,22 @@ fn a_strong_change_to_a_part_gathering_past_the_margin_withholds_surfacing() {
     }
 }
 
+/// `turning` series built here with six squads, three favoured (seeds 426 and 459,
+/// turned at sprints 8 and 9 of 14; found on seeds 401 to 500): under privilege the best
+/// split left a later part gathering past the margin (gap 0.37 and 0.45, p = 0.008 and
+/// 0.007) with no change of course (p = 0.33 and 0.14) and the search-corrected scan
+/// hinting (0.018 and 0.011), the whole fair-looking under every ranking. That part
+/// withholds `surfacing`; without it both are called `surfacing`, the opposite. No test
+/// pinned this clause until this one: over the default tables the others answer every
+/// series it catches.
+#[test]
+fn a_later_part_gathering_past_the_margin_with_the_scan_hinting_withholds_surfacing() {
+    for (seed, turn) in [(426, 8), (459, 9)] {
+        let (sources, ..) = build_for(Kind::Turning(turn), 14, Shape::new(6, 3), seed);
+        answered(&sources, seed, "inconclusive");
+    }
+}
+
 /// `turning` series built here in other shapes, turned at sprint 9 of 14: six squads
 /// with two favoured (seed 483, found on seeds 401 to 500) and twenty squads with five
 /// (seed 519, on seeds 501 to 600, held out). Privilege located each turn (change of
