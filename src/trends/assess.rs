@@ -312,6 +312,18 @@ fn other_turn<'a>(
         .or_else(|| budgets_turn(cx, candidates, verdict, draws.fork(BUDGETS_STREAM)))
 }
 
+/// The series under `cx`, its `candidates` among them, cut at sprint `from`: how every
+/// turn taken at a sprint fixed beforehand measures its parts ([`Parts::split`]).
+fn cut<'a>(
+    cx: &Context<'a>,
+    candidates: &[&'a Event],
+    from: usize,
+    draws: &mut Draws,
+) -> Parts<'a> {
+    let n = cx.samples.len();
+    Parts::split(cx.events, cx.rankings, n, candidates, from, draws)
+}
+
 /// A turn to `entrenching` where the budgets stepped away from the rule ([`stepped`]),
 /// for a series not `entrenching` as a whole: the part from there on `entrenching` by
 /// its own figures (on standing alone, only as [`alone`] allows), the part before not,
@@ -337,14 +349,7 @@ fn budgets_turn<'a>(
     if before < MIN_PART || candidates.len() - before < MIN_PART {
         return None;
     }
-    let part = Parts::split(
-        cx.events,
-        cx.rankings,
-        cx.samples.len(),
-        candidates,
-        from,
-        &mut draws,
-    );
+    let part = cut(cx, candidates, from, &mut draws);
     let (v_after, _) = over_the_whole(
         part.g_after.as_ref(),
         &part.after,
@@ -369,14 +374,7 @@ fn faded_turn<'a>(
     if p >= SCAN_ALPHA || from == 0 {
         return None;
     }
-    let part = Parts::split(
-        cx.events,
-        cx.rankings,
-        cx.samples.len(),
-        candidates,
-        from,
-        draws,
-    );
+    let part = cut(cx, candidates, from, draws);
     let v_after = decide(part.g_after.as_ref(), Some(&part.s_after));
     // A course to change from: enough candidates before, and the halves' experiments
     // faring alike there (else the series was entrenching all along, with no `since`).
