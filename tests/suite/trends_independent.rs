@@ -487,6 +487,23 @@ fn the_part_the_scan_points_to_does_not_turn_a_fair_series() {
     }
 }
 
+/// Series built here entrenched from their first sprint (`entrenched` seed 166,
+/// `extreme` 154 and 177) were called `entrenching since 2030-S03`: the part the scan
+/// pointed to (166), or the best split of the candidates (154, 177), left a part before
+/// it of a few candidates short of any verdict. A series `entrenching` as a whole names a
+/// turn only from a part before it `surfacing` by its own figures.
+#[test]
+fn a_series_entrenched_from_the_start_names_no_turn() {
+    for (kind, seed) in [
+        (Kind::Entrenched, 166),
+        (Kind::Extreme, 154),
+        (Kind::Extreme, 177),
+    ] {
+        let report = assert_verdict(kind, seed, "entrenching");
+        assert_eq!(since_index(&report), None, "seed {seed}");
+    }
+}
+
 /// `turning` series built here (seeds 63 and 227: top-ups to three squads picked at
 /// random from sprint 9 of 14), found on seeds 61 to 400, which the method was not tuned
 /// on. In seed 63 privilege located the turn at sprint 9 (change of course p = 0.001),
