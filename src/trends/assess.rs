@@ -325,8 +325,9 @@ fn squad_withholds(
 /// The part the scan points to only names a sprint; it does not turn a verdict. Picked
 /// by searching under each of three rankings, it turned five fair series of both
 /// tables (seeds 1-400) from `surfacing` to `entrenching`, the opposite, at scans of
-/// 0.0002 to 0.005, while in no independent series and in one gen `turning` series of
-/// the 7,200 was it alone what called an entrenched series `entrenching`.
+/// 0.0002 to 0.005; without it one series planted `entrenching` of the 7,200 lost its
+/// answer (gen `turning` 255, now `inconclusive`: the split and the budgets' step found
+/// no turn there).
 fn other_turn<'a>(
     cx: &Context<'a>,
     candidates: &[&'a Event],
