@@ -88,10 +88,8 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         {
             verdict = Direction::Inconclusive;
         }
-        if p < CHANGE_ALPHA
-            && changed_course(verdict, v_before, v_after)
-            && backed(scan.p_value, v_after, p)
-        {
+        let backed = backed(scan.p_value, v_after, p);
+        if p < CHANGE_ALPHA && v_after != v_before && v_after != Direction::Inconclusive && backed {
             verdict = v_after;
             since = Some(cx.samples[split].sprint.id.clone());
             basis = after;
@@ -241,23 +239,6 @@ fn both_signs(g_after: Option<&Gap>, s_after: &Survival) -> bool {
     leans && fades(s_after, FADING_ALPHA)
 }
 
-/// Whether a turn from the part before (its verdict `v_before`) to the part after
-/// (`v_after`) names a change of course in a series whose verdict so far is `whole`: the
-/// parts' verdicts differ and the later one is not `inconclusive`. A series
-/// `entrenching` as a whole turned to `entrenching` only from a part `surfacing` by its
-/// own figures; from a part merely short of a verdict (a few candidates at the start) it
-/// was entrenching all along, and has no `since`. Over both tables (seeds
-/// 1-400), 202 series planted `entrenching` all along named such a turn at sprint 2 to
-/// 18; 67 still do, from parts before that looked fair, and independent `turning` 50
-/// lost its `since`.
-fn changed_course(whole: Direction, v_before: Direction, v_after: Direction) -> bool {
-    let differ = v_after != v_before && v_after != Direction::Inconclusive;
-    let from_fair = whole != Direction::Entrenching
-        || v_after != Direction::Entrenching
-        || v_before == Direction::Surfacing;
-    differ && from_fair
-}
-
 /// Whether a turn to the later part's verdict `v_after` is backed. A part found by
 /// searching for a change stands out partly because it was picked: turning to
 /// `entrenching` also needs the search-corrected test that some latest part entrenches
@@ -392,8 +373,13 @@ fn budgets_turn<'a>(
 
 /// The turn of a series `entrenching` as a whole, located by [`late_entrenching`] at
 /// sprint `from` (p-value `p`, which counts the search): taken when the part from there
-/// on is `entrenching` by its own figures and the part before `surfacing`
-/// ([`changed_course`]).
+/// on is `entrenching` by its own figures and the part before `surfacing` by its own.
+///
+/// The scan tests that the later part entrenches, not that the series changed course
+/// (the best split's change of course is tested), so the course before must show in the
+/// part before: a part merely short of a verdict, often the few candidates of the first
+/// sprint or two, is no evidence of one. Series planted `entrenching` from their first
+/// sprint named a turn at sprint 2 to 18 this way.
 fn faded_turn<'a>(
     cx: &Context<'a>,
     candidates: &[&'a Event],
@@ -413,7 +399,6 @@ fn faded_turn<'a>(
             .s_before
             .ratio()
             .is_some_and(|r| r > SURVIVAL_ENTRENCHED);
-    let turned = v_after == Direction::Entrenching
-        && changed_course(Direction::Entrenching, part.v_before, v_after);
+    let turned = v_after == Direction::Entrenching && part.v_before == Direction::Surfacing;
     (turned && fair_before).then(|| part.turned(v_after, cx.samples[from].sprint.id.clone()))
 }
