@@ -14,10 +14,13 @@ use super::sample::Sample;
 use super::scan::{Scan, late_entrenching};
 use super::stats::Draws;
 use super::thresholds::{
-    CHANGE_ALPHA, FADING_ALPHA, FEW_CANDIDATES, GATHERS_ALPHA, LEAN, MARGIN, MIN_PART, SCAN_ALPHA,
-    SCAN_FAINT, SCAN_HINT, SQUAD_ALPHA, SQUAD_ALPHA_FEW, STRONG_CHANGE, SURE, SURVIVAL_ENTRENCHED,
-    decide, enough_for_surfacing, fades, followed_enough,
+    CHANGE_ALPHA, FADING_ALPHA, FEW_CANDIDATES, GATHERS_ALPHA, LEAN, MARGIN, MIN_CANDIDATES,
+    MIN_PART, SCAN_ALPHA, SCAN_FAINT, SCAN_HINT, SQUAD_ALPHA, SQUAD_ALPHA_FEW, STRONG_CHANGE, SURE,
+    SURVIVAL_ENTRENCHED, decide, enough_for_surfacing, fades, followed_enough,
 };
+
+// A part `surfacing` by its own figures is long enough to be a part of a turn.
+const _: () = assert!(MIN_CANDIDATES >= MIN_PART);
 
 /// The salt of the draws the latest explorers are tested with.
 const EXPLORERS_STREAM: u64 = 0x4558;
@@ -316,10 +319,12 @@ fn other_turn<'a>(
     verdict: Direction,
     draws: &mut Draws,
 ) -> Option<Turned<'a>> {
-    scan.from
-        .filter(|_| verdict == Direction::Entrenching)
-        .and_then(|from| faded_turn(cx, candidates, from, scan.p_value, draws))
-        .or_else(|| budgets_turn(cx, candidates, verdict, draws.fork(BUDGETS_STREAM)))
+    if verdict == Direction::Entrenching {
+        scan.from
+            .and_then(|from| faded_turn(cx, candidates, from, scan.p_value, draws))
+    } else {
+        budgets_turn(cx, candidates, draws.fork(BUDGETS_STREAM))
+    }
 }
 
 /// The series under `cx`, its `candidates` among them, cut at sprint `from`: how every
@@ -348,12 +353,8 @@ fn cut<'a>(
 fn budgets_turn<'a>(
     cx: &Context<'a>,
     candidates: &[&'a Event],
-    verdict: Direction,
     mut draws: Draws,
 ) -> Option<Turned<'a>> {
-    if verdict == Direction::Entrenching {
-        return None;
-    }
     let from = stepped(&tilts(cx.samples))?;
     let before = candidates.iter().filter(|e| e.sprint < from).count();
     if before < MIN_PART || candidates.len() - before < MIN_PART {
@@ -392,13 +393,13 @@ fn faded_turn<'a>(
     }
     let part = cut(cx, candidates, from, draws);
     let v_after = decide(part.g_after.as_ref(), Some(&part.s_after));
-    // A course to change from: enough candidates before, and the halves' experiments
-    // faring alike there (else the series was entrenching all along, with no `since`).
-    let fair_before = part.before >= MIN_PART
-        && part
-            .s_before
-            .ratio()
-            .is_some_and(|r| r > SURVIVAL_ENTRENCHED);
+    // A course to change from: the part before `surfacing` (so on at least
+    // [`MIN_CANDIDATES`], past [`MIN_PART`]), and its halves' experiments faring alike
+    // (else the series was entrenching all along, with no `since`).
+    let fair_before = part
+        .s_before
+        .ratio()
+        .is_some_and(|r| r > SURVIVAL_ENTRENCHED);
     let turned = v_after == Direction::Entrenching && part.v_before == Direction::Surfacing;
     (turned && fair_before).then(|| part.turned(v_after, cx.samples[from].sprint.id.clone()))
 }

@@ -21,8 +21,6 @@ pub type Turned<'a> = (
 
 /// The parts of a series before and from one sprint.
 pub struct Parts<'a> {
-    /// How many candidates came before it.
-    pub before: usize,
     pub after: Vec<&'a Event>,
     pub g_after: Option<Gap>,
     pub s_after: Survival,
@@ -49,7 +47,6 @@ impl<'a> Parts<'a> {
         let s_before = survival(&early, sprints, draws);
         let v_before = decide(gap(&before, rankings, draws).as_ref(), Some(&s_before));
         Self {
-            before: before.len(),
             after,
             g_after,
             s_after,
