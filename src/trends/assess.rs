@@ -105,7 +105,7 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
             (verdict, since, basis, decided, survived) = turned;
         }
     }
-    if verdict == Direction::Surfacing && doubted(scan.p_value, &fared, candidates.len()) {
+    if verdict == Direction::Surfacing && doubted(&fared, candidates.len()) {
         verdict = Direction::Inconclusive;
     }
     let explorers = latest_explorers(cx, verdict, draws);
@@ -252,21 +252,21 @@ fn backed(scan: f64, v_after: Direction, change: f64) -> bool {
         || (change <= STRONG_CHANGE && scan < SCAN_HINT)
 }
 
-/// Whether signs short of `entrenching` withhold a `surfacing` verdict from the whole
-/// series: some latest part entrenching by the search-corrected [`late_entrenching`]
-/// (its p-value `scan`), or the less influential half's experiments fading at half the
-/// other's rate or worse, beyond chance if not beyond doubt (no evidence of fair access).
-/// (Two single-sign scans at 0.02, standing and survival apart, withheld `surfacing`
-/// from fair series and, once a later part standing above random people withheld it
-/// too, caught no series planted `entrenching` that the rest let through: removed.)
-/// Nor is there evidence of fair access while too few experiments were followed to
-/// tell whether they faded ([`followed_enough`]), or on too few candidates in the whole
-/// series, `candidates` ([`enough_for_surfacing`]).
-fn doubted(scan: f64, fared: &Survival, candidates: usize) -> bool {
-    scan < SCAN_ALPHA
-        || fades(fared, FADING_ALPHA)
-        || !followed_enough(fared)
-        || !enough_for_surfacing(candidates)
+/// Whether the whole series' own figures withhold a `surfacing` verdict: the less
+/// influential half's experiments fading at half the other's rate or worse, beyond
+/// chance if not beyond doubt (no evidence of fair access), too few experiments
+/// followed to tell whether they faded ([`followed_enough`]), or too few candidates in
+/// the whole series, `candidates` ([`enough_for_surfacing`]).
+///
+/// The search-corrected [`late_entrenching`] below [`SCAN_ALPHA`] withheld it too. A
+/// latest part that entrenches is read where it is (the turn it backs, the later part's
+/// signs in [`later_gathers`]); over 18,900 series of fourteen runs (both tables, seeds
+/// 1-600; the independent table's other shapes and densities) the scan alone kept no
+/// series planted `entrenching` from `surfacing`, and withheld it from 32 distinct fair
+/// ones, at about its level under each of three rankings: removed. (Two single-sign
+/// scans at 0.02, standing and survival apart, went the same way earlier.)
+fn doubted(fared: &Survival, candidates: usize) -> bool {
+    fades(fared, FADING_ALPHA) || !followed_enough(fared) || !enough_for_surfacing(candidates)
 }
 
 /// A turn's sprint, moved to where the allocation stepped away from the rule when it did

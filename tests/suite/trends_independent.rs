@@ -487,6 +487,18 @@ fn the_part_the_scan_points_to_does_not_turn_a_fair_series() {
     }
 }
 
+/// Fair series built here (`fair` seed 24, `fair-topups` seed 18) whose whole series was
+/// fair under every ranking and no later part entrenched by its own figures, while the
+/// search-corrected scan under privilege stood at 0.0044 and 0.0026: the scan alone
+/// withheld `surfacing`, with no finding to say why. It backs turns and gates the later
+/// part's signs; by itself it withholds nothing.
+#[test]
+fn the_scan_alone_does_not_withhold_surfacing() {
+    for (kind, seed) in [(Kind::Fair, 24), (Kind::FairTopups, 18)] {
+        assert_surfacing(kind, seed);
+    }
+}
+
 /// Series built here entrenched from their first sprint (`entrenched` seeds 166, 189
 /// and 190) were called `entrenching since 2030-S03`: the part the scan pointed to left
 /// a part before it of a few candidates short of any verdict. The scan's part names a
