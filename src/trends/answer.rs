@@ -89,6 +89,20 @@ pub fn answer(contexts: &[Context<'_>], draws: &mut Draws) -> (Answer, usize) {
 
 /// What kept the assessment from `surfacing` or `entrenching` beyond its figures.
 fn withholding(a: &Assessment<'_>, findings: &mut Vec<Finding>) {
+    if let Some((since, g)) = &a.later {
+        findings.push(Finding::LaterPart {
+            since: since.clone(),
+            candidates: g.candidates,
+            gap: g.gap,
+            p_value: g.p_value,
+        });
+    }
+    if let Some((s, ratio)) = a.fading.as_ref().and_then(|s| Some((s, s.ratio()?))) {
+        findings.push(Finding::Fading {
+            ratio,
+            p_value: s.p_value,
+        });
+    }
     if let Some(p) = a.withheld {
         findings.push(Finding::SquadDependent { p_value: p });
     }

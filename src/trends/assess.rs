@@ -12,11 +12,11 @@ use super::model::{CreditCapture, Direction};
 use super::parts::{Parts, Turned};
 use super::sample::Sample;
 use super::scan::{Scan, late_entrenching};
+use super::split::best_split;
 use super::stats::Draws;
 use super::thresholds::{
-    CHANGE_ALPHA, FADING_ALPHA, FEW_CANDIDATES, GATHERS_ALPHA, LEAN, MARGIN, MIN_CANDIDATES,
-    MIN_PART, SCAN_ALPHA, SCAN_FAINT, SCAN_HINT, SQUAD_ALPHA, SQUAD_ALPHA_FEW, STRONG_CHANGE, SURE,
-    SURVIVAL_ENTRENCHED, decide, enough_for_surfacing, fades, followed_enough,
+    FADING_ALPHA, FEW_CANDIDATES, MIN_CANDIDATES, MIN_PART, SCAN_ALPHA, SQUAD_ALPHA,
+    SQUAD_ALPHA_FEW, SURVIVAL_ENTRENCHED, decide, enough_for_surfacing, fades, followed_enough,
 };
 
 // A part `surfacing` by its own figures is long enough to be a part of a turn.
@@ -56,6 +56,12 @@ pub struct Assessment<'a> {
     /// series `entrenching` and fell short of its level ([`alone`]), while the answer
     /// stayed `inconclusive`.
     pub alone: Option<f64>,
+    /// The first sprint of the part after the best split and its gap, when that part
+    /// withheld `surfacing` (`later_gathers` in `split.rs`) and the answer stayed `inconclusive`.
+    pub later: Option<(String, Gap)>,
+    /// The whole series' survival, when its less influential half's experiments fading
+    /// short of `entrenching` withheld `surfacing` ([`doubted`]).
+    pub fading: Option<Survival>,
 }
 
 /// The assessment of the series under `cx`'s measure.
@@ -74,30 +80,24 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     // Some latest part entrenching, standing and survival read together, search-corrected:
     // what backs a turn to entrenching, and where it points when the split does not.
     let scan = late_entrenching(cx.events, cx.rankings, n, MIN_PART, draws);
-    if let Some((split, p)) = turn {
+    let mut later = None;
+    if let Some(best) = turn {
         // One split tested, the best; its p-value counts the search over splits.
-        let (before, after): (Vec<&Event>, Vec<&Event>) =
-            candidates.iter().partition(|e| e.sprint < split);
-        let g_before = gap(&before, cx.rankings, draws);
-        let g_after = gap(&after, cx.rankings, draws);
-        let (early, late): (Vec<Event>, Vec<Event>) =
-            cx.events.iter().cloned().partition(|e| e.sprint < split);
-        let s_before = survival(&early, n, draws);
-        let s_after = survival(&late, n, draws);
-        let v_before = decide(g_before.as_ref(), Some(&s_before));
-        let v_after = decide(g_after.as_ref(), Some(&s_after));
-        if verdict == Direction::Surfacing
-            && later_gathers(scan.p_value, v_after, g_after.as_ref(), &s_after, p)
-        {
+        let split = best_split(
+            cx.events,
+            cx.rankings,
+            cx.samples,
+            &candidates,
+            best,
+            scan.p_value,
+            draws,
+        );
+        if let Some(part) = split.gathers.filter(|_| verdict == Direction::Surfacing) {
             verdict = Direction::Inconclusive;
+            later = Some(part);
         }
-        let backed = backed(scan.p_value, v_after, p);
-        if p < CHANGE_ALPHA && v_after != v_before && v_after != Direction::Inconclusive && backed {
-            verdict = v_after;
-            since = Some(cx.samples[split].sprint.id.clone());
-            basis = after;
-            decided = g_after;
-            survived = s_after;
+        if let Some(turned) = split.turned {
+            (verdict, since, basis, decided, survived) = turned;
         }
     }
     if since.is_none() {
@@ -105,8 +105,10 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
             (verdict, since, basis, decided, survived) = turned;
         }
     }
+    let mut fading = None;
     if verdict == Direction::Surfacing && doubted(&fared, candidates.len()) {
         verdict = Direction::Inconclusive;
+        fading = fades(&fared, FADING_ALPHA).then(|| fared.clone());
     }
     let explorers = latest_explorers(cx, verdict, draws);
     if explorers.is_some() {
@@ -117,8 +119,10 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     if withheld.is_some() {
         verdict = Direction::Inconclusive;
     }
-    // Standing alone is worth saying only where it left the answer open.
+    // Standing alone and the later part are worth saying only where they left the answer
+    // open (a turn taken after the later part withheld `surfacing` answers instead).
     let alone = alone.filter(|_| verdict == Direction::Inconclusive);
+    let later = later.filter(|_| verdict == Direction::Inconclusive && since.is_none());
     // The figures keep resting on the candidates after where they turned; only the
     // sprint named moves to where budgets did.
     if verdict == Direction::Entrenching {
@@ -134,6 +138,8 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         withheld,
         explorers,
         alone,
+        later: later.and_then(|(from, g)| g.map(|g| (from, g))),
+        fading,
     }
 }
 
@@ -171,87 +177,6 @@ fn latest_explorers(cx: &Context<'_>, verdict: Direction, draws: &Draws) -> Opti
         .map(|(from, g)| (cx.samples[from].sprint.id.clone(), g))
 }
 
-/// Whether the part after the best split (its verdict `v_after`, its gap `g_after`, its
-/// survival `s_after`, the split's p-value `change`) forbids calling the whole series
-/// surfacing:
-/// - after a strong change of course (p ≤ [`STRONG_CHANGE`], which counts the search
-///   over splits) it entrenches by its own figures or gathers past the margin, whatever
-///   the scan says: `turning` series built by another hand, turned four or five sprints
-///   before their end, were called `surfacing` with privilege locating the turn at
-///   p = 0.001 to 0.003 and the scan at 0.03 to 0.04 (on 8 candidates after it, a gap
-///   of 0.36 or 0.44 is not `entrenching` by itself);
-/// - or the search-corrected scan (`scan`) finds some latest part entrenching at a level
-///   short of a verdict, and the part entrenches by its own figures or gathers past the
-///   margin standing above random people (independent `turning` 426 and 459 with six
-///   squads, no change of course at all). The part is picked by searching, so its own
-///   tests fire on fair series too: hence the scan. (A part after a change of course
-///   that was merely not surfacing by its own figures withheld it too, for gen
-///   `turning` seed 127, access 0.53 after the turn; the budgets' turn answers 127 now,
-///   and over 18,900 series of thirteen runs of both tables and other shapes it kept no
-///   series planted `entrenching` from `surfacing` while it withheld it from five fair
-///   ones: removed);
-/// - or, after a change of course (p < [`CHANGE_ALPHA`]), it entrenches by its own
-///   figures with its gap beyond every resample (p ≤ [`SURE`]) and the scan is faint
-///   (p < [`SCAN_FAINT`]): the stronger the part, the fainter the scan it needs.
-///   `turning` series built by another hand with 6 squads (seed 483, privilege: change
-///   p = 0.014, 13 candidates after it, gap 0.50, access 0.13, scan 0.029) and 20 squads
-///   (seed 519, held out: p = 0.007, 12 after, gap 0.49, scan 0.040) were called
-///   `surfacing`; the budgets' turn answers both now, and at two or three experiments a
-///   sprint `turning` seed 474 (p = 0.045, gap 0.44 after it, scan 0.021) is the series
-///   it keeps from the opposite. The fair series whose later part was as strong stood at
-///   0.075 and 0.10;
-/// - or it shows both signs of a turn short of a verdict ([`both_signs`]) and the scan is
-///   faint (p < [`SCAN_FAINT`]).
-fn later_gathers(
-    scan: f64,
-    v_after: Direction,
-    g_after: Option<&Gap>,
-    s_after: &Survival,
-    change: f64,
-) -> bool {
-    let entrenches = v_after == Direction::Entrenching;
-    let gathers = g_after.is_some_and(|g| g.gap >= MARGIN);
-    let turned = change < CHANGE_ALPHA;
-    // No later part stands above random people at any level.
-    let p_after = g_after.map_or(1.0, |g| g.p_value);
-    if change <= STRONG_CHANGE && (entrenches || gathers) {
-        return true;
-    }
-    if both_signs(g_after, s_after) && scan < SCAN_FAINT {
-        return true;
-    }
-    if turned && entrenches && p_after <= SURE && scan < SCAN_FAINT {
-        return true;
-    }
-    scan < SCAN_HINT && (entrenches || (gathers && p_after < GATHERS_ALPHA))
-}
-
-/// Whether the part after the best split shows both signs of a turn to entrenching,
-/// each short of a verdict: its candidates leaning the influential way
-/// ([`LEAN`] or more, p < [`FADING_ALPHA`]) and its less influential half's experiments
-/// fading at half the other's rate or worse (p < [`FADING_ALPHA`]). With the scan below
-/// [`SCAN_FAINT`] it withholds `surfacing`: gen `turning` series of 30 sprints turned at
-/// 12 (seeds 401 to 600) were called `surfacing`, the opposite, in 6 of 200, their later
-/// parts at a gap of 0.26 to 0.37 and survival ratio 0.29 to 0.42 (p = 0.03 to 0.05),
-/// the scan at 0.023 to 0.085; it withheld it from 4 of them, and from no series
-/// planted `surfacing` over seeds 1 to 200 and 401 to 600. Over 201 to 400 it withheld
-/// it from `turning` 211, the opposite before, and from two series planted `surfacing`
-/// (gen `fair` 343 and `no-origin` 380).
-fn both_signs(g_after: Option<&Gap>, s_after: &Survival) -> bool {
-    let leans = g_after.is_some_and(|g| g.gap >= LEAN && g.p_value < FADING_ALPHA);
-    leans && fades(s_after, FADING_ALPHA)
-}
-
-/// Whether a turn to the later part's verdict `v_after` is backed. A part found by
-/// searching for a change stands out partly because it was picked: turning to
-/// `entrenching` also needs the search-corrected test that some latest part entrenches
-/// (`scan`; a hint of it after a strong change of course, `change`).
-fn backed(scan: f64, v_after: Direction, change: f64) -> bool {
-    v_after != Direction::Entrenching
-        || scan < SCAN_ALPHA
-        || (change <= STRONG_CHANGE && scan < SCAN_HINT)
-}
-
 /// Whether the whole series' own figures withhold a `surfacing` verdict: the less
 /// influential half's experiments fading at half the other's rate or worse, beyond
 /// chance if not beyond doubt (no evidence of fair access), too few experiments
@@ -260,7 +185,7 @@ fn backed(scan: f64, v_after: Direction, change: f64) -> bool {
 ///
 /// The search-corrected [`late_entrenching`] below [`SCAN_ALPHA`] withheld it too. A
 /// latest part that entrenches is read where it is (the turn it backs, the later part's
-/// signs in [`later_gathers`]); over 18,900 series of fourteen runs (both tables, seeds
+/// signs in `split.rs`); over 18,900 series of fourteen runs (both tables, seeds
 /// 1-600; the independent table's other shapes and densities) the scan alone kept no
 /// series planted `entrenching` from `surfacing`, and withheld it from 32 distinct fair
 /// ones, at about its level under each of three rankings: removed. (Two single-sign

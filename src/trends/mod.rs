@@ -31,6 +31,7 @@ mod run;
 pub mod sample;
 mod scan;
 mod series;
+mod split;
 mod stats;
 mod thresholds;
 mod tiers;

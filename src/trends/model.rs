@@ -316,6 +316,19 @@ pub enum Finding {
         gap: f64,
         p_value: f64,
     },
+    /// The candidates since `since` (the part after the best split of the series, found
+    /// by searching) leaned toward the most influential squads, which withheld
+    /// `surfacing`.
+    LaterPart {
+        since: String,
+        candidates: usize,
+        gap: f64,
+        p_value: f64,
+    },
+    /// Over the whole series the less influential half's experiments became candidates
+    /// at `ratio` of the other half's rate, short of `entrenching`, which withheld
+    /// `surfacing`.
+    Fading { ratio: f64, p_value: f64 },
     /// Too few candidates with a known originator for an answer.
     TooFewCandidates { needed: usize, candidates: usize },
     /// Enough candidates for an answer but too few in the whole series to show fair

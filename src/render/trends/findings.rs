@@ -89,6 +89,19 @@ impl fmt::Display for Finding {
                 f,
                 "the {explorations} explorations begun since {since} came mainly from the most influential squads (influence gap {gap:+.2}, permutation p = {p_value:.3}): an experiment becomes a candidate a sprint or more after it begins, so the latest sprints may have turned where candidates cannot show it yet"
             ),
+            Self::LaterPart {
+                since,
+                candidates,
+                gap,
+                p_value,
+            } => write!(
+                f,
+                "the {candidates} candidates since {since}, where the series split best, leaned toward the most influential squads (influence gap {gap:+.2}, permutation p = {p_value:.3}): the part was found by searching, so this is a sign of a turn, not yet evidence of one"
+            ),
+            Self::Fading { ratio, p_value } => write!(
+                f,
+                "over the series the less influential half's experiments became candidates at {ratio:.2} of the other half's rate (permutation p = {p_value:.3}): short of calling the series entrenching, and no evidence of fair access"
+            ),
             Self::TooFewCandidates { needed, candidates } => write!(
                 f,
                 "at least {needed} candidates with a known originator are needed for an answer, and the series has {candidates}: more sprints would settle it"
