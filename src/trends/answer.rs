@@ -12,7 +12,7 @@ use super::model::{Answer, Direction, Finding};
 use super::stats::{Draws, normal_quantile, round4, wilson};
 use super::thresholds::{
     ACCESS_ENTRENCHED, ACCESS_FAIR, ALONE_ALPHA, FEW_CANDIDATES, MARGIN, MIN_CANDIDATES,
-    MIN_FOLLOWED, enough_for_surfacing, followed_enough,
+    MIN_FOLLOWED, decide, enough_for_surfacing, followed_enough,
 };
 
 /// The salt of the draws the size measure is assessed with.
@@ -219,7 +219,8 @@ fn fared(s: &Survival, findings: &mut Vec<Finding>) -> SurvivalFigures {
 /// and enough candidates in the whole series (`whole`) to show fair access; where
 /// standing alone fell short of its level (at p-value `alone`), enough candidates that
 /// standing as it does now would reach it; else enough that the lower half's access,
-/// were it what it is now, would fall clearly on one side.
+/// were it what it is now, would fall clearly on one side; where the figures alone say
+/// `surfacing` and a sign held the answer back, more sprints to see whether it holds.
 fn settle(g: Option<&Gap>, s: &Survival, whole: usize, alone: Option<f64>) -> Finding {
     let Some(g) = g.filter(|g| g.candidates >= MIN_CANDIDATES) else {
         return Finding::TooFewCandidates {
@@ -248,6 +249,11 @@ fn settle(g: Option<&Gap>, s: &Survival, whole: usize, alone: Option<f64>) -> Fi
         let needed = (g.candidates as f64 * (level / z).powi(2)).ceil() as usize;
         let more = needed.saturating_sub(g.candidates).clamp(1, 100_000);
         return Finding::MoreCandidates { more };
+    }
+    // Figures that alone say `surfacing` were held back by a sign named above: more
+    // candidates would not move the access, only more sprints show whether the sign holds.
+    if decide(Some(g), Some(s)) == Direction::Surfacing {
+        return Finding::SignToSettle;
     }
     // The share's standard error shrinks as 1/sqrt(n): scale n until two standard errors
     // fit between the present access and the nearer threshold.

@@ -336,6 +336,9 @@ pub enum Finding {
     TooFewForSurfacing { needed: usize, candidates: usize },
     /// About how many more candidates would settle an inconclusive answer.
     MoreCandidates { more: usize },
+    /// The candidates stand where fair access would put them, and a sign held the answer
+    /// back: more sprints would show whether it holds.
+    SignToSettle,
     /// Too few experiments followed `sprints` sprints to tell whether the less
     /// influential half's faded, which `surfacing` needs.
     TooFewFollowed {

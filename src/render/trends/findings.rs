@@ -110,6 +110,9 @@ impl fmt::Display for Finding {
                 f,
                 "the series has {candidates} candidates with a known originator, and at least {needed} are needed to show that they come from across the organisation (among fewer, a turn in the last sprints cannot show yet): more sprints would settle it"
             ),
+            Self::SignToSettle => f.write_str(
+                "the candidates it rests on stand where fair access would put them: more sprints of the same organisation would show whether the sign above holds",
+            ),
             Self::MoreCandidates { more } => write!(
                 f,
                 "about {more} more candidates (more sprints of the same organisation) would settle it"
