@@ -57,7 +57,8 @@ pub struct Assessment<'a> {
     /// stayed `inconclusive`.
     pub alone: Option<f64>,
     /// The first sprint of the part after the best split and its gap, when that part
-    /// withheld `surfacing` (`later_gathers` in `split.rs`) and the answer stayed `inconclusive`.
+    /// withheld `surfacing` (`later_gathers` in `split.rs`) and the answer stayed
+    /// `inconclusive`.
     pub later: Option<(String, Gap)>,
     /// The whole series' survival, when its less influential half's experiments fading
     /// short of `entrenching` withheld `surfacing` ([`doubted`]).
