@@ -97,11 +97,8 @@ fn withholding(a: &Assessment<'_>, findings: &mut Vec<Finding>) {
             p_value: g.p_value,
         });
     }
-    if let Some((s, ratio)) = a.fading.as_ref().and_then(|s| Some((s, s.ratio()?))) {
-        findings.push(Finding::Fading {
-            ratio,
-            p_value: s.p_value,
-        });
+    if let Some((ratio, p_value)) = a.fading {
+        findings.push(Finding::Fading { ratio, p_value });
     }
     if let Some(p) = a.withheld {
         findings.push(Finding::SquadDependent { p_value: p });

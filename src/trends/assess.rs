@@ -60,9 +60,10 @@ pub struct Assessment<'a> {
     /// withheld `surfacing` (`later_gathers` in `split.rs`) and the answer stayed
     /// `inconclusive`.
     pub later: Option<(String, Gap)>,
-    /// The whole series' survival, when its less influential half's experiments fading
-    /// short of `entrenching` withheld `surfacing` ([`doubted`]).
-    pub fading: Option<Survival>,
+    /// The whole series' survival ratio and its p-value, when its less influential
+    /// half's experiments fading short of `entrenching` withheld `surfacing`
+    /// ([`doubted`]).
+    pub fading: Option<(f64, f64)>,
 }
 
 /// The assessment of the series under `cx`'s measure.
@@ -93,9 +94,9 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
             scan.p_value,
             draws,
         );
-        if let Some(part) = split.gathers.filter(|_| verdict == Direction::Surfacing) {
+        if let Some((from, g)) = split.gathers.filter(|_| verdict == Direction::Surfacing) {
             verdict = Direction::Inconclusive;
-            later = Some(part);
+            later = g.map(|g| (from, g));
         }
         if let Some(turned) = split.turned {
             (verdict, since, basis, decided, survived) = turned;
@@ -109,7 +110,10 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
     let mut fading = None;
     if verdict == Direction::Surfacing && doubted(&fared, candidates.len()) {
         verdict = Direction::Inconclusive;
-        fading = fades(&fared, FADING_ALPHA).then(|| fared.clone());
+        fading = fared
+            .ratio()
+            .filter(|_| fades(&fared, FADING_ALPHA))
+            .map(|ratio| (ratio, fared.p_value));
     }
     let explorers = latest_explorers(cx, verdict, draws);
     if explorers.is_some() {
@@ -139,7 +143,7 @@ pub fn assess<'a>(cx: &Context<'a>, draws: &mut Draws) -> Assessment<'a> {
         withheld,
         explorers,
         alone,
-        later: later.and_then(|(from, g)| g.map(|g| (from, g))),
+        later,
         fading,
     }
 }
